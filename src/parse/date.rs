@@ -1,0 +1,289 @@
+//! Dates: in note file names, in date headings, in front matter.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+fn two(b: &[u8]) -> Option<u32> {
+    (b.len() == 2 && b.iter().all(u8::is_ascii_digit))
+        .then(|| (b[0] - b'0') as u32 * 10 + (b[1] - b'0') as u32)
+}
+
+fn four(b: &[u8]) -> Option<i32> {
+    (b.len() == 4 && b.iter().all(u8::is_ascii_digit))
+        .then(|| b.iter().fold(0i32, |n, d| n * 10 + (d - b'0') as i32))
+}
+
+/// Something shaped like `YYYY-MM-DD` (or `_`, `/`, `.` separated) at the start of `s`,
+/// not followed by another digit. `Ok(None)` when the shape is there but the date does not
+/// exist (`2026-02-30`); `Err(())` when the shape is not there.
+#[allow(clippy::result_unit_err)]
+pub fn date_shape_at(s: &str) -> Result<Option<NaiveDate>, ()> {
+    let b = s.as_bytes();
+    if b.len() < 10 || b.get(10).is_some_and(u8::is_ascii_digit) {
+        return Err(());
+    }
+    let sep = b[4];
+    if !matches!(sep, b'-' | b'_' | b'/' | b'.') || b[7] != sep {
+        return Err(());
+    }
+    let (Some(y), Some(m), Some(d)) = (four(&b[0..4]), two(&b[5..7]), two(&b[8..10])) else {
+        return Err(());
+    };
+    Ok(NaiveDate::from_ymd_opt(y, m, d))
+}
+
+/// An ISO date `YYYY-MM-DD` at the start of `s`.
+pub fn iso_date_at(s: &str) -> Option<NaiveDate> {
+    if s.as_bytes().get(4) != Some(&b'-') {
+        return None;
+    }
+    date_shape_at(s).ok().flatten()
+}
+
+/// The date a note's file name carries: `2026-11-24`, `2026_11_24` (Logseq), `20261124`,
+/// anywhere in the stem; or `YYYY/MM/DD.md`. `pattern` is a user's chrono format for the
+/// whole stem, tried first.
+pub fn date_from_path(rel_path: &str, pattern: Option<&str>) -> Option<NaiveDate> {
+    let rel = rel_path.replace('\\', "/");
+    let file = rel.rsplit('/').next().unwrap_or(&rel);
+    let stem = file
+        .strip_suffix(".markdown")
+        .or_else(|| file.strip_suffix(".md"))
+        .unwrap_or(file);
+    if let Some(p) = pattern {
+        if let Ok(d) = NaiveDate::parse_from_str(stem, p) {
+            return Some(d);
+        }
+    }
+    let b = stem.as_bytes();
+    for i in 0..b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_digit()) {
+            continue;
+        }
+        if let Ok(Some(d)) = date_shape_at(&stem[i..]) {
+            if b[i + 4] != b'.' {
+                return Some(d);
+            }
+        }
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if run == 8 {
+            let (Some(y), Some(m), Some(d)) =
+                (four(&b[i..i + 4]), two(&b[i + 4..i + 6]), two(&b[i + 6..i + 8]))
+            else {
+                continue;
+            };
+            if let Some(d) = NaiveDate::from_ymd_opt(y, m, d) {
+                return Some(d);
+            }
+        }
+    }
+    // YYYY/MM/DD.md
+    let parts: Vec<&str> = rel.split('/').collect();
+    if parts.len() >= 3 {
+        let n = parts.len();
+        let (y, m, d) = (parts[n - 3], parts[n - 2], stem);
+        if let (Some(y), Some(m), Some(d)) = (
+            four(y.as_bytes()),
+            two(m.as_bytes()),
+            (1..=2)
+                .contains(&d.len())
+                .then(|| d.parse::<u32>().ok())
+                .flatten(),
+        ) {
+            return NaiveDate::from_ymd_opt(y, m, d);
+        }
+    }
+    None
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("mon", Weekday::Mon),
+    ("tue", Weekday::Tue),
+    ("wed", Weekday::Wed),
+    ("thu", Weekday::Thu),
+    ("fri", Weekday::Fri),
+    ("sat", Weekday::Sat),
+    ("sun", Weekday::Sun),
+];
+
+fn month_of(w: &str) -> Option<u32> {
+    let full = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let i = MONTHS.iter().position(|m| w.len() >= 3 && w.starts_with(m))?;
+    (full[i].starts_with(w) || w == "sept").then_some(i as u32 + 1)
+}
+
+fn weekday_of(w: &str) -> Option<Weekday> {
+    let full = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let (i, (_, wd)) = WEEKDAYS
+        .iter()
+        .enumerate()
+        .find(|(_, (p, _))| w.len() >= 3 && w.starts_with(p))?;
+    (full[i].starts_with(w) || w == "tues" || w == "thur" || w == "thurs").then_some(*wd)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeadingDate {
+    /// Not a date heading.
+    No,
+    Date(NaiveDate),
+    /// It reads like a date, but is not a real one, or its weekday is wrong.
+    Bad { message: String, hint: String },
+}
+
+/// Whether a heading's text is a date: `2026-11-24` (anything may follow, e.g. a weekday or
+/// a title), or only date words: `Tue 24 Nov 2026`, `Tuesday, 24 November 2026`,
+/// `November 24, 2026`, `24th Nov 2026`.
+pub fn heading_date(text: &str) -> HeadingDate {
+    let t = text.trim();
+    match date_shape_at(t) {
+        Ok(Some(d)) => return check_weekday(d, &t[10..]),
+        Ok(None) => {
+            return HeadingDate::Bad {
+                message: format!("`{}` is not a date that exists", &t[..10]),
+                hint: "check the month (01-12) and the day of the month".into(),
+            };
+        }
+        Err(()) => {}
+    }
+    if !t.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+        return HeadingDate::No;
+    }
+    let (mut day, mut month, mut year, mut wd) = (None, None, None, None);
+    for w in t.split(|c: char| c.is_whitespace() || c == ',' || c == '.') {
+        if w.is_empty() {
+            continue;
+        }
+        let lw = w.to_lowercase();
+        let digits = lw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &lw[digits.len()..];
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            if digits.len() == 4 && suffix.is_empty() && year.is_none() {
+                year = digits.parse::<i32>().ok();
+            } else if digits.len() <= 2
+                && matches!(suffix, "" | "st" | "nd" | "rd" | "th")
+                && day.is_none()
+            {
+                day = digits.parse::<u32>().ok();
+            } else {
+                return HeadingDate::No;
+            }
+        } else if let Some(m) = month_of(&lw).filter(|_| month.is_none()) {
+            month = Some(m);
+        } else if let Some(d) = weekday_of(&lw).filter(|_| wd.is_none()) {
+            wd = Some(d);
+        } else {
+            return HeadingDate::No;
+        }
+    }
+    let (Some(d), Some(m), Some(y)) = (day, month, year) else {
+        return HeadingDate::No;
+    };
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(date) => match wd {
+            Some(w) if w != date.weekday() => bad_weekday(date, w),
+            _ => HeadingDate::Date(date),
+        },
+        None => HeadingDate::Bad {
+            message: format!("`{t}` is not a date that exists"),
+            hint: "check the day of the month".into(),
+        },
+    }
+}
+
+fn check_weekday(d: NaiveDate, rest: &str) -> HeadingDate {
+    let first = rest
+        .trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '(')
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    match weekday_of(&first) {
+        Some(w) if w != d.weekday() => bad_weekday(d, w),
+        _ => HeadingDate::Date(d),
+    }
+}
+
+fn bad_weekday(d: NaiveDate, w: Weekday) -> HeadingDate {
+    HeadingDate::Bad {
+        message: format!("{d} is a {:?}, not a {w:?}", d.weekday()),
+        hint: "fix the date or the weekday so they agree".into(),
+    }
+}
+
+/// `date:` in YAML front matter (the text between the `---` lines).
+pub fn front_matter_date(yaml: &str) -> Option<Result<NaiveDate, String>> {
+    for line in yaml.lines() {
+        let Some(v) = line.strip_prefix("date:") else {
+            continue;
+        };
+        let v = v.trim().trim_matches(['"', '\'']);
+        return Some(match date_shape_at(v) {
+            Ok(Some(d)) if v.as_bytes()[4] == b'-' => Ok(d),
+            _ => Err(v.to_string()),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(date_from_path("2026-11-24.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(date_from_path("journals/2026_11_24.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(date_from_path("20261124.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(date_from_path("2026/11/2026-11-24.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(date_from_path("2026/11/24.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(date_from_path("daily 2026-11-24 notes.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(date_from_path("Projects.md", None), None);
+        assert_eq!(date_from_path("123456789.md", None), None);
+        assert_eq!(date_from_path("24.11.2026.md", Some("%d.%m.%Y")), Some(d(2026, 11, 24)));
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(heading_date("2026-11-24"), HeadingDate::Date(d(2026, 11, 24)));
+        assert_eq!(heading_date("2026-11-24 Tuesday"), HeadingDate::Date(d(2026, 11, 24)));
+        assert_eq!(heading_date("Tue 24 Nov 2026"), HeadingDate::Date(d(2026, 11, 24)));
+        assert_eq!(
+            heading_date("Tuesday, 24 November 2026"),
+            HeadingDate::Date(d(2026, 11, 24))
+        );
+        assert_eq!(heading_date("November 24, 2026"), HeadingDate::Date(d(2026, 11, 24)));
+        assert_eq!(heading_date("24th Nov 2026"), HeadingDate::Date(d(2026, 11, 24)));
+        assert!(matches!(heading_date("2026-02-30"), HeadingDate::Bad { .. }));
+        assert!(matches!(heading_date("Wed 24 Nov 2026"), HeadingDate::Bad { .. }));
+        assert_eq!(heading_date("Tasks"), HeadingDate::No);
+        assert_eq!(heading_date("May the 4th"), HeadingDate::No);
+        assert_eq!(heading_date("Time Log 2026"), HeadingDate::No);
+    }
+}

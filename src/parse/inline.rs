@@ -1,0 +1,253 @@
+//! Inline metadata on a task or entry line: `#tags`, Obsidian Tasks emoji fields, Dataview
+//! fields and Logseq priorities.
+
+use chrono::NaiveDate;
+
+use super::date::iso_date_at;
+use super::time::{find_estimate, inline_field};
+use crate::model::Priority;
+
+/// Byte ranges of a line that are not prose: code spans, links, wikilinks and autolinks.
+/// A `#` inside them is not a tag.
+fn opaque_ranges(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'`' => {
+                let n = b[i..].iter().take_while(|c| **c == b'`').count();
+                let fence = &s[i..i + n];
+                match s[i + n..].find(fence) {
+                    Some(e) => {
+                        out.push((i, i + n + e + n));
+                        i += n + e + n;
+                    }
+                    None => i += n,
+                }
+            }
+            b'[' if b.get(i + 1) == Some(&b'[') => match s[i..].find("]]") {
+                Some(e) => {
+                    out.push((i, i + e + 2));
+                    i += e + 2;
+                }
+                None => i += 2,
+            },
+            b'[' => {
+                // [text](url): both parts are opaque
+                if let Some(close) = s[i..].find("](") {
+                    let url_from = i + close + 2;
+                    if let Some(e) = s[url_from..].find(')') {
+                        out.push((i, url_from + e + 1));
+                        i = url_from + e + 1;
+                        continue;
+                    }
+                }
+                i += 1;
+            }
+            b'<' => match s[i..].find('>') {
+                Some(e) if s[i + 1..i + e].contains(':') || s[i + 1..i + e].contains('@') => {
+                    out.push((i, i + e + 1));
+                    i += e + 1;
+                }
+                _ => i += 1,
+            },
+            b'h' if s[i..].starts_with("http://") || s[i..].starts_with("https://") => {
+                let e = s[i..]
+                    .find(|c: char| c.is_whitespace())
+                    .unwrap_or(s.len() - i);
+                out.push((i, i + e));
+                i += e;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-' || c == '/'
+}
+
+/// The `#tags` of a line, without the `#`, with their byte ranges (the `#` included).
+///
+/// A tag follows the start of the line or white space, and has at least one character that is
+/// not a digit (`#42` is an issue number). Logseq's `#[[two words]]` is one tag.
+pub fn tags(s: &str) -> Vec<(String, usize, usize)> {
+    if !s.contains('#') {
+        return Vec::new();
+    }
+    let opaque = opaque_ranges(s);
+    let mut out = Vec::new();
+    for (p, _) in s.match_indices('#') {
+        if opaque.iter().any(|&(a, b)| a <= p && p < b) {
+            continue;
+        }
+        if p > 0 && !s[..p].chars().next_back().is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = &s[p + 1..];
+        if let Some(inner) = rest.strip_prefix("[[") {
+            if let Some(e) = inner.find("]]") {
+                out.push((inner[..e].to_string(), p, p + 1 + 2 + e + 2));
+            }
+            continue;
+        }
+        let len: usize = rest
+            .chars()
+            .take_while(|c| is_tag_char(*c))
+            .map(char::len_utf8)
+            .sum();
+        let tag = rest[..len].trim_end_matches(['/', '-']);
+        if tag.is_empty() || tag.chars().all(|c| c.is_ascii_digit() || c == '/' || c == '-') {
+            continue;
+        }
+        out.push((tag.to_string(), p, p + 1 + tag.len()));
+    }
+    out
+}
+
+/// Task metadata found on a task's line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Fields {
+    pub due: Option<NaiveDate>,
+    pub scheduled: Option<NaiveDate>,
+    pub start: Option<NaiveDate>,
+    pub created: Option<NaiveDate>,
+    pub done: Option<NaiveDate>,
+    pub cancelled: Option<NaiveDate>,
+    pub recurrence: Option<String>,
+    pub priority: Option<Priority>,
+    pub estimate_minutes: Option<u32>,
+}
+
+const DATE_EMOJI: [&str; 6] = ["📅", "⏳", "🛫", "➕", "✅", "❌"];
+const ALL_EMOJI: [&str; 13] = [
+    "📅", "⏳", "🛫", "➕", "✅", "❌", "🔁", "🔺", "⏫", "🔼", "🔽", "⏬", "⏱",
+];
+
+/// Date after an emoji field: `📅 2026-11-30`, `📅️2026-11-30` (U+FE0F), NBSP allowed.
+fn date_after(s: &str, emoji: &str) -> Option<NaiveDate> {
+    let p = s.find(emoji)?;
+    let rest = s[p + emoji.len()..].trim_start_matches(['\u{fe0f}', ' ', '\t', '\u{a0}']);
+    iso_date_at(rest)
+}
+
+fn dataview_date(s: &str, key: &str) -> Option<NaiveDate> {
+    inline_field(s, key).and_then(|(_, v)| iso_date_at(v))
+}
+
+pub fn fields(s: &str) -> Fields {
+    let mut f = Fields::default();
+    let has_emoji = !s.is_ascii();
+    if has_emoji {
+        let [due, sch, start, created, done, cancelled] = DATE_EMOJI.map(|e| date_after(s, e));
+        f.due = due;
+        f.scheduled = sch;
+        f.start = start;
+        f.created = created;
+        f.done = done;
+        f.cancelled = cancelled;
+        if let Some(p) = s.find("🔁") {
+            let rest = s[p + "🔁".len()..].trim_start_matches(['\u{fe0f}', ' ', '\u{a0}']);
+            let end = ALL_EMOJI
+                .iter()
+                .filter_map(|e| rest.find(e))
+                .min()
+                .unwrap_or(rest.len());
+            let r = rest[..end].trim();
+            if !r.is_empty() {
+                f.recurrence = Some(r.to_string());
+            }
+        }
+        f.priority = [
+            ("🔺", Priority::Highest),
+            ("⏫", Priority::High),
+            ("🔼", Priority::Medium),
+            ("🔽", Priority::Low),
+            ("⏬", Priority::Lowest),
+        ]
+        .iter()
+        .find(|(e, _)| s.contains(e))
+        .map(|(_, p)| *p);
+    }
+    if s.contains("::") {
+        f.due = f.due.or_else(|| dataview_date(s, "due"));
+        f.scheduled = f.scheduled.or_else(|| dataview_date(s, "scheduled"));
+        f.start = f.start.or_else(|| dataview_date(s, "start"));
+        f.created = f.created.or_else(|| dataview_date(s, "created"));
+        f.done = f.done.or_else(|| dataview_date(s, "completion"));
+        f.cancelled = f.cancelled.or_else(|| dataview_date(s, "cancelled"));
+        if f.recurrence.is_none() {
+            f.recurrence = inline_field(s, "repeat").map(|(_, v)| v.to_string());
+        }
+        if f.priority.is_none() {
+            f.priority = inline_field(s, "priority").and_then(|(_, v)| {
+                Some(match v.to_ascii_lowercase().as_str() {
+                    "highest" => Priority::Highest,
+                    "high" => Priority::High,
+                    "medium" => Priority::Medium,
+                    "low" => Priority::Low,
+                    "lowest" => Priority::Lowest,
+                    _ => return None,
+                })
+            });
+        }
+    }
+    // Logseq `[#A]`..`[#C]`
+    if f.priority.is_none() && s.contains("[#") {
+        for (p, pr) in [
+            ("[#A]", Priority::High),
+            ("[#B]", Priority::Medium),
+            ("[#C]", Priority::Low),
+        ] {
+            if s.contains(p) {
+                f.priority = Some(pr);
+                break;
+            }
+        }
+    }
+    if s.contains(['~', '⏱', ':']) {
+        f.estimate_minutes = find_estimate(s);
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Vec<String> {
+        tags(s).into_iter().map(|x| x.0).collect()
+    }
+
+    #[test]
+    fn tag_rules() {
+        assert_eq!(
+            t("#a x #area/sub #under_score #kebab-tag #42 #12/3"),
+            ["a", "area/sub", "under_score", "kebab-tag"]
+        );
+        assert_eq!(t("[link #x](u) `#code` https://x.org/#frag [[P#H]] a#b"), Vec::<String>::new());
+        assert_eq!(t("#[[two words]] #été"), ["two words", "été"]);
+        assert_eq!(t("end #tag."), ["tag"]);
+    }
+
+    #[test]
+    fn emoji_fields() {
+        let f = fields("x 📅 2026-11-30 ⏳️2026-11-25 🔁 every week ✅\u{a0}2026-11-24 ⏫ ⏱ 25m");
+        assert_eq!(f.due, NaiveDate::from_ymd_opt(2026, 11, 30));
+        assert_eq!(f.scheduled, NaiveDate::from_ymd_opt(2026, 11, 25));
+        assert_eq!(f.done, NaiveDate::from_ymd_opt(2026, 11, 24));
+        assert_eq!(f.recurrence.as_deref(), Some("every week"));
+        assert_eq!(f.priority, Some(Priority::High));
+        assert_eq!(f.estimate_minutes, Some(25));
+    }
+
+    #[test]
+    fn dataview_fields() {
+        let f = fields("x [due:: 2026-11-30] (estimate:: 20m) [priority:: high]");
+        assert_eq!(f.due, NaiveDate::from_ymd_opt(2026, 11, 30));
+        assert_eq!(f.estimate_minutes, Some(20));
+        assert_eq!(f.priority, Some(Priority::High));
+    }
+}

@@ -1,0 +1,1000 @@
+//! The note parser: one pass of pulldown-cmark over a note's text, turned into the note model.
+//!
+//! pulldown-cmark decides the block structure (lists, quotes, code, HTML, front matter);
+//! this module reads task markers, time entries and dates from the raw bytes at the offsets
+//! it reports, so every span points into the original text and any status character,
+//! not only the two GFM knows, is seen.
+
+pub mod date;
+pub mod inline;
+pub mod time;
+
+use chrono::{Duration, NaiveDate};
+use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::*;
+use crate::span::{LineIndex, Span};
+use date::HeadingDate;
+use time::{End, Scan};
+
+/// What the parser needs to know beyond the text. Built by the caller (the loader), so
+/// parsing stays free of files and clocks.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// The date the note's file name carries, if any.
+    pub name_date: Option<NaiveDate>,
+    /// Lower-case heading texts whose checkboxes are a plan (time blocks), not a log: a
+    /// time at the start of such an item is the block's planned time, not a time entry.
+    pub plan_headings: Vec<String>,
+}
+
+impl ParseOptions {
+    pub fn with_defaults() -> Self {
+        ParseOptions {
+            name_date: None,
+            plan_headings: vec!["time blocks".into()],
+        }
+    }
+}
+
+/// Logseq task keywords and the status each means.
+const KEYWORDS: [(&str, Status); 8] = [
+    ("TODO", Status::Open),
+    ("LATER", Status::Open),
+    ("DOING", Status::InProgress),
+    ("NOW", Status::InProgress),
+    ("WAITING", Status::Waiting),
+    ("DONE", Status::Done),
+    ("CANCELED", Status::Cancelled),
+    ("CANCELLED", Status::Cancelled),
+];
+
+/// Words that, alone on a time line, end the entry before them and are no activity.
+fn is_stop_word(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "end" | "break" | "stop" | "bed" | "sleep" | "end of day" | "done for the day"
+    )
+}
+
+struct ItemFrame {
+    span: Span,
+    /// Still waiting for the first inline content of the item's first paragraph.
+    awaiting_head: bool,
+    /// The head paragraph of this item is open (for SCHEDULED/CLOCK continuation lines).
+    head_para_open: bool,
+    task: Option<usize>,
+    /// Index of this item's own time entry in `raw_entries`.
+    entry: Option<usize>,
+    bullet: Bullet,
+    ordinal: Option<u64>,
+    quoted: bool,
+}
+
+struct ListFrame {
+    next_ordinal: Option<u64>,
+}
+
+/// A time entry before durations are resolved.
+struct RawEntry {
+    span: Span,
+    line: usize,
+    date: Option<NaiveDate>,
+    start: u32,
+    end: Option<End>,
+    duration: Option<u32>,
+    tags: Vec<String>,
+    text: String,
+    is_stop: bool,
+    /// Byte range of the end time, for the end-before-start diagnostic.
+    head_span: Span,
+    /// Entries of the item's task come from its clock lines instead.
+    task: Option<usize>,
+}
+
+struct ClockLine {
+    span: Span,
+    line: usize,
+    start: chrono::NaiveDateTime,
+    end: Option<chrono::NaiveDateTime>,
+    task: Option<usize>,
+    text: String,
+    tags: Vec<String>,
+}
+
+struct Parse<'a> {
+    text: &'a str,
+    ix: LineIndex,
+    opts: &'a ParseOptions,
+    note: Note,
+    items: Vec<ItemFrame>,
+    lists: Vec<ListFrame>,
+    quote_depth: usize,
+    /// Inside a paragraph that belongs to no list item.
+    raw_entries: Vec<RawEntry>,
+    clocks: Vec<ClockLine>,
+    /// Index of the current heading, and whether it is a plan heading.
+    current_heading: Option<usize>,
+    in_plan: bool,
+    /// Open date sections: (heading level, index into note.days).
+    open_days: Vec<(u8, usize)>,
+    markers: Vec<(String, bool, Span)>,
+    in_heading: Option<(u8, Span)>,
+}
+
+/// Parses one note. Never panics, whatever the text; problems become diagnostics.
+pub fn parse_note(text: &str, opts: &ParseOptions) -> Note {
+    let bom = text.starts_with('\u{feff}');
+    let crlf = text.contains("\r\n");
+    let mut p = Parse {
+        text,
+        ix: LineIndex::new(text),
+        opts,
+        note: Note {
+            date: opts.name_date,
+            date_source: opts.name_date.map(|_| DateSource::FileName),
+            days: Vec::new(),
+            headings: Vec::new(),
+            tasks: Vec::new(),
+            entries: Vec::new(),
+            regions: Vec::new(),
+            diagnostics: Vec::new(),
+            len: text.len(),
+            crlf,
+            bom,
+        },
+        items: Vec::new(),
+        lists: Vec::new(),
+        quote_depth: 0,
+        raw_entries: Vec::new(),
+        clocks: Vec::new(),
+        current_heading: None,
+        in_plan: false,
+        open_days: Vec::new(),
+        markers: Vec::new(),
+        in_heading: None,
+    };
+    p.run();
+    p.finish()
+}
+
+impl<'a> Parse<'a> {
+    fn diag(&mut self, d: Diagnostic, span: Span) {
+        let d = d.at(self.text, &self.ix, span);
+        self.note.diagnostics.push(d);
+    }
+
+    /// The date that governs a byte offset: the innermost open date heading, else the note's.
+    fn date_here(&self) -> Option<NaiveDate> {
+        self.open_days
+            .last()
+            .map(|&(_, i)| self.note.days[i].date)
+            .or(self.note.date)
+    }
+
+    fn line_end(&self, from: usize) -> usize {
+        memchr::memchr2(b'\n', b'\r', &self.text.as_bytes()[from..])
+            .map(|e| from + e)
+            .unwrap_or(self.text.len())
+    }
+
+    fn run(&mut self) {
+        let body_start = if self.note.bom { 3 } else { 0 };
+        let body = &self.text[body_start..];
+        let mut opts = Options::empty();
+        opts.insert(Options::ENABLE_TABLES);
+        opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
+        let parser = Parser::new_ext(body, opts).into_offset_iter();
+        for (event, range) in parser {
+            let span = Span::new(range.start + body_start, range.end + body_start);
+            self.event(event, span);
+        }
+        // Close date sections still open at the end of the note.
+        let len = self.text.len();
+        for (_, i) in std::mem::take(&mut self.open_days) {
+            self.note.days[i].span.end = len;
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) {
+        // The first inline content of an item decides whether it is a task or an entry.
+        if let Some(frame) = self.items.last() {
+            if frame.awaiting_head {
+                match &event {
+                    Event::Start(Tag::Paragraph) => {
+                        if let Some(f) = self.items.last_mut() {
+                            f.head_para_open = true;
+                        }
+                        return;
+                    }
+                    Event::Text(_)
+                    | Event::Code(_)
+                    | Event::InlineHtml(_)
+                    | Event::InlineMath(_)
+                    | Event::FootnoteReference(_)
+                    | Event::SoftBreak
+                    | Event::HardBreak
+                    | Event::TaskListMarker(_)
+                    | Event::Start(
+                        Tag::Emphasis
+                        | Tag::Strong
+                        | Tag::Strikethrough
+                        | Tag::Link { .. }
+                        | Tag::Image { .. }
+                        | Tag::Superscript
+                        | Tag::Subscript,
+                    ) => {
+                        self.item_head(span.start);
+                    }
+                    _ => {
+                        if let Some(f) = self.items.last_mut() {
+                            f.awaiting_head = false;
+                        }
+                    }
+                }
+            }
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.in_heading = Some((level as u8, span));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, span)) = self.in_heading.take() {
+                    self.heading(level, span);
+                }
+            }
+            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
+                self.front_matter(span);
+            }
+            Event::Start(Tag::BlockQuote(_)) => self.quote_depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => self.quote_depth -= 1,
+            Event::Start(Tag::List(first)) => self.lists.push(ListFrame {
+                next_ordinal: first,
+            }),
+            Event::End(TagEnd::List(_)) => {
+                self.lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                let bytes = self.text.as_bytes();
+                let mut i = span.start;
+                while i < span.end && (bytes[i] == b' ' || bytes[i] == b'\t') {
+                    i += 1;
+                }
+                let bullet = match bytes.get(i) {
+                    Some(b'-') => Bullet::Dash,
+                    Some(b'*') => Bullet::Star,
+                    Some(b'+') => Bullet::Plus,
+                    _ => Bullet::Ordered,
+                };
+                let ordinal = self.lists.last_mut().and_then(|l| {
+                    let n = l.next_ordinal?;
+                    l.next_ordinal = Some(n + 1);
+                    Some(n)
+                });
+                self.items.push(ItemFrame {
+                    span,
+                    awaiting_head: true,
+                    head_para_open: false,
+                    task: None,
+                    entry: None,
+                    bullet,
+                    ordinal,
+                    quoted: self.quote_depth > 0,
+                });
+            }
+            Event::End(TagEnd::Item) => {
+                self.items.pop();
+            }
+            Event::Start(Tag::Paragraph) => {
+                if self.items.is_empty() {
+                    self.plain_paragraph(span);
+                } else if self.items.last().is_some_and(|f| f.head_para_open) {
+                    // A second paragraph in the same item is not its head.
+                    if let Some(f) = self.items.last_mut() {
+                        f.head_para_open = false;
+                    }
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(f) = self.items.last_mut() {
+                    if f.head_para_open {
+                        f.head_para_open = false;
+                        self.item_continuation(span);
+                    }
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => self.html_block(span),
+            _ => {}
+        }
+    }
+
+    fn heading(&mut self, level: u8, span: Span) {
+        let raw = &self.text[span.range()];
+        let first_line = raw.lines().next().unwrap_or("");
+        let trimmed = first_line.trim_start_matches([' ', '\t', '>']);
+        let text = if trimmed.starts_with('#') {
+            let t = trimmed.trim_start_matches('#');
+            let t = t.trim();
+            // closing sequence: `## Title ##`
+            let t2 = t.trim_end_matches('#');
+            if t2.len() < t.len() && (t2.is_empty() || t2.ends_with([' ', '\t'])) {
+                t2.trim_end()
+            } else {
+                t
+            }
+        } else {
+            trimmed.trim()
+        }
+        .to_string();
+        let line_end = self.line_end(span.start);
+        let idx = self.note.headings.len();
+        let line = self.ix.line_of(span.start) + 1;
+        // A heading closes the date sections at its level or deeper.
+        while let Some(&(l, i)) = self.open_days.last() {
+            if l >= level {
+                self.note.days[i].span.end = span.start;
+                self.open_days.pop();
+            } else {
+                break;
+            }
+        }
+        match date::heading_date(&text) {
+            HeadingDate::Date(d) => {
+                self.note.days.push(DaySection {
+                    date: d,
+                    heading: idx,
+                    span: Span::new(span.start, self.text.len()),
+                });
+                self.open_days.push((level, self.note.days.len() - 1));
+            }
+            HeadingDate::Bad { message, hint } => {
+                let d = Diagnostic::new(Code::BadDateHeading, message, hint);
+                self.diag(d, Span::new(span.start, line_end));
+            }
+            HeadingDate::No => {}
+        }
+        self.in_plan = self
+            .opts
+            .plan_headings
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&text));
+        self.current_heading = Some(idx);
+        self.note.headings.push(Heading {
+            level,
+            span: Span::new(span.start, line_end),
+            line,
+            text,
+        });
+    }
+
+    fn front_matter(&mut self, span: Span) {
+        let yaml = &self.text[span.range()];
+        if let Some(found) = date::front_matter_date(yaml) {
+            match found {
+                Ok(d) => {
+                    if self.note.date.is_none() {
+                        self.note.date = Some(d);
+                        self.note.date_source = Some(DateSource::FrontMatter);
+                    }
+                }
+                Err(v) => {
+                    let off = yaml.find("date:").unwrap_or(0);
+                    let at = span.start + off;
+                    let end = self.line_end(at);
+                    let d = Diagnostic::new(
+                        Code::BadFrontMatterDate,
+                        format!("front matter `date: {v}` is not a YYYY-MM-DD date"),
+                        "write the date as `date: 2026-11-24`",
+                    );
+                    self.diag(d, Span::new(at, end));
+                }
+            }
+        }
+    }
+
+    /// The first inline content of a list item starts at `at`: is it a task, an entry, both?
+    fn item_head(&mut self, at: usize) {
+        let Some(frame) = self.items.last_mut() else {
+            return;
+        };
+        frame.awaiting_head = false;
+        let line_end = self.line_end(at);
+        let head = &self.text[at..line_end];
+        let b = head.as_bytes();
+        let mut task_marker = None;
+        // GFM: `[`, one character, `]`, then white space. We accept any status character
+        // (Obsidian's custom statuses); GFM itself knows only ` `, `x` and `X`.
+        if b.first() == Some(&b'[') {
+            if let Some(c) = head[1..].chars().next() {
+                let cl = c.len_utf8();
+                let after = 1 + cl;
+                if c != ']'
+                    && c != '['
+                    && c != '\t'
+                    && head.as_bytes().get(after) == Some(&b']')
+                    && matches!(b.get(after + 1), Some(b' ') | Some(b'\t'))
+                {
+                    task_marker = Some((
+                        Marker::Checkbox {
+                            status_char: c,
+                            span: Span::new(at + 1, at + 1 + cl),
+                        },
+                        Status::from_checkbox(c),
+                        c.to_string(),
+                        after + 2,
+                    ));
+                }
+            }
+        } else if b.first().is_some_and(u8::is_ascii_uppercase) {
+            for (w, st) in KEYWORDS {
+                if head.starts_with(w) && matches!(b.get(w.len()), None | Some(b' ') | Some(b'\t'))
+                {
+                    task_marker = Some((
+                        Marker::Keyword {
+                            word: w.to_string(),
+                            span: Span::new(at, at + w.len()),
+                        },
+                        st,
+                        w.to_string(),
+                        (w.len() + 1).min(head.len()),
+                    ));
+                    break;
+                }
+            }
+        }
+        let line_start = self.ix.line_span(self.text, self.ix.line_of(at)).start;
+        let line_span = Span::new(line_start, line_end);
+        let mut text_from = 0;
+        if let Some((marker, status, status_text, after)) = task_marker {
+            let text_at = skip_ws(head, after);
+            text_from = text_at;
+            let text = head[text_at..].trim_end();
+            self.push_task(
+                marker,
+                status,
+                status_text,
+                text,
+                Span::new(at + text_at, at + text_at + text.len()),
+                line_span,
+                at,
+            );
+        }
+        // A time at the start of the (task) text is a time entry, unless the item is a
+        // planned block under a plan heading.
+        if self.in_plan {
+            return;
+        }
+        let rest = &head[text_from..];
+        self.scan_entry(rest, at + text_from, line_span);
+        if let (Some(frame), true) = (self.items.last_mut(), self.raw_entries.last().is_some())
+        {
+            let last = self.raw_entries.len() - 1;
+            if self.raw_entries[last].span == line_span {
+                frame.entry = Some(last);
+                self.raw_entries[last].task = frame.task;
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_task(
+        &mut self,
+        marker: Marker,
+        status: Status,
+        status_text: String,
+        text: &str,
+        text_span: Span,
+        line_span: Span,
+        at: usize,
+    ) {
+        let idx = self.note.tasks.len();
+        let parent = self.items.iter().rev().skip(1).find_map(|f| f.task);
+        let depth = parent.map(|p| self.note.tasks[p].depth + 1).unwrap_or(0);
+        if let Some(p) = parent {
+            self.note.tasks[p].children.push(idx);
+        }
+        let frame = self.items.last_mut().expect("item_head runs inside an item");
+        frame.task = Some(idx);
+        let (line, column) = self.ix.line_col(self.text, at);
+        let fields = inline::fields(text);
+        let tags = inline::tags(text).into_iter().map(|t| t.0).collect();
+        let task = Task {
+            span: frame.span,
+            line_span,
+            line,
+            column,
+            marker,
+            status,
+            status_text,
+            text: text.to_string(),
+            text_span,
+            tags,
+            date: None,
+            parent,
+            children: Vec::new(),
+            depth,
+            bullet: frame.bullet,
+            ordinal: frame.ordinal,
+            heading: self.current_heading,
+            due: fields.due,
+            scheduled: fields.scheduled,
+            start: fields.start,
+            created: fields.created,
+            done_date: fields.done,
+            cancelled_date: fields.cancelled,
+            recurrence: fields.recurrence,
+            priority: fields.priority,
+            estimate_minutes: fields.estimate_minutes,
+            quoted: frame.quoted,
+        };
+        let mut task = task;
+        task.date = self.date_here();
+        self.note.tasks.push(task);
+    }
+
+    /// Offers `s` (which starts at byte `at`) to the time-entry grammar.
+    fn scan_entry(&mut self, s: &str, at: usize, line_span: Span) {
+        if !s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            return;
+        }
+        match time::scan_entry_head(s) {
+            Scan::No => {}
+            Scan::Bad(e) => {
+                let d = Diagnostic::new(e.code, e.message, e.hint);
+                self.diag(d, Span::new(at + e.start, at + e.end));
+            }
+            Scan::Yes(h) => {
+                let rest = &s[h.rest..];
+                let tags = inline::tags(rest);
+                let duration = if h.end.is_none() {
+                    time::find_duration(rest)
+                } else {
+                    None
+                };
+                // The entry's text: the rest without tags and without the duration.
+                let mut cut: Vec<(usize, usize)> = tags.iter().map(|t| (t.1, t.2)).collect();
+                if let Some((_, a, b)) = duration {
+                    cut.push((a, b));
+                }
+                cut.sort_unstable();
+                let mut text = String::with_capacity(rest.len());
+                let mut pos = 0;
+                for (a, b) in cut {
+                    if a >= pos {
+                        text.push_str(&rest[pos..a]);
+                        pos = b;
+                    }
+                }
+                text.push_str(&rest[pos..]);
+                let text = collapse_ws(&text);
+                let is_stop = h.end.is_none() && duration.is_none() && is_stop_word(&text);
+                let head_end = at + h.rest;
+                self.raw_entries.push(RawEntry {
+                    span: line_span,
+                    line: self.ix.line_of(at) + 1,
+                    date: self.date_here(),
+                    start: h.start,
+                    end: h.end,
+                    duration: duration.map(|d| d.0),
+                    tags: tags.into_iter().map(|t| t.0).collect(),
+                    text,
+                    is_stop,
+                    head_span: Span::new(at, head_end.max(at)),
+                    task: None,
+                });
+            }
+        }
+    }
+
+    /// Lines of a paragraph outside any list: each may be a time entry (`07:00 wake`).
+    fn plain_paragraph(&mut self, span: Span) {
+        let mut pos = span.start;
+        while pos < span.end {
+            let end = self.line_end(pos);
+            let line = &self.text[pos..end];
+            let content = line.trim_start_matches([' ', '\t', '>']);
+            let at = pos + (line.len() - content.len());
+            let line_span = self.ix.line_span(self.text, self.ix.line_of(pos));
+            if content.starts_with("CLOCK:") {
+                self.clock_line(content, at, line_span, None);
+            } else if !self.in_plan {
+                self.scan_entry(content, at, line_span);
+            }
+            pos = next_line(self.text, end);
+        }
+    }
+
+    /// Continuation lines of an item's first paragraph: Logseq `SCHEDULED:`, `DEADLINE:` and
+    /// `CLOCK:` lines (inside `:LOGBOOK:`).
+    fn item_continuation(&mut self, para: Span) {
+        let first_end = self.line_end(para.start);
+        if first_end >= para.end {
+            return;
+        }
+        let task = self.items.last().and_then(|f| f.task);
+        let mut pos = next_line(self.text, first_end);
+        while pos < para.end {
+            let end = self.line_end(pos);
+            let line = &self.text[pos..end];
+            let content = line.trim_start_matches([' ', '\t', '>']);
+            let at = pos + (line.len() - content.len());
+            if let Some(t) = task {
+                if let Some(v) = content.strip_prefix("SCHEDULED:") {
+                    let d = logseq_date(v);
+                    let task = &mut self.note.tasks[t];
+                    task.scheduled = task.scheduled.or(d);
+                } else if let Some(v) = content.strip_prefix("DEADLINE:") {
+                    let d = logseq_date(v);
+                    let task = &mut self.note.tasks[t];
+                    task.due = task.due.or(d);
+                }
+            }
+            if content.starts_with("CLOCK:") {
+                let line_span = self.ix.line_span(self.text, self.ix.line_of(pos));
+                self.clock_line(content, at, line_span, task);
+            }
+            pos = next_line(self.text, end);
+        }
+    }
+
+    /// `CLOCK: [2026-11-24 Tue 09:00]--[2026-11-24 Tue 10:30] =>  1:30` (seconds optional; no
+    /// end while the clock runs).
+    fn clock_line(&mut self, content: &str, at: usize, line_span: Span, task: Option<usize>) {
+        let rest = content["CLOCK:".len()..].trim_start();
+        let Some((start, used)) = bracket_datetime(rest) else {
+            return;
+        };
+        let after = &rest[used..];
+        let end = after
+            .strip_prefix("--")
+            .and_then(bracket_datetime)
+            .map(|x| x.0);
+        let (text, tags) = match task {
+            Some(t) => {
+                let task = &self.note.tasks[t];
+                let tags = task.tags.clone();
+                let mut text = task.text.clone();
+                for (_, a, b) in inline::tags(&task.text).into_iter().rev() {
+                    text.replace_range(a..b, "");
+                }
+                (collapse_ws(&text), tags)
+            }
+            None => (
+                self.current_heading
+                    .map(|h| self.note.headings[h].text.clone())
+                    .unwrap_or_default(),
+                Vec::new(),
+            ),
+        };
+        if end.is_none() {
+            let d = Diagnostic::new(
+                Code::UnclosedClock,
+                "this clock is still running: it has a start but no end",
+                "stop the clock in Logseq or Org, or add `--[YYYY-MM-DD Day HH:MM]`",
+            );
+            self.diag(d, Span::new(at, at + content.len()));
+        }
+        self.clocks.push(ClockLine {
+            span: line_span,
+            line: self.ix.line_of(at) + 1,
+            start,
+            end,
+            task,
+            text,
+            tags,
+        });
+    }
+
+    fn html_block(&mut self, span: Span) {
+        let mut pos = span.start;
+        while pos < span.end {
+            let end = self.line_end(pos);
+            let line = self.text[pos..end].trim();
+            if let Some((name, is_start)) = marker(line) {
+                let ls = self.ix.line_span(self.text, self.ix.line_of(pos));
+                self.markers.push((name.to_string(), is_start, ls));
+            }
+            pos = next_line(self.text, end);
+        }
+    }
+
+    fn finish(mut self) -> Note {
+        self.resolve_entries();
+        self.resolve_regions();
+        self.note
+            .diagnostics
+            .sort_by_key(|d| d.location.as_ref().map(|l| l.span.start));
+        self.note
+    }
+
+    fn resolve_regions(&mut self) {
+        let markers = std::mem::take(&mut self.markers);
+        let mut open: Vec<(String, Span)> = Vec::new();
+        for (name, is_start, span) in markers {
+            if is_start {
+                if let Some((_, prev)) = open.iter().find(|(n, _)| *n == name) {
+                    let line = self.ix.line_of(prev.start) + 1;
+                    let d = Diagnostic::new(
+                        Code::DuplicateMarker,
+                        format!(
+                            "region `{name}` starts again before it ended (it started on line {line})"
+                        ),
+                        format!("remove one of the `<!-- mdtasks:{name}:start -->` lines"),
+                    );
+                    self.diag(d, span);
+                    continue;
+                }
+                if self.note.regions.iter().any(|r| r.name == name) {
+                    let d = Diagnostic::new(
+                        Code::DuplicateMarker,
+                        format!("region `{name}` appears twice in this note"),
+                        "give the second region another name, or remove it",
+                    );
+                    self.diag(d, span);
+                    continue;
+                }
+                open.push((name, span));
+            } else if let Some(i) = open.iter().rposition(|(n, _)| *n == name) {
+                let (name, start) = open.remove(i);
+                let content_start = next_line(self.text, start.end);
+                self.note.regions.push(Region {
+                    name,
+                    start_marker: start,
+                    end_marker: span,
+                    content: Span::new(content_start.min(span.start), span.start),
+                });
+            } else {
+                let d = Diagnostic::new(
+                    Code::UnbalancedMarker,
+                    format!("region `{name}` ends here but never started"),
+                    format!("add `<!-- mdtasks:{name}:start -->` above it, or remove this line"),
+                );
+                self.diag(d, span);
+            }
+        }
+        for (name, span) in open {
+            let d = Diagnostic::new(
+                Code::UnbalancedMarker,
+                format!("region `{name}` starts here but never ends"),
+                format!("add `<!-- mdtasks:{name}:end -->` where the region should end"),
+            );
+            self.diag(d, span);
+        }
+    }
+
+    /// Durations, in order of precedence: the range, an explicit duration, the next entry's
+    /// start. Then midnight crossings, order and overlaps are checked per day.
+    fn resolve_entries(&mut self) {
+        let raws = std::mem::take(&mut self.raw_entries);
+        // Items whose task has clock lines count by their clocks: never the same time twice.
+        let clocked: Vec<usize> = self.clocks.iter().filter_map(|c| c.task).collect();
+        let mut by_day: Vec<(Option<NaiveDate>, Vec<RawEntry>)> = Vec::new();
+        for r in raws {
+            if r.task.is_some_and(|t| clocked.contains(&t)) {
+                continue;
+            }
+            match by_day.iter_mut().find(|(d, _)| *d == r.date) {
+                Some((_, v)) => v.push(r),
+                None => by_day.push((r.date, vec![r])),
+            }
+        }
+        for (date, day) in by_day {
+            self.resolve_day(date, day);
+        }
+        for c in std::mem::take(&mut self.clocks) {
+            let date = c.start.date();
+            let start = minute_of(c.start);
+            let end = c.end.map(|e| {
+                let days = (e.date() - date).num_days().max(0) as u32;
+                days * 1440 + minute_of(e)
+            });
+            let end = end.filter(|e| *e >= start);
+            self.note.entries.push(TimeEntry {
+                span: c.span,
+                line: c.line,
+                date: Some(date),
+                start,
+                end,
+                source: EntrySource::Clock,
+                tags: c.tags,
+                text: c.text,
+                task: c.task,
+                is_stop: false,
+            });
+        }
+        self.check_overlaps();
+    }
+
+    fn resolve_day(&mut self, date: Option<NaiveDate>, day: Vec<RawEntry>) {
+        // Absolute starts: after a wrap past midnight, later entries are on the next day.
+        let mut offset = 0u32;
+        let mut prev_start: Option<u32> = None;
+        let mut starts = Vec::with_capacity(day.len());
+        let mut out_of_order = vec![false; day.len()];
+        for (i, r) in day.iter().enumerate() {
+            let mut s = r.start + offset;
+            if let Some(p) = prev_start {
+                if s < p {
+                    if offset == 0 && p >= 720 && r.start < 720 {
+                        offset = 1440;
+                        s += 1440;
+                    } else {
+                        out_of_order[i] = true;
+                    }
+                }
+            }
+            starts.push(s);
+            prev_start = Some(prev_start.map_or(s, |p: u32| p.max(s)));
+        }
+        for (i, r) in day.iter().enumerate() {
+            if out_of_order[i] {
+                let d = Diagnostic::new(
+                    Code::EntriesOutOfOrder,
+                    "this entry starts before the entry above it",
+                    "keep the log in time order, or fix the time",
+                );
+                self.diag(d, r.head_span);
+            }
+        }
+        for (i, r) in day.iter().enumerate() {
+            if r.is_stop {
+                continue;
+            }
+            let start = starts[i];
+            let (end, source) = match r.end {
+                Some(End::At(e)) => {
+                    let s_raw = r.start;
+                    let e_abs = if e >= s_raw {
+                        Some(start - s_raw + e)
+                    } else if s_raw >= 720 && e < 720 {
+                        Some(start - s_raw + e + 1440)
+                    } else {
+                        let d = Diagnostic::new(
+                            Code::EndBeforeStart,
+                            "this range ends before it starts",
+                            "swap the times; a range crosses midnight only from the afternoon \
+                             into the morning (e.g. `23:30-00:30`)",
+                        );
+                        self.diag(d, r.head_span);
+                        None
+                    };
+                    (e_abs, EntrySource::Range)
+                }
+                Some(End::Unknown) => (None, EntrySource::Range),
+                None => match r.duration {
+                    Some(d) => (Some(start + d), EntrySource::Duration),
+                    None => {
+                        let next = (i + 1..day.len())
+                            .find(|&j| !out_of_order[j])
+                            .map(|j| starts[j])
+                            .filter(|&n| n >= start && !out_of_order[i]);
+                        (next, EntrySource::NextEntry)
+                    }
+                },
+            };
+            self.note.entries.push(TimeEntry {
+                span: r.span,
+                line: r.line,
+                date,
+                start,
+                end,
+                source,
+                tags: r.tags.clone(),
+                text: r.text.clone(),
+                task: r.task,
+                is_stop: false,
+            });
+        }
+    }
+
+    fn check_overlaps(&mut self) {
+        let mut order: Vec<usize> = (0..self.note.entries.len()).collect();
+        let key = |e: &TimeEntry| (e.date, e.start);
+        order.sort_by_key(|&i| key(&self.note.entries[i]));
+        let mut reach: Option<(Option<NaiveDate>, u32, usize)> = None;
+        let mut found = Vec::new();
+        for &i in &order {
+            let e = &self.note.entries[i];
+            if e.date.is_none() {
+                continue;
+            }
+            if let Some((d, end, j)) = reach {
+                if d == e.date && e.start < end {
+                    found.push((i, j));
+                }
+            }
+            if let Some(end) = e.end {
+                if reach.is_none_or(|(d, r, _)| d != e.date || end > r) {
+                    reach = Some((e.date, end, i));
+                }
+            } else if reach.is_some_and(|(d, _, _)| d != e.date) {
+                reach = None;
+            }
+        }
+        for (i, j) in found {
+            let other = self.note.entries[j].line;
+            let span = self.note.entries[i].span;
+            let d = Diagnostic::new(
+                Code::OverlappingEntries,
+                format!("this entry overlaps the entry on line {other}"),
+                "fix the times so the entries do not overlap; overlapping time is counted twice",
+            );
+            self.diag(d, span);
+        }
+    }
+}
+
+fn skip_ws(s: &str, i: usize) -> usize {
+    i + (s[i..].len() - s[i..].trim_start_matches([' ', '\t', '\u{a0}']).len())
+}
+
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The offset of the line after the line ending at `end`.
+fn next_line(text: &str, end: usize) -> usize {
+    let b = text.as_bytes();
+    match b.get(end) {
+        Some(b'\r') if b.get(end + 1) == Some(&b'\n') => end + 2,
+        Some(_) => end + 1,
+        None => end,
+    }
+}
+
+fn minute_of(t: chrono::NaiveDateTime) -> u32 {
+    use chrono::Timelike;
+    t.hour() * 60 + t.minute()
+}
+
+/// `<2026-11-25 Wed>` or `<2026-11-25 Wed 10:00>`.
+fn logseq_date(v: &str) -> Option<NaiveDate> {
+    let v = v.trim().strip_prefix('<')?;
+    date::iso_date_at(v)
+}
+
+/// `[2026-11-24 Tue 09:00]` or `[2026-11-24 Tue 09:00:00]`: the time and the bytes used.
+fn bracket_datetime(s: &str) -> Option<(chrono::NaiveDateTime, usize)> {
+    let inner = s.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    let body = &inner[..close];
+    let date = date::iso_date_at(body)?;
+    let time = body.split_whitespace().find(|w| w.contains(':'))?;
+    let mut parts = time.split(':');
+    let h: u32 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let t = chrono::NaiveTime::from_hms_opt(h, m, 0)?;
+    Some((date.and_time(t), close + 2))
+}
+
+/// `<!-- mdtasks:NAME:start -->` / `<!-- mdtasks:NAME:end -->`.
+pub fn marker(line: &str) -> Option<(&str, bool)> {
+    let inner = line.strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    let rest = inner.strip_prefix("mdtasks:")?;
+    let (name, which) = rest.rsplit_once(':')?;
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
+    match which {
+        "start" => Some((name, true)),
+        "end" => Some((name, false)),
+        _ => None,
+    }
+}
+
+/// The date after `date` by `n` days (saturating at chrono's range).
+pub fn add_days(date: NaiveDate, n: i64) -> NaiveDate {
+    date.checked_add_signed(Duration::days(n)).unwrap_or(date)
+}

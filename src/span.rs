@@ -1,0 +1,127 @@
+//! Byte spans into a note's text, and the line index that turns them into line:column for display.
+
+use serde::Serialize;
+
+/// A half-open byte range `start..end` into the note's original text.
+///
+/// Everything the parser finds carries one, so that edits can splice the original bytes
+/// and diagnostics can point at them; line and column are derived only when shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn contains(&self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// Offsets of every line start, so a byte offset becomes a 1-based line and column.
+///
+/// A line ends at `\n`, at `\r\n`, or at a lone `\r` (old Mac files): CommonMark counts all
+/// three as line endings, and so must we, or line numbers drift from what an editor shows.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 40 + 1);
+        starts.push(0);
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue; // the \n that follows ends this line
+            }
+            starts.push(i + 1);
+        }
+        LineIndex {
+            starts,
+            len: bytes.len(),
+        }
+    }
+
+    /// 0-based line number of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte span of line `line` (0-based), without its line ending.
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.starts[line];
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(self.len);
+        let b = text.as_bytes();
+        if end > start && b[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && b[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Span::new(start, end)
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let col = text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line + 1, col + 1)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_endings_of_all_kinds() {
+        let t = "a\nb\r\nc\rd";
+        let ix = LineIndex::new(t);
+        assert_eq!(ix.line_count(), 4);
+        assert_eq!(ix.line_col(t, 0), (1, 1));
+        assert_eq!(ix.line_col(t, 2), (2, 1));
+        assert_eq!(ix.line_col(t, 5), (3, 1));
+        assert_eq!(ix.line_col(t, 7), (4, 1));
+        assert_eq!(&t[ix.line_span(t, 1).range()], "b");
+        assert_eq!(&t[ix.line_span(t, 2).range()], "c");
+    }
+
+    #[test]
+    fn column_counts_characters() {
+        let t = "é🙂x";
+        let ix = LineIndex::new(t);
+        assert_eq!(ix.line_col(t, t.find('x').unwrap()), (1, 3));
+    }
+}
