@@ -33,10 +33,11 @@ pub enum Code {
     SymlinkOutsideRoot,
     FilesystemLoop,
     UnclosedClock,
+    BadConfig,
 }
 
 impl Code {
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 17] = [
         Code::InvalidTime,
         Code::MalformedTime,
         Code::EndBeforeStart,
@@ -53,6 +54,7 @@ impl Code {
         Code::SymlinkOutsideRoot,
         Code::FilesystemLoop,
         Code::UnclosedClock,
+        Code::BadConfig,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -73,6 +75,7 @@ impl Code {
             Code::SymlinkOutsideRoot => "symlink-outside-root",
             Code::FilesystemLoop => "filesystem-loop",
             Code::UnclosedClock => "unclosed-clock",
+            Code::BadConfig => "bad-config",
         }
     }
 
@@ -85,7 +88,8 @@ impl Code {
             | Code::DuplicateMarker
             | Code::NotUtf8
             | Code::BinaryFile
-            | Code::ReadError => Severity::Error,
+            | Code::ReadError
+            | Code::BadConfig => Severity::Error,
             Code::OverlappingEntries
             | Code::EntriesOutOfOrder
             | Code::BadDateHeading

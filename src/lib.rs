@@ -1,7 +1,10 @@
 //! mdtasks: tasks, time logs and time blocks from plain Markdown notes, without taking the files over.
 
+pub mod config;
+pub mod corpus;
 pub mod diagnostic;
+pub mod load;
 pub mod model;
 pub mod parse;
+pub mod report;
 pub mod span;
-pub mod corpus;

@@ -1,0 +1,243 @@
+//! The config file (`.mdtasks.toml`): what it may say, its defaults, and its errors.
+//!
+//! Parsing the file is pure (text in, settings or a located error out); finding the file is
+//! the CLI's job.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::span::{LineIndex, Span};
+
+/// The file as written. Unknown keys are errors: a misspelt setting must not be ignored.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FileConfig {
+    pub notes: NotesConfig,
+    pub blocks: BlocksConfig,
+    pub summary: SummaryConfig,
+    /// Category name -> rules. `money` and `waste` are compared side by side in reports.
+    pub categories: std::collections::BTreeMap<String, CategoryConfig>,
+    /// The order categories are tried in; categories not listed come after, by name.
+    pub category_order: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotesConfig {
+    /// A chrono format for the date in note names, e.g. "%d.%m.%Y"; the built-in shapes
+    /// (2026-11-24, 2026_11_24, 20261124) are always tried too.
+    pub date_format: Option<String>,
+}
+
+impl Default for NotesConfig {
+    fn default() -> Self {
+        NotesConfig { date_format: None }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BlocksConfig {
+    /// Checkboxes under these headings are time blocks: a plan, not a log.
+    pub headings: Vec<String>,
+}
+
+impl Default for BlocksConfig {
+    fn default() -> Self {
+        BlocksConfig {
+            headings: vec!["Time Blocks".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SummaryConfig {
+    /// Tags that mark priority work.
+    pub priority_tags: Vec<String>,
+    /// Minutes given to the last start-only entry of a day; none (open) when unset.
+    pub last_entry_minutes: Option<u32>,
+    /// Hour (0-23) at which a day starts, for people who work past midnight.
+    pub day_start_hour: u32,
+    /// Shortest uninterrupted run in one category that counts as a focus session.
+    pub focus_minutes: u32,
+}
+
+impl Default for SummaryConfig {
+    fn default() -> Self {
+        SummaryConfig {
+            priority_tags: vec!["priority".into()],
+            last_entry_minutes: None,
+            day_start_hour: 0,
+            focus_minutes: 45,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CategoryConfig {
+    /// Tags (without `#`) that put an entry in this category.
+    pub tags: Vec<String>,
+    /// Regular expressions tried on the entry's text.
+    pub keywords: Vec<String>,
+}
+
+/// A category ready to match entries.
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub name: String,
+    pub tags: Vec<String>,
+    pub keywords: Vec<Regex>,
+}
+
+impl Category {
+    pub fn matches(&self, tags: &[String], text: &str) -> bool {
+        tags.iter()
+            .any(|t| self.tags.iter().any(|c| c.eq_ignore_ascii_case(t)))
+            || self.keywords.iter().any(|r| r.is_match(text))
+    }
+}
+
+/// The settings every command reads, resolved from the file and its defaults.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub file: FileConfig,
+    pub categories: Vec<Category>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_file(FileConfig::default()).expect("the defaults are valid")
+    }
+}
+
+fn default_categories() -> Vec<(String, CategoryConfig)> {
+    let c = |tags: &[&str]| CategoryConfig {
+        tags: tags.iter().map(|s| s.to_string()).collect(),
+        keywords: Vec::new(),
+    };
+    vec![
+        ("money".into(), c(&["money"])),
+        ("waste".into(), c(&["waste"])),
+    ]
+}
+
+impl Settings {
+    /// Compiles the categories. Errors name the category and the bad expression.
+    pub fn from_file(file: FileConfig) -> Result<Settings, String> {
+        let mut named: Vec<(String, CategoryConfig)> = if file.categories.is_empty() {
+            default_categories()
+        } else {
+            let mut v = Vec::new();
+            for n in &file.category_order {
+                match file.categories.get(n) {
+                    Some(c) => v.push((n.clone(), c.clone())),
+                    None => {
+                        return Err(format!(
+                            "category_order names `{n}`, which has no [categories.{n}] table"
+                        ));
+                    }
+                }
+            }
+            for (n, c) in &file.categories {
+                if !file.category_order.contains(n) {
+                    v.push((n.clone(), c.clone()));
+                }
+            }
+            v
+        };
+        if file.summary.day_start_hour > 23 {
+            return Err(format!(
+                "summary.day_start_hour is {}, but must be an hour from 0 to 23",
+                file.summary.day_start_hour
+            ));
+        }
+        let mut categories = Vec::new();
+        for (name, c) in named.drain(..) {
+            let mut keywords = Vec::new();
+            for k in &c.keywords {
+                let r = Regex::new(k).map_err(|e| {
+                    format!("categories.{name}: keyword `{k}` is not a valid regular expression: {e}")
+                })?;
+                keywords.push(r);
+            }
+            categories.push(Category {
+                name,
+                tags: c.tags.iter().map(|t| t.trim_start_matches('#').to_string()).collect(),
+                keywords,
+            });
+        }
+        Ok(Settings { file, categories })
+    }
+
+    /// Parses a config file's text. The error is a diagnostic pointing into the file.
+    pub fn parse(text: &str) -> Result<Settings, Diagnostic> {
+        let ix = LineIndex::new(text);
+        let file: FileConfig = toml::from_str(text).map_err(|e| {
+            let span = e
+                .span()
+                .map(|r| Span::new(r.start.min(text.len()), r.end.min(text.len())))
+                .unwrap_or_default();
+            let msg = e.message().to_string();
+            let d = Diagnostic::new(
+                Code::BadConfig,
+                msg,
+                "see the comments in the file `mdtasks init` writes for every setting",
+            );
+            if text.is_empty() { d } else { d.at(text, &ix, span) }
+        })?;
+        Settings::from_file(file).map_err(|m| {
+            Diagnostic::new(
+                Code::BadConfig,
+                m,
+                "see the comments in the file `mdtasks init` writes for every setting",
+            )
+        })
+    }
+
+    pub fn plan_headings_lower(&self) -> Vec<String> {
+        self.file
+            .blocks
+            .headings
+            .iter()
+            .map(|h| h.to_lowercase())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let s = Settings::default();
+        assert_eq!(s.categories.len(), 2);
+        assert_eq!(s.categories[0].name, "money");
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let e = Settings::parse("[summary]\nfocus_minuts = 3\n").unwrap_err();
+        assert_eq!(e.code, Code::BadConfig);
+        assert_eq!(e.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn bad_regex() {
+        let e = Settings::parse("[categories.money]\nkeywords = [\"(\"]\n").unwrap_err();
+        assert!(e.message.contains("categories.money"), "{}", e.message);
+    }
+
+    #[test]
+    fn order() {
+        let s = Settings::parse(
+            "category_order = [\"waste\"]\n[categories.money]\ntags=[\"m\"]\n[categories.waste]\ntags=[\"w\"]\n",
+        )
+        .unwrap();
+        let names: Vec<_> = s.categories.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["waste", "money"]);
+    }
+}

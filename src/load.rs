@@ -1,0 +1,392 @@
+//! Loading: walk a notes folder, read every note once, parse in parallel.
+//!
+//! This and `write` are the only places that touch the file system. Problems with one file
+//! (unreadable, not UTF-8, a sync-conflict copy, a symlink leaving the root) become
+//! diagnostics for that file; the others are still read.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Note;
+use crate::parse::{self, ParseOptions};
+use crate::span::{LineIndex, Span};
+
+/// A parsed note and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedNote {
+    /// The path as shown to the user: the root as given on the command line joined with the
+    /// note's path relative to it.
+    pub path: String,
+    /// Relative to the root, with `/` separators.
+    pub rel: String,
+    pub note: Note,
+}
+
+/// A diagnostic and the file it is about.
+#[derive(Debug, Clone)]
+pub struct FileDiagnostic {
+    pub path: String,
+    pub diagnostic: Diagnostic,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Sorted by path.
+    pub notes: Vec<LoadedNote>,
+    /// Problems that kept a file from being read, or that concern the folder.
+    pub problems: Vec<FileDiagnostic>,
+}
+
+impl Loaded {
+    /// Every diagnostic: the folder's problems, then each note's, in path order.
+    pub fn diagnostics(&self) -> Vec<FileDiagnostic> {
+        let mut all = self.problems.clone();
+        for n in &self.notes {
+            for d in &n.note.diagnostics {
+                all.push(FileDiagnostic {
+                    path: n.path.clone(),
+                    diagnostic: d.clone(),
+                });
+            }
+        }
+        all.sort_by(|a, b| {
+            (&a.path, a.diagnostic.location.as_ref().map(|l| l.span.start))
+                .cmp(&(&b.path, b.diagnostic.location.as_ref().map(|l| l.span.start)))
+        });
+        all
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub parse: ParseOptions,
+    /// A chrono format for note names, tried before the built-in date shapes.
+    pub date_format: Option<String>,
+    /// Parse on one thread (the serial/parallel equivalence test uses this).
+    pub serial: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn is_note_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.ends_with(".md") || lower.ends_with(".markdown")) && !name.starts_with('.')
+}
+
+/// If `name` is a sync tool's conflict copy, the name of the note it conflicts with.
+/// `siblings` holds the other names in the same folder (iCloud's `name 2.md` is only a copy
+/// when `name.md` is beside it).
+pub fn conflict_original(name: &str, siblings: &HashSet<String>) -> Option<String> {
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) => (&name[..i], &name[i..]),
+        None => (name, ""),
+    };
+    // Syncthing: `note.sync-conflict-20261124-101010-ABCDEFG.md`
+    if let Some(i) = stem.find(".sync-conflict-") {
+        return Some(format!("{}{ext}", &stem[..i]));
+    }
+    // Dropbox: `note (conflicted copy 2026-11-24).md`, `note (Anna's conflicted copy ...).md`
+    if let Some(i) = stem.find(" (") {
+        if stem[i..].contains("conflicted copy") && stem.ends_with(')') {
+            return Some(format!("{}{ext}", &stem[..i]));
+        }
+    }
+    // iCloud: `note 2.md` beside `note.md`
+    if let Some((base, n)) = stem.rsplit_once(' ') {
+        if !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()) && n != "0" {
+            let original = format!("{base}{ext}");
+            if siblings.contains(&original) {
+                return Some(original);
+            }
+        }
+    }
+    None
+}
+
+fn display_join(root_shown: &str, rel: &str) -> String {
+    if rel.is_empty() {
+        return root_shown.to_string();
+    }
+    if root_shown.is_empty() || root_shown == "." {
+        return rel.to_string();
+    }
+    let sep = if root_shown.ends_with('/') { "" } else { "/" };
+    format!("{root_shown}{sep}{rel}")
+}
+
+struct Found {
+    abs: PathBuf,
+    rel: String,
+}
+
+/// Walks `root` (a folder or a single note) and returns the note files in it, plus the
+/// problems met on the way.
+fn walk(root: &Path, root_shown: &str, problems: &mut Vec<FileDiagnostic>) -> Vec<Found> {
+    let mut found = Vec::new();
+    if root.is_file() {
+        found.push(Found {
+            abs: root.to_path_buf(),
+            rel: String::new(),
+        });
+        return found;
+    }
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut it = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        });
+    let mut names_by_dir: std::collections::HashMap<PathBuf, HashSet<String>> =
+        Default::default();
+    loop {
+        let entry = match it.next() {
+            None => break,
+            Some(Ok(e)) => e,
+            Some(Err(err)) => {
+                let path = err
+                    .path()
+                    .map(|p| rel_of(root, p))
+                    .map(|r| display_join(root_shown, &r))
+                    .unwrap_or_else(|| root_shown.to_string());
+                let d = if err.loop_ancestor().is_some() {
+                    Diagnostic::new(
+                        Code::FilesystemLoop,
+                        "this folder links back to a folder that contains it; not followed",
+                        "remove the symlink, or point it somewhere outside this folder tree",
+                    )
+                } else {
+                    Diagnostic::new(
+                        Code::ReadError,
+                        format!("cannot read: {err}"),
+                        "check that the file or folder exists and that you may read it",
+                    )
+                };
+                problems.push(FileDiagnostic {
+                    path,
+                    diagnostic: d,
+                });
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize();
+            let inside = target.as_ref().is_ok_and(|t| t.starts_with(&canon_root));
+            if !inside {
+                let rel = rel_of(root, entry.path());
+                problems.push(FileDiagnostic {
+                    path: display_join(root_shown, &rel),
+                    diagnostic: Diagnostic::new(
+                        Code::SymlinkOutsideRoot,
+                        "this symlink points outside the notes folder; it is not read",
+                        "move the target into the notes folder, or point mdtasks at a folder \
+                         that contains both",
+                    ),
+                });
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(name) = entry.file_name().to_str() else {
+            continue;
+        };
+        if !is_note_name(name) {
+            continue;
+        }
+        let dir = entry.path().parent().unwrap_or(root).to_path_buf();
+        names_by_dir
+            .entry(dir)
+            .or_default()
+            .insert(name.to_string());
+        found.push(Found {
+            abs: entry.path().to_path_buf(),
+            rel: rel_of(root, entry.path()),
+        });
+    }
+    // Conflict copies need their folder's full listing, so they are sorted out afterwards.
+    found.retain(|f| {
+        let name = f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let dir = f.abs.parent().unwrap_or(root).to_path_buf();
+        let siblings = names_by_dir.get(&dir).cloned().unwrap_or_default();
+        match conflict_original(name, &siblings) {
+            Some(orig) => {
+                problems.push(FileDiagnostic {
+                    path: display_join(root_shown, &f.rel),
+                    diagnostic: Diagnostic::new(
+                        Code::SyncConflict,
+                        format!("this is a sync-conflict copy of `{orig}`; it is not read"),
+                        format!(
+                            "compare it with `{orig}`, merge what you want to keep, then delete the copy"
+                        ),
+                    ),
+                });
+                false
+            }
+            None => true,
+        }
+    });
+    found
+}
+
+fn rel_of(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// What reading one file gave.
+enum Read {
+    Note(Box<LoadedNote>),
+    Problem(FileDiagnostic),
+}
+
+/// Checks that bytes are a text note: no NUL bytes, valid UTF-8. On failure, the diagnostic
+/// points at the first bad byte so the user can find it.
+pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let probe = &bytes[..bytes.len().min(8192)];
+    if memchr::memchr(0, probe).is_some() {
+        return Err(Diagnostic::new(
+            Code::BinaryFile,
+            "this file holds binary data (NUL bytes), not text; it is not read",
+            "rename it so it does not end in .md, or move it out of the notes folder",
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let lossy = String::from_utf8_lossy(&bytes);
+            // Locate the bad byte in the lossy text: everything before it is valid, so its
+            // offset is the same.
+            let ix = LineIndex::new(&lossy);
+            let d = Diagnostic::new(
+                Code::NotUtf8,
+                format!(
+                    "byte {at} is not valid UTF-8 (0x{:02x}); the note is not read",
+                    bytes[at]
+                ),
+                "save the note as UTF-8 in your editor; mdtasks never edits a note it cannot read",
+            )
+            .at(&lossy, &ix, Span::new(at, at + 1));
+            Err(d)
+        }
+    }
+}
+
+fn read_one(f: &Found, root_shown: &str, opts: &LoadOptions) -> Read {
+    let path = display_join(root_shown, &f.rel);
+    let name_for_date = if f.rel.is_empty() {
+        f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("")
+    } else {
+        f.rel.as_str()
+    };
+    let bytes = match std::fs::read(&f.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            return Read::Problem(FileDiagnostic {
+                path,
+                diagnostic: Diagnostic::new(
+                    Code::ReadError,
+                    format!("cannot read this note: {e}"),
+                    "check that the file exists and that you may read it",
+                ),
+            });
+        }
+    };
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(d) => {
+            return Read::Problem(FileDiagnostic {
+                path,
+                diagnostic: d,
+            });
+        }
+    };
+    let mut popts = opts.parse.clone();
+    popts.name_date = parse::date::date_from_path(name_for_date, opts.date_format.as_deref());
+    let note = parse::parse_note(&text, &popts);
+    Read::Note(Box::new(LoadedNote {
+        path,
+        rel: f.rel.clone(),
+        note,
+    }))
+}
+
+/// Loads every note under `root`. `root_shown` is how the user wrote the path.
+pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded, LoadError> {
+    if !root.exists() {
+        return Err(LoadError::NotFound {
+            path: root_shown.to_string(),
+        });
+    }
+    let mut problems = Vec::new();
+    let found = walk(root, root_shown, &mut problems);
+    let results: Vec<Read> = if opts.serial {
+        found
+            .iter()
+            .map(|f| read_one(f, root_shown, opts))
+            .collect()
+    } else {
+        found
+            .par_iter()
+            .map(|f| read_one(f, root_shown, opts))
+            .collect()
+    };
+    let mut notes = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Read::Note(n) => notes.push(*n),
+            Read::Problem(p) => problems.push(p),
+        }
+    }
+    notes.sort_by(|a, b| a.path.cmp(&b.path));
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Loaded { notes, problems })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_names() {
+        let sib: HashSet<String> = ["note.md".to_string()].into();
+        let none = HashSet::new();
+        assert_eq!(
+            conflict_original("note.sync-conflict-20261124-101010-ABCDEFG.md", &none),
+            Some("note.md".into())
+        );
+        assert_eq!(
+            conflict_original("note (conflicted copy 2026-11-24).md", &none),
+            Some("note.md".into())
+        );
+        assert_eq!(
+            conflict_original("note (Anna's conflicted copy 2026-11-24).md", &none),
+            Some("note.md".into())
+        );
+        assert_eq!(conflict_original("note 2.md", &sib), Some("note.md".into()));
+        assert_eq!(conflict_original("note 2.md", &none), None);
+        assert_eq!(conflict_original("Week 2.md", &none), None);
+        assert_eq!(conflict_original("2026-11-24.md", &none), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Reports: data first (Serialize), rendered by one renderer per format.
