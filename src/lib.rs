@@ -1,10 +1,13 @@
 //! mdtasks: tasks, time logs and time blocks from plain Markdown notes, without taking the files over.
 
+pub mod app;
+pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod report;
 pub mod span;

@@ -1,3 +1,37 @@
+//! The mdtasks binary: parse flags, gather the environment, run, map to an exit code.
+
+use std::io::{IsTerminal, Write};
+
+use clap::Parser;
+use mdtasks::app::{self, Config, Env};
+
 fn main() {
-    println!("Hello, world!");
+    let cli = mdtasks::cli::Cli::parse();
+    let env = Env {
+        today: chrono::Local::now().date_naive(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        stdout_is_terminal: std::io::stdout().is_terminal(),
+    };
+    let code = match Config::resolve(cli, &env) {
+        Err(e) => {
+            eprintln!("{}", e.message);
+            app::exit::ERROR
+        }
+        Ok(cfg) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut err = std::io::stderr();
+            let r = app::run(&cfg, &mut out, &mut err).and_then(|c| out.flush().map(|_| c));
+            match r {
+                Ok(c) => c,
+                // `mdtasks tasks | head` closes the pipe early: that is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => app::exit::OK,
+                Err(e) => {
+                    eprintln!("error: cannot write the output: {e}");
+                    app::exit::ERROR
+                }
+            }
+        }
+    };
+    std::process::exit(code);
 }

@@ -569,7 +569,7 @@ impl<'a> Parse<'a> {
                 text.push_str(&rest[pos..]);
                 let text = collapse_ws(&text);
                 let is_stop = h.end.is_none() && duration.is_none() && is_stop_word(&text);
-                let head_end = at + h.rest;
+                let head_end = at + s[..h.rest].trim_end().len();
                 self.raw_entries.push(RawEntry {
                     span: line_span,
                     line: self.ix.line_of(at) + 1,
@@ -711,6 +711,8 @@ impl<'a> Parse<'a> {
     fn resolve_regions(&mut self) {
         let markers = std::mem::take(&mut self.markers);
         let mut open: Vec<(String, Span)> = Vec::new();
+        // Ends that belong to a start already reported as a duplicate; not reported again.
+        let mut swallow: Vec<String> = Vec::new();
         for (name, is_start, span) in markers {
             if is_start {
                 if let Some((_, prev)) = open.iter().find(|(n, _)| *n == name) {
@@ -723,6 +725,7 @@ impl<'a> Parse<'a> {
                         format!("remove one of the `<!-- mdtasks:{name}:start -->` lines"),
                     );
                     self.diag(d, span);
+                    swallow.push(name);
                     continue;
                 }
                 if self.note.regions.iter().any(|r| r.name == name) {
@@ -732,6 +735,7 @@ impl<'a> Parse<'a> {
                         "give the second region another name, or remove it",
                     );
                     self.diag(d, span);
+                    swallow.push(name);
                     continue;
                 }
                 open.push((name, span));
@@ -744,6 +748,8 @@ impl<'a> Parse<'a> {
                     end_marker: span,
                     content: Span::new(content_start.min(span.start), span.start),
                 });
+            } else if let Some(i) = swallow.iter().position(|n| *n == name) {
+                swallow.remove(i);
             } else {
                 let d = Diagnostic::new(
                     Code::UnbalancedMarker,
@@ -896,9 +902,6 @@ impl<'a> Parse<'a> {
         let mut found = Vec::new();
         for &i in &order {
             let e = &self.note.entries[i];
-            if e.date.is_none() {
-                continue;
-            }
             if let Some((d, end, j)) = reach {
                 if d == e.date && e.start < end {
                     found.push((i, j));

@@ -1,0 +1,277 @@
+//! The second and third CLI stages: flags + environment + config file become a `Config`,
+//! and `run` carries out one command with it.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::cli::{self, Cli, ColorChoice, Command, ListFormat};
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{self, LoadOptions, Loaded};
+use crate::output;
+use crate::parse::ParseOptions;
+
+/// What the outside world says, gathered by `main` so that everything below is testable.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub today: NaiveDate,
+    pub no_color: bool,
+    pub stdout_is_terminal: bool,
+}
+
+/// Exit codes, the same for every command.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// Nothing found, or only warnings (`check`).
+    pub const WARNINGS: i32 = 1;
+    /// Errors: bad usage, unreadable files, errors in notes.
+    pub const ERROR: i32 = 2;
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub today: NaiveDate,
+    pub color: bool,
+    pub quiet: bool,
+    pub root: PathBuf,
+    /// The path as the user wrote it, for display.
+    pub root_shown: String,
+    pub settings: Settings,
+    pub command: Command,
+}
+
+/// A problem before any note is read: bad flags or a bad config file.
+#[derive(Debug)]
+pub struct UsageError {
+    pub message: String,
+}
+
+fn parse_date_flag(flag: &str, v: &str) -> Result<NaiveDate, UsageError> {
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| UsageError {
+        message: format!("error: {flag} `{v}` is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24"),
+    })
+}
+
+impl Config {
+    pub fn resolve(cli: Cli, env: &Env) -> Result<Config, UsageError> {
+        let today = match &cli.today {
+            Some(t) => parse_date_flag("--today", t)?,
+            None => env.today,
+        };
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
+        };
+        let path = match &cli.command {
+            Command::Check(p) => &p.path,
+            Command::Tasks(a) => &a.path.path,
+            Command::Entries(a) => &a.path.path,
+            Command::Summarize(a) => &a.path.path,
+        };
+        let (root, root_shown) = match path {
+            Some(p) => (p.clone(), p.to_string_lossy().into_owned()),
+            None => (PathBuf::from("."), ".".to_string()),
+        };
+        let config_path = match &cli.config {
+            Some(c) => Some(c.clone()),
+            None => {
+                let p = root.join(".mdtasks.toml");
+                p.is_file().then_some(p)
+            }
+        };
+        let settings = match config_path {
+            None => Settings::default(),
+            Some(p) => load_settings(&p)?,
+        };
+        Ok(Config {
+            today,
+            color,
+            quiet: cli.quiet,
+            root,
+            root_shown,
+            settings,
+            command: cli.command,
+        })
+    }
+}
+
+fn load_settings(p: &Path) -> Result<Settings, UsageError> {
+    let shown = p.to_string_lossy();
+    let text = std::fs::read_to_string(p).map_err(|e| UsageError {
+        message: format!("error: cannot read the config file {shown}: {e}"),
+    })?;
+    Settings::parse(&text).map_err(|d| UsageError {
+        message: d.render(&shown).trim_end().to_string(),
+    })
+}
+
+fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
+    let opts = LoadOptions {
+        parse: ParseOptions {
+            name_date: None,
+            plan_headings: cfg.settings.plan_headings_lower(),
+        },
+        date_format: cfg.settings.file.notes.date_format.clone(),
+        serial: false,
+    };
+    load::load(&cfg.root, &cfg.root_shown, &opts)
+}
+
+/// Runs the command. Returns the exit code; an `Err` is a failure to write the output.
+pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    let loaded = match load_notes(cfg) {
+        Ok(l) => l,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            writeln!(
+                err,
+                "hint: give the path of a notes folder or a note, e.g. `mdtasks {} journal/`",
+                command_name(&cfg.command)
+            )?;
+            return Ok(exit::ERROR);
+        }
+    };
+    match &cfg.command {
+        Command::Check(_) => check(cfg, &loaded, out),
+        Command::Tasks(a) => {
+            let filter = match output::TaskFilter::from_args(a) {
+                Ok(f) => f,
+                Err(msg) => {
+                    writeln!(err, "error: {msg}")?;
+                    return Ok(exit::ERROR);
+                }
+            };
+            let n = match a.format {
+                ListFormat::Text => output::tasks_text(&loaded, &filter, out)?,
+                ListFormat::Json => output::tasks_json(&loaded, &filter, out)?,
+            };
+            report_problems(cfg, &loaded, err)?;
+            if n == 0 && !cfg.quiet && a.format == ListFormat::Text {
+                writeln!(err, "no tasks match")?;
+            }
+            Ok(listing_exit(&loaded, n))
+        }
+        Command::Entries(a) => {
+            let n = match a.format {
+                ListFormat::Text => output::entries_text(&loaded, out)?,
+                ListFormat::Json => output::entries_json(&loaded, out)?,
+            };
+            report_problems(cfg, &loaded, err)?;
+            if n == 0 && !cfg.quiet && a.format == ListFormat::Text {
+                writeln!(err, "no time entries found")?;
+            }
+            Ok(listing_exit(&loaded, n))
+        }
+        Command::Summarize(a) => summarize(cfg, a, &loaded, out, err),
+    }
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Check(_) => "check",
+        Command::Tasks(_) => "tasks",
+        Command::Entries(_) => "entries",
+        Command::Summarize(_) => "summarize",
+    }
+}
+
+fn has_errors(loaded: &Loaded) -> bool {
+    loaded
+        .problems
+        .iter()
+        .map(|p| &p.diagnostic)
+        .chain(loaded.notes.iter().flat_map(|n| &n.note.diagnostics))
+        .any(|d| d.severity == Severity::Error)
+}
+
+/// 2 when a file could not be read or a note has errors, 1 when nothing was listed, else 0.
+fn listing_exit(loaded: &Loaded, listed: usize) -> i32 {
+    if has_errors(loaded) {
+        exit::ERROR
+    } else if listed == 0 {
+        exit::WARNINGS
+    } else {
+        exit::OK
+    }
+}
+
+/// Listing commands show files they could not read in full (the user's data is missing from
+/// the listing) and only count problems inside notes, pointing to `check`.
+fn report_problems(cfg: &Config, loaded: &Loaded, err: &mut dyn Write) -> io::Result<()> {
+    for p in &loaded.problems {
+        if p.diagnostic.severity == Severity::Error {
+            write!(err, "{}", p.diagnostic.render(&p.path))?;
+        }
+    }
+    let in_notes: Vec<&Diagnostic> = loaded
+        .notes
+        .iter()
+        .flat_map(|n| &n.note.diagnostics)
+        .collect();
+    if !in_notes.is_empty() && !cfg.quiet {
+        let errors = in_notes
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        writeln!(
+            err,
+            "{} in the notes ({} errors); run `mdtasks check` to see them",
+            plural(in_notes.len(), "problem"),
+            errors
+        )?;
+    }
+    Ok(())
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn check(cfg: &Config, loaded: &Loaded, out: &mut dyn Write) -> io::Result<i32> {
+    let all = loaded.diagnostics();
+    for d in &all {
+        writeln!(out, "{}", d.diagnostic.render(&d.path))?;
+    }
+    let errors = all
+        .iter()
+        .filter(|d| d.diagnostic.severity == Severity::Error)
+        .count();
+    let warnings = all.len() - errors;
+    let notes = plural(loaded.notes.len(), "note");
+    if all.is_empty() {
+        writeln!(out, "no problems in {notes}")?;
+    } else {
+        writeln!(
+            out,
+            "{}, {} in {notes}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )?;
+    }
+    let _ = cfg;
+    Ok(if errors > 0 {
+        exit::ERROR
+    } else if warnings > 0 {
+        exit::WARNINGS
+    } else {
+        exit::OK
+    })
+}
+
+fn summarize(
+    _cfg: &Config,
+    _a: &cli::SummarizeArgs,
+    _loaded: &Loaded,
+    _out: &mut dyn Write,
+    _err: &mut dyn Write,
+) -> io::Result<i32> {
+    todo!("wired once src/report lands")
+}

@@ -1,0 +1,306 @@
+//! Listings of tasks and time entries, as text for people and JSON Lines for scripts.
+
+use std::io::{self, Write};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::cli::TasksArgs;
+use crate::load::{LoadedNote, Loaded};
+use crate::model::{EntrySource, Marker, Priority, Status, Task, TimeEntry};
+use crate::parse::add_days;
+
+/// Version of the JSON Lines objects; bumped when a field changes meaning or goes away.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+pub struct TaskFilter {
+    pub statuses: Option<Vec<Status>>,
+    pub tags: Vec<String>,
+    pub due_before: Option<NaiveDate>,
+}
+
+fn status_name(s: &str) -> Option<Status> {
+    Some(match s {
+        "open" | "todo" => Status::Open,
+        "done" => Status::Done,
+        "cancelled" | "canceled" => Status::Cancelled,
+        "in-progress" | "doing" => Status::InProgress,
+        "rolled-over" => Status::RolledOver,
+        "scheduled" => Status::Scheduled,
+        "waiting" => Status::Waiting,
+        "other" => Status::Other,
+        _ => return None,
+    })
+}
+
+impl TaskFilter {
+    pub fn from_args(a: &TasksArgs) -> Result<TaskFilter, String> {
+        let statuses = if a.all {
+            None
+        } else if a.status.is_empty() {
+            Some(vec![Status::Open, Status::InProgress, Status::Waiting])
+        } else {
+            let mut v = Vec::new();
+            for s in &a.status {
+                v.push(status_name(&s.to_ascii_lowercase()).ok_or_else(|| {
+                    format!(
+                        "--status `{s}` is not a status; use open, done, cancelled, \
+                         in-progress, rolled-over, scheduled, waiting or other"
+                    )
+                })?);
+            }
+            Some(v)
+        };
+        let due_before = match &a.due_before {
+            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                format!("--due-before `{d}` is not a date; write it as YYYY-MM-DD")
+            })?),
+            None => None,
+        };
+        Ok(TaskFilter {
+            statuses,
+            tags: a
+                .tag
+                .iter()
+                .map(|t| t.trim_start_matches('#').to_lowercase())
+                .collect(),
+            due_before,
+        })
+    }
+
+    pub fn accepts(&self, t: &Task) -> bool {
+        if let Some(s) = &self.statuses {
+            if !s.contains(&t.status) {
+                return false;
+            }
+        }
+        if !self.tags.is_empty() {
+            let hit = t.tags.iter().any(|tag| {
+                let tag = tag.to_lowercase();
+                self.tags
+                    .iter()
+                    .any(|want| tag == *want || tag.starts_with(&format!("{want}/")))
+            });
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(d) = self.due_before {
+            if !t.due.is_some_and(|due| due < d) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Done and total among a task's descendants; cancelled ones do not count.
+pub fn progress(tasks: &[Task], i: usize) -> Option<(usize, usize)> {
+    if tasks[i].children.is_empty() {
+        return None;
+    }
+    let (mut done, mut total) = (0, 0);
+    let mut stack: Vec<usize> = tasks[i].children.clone();
+    while let Some(c) = stack.pop() {
+        let t = &tasks[c];
+        if t.status != Status::Cancelled {
+            total += 1;
+            if t.status.is_done() {
+                done += 1;
+            }
+        }
+        stack.extend(&t.children);
+    }
+    Some((done, total))
+}
+
+pub fn hhmm(m: u32) -> String {
+    format!("{:02}:{:02}", (m % 1440) / 60, m % 60)
+}
+
+pub fn duration(m: u32) -> String {
+    match (m / 60, m % 60) {
+        (0, mm) => format!("{mm}m"),
+        (h, mm) => format!("{h}h {mm:02}m"),
+    }
+}
+
+fn matching<'a>(
+    loaded: &'a Loaded,
+    f: &'a TaskFilter,
+) -> impl Iterator<Item = (&'a LoadedNote, usize)> + 'a {
+    loaded.notes.iter().flat_map(move |n| {
+        (0..n.note.tasks.len())
+            .filter(move |&i| f.accepts(&n.note.tasks[i]))
+            .map(move |i| (n, i))
+    })
+}
+
+pub fn tasks_text(loaded: &Loaded, f: &TaskFilter, out: &mut dyn Write) -> io::Result<usize> {
+    let mut n = 0;
+    for (note, i) in matching(loaded, f) {
+        let t = &note.note.tasks[i];
+        let marker = match &t.marker {
+            Marker::Checkbox { status_char, .. } => format!("[{status_char}]"),
+            Marker::Keyword { word, .. } => word.clone(),
+        };
+        let indent = "  ".repeat(t.depth);
+        let progress = progress(&note.note.tasks, i)
+            .map(|(d, total)| format!("  [{d}/{total}]"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}:{}: {indent}{marker} {}{progress}",
+            note.path, t.line, t.text
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    v: u32,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    status: &'a str,
+    status_name: Status,
+    checked: bool,
+    text: &'a str,
+    tags: &'a [String],
+    date: Option<NaiveDate>,
+    parent_line: Option<usize>,
+    depth: usize,
+    progress: Option<Progress>,
+    due: Option<NaiveDate>,
+    scheduled: Option<NaiveDate>,
+    start: Option<NaiveDate>,
+    created: Option<NaiveDate>,
+    done_date: Option<NaiveDate>,
+    cancelled_date: Option<NaiveDate>,
+    recurrence: Option<&'a str>,
+    priority: Option<Priority>,
+    estimate_minutes: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct Progress {
+    done: usize,
+    total: usize,
+}
+
+pub fn tasks_json(loaded: &Loaded, f: &TaskFilter, out: &mut dyn Write) -> io::Result<usize> {
+    let mut n = 0;
+    for (note, i) in matching(loaded, f) {
+        let tasks = &note.note.tasks;
+        let t = &tasks[i];
+        let obj = TaskJson {
+            v: JSON_SCHEMA_VERSION,
+            path: &note.path,
+            line: t.line,
+            column: t.column,
+            status: &t.status_text,
+            status_name: t.status,
+            checked: t.status.is_done(),
+            text: &t.text,
+            tags: &t.tags,
+            date: t.date,
+            parent_line: t.parent.map(|p| tasks[p].line),
+            depth: t.depth,
+            progress: progress(tasks, i).map(|(done, total)| Progress { done, total }),
+            due: t.due,
+            scheduled: t.scheduled,
+            start: t.start,
+            created: t.created,
+            done_date: t.done_date,
+            cancelled_date: t.cancelled_date,
+            recurrence: t.recurrence.as_deref(),
+            priority: t.priority,
+            estimate_minutes: t.estimate_minutes,
+        };
+        serde_json::to_writer(&mut *out, &obj)?;
+        out.write_all(b"\n")?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+#[derive(Serialize)]
+struct EntryJson<'a> {
+    v: u32,
+    path: &'a str,
+    line: usize,
+    date: Option<NaiveDate>,
+    /// Only when the entry starts after midnight, on the day after `date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_date: Option<NaiveDate>,
+    start: String,
+    end: Option<String>,
+    end_date: Option<NaiveDate>,
+    minutes: Option<u32>,
+    tags: &'a [String],
+    text: &'a str,
+    source: EntrySource,
+}
+
+fn day_after(date: Option<NaiveDate>, minute: u32) -> Option<NaiveDate> {
+    let days = minute / 1440;
+    date.filter(|_| days > 0)
+        .map(|d| add_days(d, days as i64))
+}
+
+fn entries_sorted(loaded: &Loaded) -> impl Iterator<Item = (&LoadedNote, &TimeEntry)> {
+    loaded.notes.iter().flat_map(|n| {
+        let mut v: Vec<&TimeEntry> = n.note.entries.iter().collect();
+        v.sort_by_key(|e| (e.date, e.start, e.line));
+        v.into_iter().map(move |e| (n, e))
+    })
+}
+
+pub fn entries_text(loaded: &Loaded, out: &mut dyn Write) -> io::Result<usize> {
+    let mut n = 0;
+    for (note, e) in entries_sorted(loaded) {
+        let date = e
+            .date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "----------".into());
+        let end = e.end.map(hhmm).unwrap_or_else(|| "  ?  ".into());
+        let mins = e.minutes().map(duration).unwrap_or_else(|| "open".into());
+        let tags: String = e.tags.iter().map(|t| format!(" #{t}")).collect();
+        writeln!(
+            out,
+            "{date}  {}-{end}  {mins:>7}  {}{tags}  ({}:{})",
+            hhmm(e.start),
+            e.text,
+            note.path,
+            e.line
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+pub fn entries_json(loaded: &Loaded, out: &mut dyn Write) -> io::Result<usize> {
+    let mut n = 0;
+    for (note, e) in entries_sorted(loaded) {
+        let obj = EntryJson {
+            v: JSON_SCHEMA_VERSION,
+            path: &note.path,
+            line: e.line,
+            date: e.date,
+            start_date: day_after(e.date, e.start),
+            start: hhmm(e.start),
+            end: e.end.map(hhmm),
+            end_date: e.end.and_then(|m| day_after(e.date, m)),
+            minutes: e.minutes(),
+            tags: &e.tags,
+            text: &e.text,
+            source: e.source,
+        };
+        serde_json::to_writer(&mut *out, &obj)?;
+        out.write_all(b"\n")?;
+        n += 1;
+    }
+    Ok(n)
+}
