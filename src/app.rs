@@ -51,7 +51,9 @@ pub struct UsageError {
 
 fn parse_date_flag(flag: &str, v: &str) -> Result<NaiveDate, UsageError> {
     NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| UsageError {
-        message: format!("error: {flag} `{v}` is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24"),
+        message: format!(
+            "error: {flag} `{v}` is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24"
+        ),
     })
 }
 

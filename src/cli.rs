@@ -45,21 +45,29 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Report every problem found in the notes (exit 0 clean, 1 warnings, 2 errors)
-    #[command(after_help = "Examples:\n  mdtasks check journal/\n  mdtasks check journal/2026-11-24.md")]
+    #[command(
+        after_help = "Examples:\n  mdtasks check journal/\n  mdtasks check journal/2026-11-24.md"
+    )]
     Check(PathArg),
 
     /// List tasks (open ones by default)
-    #[command(after_help = "Examples:\n  mdtasks tasks journal/\n  mdtasks tasks journal/ --all --tag money\n  \
-mdtasks tasks journal/ --status done --format json\n  mdtasks tasks journal/ --due-before 2026-12-01")]
+    #[command(
+        after_help = "Examples:\n  mdtasks tasks journal/\n  mdtasks tasks journal/ --all --tag money\n  \
+mdtasks tasks journal/ --status done --format json\n  mdtasks tasks journal/ --due-before 2026-12-01"
+    )]
     Tasks(TasksArgs),
 
     /// List time entries
-    #[command(after_help = "Examples:\n  mdtasks entries journal/\n  mdtasks entries journal/ --format json")]
+    #[command(
+        after_help = "Examples:\n  mdtasks entries journal/\n  mdtasks entries journal/ --format json"
+    )]
     Entries(EntriesArgs),
 
     /// Where the time went: per day, tag and category, money against waste, hours of the day
-    #[command(after_help = "Examples:\n  mdtasks summarize journal/\n  mdtasks summarize journal/ --last 2w\n  \
-mdtasks summarize journal/ --week 2026-W47 --format md\n  mdtasks summarize journal/ --format csv --csv tags")]
+    #[command(
+        after_help = "Examples:\n  mdtasks summarize journal/\n  mdtasks summarize journal/ --last 2w\n  \
+mdtasks summarize journal/ --week 2026-W47 --format md\n  mdtasks summarize journal/ --format csv --csv tags"
+    )]
     Summarize(SummarizeArgs),
 }
 

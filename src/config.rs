@@ -159,13 +159,19 @@ impl Settings {
             let mut keywords = Vec::new();
             for k in &c.keywords {
                 let r = Regex::new(k).map_err(|e| {
-                    format!("categories.{name}: keyword `{k}` is not a valid regular expression: {e}")
+                    format!(
+                        "categories.{name}: keyword `{k}` is not a valid regular expression: {e}"
+                    )
                 })?;
                 keywords.push(r);
             }
             categories.push(Category {
                 name,
-                tags: c.tags.iter().map(|t| t.trim_start_matches('#').to_string()).collect(),
+                tags: c
+                    .tags
+                    .iter()
+                    .map(|t| t.trim_start_matches('#').to_string())
+                    .collect(),
                 keywords,
             });
         }
@@ -186,7 +192,11 @@ impl Settings {
                 msg,
                 "see the comments in the file `mdtasks init` writes for every setting",
             );
-            if text.is_empty() { d } else { d.at(text, &ix, span) }
+            if text.is_empty() {
+                d
+            } else {
+                d.at(text, &ix, span)
+            }
         })?;
         Settings::from_file(file).map_err(|m| {
             Diagnostic::new(

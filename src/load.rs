@@ -53,8 +53,14 @@ impl Loaded {
             }
         }
         all.sort_by(|a, b| {
-            (&a.path, a.diagnostic.location.as_ref().map(|l| l.span.start))
-                .cmp(&(&b.path, b.diagnostic.location.as_ref().map(|l| l.span.start)))
+            (
+                &a.path,
+                a.diagnostic.location.as_ref().map(|l| l.span.start),
+            )
+                .cmp(&(
+                    &b.path,
+                    b.diagnostic.location.as_ref().map(|l| l.span.start),
+                ))
         });
         all
     }
@@ -150,8 +156,7 @@ fn walk(root: &Path, root_shown: &str, problems: &mut Vec<FileDiagnostic>) -> Ve
         .filter_entry(|e| {
             e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
         });
-    let mut names_by_dir: std::collections::HashMap<PathBuf, HashSet<String>> =
-        Default::default();
+    let mut names_by_dir: std::collections::HashMap<PathBuf, HashSet<String>> = Default::default();
     loop {
         let entry = match it.next() {
             None => break,

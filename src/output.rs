@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::TasksArgs;
-use crate::load::{LoadedNote, Loaded};
+use crate::load::{Loaded, LoadedNote};
 use crate::model::{EntrySource, Marker, Priority, Status, Task, TimeEntry};
 use crate::parse::add_days;
 
@@ -246,8 +246,7 @@ struct EntryJson<'a> {
 
 fn day_after(date: Option<NaiveDate>, minute: u32) -> Option<NaiveDate> {
     let days = minute / 1440;
-    date.filter(|_| days > 0)
-        .map(|d| add_days(d, days as i64))
+    date.filter(|_| days > 0).map(|d| add_days(d, days as i64))
 }
 
 fn entries_sorted(loaded: &Loaded) -> impl Iterator<Item = (&LoadedNote, &TimeEntry)> {

@@ -66,9 +66,11 @@ pub fn date_from_path(rel_path: &str, pattern: Option<&str>) -> Option<NaiveDate
         }
         let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
         if run == 8 {
-            let (Some(y), Some(m), Some(d)) =
-                (four(&b[i..i + 4]), two(&b[i + 4..i + 6]), two(&b[i + 6..i + 8]))
-            else {
+            let (Some(y), Some(m), Some(d)) = (
+                four(&b[i..i + 4]),
+                two(&b[i + 4..i + 6]),
+                two(&b[i + 6..i + 8]),
+            ) else {
                 continue;
             };
             if let Some(d) = NaiveDate::from_ymd_opt(y, m, d) {
@@ -123,7 +125,9 @@ fn month_of(w: &str) -> Option<u32> {
         "november",
         "december",
     ];
-    let i = MONTHS.iter().position(|m| w.len() >= 3 && w.starts_with(m))?;
+    let i = MONTHS
+        .iter()
+        .position(|m| w.len() >= 3 && w.starts_with(m))?;
     (full[i].starts_with(w) || w == "sept").then_some(i as u32 + 1)
 }
 
@@ -150,7 +154,10 @@ pub enum HeadingDate {
     No,
     Date(NaiveDate),
     /// It reads like a date, but is not a real one, or its weekday is wrong.
-    Bad { message: String, hint: String },
+    Bad {
+        message: String,
+        hint: String,
+    },
 }
 
 /// Whether a heading's text is a date: `2026-11-24` (anything may follow, e.g. a weekday or
@@ -259,29 +266,62 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(date_from_path("2026-11-24.md", None), Some(d(2026, 11, 24)));
-        assert_eq!(date_from_path("journals/2026_11_24.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(
+            date_from_path("journals/2026_11_24.md", None),
+            Some(d(2026, 11, 24))
+        );
         assert_eq!(date_from_path("20261124.md", None), Some(d(2026, 11, 24)));
-        assert_eq!(date_from_path("2026/11/2026-11-24.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(
+            date_from_path("2026/11/2026-11-24.md", None),
+            Some(d(2026, 11, 24))
+        );
         assert_eq!(date_from_path("2026/11/24.md", None), Some(d(2026, 11, 24)));
-        assert_eq!(date_from_path("daily 2026-11-24 notes.md", None), Some(d(2026, 11, 24)));
+        assert_eq!(
+            date_from_path("daily 2026-11-24 notes.md", None),
+            Some(d(2026, 11, 24))
+        );
         assert_eq!(date_from_path("Projects.md", None), None);
         assert_eq!(date_from_path("123456789.md", None), None);
-        assert_eq!(date_from_path("24.11.2026.md", Some("%d.%m.%Y")), Some(d(2026, 11, 24)));
+        assert_eq!(
+            date_from_path("24.11.2026.md", Some("%d.%m.%Y")),
+            Some(d(2026, 11, 24))
+        );
     }
 
     #[test]
     fn headings() {
-        assert_eq!(heading_date("2026-11-24"), HeadingDate::Date(d(2026, 11, 24)));
-        assert_eq!(heading_date("2026-11-24 Tuesday"), HeadingDate::Date(d(2026, 11, 24)));
-        assert_eq!(heading_date("Tue 24 Nov 2026"), HeadingDate::Date(d(2026, 11, 24)));
+        assert_eq!(
+            heading_date("2026-11-24"),
+            HeadingDate::Date(d(2026, 11, 24))
+        );
+        assert_eq!(
+            heading_date("2026-11-24 Tuesday"),
+            HeadingDate::Date(d(2026, 11, 24))
+        );
+        assert_eq!(
+            heading_date("Tue 24 Nov 2026"),
+            HeadingDate::Date(d(2026, 11, 24))
+        );
         assert_eq!(
             heading_date("Tuesday, 24 November 2026"),
             HeadingDate::Date(d(2026, 11, 24))
         );
-        assert_eq!(heading_date("November 24, 2026"), HeadingDate::Date(d(2026, 11, 24)));
-        assert_eq!(heading_date("24th Nov 2026"), HeadingDate::Date(d(2026, 11, 24)));
-        assert!(matches!(heading_date("2026-02-30"), HeadingDate::Bad { .. }));
-        assert!(matches!(heading_date("Wed 24 Nov 2026"), HeadingDate::Bad { .. }));
+        assert_eq!(
+            heading_date("November 24, 2026"),
+            HeadingDate::Date(d(2026, 11, 24))
+        );
+        assert_eq!(
+            heading_date("24th Nov 2026"),
+            HeadingDate::Date(d(2026, 11, 24))
+        );
+        assert!(matches!(
+            heading_date("2026-02-30"),
+            HeadingDate::Bad { .. }
+        ));
+        assert!(matches!(
+            heading_date("Wed 24 Nov 2026"),
+            HeadingDate::Bad { .. }
+        ));
         assert_eq!(heading_date("Tasks"), HeadingDate::No);
         assert_eq!(heading_date("May the 4th"), HeadingDate::No);
         assert_eq!(heading_date("Time Log 2026"), HeadingDate::No);

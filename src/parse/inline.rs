@@ -99,7 +99,11 @@ pub fn tags(s: &str) -> Vec<(String, usize, usize)> {
             .map(char::len_utf8)
             .sum();
         let tag = rest[..len].trim_end_matches(['/', '-']);
-        if tag.is_empty() || tag.chars().all(|c| c.is_ascii_digit() || c == '/' || c == '-') {
+        if tag.is_empty()
+            || tag
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '/' || c == '-')
+        {
             continue;
         }
         out.push((tag.to_string(), p, p + 1 + tag.len()));
@@ -227,7 +231,10 @@ mod tests {
             t("#a x #area/sub #under_score #kebab-tag #42 #12/3"),
             ["a", "area/sub", "under_score", "kebab-tag"]
         );
-        assert_eq!(t("[link #x](u) `#code` https://x.org/#frag [[P#H]] a#b"), Vec::<String>::new());
+        assert_eq!(
+            t("[link #x](u) `#code` https://x.org/#frag [[P#H]] a#b"),
+            Vec::<String>::new()
+        );
         assert_eq!(t("#[[two words]] #été"), ["two words", "été"]);
         assert_eq!(t("end #tag."), ["tag"]);
     }

@@ -10,7 +10,7 @@ pub mod inline;
 pub mod time;
 
 use chrono::{Duration, NaiveDate};
-use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
@@ -50,12 +50,16 @@ const KEYWORDS: [(&str, Status); 8] = [
     ("CANCELLED", Status::Cancelled),
 ];
 
-/// Words that, alone on a time line, end the entry before them and are no activity.
+/// Words that, alone on a time line, end the entry before it and are no activity.
+/// `END`, `BREAK` and `STOP` only in capitals: a lower-case "break" is an activity people log
+/// (and count), while the capitals are a marker in the log's own notation.
 fn is_stop_word(text: &str) -> bool {
-    matches!(
-        text.trim().to_ascii_lowercase().as_str(),
-        "end" | "break" | "stop" | "bed" | "sleep" | "end of day" | "done for the day"
-    )
+    let t = text.trim();
+    matches!(t, "END" | "BREAK" | "STOP")
+        || matches!(
+            t.to_ascii_lowercase().as_str(),
+            "bed" | "sleep" | "end of day" | "done for the day"
+        )
 }
 
 struct ItemFrame {
@@ -180,11 +184,17 @@ impl<'a> Parse<'a> {
     }
 
     fn run(&mut self) {
-        let body_start = if self.note.bom { 3 } else { 0 };
+        let mut body_start = if self.note.bom { 3 } else { 0 };
+        // Front matter is found here, not by pulldown-cmark's metadata extension: that one
+        // takes a `---` ... `---` pair anywhere in a note for metadata, which would hide every
+        // task between two thematic breaks.
+        if let Some(end) = front_matter_end(self.text, body_start) {
+            self.front_matter(Span::new(body_start, end));
+            body_start = end;
+        }
         let body = &self.text[body_start..];
         let mut opts = Options::empty();
         opts.insert(Options::ENABLE_TABLES);
-        opts.insert(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS);
         let parser = Parser::new_ext(body, opts).into_offset_iter();
         for (event, range) in parser {
             let span = Span::new(range.start + body_start, range.end + body_start);
@@ -243,9 +253,6 @@ impl<'a> Parse<'a> {
                 if let Some((level, span)) = self.in_heading.take() {
                     self.heading(level, span);
                 }
-            }
-            Event::Start(Tag::MetadataBlock(MetadataBlockKind::YamlStyle)) => {
-                self.front_matter(span);
             }
             Event::Start(Tag::BlockQuote(_)) => self.quote_depth += 1,
             Event::End(TagEnd::BlockQuote(_)) => self.quote_depth -= 1,
@@ -403,7 +410,8 @@ impl<'a> Parse<'a> {
         let head = &self.text[at..line_end];
         let b = head.as_bytes();
         let mut task_marker = None;
-        // GFM: `[`, one character, `]`, then white space. We accept any status character
+        // GFM: `[`, one character, `]`, then white space or the end of the line (`- [ ]` alone
+        // is an empty task, as comrak and GitHub read it). We accept any status character
         // (Obsidian's custom statuses); GFM itself knows only ` `, `x` and `X`.
         if b.first() == Some(&b'[') {
             if let Some(c) = head[1..].chars().next() {
@@ -413,7 +421,7 @@ impl<'a> Parse<'a> {
                     && c != '['
                     && c != '\t'
                     && head.as_bytes().get(after) == Some(&b']')
-                    && matches!(b.get(after + 1), Some(b' ') | Some(b'\t'))
+                    && matches!(b.get(after + 1), None | Some(b' ') | Some(b'\t'))
                 {
                     task_marker = Some((
                         Marker::Checkbox {
@@ -422,7 +430,7 @@ impl<'a> Parse<'a> {
                         },
                         Status::from_checkbox(c),
                         c.to_string(),
-                        after + 2,
+                        (after + 2).min(head.len()),
                     ));
                 }
             }
@@ -467,8 +475,7 @@ impl<'a> Parse<'a> {
         }
         let rest = &head[text_from..];
         self.scan_entry(rest, at + text_from, line_span);
-        if let (Some(frame), true) = (self.items.last_mut(), self.raw_entries.last().is_some())
-        {
+        if let (Some(frame), true) = (self.items.last_mut(), self.raw_entries.last().is_some()) {
             let last = self.raw_entries.len() - 1;
             if self.raw_entries[last].span == line_span {
                 frame.entry = Some(last);
@@ -494,7 +501,10 @@ impl<'a> Parse<'a> {
         if let Some(p) = parent {
             self.note.tasks[p].children.push(idx);
         }
-        let frame = self.items.last_mut().expect("item_head runs inside an item");
+        let frame = self
+            .items
+            .last_mut()
+            .expect("item_head runs inside an item");
         frame.task = Some(idx);
         let (line, column) = self.ix.line_col(self.text, at);
         let fields = inline::fields(text);
@@ -941,6 +951,27 @@ fn collapse_ws(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// YAML front matter: a `---` line at the very top, up to the next `---` or `...` line.
+/// Returns the offset just after the closing line. No closing line, no front matter (the
+/// `---` is then a thematic break, as Obsidian shows it).
+fn front_matter_end(text: &str, from: usize) -> Option<usize> {
+    let rest = &text[from..];
+    let first_end = rest.find('\n')?;
+    if rest[..first_end].trim_end_matches(['\r', ' ', '\t']) != "---" {
+        return None;
+    }
+    let mut pos = first_end + 1;
+    while pos < rest.len() {
+        let end = rest[pos..].find('\n').map_or(rest.len(), |e| pos + e);
+        let line = rest[pos..end].trim_end_matches(['\r', ' ', '\t']);
+        if line == "---" || line == "..." {
+            return Some(from + (end + 1).min(rest.len()));
+        }
+        pos = end + 1;
+    }
+    None
 }
 
 /// The offset of the line after the line ending at `end`.

@@ -221,13 +221,25 @@ fn resolve_meridiem(start: Clock, end: Clock) -> (u32, u32) {
         (None, Some(_)) if (1..=12).contains(&start.hour) => {
             let am = (start.hour % 12) * 60 + start.minute;
             let pm = am + 720;
-            let s = if pm <= e { pm } else if am <= e { am } else { pm };
+            let s = if pm <= e {
+                pm
+            } else if am <= e {
+                am
+            } else {
+                pm
+            };
             (s, e)
         }
         (Some(_), None) if (1..=12).contains(&end.hour) => {
             let am = (end.hour % 12) * 60 + end.minute;
             let pm = am + 720;
-            let e = if am >= s { am } else if pm >= s { pm } else { am };
+            let e = if am >= s {
+                am
+            } else if pm >= s {
+                pm
+            } else {
+                am
+            };
             (s, e)
         }
         _ => (s, e),
@@ -366,7 +378,11 @@ pub fn scan_duration(s: &str) -> Option<(u32, usize)> {
 }
 
 fn is_word_start(s: &str, i: usize) -> bool {
-    i == 0 || s[..i].chars().next_back().is_some_and(|c| !c.is_alphanumeric())
+    i == 0
+        || s[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| !c.is_alphanumeric())
 }
 
 /// Finds `[KEY:: value]` or `(KEY:: value)` and returns the value's span in `s`.
@@ -531,9 +547,15 @@ mod tests {
     fn ranges() {
         assert_eq!(head("07:00-08:15 w"), Some((420, Some(End::At(495)), "w")));
         assert_eq!(head("07:00--08:15 w"), Some((420, Some(End::At(495)), "w")));
-        assert_eq!(head("07:00 – 08:15 w"), Some((420, Some(End::At(495)), "w")));
+        assert_eq!(
+            head("07:00 – 08:15 w"),
+            Some((420, Some(End::At(495)), "w"))
+        );
         assert_eq!(head("07:00—08:15 w"), Some((420, Some(End::At(495)), "w")));
-        assert_eq!(head("07:00 to 08:15 w"), Some((420, Some(End::At(495)), "w")));
+        assert_eq!(
+            head("07:00 to 08:15 w"),
+            Some((420, Some(End::At(495)), "w"))
+        );
         assert_eq!(
             head("9am – 10:30am w"),
             Some((540, Some(End::At(630)), "w"))
@@ -542,7 +564,10 @@ mod tests {
         assert_eq!(head("09:00 - ? w"), Some((540, Some(End::Unknown), "w")));
         assert_eq!(head("23:30-00:30 w"), Some((1410, Some(End::At(30)), "w")));
         assert_eq!(head("10:00 - call mum"), Some((600, None, "call mum")));
-        assert_eq!(head("10:00 to do laundry"), Some((600, None, "to do laundry")));
+        assert_eq!(
+            head("10:00 to do laundry"),
+            Some((600, None, "to do laundry"))
+        );
         assert_eq!(head("10:00: email"), Some((600, None, "email")));
     }
 

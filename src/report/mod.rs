@@ -1,1 +1,12 @@
 //! Reports: data first (Serialize), rendered by one renderer per format.
+//!
+//! `period` resolves the command-line period options, `summary` computes the time-log
+//! report once, and `render` turns it into text, Markdown, JSON or CSV.
+
+pub mod period;
+pub mod render;
+pub mod summary;
+
+pub use period::{Period, PeriodError, PeriodSpec};
+pub use render::{CsvKind, Format, render};
+pub use summary::{Summary, summarize};

@@ -169,8 +169,7 @@ impl Period {
                 Some(w) => parse_week(w)?,
                 None => {
                     let iw = today.iso_week();
-                    NaiveDate::from_isoywd_opt(iw.year(), iw.week(), Weekday::Mon)
-                        .unwrap_or(today)
+                    NaiveDate::from_isoywd_opt(iw.year(), iw.week(), Weekday::Mon).unwrap_or(today)
                 }
             };
             return Ok(Period {
@@ -193,11 +192,15 @@ impl Period {
             .as_deref()
             .map(|v| parse_date("from", v))
             .transpose()?;
-        let to = spec.to.as_deref().map(|v| parse_date("to", v)).transpose()?;
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                return Err(PeriodError::Reversed { from: f, to: t });
-            }
+        let to = spec
+            .to
+            .as_deref()
+            .map(|v| parse_date("to", v))
+            .transpose()?;
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(PeriodError::Reversed { from: f, to: t });
         }
         Ok(Period { from, to })
     }
@@ -290,8 +293,14 @@ mod tests {
             })
         };
         assert_eq!(week(None).unwrap(), p("2026-11-23", "2026-11-29"));
-        assert_eq!(week(Some("2026-W48")).unwrap(), p("2026-11-23", "2026-11-29"));
-        assert_eq!(week(Some("2026-w1")).unwrap(), p("2025-12-29", "2026-01-04"));
+        assert_eq!(
+            week(Some("2026-W48")).unwrap(),
+            p("2026-11-23", "2026-11-29")
+        );
+        assert_eq!(
+            week(Some("2026-w1")).unwrap(),
+            p("2025-12-29", "2026-01-04")
+        );
         for bad in ["2026-W54", "2026W48", "2026-48", "26-W48", "2026-W"] {
             let e = week(Some(bad)).unwrap_err();
             assert!(matches!(e, PeriodError::BadWeek { .. }), "{bad}: {e}");
@@ -308,8 +317,14 @@ mod tests {
             })
         };
         assert_eq!(month(None).unwrap(), p("2026-11-01", "2026-11-30"));
-        assert_eq!(month(Some("2024-02")).unwrap(), p("2024-02-01", "2024-02-29"));
-        assert_eq!(month(Some("2026-12")).unwrap(), p("2026-12-01", "2026-12-31"));
+        assert_eq!(
+            month(Some("2024-02")).unwrap(),
+            p("2024-02-01", "2024-02-29")
+        );
+        assert_eq!(
+            month(Some("2026-12")).unwrap(),
+            p("2026-12-01", "2026-12-31")
+        );
         for bad in ["2026-13", "2026", "2026-11-01", "Nov"] {
             let e = month(Some(bad)).unwrap_err();
             assert!(matches!(e, PeriodError::BadMonth { .. }), "{bad}: {e}");

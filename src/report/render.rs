@@ -1,0 +1,1292 @@
+//! Renderers of a computed `Summary`: text (terminal), Markdown, JSON and CSV.
+//!
+//! Renderers only format: every number comes from the summary.
+
+use std::io::{self, Write};
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::summary::{MONEY, Summary, UNCATEGORISED, WASTE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Md,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvKind {
+    #[default]
+    Entries,
+    Days,
+    Tags,
+}
+
+/// Renders `summary`. `csv` is read only for `Format::Csv`, `color` only for `Format::Text`.
+pub fn render(
+    summary: &Summary,
+    format: Format,
+    csv: CsvKind,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => out.write_all(render_doc(summary, Style::Text { color }).as_bytes()),
+        Format::Md => out.write_all(render_doc(summary, Style::Md).as_bytes()),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, summary)?;
+            out.write_all(b"\n")
+        }
+        Format::Csv => out.write_all(render_csv(summary, csv).as_bytes()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Formatting helpers
+// ---------------------------------------------------------------------------
+
+/// `0m`, `45m`, `1h 05m`, `2h 00m`.
+pub fn duration(m: u64) -> String {
+    if m < 60 {
+        format!("{m}m")
+    } else {
+        format!("{}h {:02}m", m / 60, m % 60)
+    }
+}
+
+/// A bar of unicode blocks, `width` cells for a share of 1.
+pub fn bar(share: f64, width: usize) -> String {
+    const PARTS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+    let share = if share.is_finite() {
+        share.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let eighths = (share * width as f64 * 8.0).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    s.push_str(PARTS[eighths % 8]);
+    s
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+fn ratio(r: Option<f64>) -> String {
+    match r {
+        Some(r) => format!("{r:.2} : 1"),
+        None => "no waste time logged".to_string(),
+    }
+}
+
+fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `max` display columns, ending in `…` when cut.
+fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+fn period_label(s: &Summary) -> String {
+    match (s.period.from, s.period.to) {
+        (Some(f), Some(t)) if f == t => f.to_string(),
+        (Some(f), Some(t)) => format!("{f} to {t}"),
+        _ => "all notes".to_string(),
+    }
+}
+
+/// Categories the text tables show as columns: all when there are at most three, else
+/// money, waste and the rest as `other`.
+enum Col {
+    Named(String),
+    Other(Vec<String>),
+}
+
+fn category_columns(s: &Summary, all: bool) -> Vec<Col> {
+    if all || s.categories.len() <= 3 {
+        return s.categories.iter().map(|c| Col::Named(c.clone())).collect();
+    }
+    let mut cols = Vec::new();
+    let mut rest = Vec::new();
+    for c in &s.categories {
+        if c == MONEY || c == WASTE {
+            cols.push(Col::Named(c.clone()));
+        } else {
+            rest.push(c.clone());
+        }
+    }
+    cols.push(Col::Other(rest));
+    cols
+}
+
+impl Col {
+    fn title(&self) -> &str {
+        match self {
+            Col::Named(n) if n == UNCATEGORISED => "uncat.",
+            Col::Named(n) => n,
+            Col::Other(_) => "other",
+        }
+    }
+
+    fn full_title(&self) -> &str {
+        match self {
+            Col::Named(n) => n,
+            Col::Other(_) => "other",
+        }
+    }
+
+    fn minutes(&self, map: &std::collections::BTreeMap<String, u64>) -> u64 {
+        match self {
+            Col::Named(n) => map.get(n).copied().unwrap_or(0),
+            Col::Other(names) => names.iter().filter_map(|n| map.get(n)).sum(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tables, shared by text and Markdown
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Text { color: bool },
+    Md,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Paint {
+    None,
+    Green,
+    Red,
+    Dim,
+}
+
+struct Cell {
+    text: String,
+    paint: Paint,
+    /// Markdown: wrap in backticks (tags, so a pasted report adds no tags to a note).
+    code: bool,
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Cell {
+            text,
+            paint: Paint::None,
+            code: false,
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Self {
+        Cell::from(text.to_string())
+    }
+}
+
+fn paint_for(category: &str) -> Paint {
+    match category {
+        MONEY => Paint::Green,
+        WASTE => Paint::Red,
+        _ => Paint::None,
+    }
+}
+
+fn painted(text: impl Into<String>, paint: Paint) -> Cell {
+    Cell {
+        text: text.into(),
+        paint,
+        code: false,
+    }
+}
+
+fn code(text: impl Into<String>) -> Cell {
+    Cell {
+        text: text.into(),
+        paint: Paint::None,
+        code: true,
+    }
+}
+
+struct Table {
+    headers: Vec<String>,
+    align: Vec<Align>,
+    /// Text only: the most display columns a cell of this column may take.
+    max: Vec<Option<usize>>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    fn new(cols: &[(&str, Align)]) -> Table {
+        Table {
+            headers: cols.iter().map(|(h, _)| h.to_string()).collect(),
+            align: cols.iter().map(|(_, a)| *a).collect(),
+            max: vec![None; cols.len()],
+            rows: Vec::new(),
+        }
+    }
+
+    fn push_col(&mut self, h: &str, a: Align) {
+        self.headers.push(h.to_string());
+        self.align.push(a);
+        self.max.push(None);
+    }
+
+    fn limit(mut self, col: usize, max: usize) -> Table {
+        self.max[col] = Some(max);
+        self
+    }
+
+    fn row(&mut self, cells: Vec<Cell>) {
+        self.rows.push(cells);
+    }
+}
+
+struct Doc {
+    style: Style,
+    out: String,
+}
+
+fn escape_md(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+}
+
+impl Doc {
+    fn color(&self) -> bool {
+        matches!(self.style, Style::Text { color: true })
+    }
+
+    fn md(&self) -> bool {
+        self.style == Style::Md
+    }
+
+    fn paint(&self, s: &str, p: Paint) -> String {
+        if !self.color() || p == Paint::None {
+            return s.to_string();
+        }
+        let code = match p {
+            Paint::Green => "32",
+            Paint::Red => "31",
+            Paint::Dim => "2",
+            Paint::None => unreachable!(),
+        };
+        format!("\x1b[{code}m{s}\x1b[0m")
+    }
+
+    fn line(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.out.push('\n');
+    }
+
+    fn blank(&mut self) {
+        self.out.push('\n');
+    }
+
+    fn title(&mut self, s: &str) {
+        if self.md() {
+            self.line(&format!("# {s}"));
+        } else if self.color() {
+            self.line(&format!("\x1b[1m{s}\x1b[0m"));
+        } else {
+            self.line(s);
+        }
+        self.blank();
+    }
+
+    fn section(&mut self, s: &str) {
+        if self.md() {
+            self.line(&format!("## {s}"));
+        } else if self.color() {
+            self.line(&format!("\x1b[1m{s}\x1b[0m"));
+        } else {
+            self.line(s);
+        }
+        if self.md() {
+            self.blank();
+        }
+    }
+
+    /// A paragraph of prose (indented in text).
+    fn para(&mut self, s: &str) {
+        if self.md() {
+            self.line(s);
+        } else {
+            self.line(&format!("  {s}"));
+        }
+    }
+
+    fn table(&mut self, t: &Table) {
+        if self.md() {
+            self.md_table(t);
+        } else {
+            self.text_table(t);
+        }
+    }
+
+    fn text_table(&mut self, t: &Table) {
+        let n = t.headers.len();
+        let cells: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                (0..n)
+                    .map(|i| {
+                        let s = r.get(i).map_or("", |c| c.text.as_str());
+                        match t.max[i] {
+                            Some(m) => truncate(s, m),
+                            None => s.to_string(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut widths: Vec<usize> = t.headers.iter().map(|h| width(h)).collect();
+        for r in &cells {
+            for (i, c) in r.iter().enumerate() {
+                widths[i] = widths[i].max(width(c));
+            }
+        }
+        // Two spaces between columns, one when that would pass 80 columns.
+        let gap = if 2 + widths.iter().sum::<usize>() + 2 * n.saturating_sub(1) > 80 {
+            " "
+        } else {
+            "  "
+        };
+        let render_row = |doc: &Doc, texts: &[String], paints: &[Paint]| -> String {
+            let mut line = String::from("  ");
+            for i in 0..n {
+                let w = widths[i];
+                let s = &texts[i];
+                let pad = " ".repeat(w.saturating_sub(width(s)));
+                let shown = doc.paint(s, paints[i]);
+                if i > 0 {
+                    line.push_str(gap);
+                }
+                match t.align[i] {
+                    Align::Left => {
+                        line.push_str(&shown);
+                        line.push_str(&pad);
+                    }
+                    Align::Right => {
+                        line.push_str(&pad);
+                        line.push_str(&shown);
+                    }
+                }
+            }
+            line.trim_end().to_string()
+        };
+        let header_paints = vec![Paint::Dim; n];
+        let head = render_row(self, &t.headers, &header_paints);
+        self.line(&head);
+        for (r, texts) in t.rows.iter().zip(&cells) {
+            let paints: Vec<Paint> = (0..n)
+                .map(|i| r.get(i).map_or(Paint::None, |c| c.paint))
+                .collect();
+            let l = render_row(self, texts, &paints);
+            self.line(&l);
+        }
+    }
+
+    fn md_table(&mut self, t: &Table) {
+        let head: Vec<String> = t.headers.iter().map(|h| escape_md(h)).collect();
+        self.line(&format!("| {} |", head.join(" | ")));
+        let seps: Vec<&str> = t
+            .align
+            .iter()
+            .map(|a| match a {
+                Align::Left => "---",
+                Align::Right => "---:",
+            })
+            .collect();
+        self.line(&format!("| {} |", seps.join(" | ")));
+        for r in &t.rows {
+            let cells: Vec<String> = (0..t.headers.len())
+                .map(|i| match r.get(i) {
+                    Some(c) if c.code && !c.text.is_empty() => {
+                        format!("`{}`", c.text.replace('`', "'").replace('|', "\\|"))
+                    }
+                    Some(c) => escape_md(&c.text),
+                    None => String::new(),
+                })
+                .collect();
+            self.line(&format!("| {} |", cells.join(" | ")));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Text and Markdown
+// ---------------------------------------------------------------------------
+
+const BAR: usize = 20;
+
+fn render_doc(s: &Summary, style: Style) -> String {
+    let mut d = Doc {
+        style,
+        out: String::new(),
+    };
+    d.title(&format!("Time log: {}", period_label(s)));
+    if s.entries.is_empty() {
+        empty(&mut d, s);
+        return d.out;
+    }
+    overview(&mut d, s);
+    money_waste(&mut d, s);
+    categories(&mut d, s);
+    tags(&mut d, s);
+    days(&mut d, s);
+    hours(&mut d, s);
+    focus(&mut d, s);
+    longest(&mut d, s);
+    // One trailing newline, not a blank line.
+    while d.out.ends_with("\n\n") {
+        d.out.pop();
+    }
+    d.out
+}
+
+fn empty(d: &mut Doc, s: &Summary) {
+    let what = match (s.period.from, s.period.to) {
+        (Some(_), Some(_)) => format!("in {}", period_label(s)),
+        _ => "in these notes".to_string(),
+    };
+    d.para(&format!("No time entries found {what}."));
+    d.blank();
+    d.para("A time entry is a list item that starts with a time, in a daily note");
+    d.para("(named like 2026-11-24.md) or under a date heading, for example:");
+    d.blank();
+    let examples = [
+        "- 09:00-10:30 write report #work",
+        "- 10:30 email (20m) #email",
+        "- 11:00 lunch",
+    ];
+    if d.md() {
+        d.line("```markdown");
+        for e in examples {
+            d.line(e);
+        }
+        d.line("```");
+    } else {
+        for e in examples {
+            d.line(&format!("    {e}"));
+        }
+    }
+    if s.overview.undated_entries > 0 {
+        d.blank();
+        d.para(&format!(
+            "{} entries are in notes without a date and are not counted: name those notes by \
+             their date or add `date:` front matter.",
+            s.overview.undated_entries
+        ));
+    }
+    if s.overview.diagnostics > 0 {
+        d.blank();
+        d.para(&format!(
+            "{} problems found in the notes; {}.",
+            s.overview.diagnostics, s.overview.diagnostics_hint
+        ));
+    }
+}
+
+fn overview(d: &mut Doc, s: &Summary) {
+    let o = &s.overview;
+    d.section("Overview");
+    let mut t = Table::new(&[("", Align::Left), ("", Align::Right), ("", Align::Left)]);
+    if d.md() {
+        t.headers = vec!["".into(), "Value".into(), "".into()];
+    }
+    let mut kv = |k: &str, v: String, note: String| t.row(vec![k.into(), v.into(), note.into()]);
+    kv(
+        "Days in period",
+        o.days_in_period.to_string(),
+        String::new(),
+    );
+    kv(
+        "Days with notes",
+        o.days_with_notes.to_string(),
+        String::new(),
+    );
+    kv(
+        "Days with a log",
+        o.days_with_log.to_string(),
+        String::new(),
+    );
+    kv("Logged", duration(o.total_minutes), String::new());
+    kv(
+        "Average per logged day",
+        duration(o.average_minutes_per_logged_day),
+        String::new(),
+    );
+    kv("Entries", o.entries.to_string(), String::new());
+    if o.open_entries > 0 {
+        kv(
+            "Open entries",
+            o.open_entries.to_string(),
+            "no end time; counted as 0m".into(),
+        );
+    }
+    kv(
+        "Unlogged gaps",
+        duration(o.gaps.total_minutes),
+        format!(
+            "in {} gap{} between entries",
+            o.gaps.count,
+            if o.gaps.count == 1 { "" } else { "s" }
+        ),
+    );
+    if o.undated_entries > 0 {
+        kv(
+            "Undated entries",
+            o.undated_entries.to_string(),
+            "in notes without a date; not counted".into(),
+        );
+    }
+    if o.diagnostics > 0 {
+        kv(
+            "Diagnostics",
+            o.diagnostics.to_string(),
+            o.diagnostics_hint.clone(),
+        );
+    }
+    if !d.md() {
+        // A key-value list needs no header line.
+        t.headers = vec![String::new(); 3];
+        let mut sub = Doc {
+            style: d.style,
+            out: String::new(),
+        };
+        sub.text_table(&t);
+        for l in sub.out.lines().skip(1) {
+            d.line(l);
+        }
+    } else {
+        d.table(&t);
+    }
+    if !o.gaps.biggest.is_empty() {
+        d.blank();
+        if d.md() {
+            d.line("Biggest gaps:");
+            d.blank();
+        } else {
+            d.para("Biggest gaps");
+        }
+        let mut t = Table::new(&[
+            ("Date", Align::Left),
+            ("From", Align::Left),
+            ("To", Align::Left),
+            ("Gap", Align::Right),
+        ]);
+        for g in &o.gaps.biggest {
+            t.row(vec![
+                g.date.to_string().into(),
+                g.from.clone().into(),
+                g.to.clone().into(),
+                duration(u64::from(g.minutes)).into(),
+            ]);
+        }
+        d.table(&t);
+    }
+    d.blank();
+}
+
+fn money_waste(d: &mut Doc, s: &Summary) {
+    let mw = &s.money_waste;
+    d.section("Money vs waste");
+    let mut t = Table::new(&[
+        ("", Align::Left),
+        ("Time", Align::Right),
+        ("Share", Align::Right),
+        ("", Align::Left),
+    ]);
+    t.row(vec![
+        painted(MONEY, Paint::Green),
+        duration(mw.money_minutes).into(),
+        percent(mw.money_share).into(),
+        painted(bar(mw.money_share, BAR), Paint::Green),
+    ]);
+    t.row(vec![
+        painted(WASTE, Paint::Red),
+        duration(mw.waste_minutes).into(),
+        percent(mw.waste_share).into(),
+        painted(bar(mw.waste_share, BAR), Paint::Red),
+    ]);
+    if d.md() {
+        t.headers[0] = "Category".into();
+    }
+    d.table(&t);
+    if d.md() {
+        d.blank();
+        d.line(&format!("Ratio money : waste: {}", ratio(mw.ratio)));
+    } else {
+        d.para(&format!("ratio money : waste  {}", ratio(mw.ratio)));
+    }
+    if !mw.trend.is_empty() {
+        d.blank();
+        if d.md() {
+            d.line("Per week:");
+            d.blank();
+        } else {
+            d.para("Per week");
+        }
+        let mut t = Table::new(&[
+            ("Week", Align::Left),
+            ("Money", Align::Right),
+            ("Waste", Align::Right),
+        ]);
+        for w in &mw.trend {
+            t.row(vec![
+                w.week.clone().into(),
+                painted(duration(w.money_minutes), Paint::Green),
+                painted(duration(w.waste_minutes), Paint::Red),
+            ]);
+        }
+        d.table(&t);
+    }
+    d.blank();
+}
+
+fn categories(d: &mut Doc, s: &Summary) {
+    d.section("Categories");
+    let mut t = Table::new(&[
+        ("Category", Align::Left),
+        ("Time", Align::Right),
+        ("Share", Align::Right),
+        ("Entries", Align::Right),
+        ("", Align::Left),
+    ])
+    .limit(0, 20);
+    for c in &s.category_totals {
+        let p = paint_for(&c.category);
+        t.row(vec![
+            painted(c.category.clone(), p),
+            duration(c.minutes).into(),
+            percent(c.share).into(),
+            c.entries.to_string().into(),
+            painted(bar(c.share, BAR), p),
+        ]);
+    }
+    d.table(&t);
+    d.blank();
+}
+
+fn tags(d: &mut Doc, s: &Summary) {
+    d.section("Tags");
+    let mut t = Table::new(&[
+        ("Tag", Align::Left),
+        ("Time", Align::Right),
+        ("Share", Align::Right),
+        ("Entries", Align::Right),
+        ("", Align::Left),
+    ])
+    .limit(0, 20);
+    for r in &s.tags {
+        let name = if r.tag == super::summary::UNTAGGED {
+            r.tag.clone().into()
+        } else if d.md() {
+            code(format!("#{}", r.tag))
+        } else {
+            format!("#{}", r.tag).into()
+        };
+        t.row(vec![
+            name,
+            duration(r.minutes).into(),
+            percent(r.share).into(),
+            r.entries.to_string().into(),
+            bar(r.share, BAR).into(),
+        ]);
+    }
+    d.table(&t);
+    d.blank();
+}
+
+fn days(d: &mut Doc, s: &Summary) {
+    d.section("Days");
+    let cols = category_columns(s, d.md());
+    let md = d.md();
+    let mut t = if md {
+        Table::new(&[
+            ("Date", Align::Left),
+            ("Logged", Align::Right),
+            ("First", Align::Left),
+            ("Last", Align::Left),
+        ])
+    } else {
+        Table::new(&[
+            ("Day", Align::Left),
+            ("Logged", Align::Right),
+            ("From-to", Align::Left),
+        ])
+    };
+    for c in &cols {
+        t.push_col(if md { c.full_title() } else { c.title() }, Align::Right);
+    }
+    t.push_col("Done", Align::Right);
+    t.push_col("Added", Align::Right);
+    t.push_col("Blocks", Align::Right);
+    for r in &s.days {
+        let mut row: Vec<Cell> = Vec::new();
+        if md {
+            row.push(format!("{} {}", r.date, r.weekday).into());
+        } else {
+            row.push(format!("{} {}", r.weekday, r.date.format("%m-%d")).into());
+        }
+        if !r.has_note {
+            row.push(painted("no note", Paint::Dim));
+            d_fill(&mut row, t.headers.len());
+            t.row(row);
+            continue;
+        }
+        row.push(duration(r.logged_minutes).into());
+        let (first, last) = (
+            r.first.clone().unwrap_or_default(),
+            r.last.clone().unwrap_or_default(),
+        );
+        if md {
+            row.push(first.into());
+            row.push(last.into());
+        } else if r.first.is_some() {
+            row.push(format!("{first}-{last}").into());
+        } else {
+            row.push("".into());
+        }
+        for c in &cols {
+            let m = c.minutes(&r.categories);
+            let p = paint_for(c.full_title());
+            row.push(if m == 0 {
+                "".into()
+            } else {
+                painted(duration(m), p)
+            });
+        }
+        row.push(r.tasks_done.to_string().into());
+        row.push(r.tasks_added.to_string().into());
+        row.push(if r.blocks_total == 0 {
+            "".into()
+        } else {
+            format!("{}/{}", r.blocks_done, r.blocks_total).into()
+        });
+        t.row(row);
+    }
+    d.table(&t);
+    d.blank();
+}
+
+fn d_fill(row: &mut Vec<Cell>, n: usize) {
+    while row.len() < n {
+        row.push("".into());
+    }
+}
+
+fn hours(d: &mut Doc, s: &Summary) {
+    let h = &s.hours;
+    d.section("Hours of the day");
+    let cols = category_columns(s, d.md());
+    let md = d.md();
+    let mut t = Table::new(&[
+        ("Hour", Align::Left),
+        ("Time", Align::Right),
+        ("", Align::Left),
+    ]);
+    for c in &cols {
+        t.push_col(if md { c.full_title() } else { c.title() }, Align::Right);
+    }
+    for r in h.per_hour.iter().filter(|r| r.minutes > 0) {
+        let share = if h.peak_minutes == 0 {
+            0.0
+        } else {
+            r.minutes as f64 / h.peak_minutes as f64
+        };
+        let mut row: Vec<Cell> = vec![
+            format!("{:02}", r.hour).into(),
+            duration(r.minutes).into(),
+            bar(share, BAR).into(),
+        ];
+        for c in &cols {
+            let m = c.minutes(&r.categories);
+            row.push(if m == 0 {
+                "".into()
+            } else {
+                painted(duration(m), paint_for(c.full_title()))
+            });
+        }
+        t.row(row);
+    }
+    d.table(&t);
+    d.blank();
+    if md {
+        d.line("The bar is relative to the busiest hour.");
+        d.blank();
+    }
+
+    d.section("Most productive hours");
+    if h.productive.is_empty() {
+        d.para("No money or priority time, and no timed tasks completed.");
+    } else {
+        let mut t = Table::new(&[
+            ("Hour", Align::Left),
+            ("Score", Align::Right),
+            ("Money", Align::Right),
+            ("Priority", Align::Right),
+            ("Tasks done", Align::Right),
+        ]);
+        for p in &h.productive {
+            t.row(vec![
+                format!("{:02}:00-{:02}:00", p.hour, (p.hour + 1) % 24).into(),
+                p.score.to_string().into(),
+                painted(duration(p.money_minutes), Paint::Green),
+                duration(p.priority_minutes).into(),
+                p.tasks_done.to_string().into(),
+            ]);
+        }
+        d.table(&t);
+        if md {
+            d.blank();
+        }
+        d.para("Score: money minutes + priority minutes + 30 per task completed in the hour.");
+    }
+    d.blank();
+
+    if let Some(grid) = &h.weekday_grid {
+        d.section("Weekday x hour");
+        let peak = grid
+            .iter()
+            .flat_map(|r| r.minutes.iter())
+            .copied()
+            .max()
+            .unwrap_or(0);
+        if md {
+            let mut t = Table::new(&[("Day", Align::Left)]);
+            for hour in 0..24 {
+                t.push_col(&format!("{hour:02}"), Align::Right);
+            }
+            t.push_col("Total", Align::Right);
+            for r in grid {
+                let mut row: Vec<Cell> = vec![r.weekday.clone().into()];
+                for m in &r.minutes {
+                    row.push(if *m == 0 {
+                        "".into()
+                    } else {
+                        m.to_string().into()
+                    });
+                }
+                row.push(duration(r.total_minutes).into());
+                t.row(row);
+            }
+            d.table(&t);
+            d.blank();
+            d.line("Minutes per weekday and hour.");
+        } else {
+            let mut head = String::from("       ");
+            for hour in (0..24).step_by(3) {
+                head.push_str(&format!("{hour:<6}"));
+            }
+            let head = head.trim_end().to_string();
+            let head = d.paint(&head, Paint::Dim);
+            d.line(&head);
+            for r in grid {
+                let mut l = format!("  {}  ", r.weekday);
+                for m in &r.minutes {
+                    l.push_str(shade(*m, peak));
+                }
+                l.push_str(&format!("  {}", duration(r.total_minutes)));
+                d.line(&l);
+            }
+            d.para(&format!(
+                "░ up to a quarter, ▒ half, ▓ three quarters, █ the busiest cell ({})",
+                duration(peak)
+            ));
+        }
+        d.blank();
+    }
+}
+
+fn shade(m: u64, peak: u64) -> &'static str {
+    if m == 0 || peak == 0 {
+        return "··";
+    }
+    let q = m as f64 / peak as f64;
+    if q <= 0.25 {
+        "░░"
+    } else if q <= 0.5 {
+        "▒▒"
+    } else if q <= 0.75 {
+        "▓▓"
+    } else {
+        "██"
+    }
+}
+
+fn focus(d: &mut Doc, s: &Summary) {
+    let f = &s.focus;
+    d.section("Focus sessions");
+    if d.md() {
+        d.line(&format!(
+            "Uninterrupted runs of at least {} in one category.",
+            duration(u64::from(f.threshold_minutes))
+        ));
+        d.blank();
+    } else {
+        d.para(&format!(
+            "uninterrupted runs of at least {} in one category",
+            duration(u64::from(f.threshold_minutes))
+        ));
+    }
+    let opt = |m: Option<u32>| m.map_or_else(|| "-".to_string(), |m| duration(u64::from(m)));
+    let mut t = Table::new(&[("", Align::Left), ("Value", Align::Right)]);
+    t.row(vec!["Sessions".into(), f.count.to_string().into()]);
+    t.row(vec!["Total".into(), duration(f.total_minutes).into()]);
+    t.row(vec!["Median length".into(), opt(f.median_minutes).into()]);
+    t.row(vec!["Longest".into(), opt(f.longest_minutes).into()]);
+    t.row(vec![
+        "Breaks between sessions".into(),
+        f.breaks.to_string().into(),
+    ]);
+    t.row(vec![
+        "Median break".into(),
+        opt(f.median_break_minutes).into(),
+    ]);
+    if d.md() {
+        d.table(&t);
+    } else {
+        let mut sub = Doc {
+            style: d.style,
+            out: String::new(),
+        };
+        sub.text_table(&t);
+        for l in sub.out.lines().skip(1) {
+            d.line(l);
+        }
+    }
+    d.blank();
+}
+
+fn longest(d: &mut Doc, s: &Summary) {
+    d.section("Longest activities");
+    let md = d.md();
+    let mut t = Table::new(&[
+        ("Date", Align::Left),
+        ("Start", Align::Left),
+        ("Time", Align::Right),
+        ("Activity", Align::Left),
+    ]);
+    if md {
+        t.push_col("Tags", Align::Left);
+    }
+    // Text: what is left of 80 columns after date, start, time and gaps.
+    let t = t.limit(3, 36);
+    let mut t = t;
+    for e in &s.longest {
+        let tags: Vec<String> = e.tags.iter().map(|t| format!("#{t}")).collect();
+        let mut row: Vec<Cell> = vec![
+            e.date.to_string().into(),
+            e.start.clone().into(),
+            duration(u64::from(e.minutes)).into(),
+        ];
+        if md {
+            row.push(e.text.clone().into());
+            row.push(code(tags.join(" ")));
+        } else {
+            let text = if tags.is_empty() {
+                e.text.clone()
+            } else {
+                format!("{} {}", e.text, tags.join(" "))
+            };
+            row.push(painted(text, paint_for(&e.category)));
+        }
+        t.row(row);
+    }
+    d.table(&t);
+    if s.overview.diagnostics > 0 {
+        d.blank();
+        let n = s.overview.diagnostics;
+        d.para(&format!(
+            "{n} problem{} found in the notes; {}.",
+            if n == 1 { "" } else { "s" },
+            s.overview.diagnostics_hint
+        ));
+    }
+    d.blank();
+}
+
+// ---------------------------------------------------------------------------
+// CSV
+// ---------------------------------------------------------------------------
+
+/// Quotes a CSV field when it holds a comma, a quote or a line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_line(out: &mut String, fields: &[String]) {
+    let f: Vec<String> = fields.iter().map(|s| csv_field(s)).collect();
+    out.push_str(&f.join(","));
+    out.push('\n');
+}
+
+fn render_csv(s: &Summary, kind: CsvKind) -> String {
+    let mut out = String::new();
+    let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    match kind {
+        CsvKind::Entries => {
+            csv_line(
+                &mut out,
+                &strs(&[
+                    "date", "start", "end", "minutes", "category", "tags", "text", "path", "line",
+                ]),
+            );
+            for e in &s.entries {
+                csv_line(
+                    &mut out,
+                    &[
+                        e.date.to_string(),
+                        e.start.clone(),
+                        e.end.clone().unwrap_or_default(),
+                        e.minutes.to_string(),
+                        e.category.clone(),
+                        e.tags.join(" "),
+                        e.text.clone(),
+                        e.path.clone(),
+                        e.line.to_string(),
+                    ],
+                );
+            }
+        }
+        CsvKind::Days => {
+            let mut head = strs(&[
+                "date",
+                "logged_minutes",
+                "first",
+                "last",
+                "tasks_done",
+                "tasks_added",
+                "blocks_done",
+                "blocks_total",
+            ]);
+            head.extend(s.categories.iter().cloned());
+            csv_line(&mut out, &head);
+            for r in &s.days {
+                let mut row = vec![
+                    r.date.to_string(),
+                    r.logged_minutes.to_string(),
+                    r.first.clone().unwrap_or_default(),
+                    r.last.clone().unwrap_or_default(),
+                    r.tasks_done.to_string(),
+                    r.tasks_added.to_string(),
+                    r.blocks_done.to_string(),
+                    r.blocks_total.to_string(),
+                ];
+                for c in &s.categories {
+                    row.push(r.categories.get(c).copied().unwrap_or(0).to_string());
+                }
+                csv_line(&mut out, &row);
+            }
+        }
+        CsvKind::Tags => {
+            csv_line(&mut out, &strs(&["tag", "minutes", "share", "entries"]));
+            for t in &s.tags {
+                csv_line(
+                    &mut out,
+                    &[
+                        t.tag.clone(),
+                        t.minutes.to_string(),
+                        t.share.to_string(),
+                        t.entries.to_string(),
+                    ],
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::report::Period;
+    use crate::report::summary::summarize;
+    use crate::report::summary::tests::{d, note, run};
+
+    fn text(s: &Summary, format: Format, csv: CsvKind) -> String {
+        let mut out = Vec::new();
+        render(s, format, csv, false, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn journal() -> Summary {
+        let loaded = crate::load::load(
+            std::path::Path::new("fixtures/journal"),
+            "fixtures/journal",
+            &crate::load::LoadOptions {
+                parse: crate::parse::ParseOptions::with_defaults(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let n = loaded.diagnostics().len();
+        summarize(
+            &loaded.notes,
+            &Settings::default(),
+            &Period::ALL,
+            d("2026-11-25"),
+            n,
+        )
+    }
+
+    #[test]
+    fn durations_and_bars() {
+        assert_eq!(duration(0), "0m");
+        assert_eq!(duration(45), "45m");
+        assert_eq!(duration(65), "1h 05m");
+        assert_eq!(duration(120), "2h 00m");
+        assert_eq!(bar(1.0, 20), "█".repeat(20));
+        assert_eq!(bar(0.0, 20), "");
+        assert_eq!(bar(0.5, 20), "█".repeat(10));
+        assert_eq!(bar(0.0125, 20), "▎");
+        assert_eq!(bar(0.11, 20), "██▎");
+        assert_eq!(bar(2.0, 4), "████");
+    }
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_field(""), "");
+        let s = run(
+            &[note(
+                Some("2026-11-24"),
+                "## Log\n\n- 09:00-10:00 call Bob, \"urgent\" #money #client\n",
+            )],
+            &Settings::default(),
+        );
+        let csv = text(&s, Format::Csv, CsvKind::Entries);
+        assert_eq!(
+            csv,
+            "date,start,end,minutes,category,tags,text,path,line\n\
+             2026-11-24,09:00,10:00,60,money,money client,\"call Bob, \"\"urgent\"\"\",notes/2026-11-24.md,3\n"
+        );
+        let days = text(&s, Format::Csv, CsvKind::Days);
+        assert_eq!(
+            days,
+            "date,logged_minutes,first,last,tasks_done,tasks_added,blocks_done,blocks_total,money,waste,uncategorised\n\
+             2026-11-24,60,09:00,10:00,0,0,0,0,60,0,0\n"
+        );
+        let tags = text(&s, Format::Csv, CsvKind::Tags);
+        assert_eq!(
+            tags,
+            "tag,minutes,share,entries\nclient,60,1,1\nmoney,60,1,1\n"
+        );
+    }
+
+    #[test]
+    fn friendly_message_without_entries() {
+        let s = run(
+            &[note(Some("2026-11-24"), "# Tuesday\n\n- [ ] a task\n")],
+            &Settings::default(),
+        );
+        for format in [Format::Text, Format::Md] {
+            let out = text(&s, format, CsvKind::Entries);
+            assert!(
+                out.contains("No time entries found in 2026-11-24."),
+                "{out}"
+            );
+            assert!(out.contains("- 09:00-10:30 write report #work"), "{out}");
+            assert!(!out.contains("Categories"), "{out}");
+        }
+        let md = text(&s, Format::Md, CsvKind::Entries);
+        assert!(md.contains("```markdown\n- 09:00-10:30"), "{md}");
+        let none = run(&[], &Settings::default());
+        let out = text(&none, Format::Text, CsvKind::Entries);
+        assert!(
+            out.contains("No time entries found in these notes."),
+            "{out}"
+        );
+        // CSV and JSON stay machine-readable.
+        assert_eq!(
+            text(&none, Format::Csv, CsvKind::Tags),
+            "tag,minutes,share,entries\n"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&text(&none, Format::Json, CsvKind::Entries)).unwrap();
+        assert_eq!(json["schema_version"], 1);
+    }
+
+    #[test]
+    fn text_fits_80_columns_and_colour_only_when_asked() {
+        let s = journal();
+        let plain = text(&s, Format::Text, CsvKind::Entries);
+        for l in plain.lines() {
+            assert!(width(l) <= 80, "too wide ({}): {l}", width(l));
+        }
+        assert!(!plain.contains('\x1b'));
+        for title in [
+            "Overview",
+            "Money vs waste",
+            "Categories",
+            "Tags",
+            "Days",
+            "Hours of the day",
+            "Most productive hours",
+            "Weekday x hour",
+            "Focus sessions",
+            "Longest activities",
+        ] {
+            assert!(plain.contains(&format!("\n{title}\n")), "{title}");
+        }
+        let mut out = Vec::new();
+        render(&s, Format::Text, CsvKind::Entries, true, &mut out).unwrap();
+        let coloured = String::from_utf8(out).unwrap();
+        assert!(coloured.contains("\x1b[1mOverview\x1b[0m"));
+        assert!(coloured.contains("\x1b[32mmoney"));
+        assert!(coloured.contains("\x1b[31mwaste"));
+        let md = text(&s, Format::Md, CsvKind::Entries);
+        assert!(!md.contains('\x1b'));
+        assert!(md.starts_with("# Time log: "));
+        assert!(md.contains("## Categories\n\n| Category | Time | Share | Entries |  |\n"));
+        // Same input, same bytes.
+        assert_eq!(plain, text(&journal(), Format::Text, CsvKind::Entries));
+        let json = text(&s, Format::Json, CsvKind::Entries);
+        assert!(json.starts_with("{\n  \"schema_version\": 1,"));
+        assert!(json.ends_with("}\n"));
+    }
+
+    #[test]
+    #[ignore = "prints the sample journal's report; run with --ignored --nocapture"]
+    fn show_journal() {
+        let s = journal();
+        for f in [Format::Text, Format::Md, Format::Json] {
+            println!("{}", text(&s, f, CsvKind::Entries));
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The real binary, run in a temp folder with a fixed `--today` and a cleared environment.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+use crate::support::root;
+
+pub fn mdtasks(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("mdtasks").unwrap();
+    c.env_clear()
+        .current_dir(dir)
+        .arg("--today")
+        .arg("2026-11-24");
+    c
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A temp folder holding a copy of the sample journal as `journal/`.
+pub fn journal() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("fixtures/journal"), &t.path().join("journal"));
+    t
+}
+
+fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
+    let o = mdtasks(dir).args(args).output().unwrap();
+    (
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+        o.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn tasks_on_sample_journal() {
+    let t = journal();
+    let (out, err, code) = run(t.path(), &["tasks", "journal"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("cli_tasks_open", out);
+}
+
+#[test]
+fn tasks_filters() {
+    let t = journal();
+    let (out, _, code) = run(t.path(), &["tasks", "journal", "--all", "--tag", "money"]);
+    assert_eq!(code, 0);
+    assert!(out.lines().count() > 5);
+    assert!(out.lines().all(|l| l.contains("#money")), "{out}");
+    let (out, _, _) = run(t.path(), &["tasks", "journal", "--status", "done"]);
+    assert!(
+        out.lines()
+            .all(|l| l.contains("[x]") || l.contains("[X]") || l.contains("DONE")),
+        "{out}"
+    );
+    let (out, _, _) = run(
+        t.path(),
+        &["tasks", "journal", "--due-before", "2026-11-14"],
+    );
+    assert!(!out.is_empty());
+    let (_, err, code) = run(t.path(), &["tasks", "journal", "--status", "bogus"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--status `bogus` is not a status"), "{err}");
+}
+
+#[test]
+fn tasks_json_lines() {
+    let t = journal();
+    let (out, _, code) = run(t.path(), &["tasks", "journal", "--all", "--format", "json"]);
+    assert_eq!(code, 0);
+    let mut parents = 0;
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for k in [
+            "path",
+            "line",
+            "column",
+            "status",
+            "checked",
+            "text",
+            "tags",
+            "date",
+            "parent_line",
+            "due",
+            "priority",
+            "estimate_minutes",
+        ] {
+            assert!(v.get(k).is_some(), "missing {k} in {line}");
+        }
+        assert!(v["path"].as_str().unwrap().starts_with("journal/"));
+        parents += usize::from(!v["parent_line"].is_null());
+    }
+    assert!(parents > 10, "micro-tasks must know their parent");
+}
+
+#[test]
+fn entries_on_sample_journal() {
+    let t = journal();
+    let (out, err, code) = run(t.path(), &["entries", "journal", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(rows.len() > 150);
+    let crossing: Vec<_> = rows.iter().filter(|r| !r["end_date"].is_null()).collect();
+    assert_eq!(crossing.len(), 1, "the 2026-11-20 reading crosses midnight");
+    assert_eq!(crossing[0]["minutes"], 75);
+    assert_eq!(crossing[0]["end_date"], "2026-11-21");
+    let (text, _, _) = run(t.path(), &["entries", "journal"]);
+    insta::assert_snapshot!("cli_entries_text", text);
+}
+
+#[test]
+fn check_clean_journal_exits_zero() {
+    let t = journal();
+    let (out, _, code) = run(t.path(), &["check", "journal"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "no problems in 17 notes\n");
+}
+
+#[test]
+fn check_errors_exit_two_and_others_still_read() {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("fixtures/errors"), t.path());
+    std::fs::write(t.path().join("fine.md"), "- [ ] still listed\n").unwrap();
+    let (out, _, code) = run(t.path(), &["check", "."]);
+    assert_eq!(code, 2);
+    assert!(out.ends_with("7 errors, 4 warnings in 9 notes\n"), "{out}");
+    let (out, err, code) = run(t.path(), &["tasks", "."]);
+    assert_eq!(code, 2, "an unreadable file makes the exit code say so");
+    assert!(out.contains("fine.md:1: [ ] still listed"), "{out}");
+    assert!(err.contains("error[not-utf8]"), "{err}");
+    assert!(err.contains("error[binary-file]"), "{err}");
+}
+
+#[test]
+fn check_warnings_only_exit_one() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("a.md"), "- 09:00-10:00 a\n- 09:30-10:30 b\n").unwrap();
+    let (out, _, code) = run(t.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("warning[overlapping-entries]"), "{out}");
+    assert!(out.contains(" --> a.md:2:1"), "{out}");
+}
+
+#[test]
+fn missing_path_is_a_clear_error() {
+    let t = tempfile::tempdir().unwrap();
+    for cmd in ["check", "tasks", "entries"] {
+        let (out, err, code) = run(t.path(), &[cmd, "no/such/folder"]);
+        assert_eq!(code, 2);
+        assert!(out.is_empty());
+        assert_eq!(
+            err,
+            format!(
+                "error: no/such/folder: no such file or folder\nhint: give the path of a notes folder or a note, e.g. `mdtasks {cmd} journal/`\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn bad_today_is_a_clear_error() {
+    let t = tempfile::tempdir().unwrap();
+    let o = Command::cargo_bin("mdtasks")
+        .unwrap()
+        .env_clear()
+        .current_dir(t.path())
+        .args(["tasks", "--today", "24/11/2026"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: --today `24/11/2026` is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24\n"
+    );
+}
+
+#[test]
+fn empty_folder_lists_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let (out, err, code) = run(t.path(), &["tasks"]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("", "no tasks match\n", 1)
+    );
+}
+
+#[test]
+fn sync_conflicts_and_hidden_folders_are_not_notes() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    std::fs::write(p.join("2026-11-24.md"), "- [ ] real\n").unwrap();
+    std::fs::write(
+        p.join("2026-11-24.sync-conflict-20261124-101010-ABCDEFG.md"),
+        "- [ ] copy\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("2026-11-24 (conflicted copy 2026-11-24).md"),
+        "- [ ] copy\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("2026-11-24 2.md"), "- [ ] copy\n").unwrap();
+    for hidden in [".obsidian", ".trash", ".stversions", ".git"] {
+        std::fs::create_dir(p.join(hidden)).unwrap();
+        std::fs::write(p.join(hidden).join("x.md"), "- [ ] hidden\n").unwrap();
+    }
+    let (out, _, code) = run(p, &["tasks"]);
+    assert_eq!(out, "2026-11-24.md:1: [ ] real\n");
+    assert_eq!(code, 0);
+    let (out, _, code) = run(p, &["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(out.matches("warning[sync-conflict]").count(), 3, "{out}");
+    assert!(
+        out.contains("sync-conflict copy of `2026-11-24.md`"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_outside_root_and_loops() {
+    let t = tempfile::tempdir().unwrap();
+    let notes = t.path().join("notes");
+    let outside = t.path().join("outside");
+    std::fs::create_dir_all(notes.join("sub")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.md"), "- [ ] outside\n").unwrap();
+    std::fs::write(notes.join("sub/a.md"), "- [ ] inside\n").unwrap();
+    std::os::unix::fs::symlink(&outside, notes.join("out")).unwrap();
+    std::os::unix::fs::symlink(&notes, notes.join("sub/loop")).unwrap();
+    let (out, _, _) = run(t.path(), &["tasks", "notes"]);
+    assert_eq!(out, "notes/sub/a.md:1: [ ] inside\n");
+    let (out, _, _) = run(t.path(), &["check", "notes"]);
+    assert!(out.contains("warning[symlink-outside-root]"), "{out}");
+    assert!(out.contains("warning[filesystem-loop]"), "{out}");
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    let mut s = String::new();
+    for i in 0..20000 {
+        s.push_str(&format!("- [ ] task {i}\n"));
+    }
+    std::fs::write(t.path().join("big.md"), s).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("mdtasks");
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' --today 2026-11-24 tasks . | head -1; exit ${{PIPESTATUS:-0}}",
+            bin.display()
+        ))
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "big.md:1: [ ] task 0\n");
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

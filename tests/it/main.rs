@@ -1,0 +1,9 @@
+//! The one integration test binary: fixtures as specifications, the comrak oracle,
+//! property tests, the generated-corpus truth, and the CLI run as a user would.
+
+mod cli;
+mod corpus_truth;
+mod differential;
+mod fixtures;
+mod props;
+mod support;
