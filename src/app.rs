@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, LoadOptions, Loaded};
 use crate::output;
 use crate::parse::ParseOptions;
+use crate::report;
 
 /// What the outside world says, gathered by `main` so that everything below is testable.
 #[derive(Debug, Clone)]
@@ -73,6 +74,7 @@ impl Config {
             Command::Tasks(a) => &a.path.path,
             Command::Entries(a) => &a.path.path,
             Command::Summarize(a) => &a.path.path,
+            Command::Init(p) => &p.path,
         };
         let (root, root_shown) = match path {
             Some(p) => (p.clone(), p.to_string_lossy().into_owned()),
@@ -84,6 +86,12 @@ impl Config {
                 let p = root.join(".mdtasks.toml");
                 p.is_file().then_some(p)
             }
+        };
+        // `init` must work where the config is broken or absent: it never reads it.
+        let config_path = if matches!(cli.command, Command::Init(_)) {
+            None
+        } else {
+            config_path
         };
         let settings = match config_path {
             None => Settings::default(),
@@ -125,6 +133,9 @@ fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
 
 /// Runs the command. Returns the exit code; an `Err` is a failure to write the output.
 pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    if let Command::Init(_) = cfg.command {
+        return init(cfg, out, err);
+    }
     let loaded = match load_notes(cfg) {
         Ok(l) => l,
         Err(e) => {
@@ -169,6 +180,42 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             Ok(listing_exit(&loaded, n))
         }
         Command::Summarize(a) => summarize(cfg, a, &loaded, out, err),
+        Command::Init(_) => unreachable!("handled above"),
+    }
+}
+
+/// Writes the commented default config; never overwrites an existing one.
+fn init(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    if !cfg.root.is_dir() {
+        writeln!(err, "error: {} is not a folder", cfg.root_shown)?;
+        return Ok(exit::ERROR);
+    }
+    let path = cfg.root.join(".mdtasks.toml");
+    let shown = format!("{}/.mdtasks.toml", cfg.root_shown.trim_end_matches('/'));
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| {
+            f.write_all(crate::config::DEFAULT_CONFIG.as_bytes())?;
+            f.sync_all()
+        });
+    match created {
+        Ok(()) => {
+            writeln!(out, "wrote {shown}; edit it to set your categories")?;
+            Ok(exit::OK)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            writeln!(
+                err,
+                "error: {shown} already exists; mdtasks does not overwrite it\nhint: edit it, or remove it and run `mdtasks init` again"
+            )?;
+            Ok(exit::ERROR)
+        }
+        Err(e) => {
+            writeln!(err, "error: cannot write {shown}: {e}")?;
+            Ok(exit::ERROR)
+        }
     }
 }
 
@@ -178,6 +225,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Tasks(_) => "tasks",
         Command::Entries(_) => "entries",
         Command::Summarize(_) => "summarize",
+        Command::Init(_) => "init",
     }
 }
 
@@ -269,11 +317,60 @@ fn check(cfg: &Config, loaded: &Loaded, out: &mut dyn Write) -> io::Result<i32> 
 }
 
 fn summarize(
-    _cfg: &Config,
-    _a: &cli::SummarizeArgs,
-    _loaded: &Loaded,
-    _out: &mut dyn Write,
-    _err: &mut dyn Write,
+    cfg: &Config,
+    a: &cli::SummarizeArgs,
+    loaded: &Loaded,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> io::Result<i32> {
-    todo!("wired once src/report lands")
+    let spec = report::PeriodSpec {
+        from: a.from.clone(),
+        to: a.to.clone(),
+        last: a.last.clone(),
+        week: a
+            .week
+            .clone()
+            .map(|w| if w.is_empty() { None } else { Some(w) }),
+        month: a
+            .month
+            .clone()
+            .map(|m| if m.is_empty() { None } else { Some(m) }),
+    };
+    let period = match report::Period::resolve(&spec, cfg.today) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(exit::ERROR);
+        }
+    };
+    let diagnostics = loaded.diagnostics().len();
+    let summary = report::summarize(
+        &loaded.notes,
+        &cfg.settings,
+        &period,
+        cfg.today,
+        diagnostics,
+    );
+    let format = match a.format {
+        cli::SummaryFormat::Text => report::render::Format::Text,
+        cli::SummaryFormat::Md => report::render::Format::Md,
+        cli::SummaryFormat::Json => report::render::Format::Json,
+        cli::SummaryFormat::Csv => report::render::Format::Csv,
+    };
+    let csv = match a.csv {
+        cli::CsvKind::Entries => report::render::CsvKind::Entries,
+        cli::CsvKind::Days => report::render::CsvKind::Days,
+        cli::CsvKind::Tags => report::render::CsvKind::Tags,
+    };
+    report::render::render(&summary, format, csv, cfg.color, out)?;
+    for p in &loaded.problems {
+        if p.diagnostic.severity == Severity::Error {
+            write!(err, "{}", p.diagnostic.render(&p.path))?;
+        }
+    }
+    Ok(if has_errors(loaded) {
+        exit::ERROR
+    } else {
+        exit::OK
+    })
 }

@@ -63,6 +63,10 @@ mdtasks tasks journal/ --status done --format json\n  mdtasks tasks journal/ --d
     )]
     Entries(EntriesArgs),
 
+    /// Write a commented default config file (.mdtasks.toml) into the notes folder
+    #[command(after_help = "Examples:\n  mdtasks init journal/")]
+    Init(PathArg),
+
     /// Where the time went: per day, tag and category, money against waste, hours of the day
     #[command(
         after_help = "Examples:\n  mdtasks summarize journal/\n  mdtasks summarize journal/ --last 2w\n  \

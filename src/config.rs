@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{LineIndex, Span};
 
+/// What `mdtasks init` writes: every setting, commented, with its default.
+pub const DEFAULT_CONFIG: &str = include_str!("default_config.toml");
+
 /// The file as written. Unknown keys are errors: a misspelt setting must not be ignored.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -220,6 +223,24 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn init_file_is_the_defaults() {
+        let s = Settings::parse(DEFAULT_CONFIG).unwrap();
+        let d = Settings::default();
+        let names = |s: &Settings| {
+            s.categories
+                .iter()
+                .map(|c| (c.name.clone(), c.tags.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&s), names(&d));
+        assert_eq!(
+            toml::to_string(&s.file.summary).unwrap(),
+            toml::to_string(&d.file.summary).unwrap()
+        );
+        assert_eq!(s.file.blocks.headings, d.file.blocks.headings);
+    }
 
     #[test]
     fn defaults() {

@@ -202,8 +202,8 @@ impl Diagnostic {
                 let _ = writeln!(out, "{pad} = hint: {}", self.hint);
             }
             None => {
-                let _ = writeln!(out, "  --> {path}");
-                let _ = writeln!(out, "   = hint: {}", self.hint);
+                let _ = writeln!(out, " --> {path}");
+                let _ = writeln!(out, "  = hint: {}", self.hint);
             }
         }
         out

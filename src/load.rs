@@ -287,7 +287,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
             let d = Diagnostic::new(
                 Code::NotUtf8,
                 format!(
-                    "byte {at} is not valid UTF-8 (0x{:02x}); the note is not read",
+                    "this note is not valid UTF-8 (the byte 0x{:02x} here); it is not read",
                     bytes[at]
                 ),
                 "save the note as UTF-8 in your editor; mdtasks never edits a note it cannot read",

@@ -233,9 +233,25 @@ fn check_weekday(d: NaiveDate, rest: &str) -> HeadingDate {
     }
 }
 
+pub fn weekday_name(w: Weekday) -> &'static str {
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ][w.num_days_from_monday() as usize]
+}
+
 fn bad_weekday(d: NaiveDate, w: Weekday) -> HeadingDate {
     HeadingDate::Bad {
-        message: format!("{d} is a {:?}, not a {w:?}", d.weekday()),
+        message: format!(
+            "{d} is a {}, not a {}",
+            weekday_name(d.weekday()),
+            weekday_name(w)
+        ),
         hint: "fix the date or the weekday so they agree".into(),
     }
 }

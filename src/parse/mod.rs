@@ -66,8 +66,10 @@ struct ItemFrame {
     span: Span,
     /// Still waiting for the first inline content of the item's first paragraph.
     awaiting_head: bool,
-    /// The head paragraph of this item is open (for SCHEDULED/CLOCK continuation lines).
-    head_para_open: bool,
+    /// Where the item's first line of content starts, while its continuation lines
+    /// (Logseq `SCHEDULED:`, `CLOCK:` ...) are still to be read. Tight list items have no
+    /// paragraph events, so the head ends at the item's first block or at its end.
+    head_pending: Option<usize>,
     task: Option<usize>,
     /// Index of this item's own time entry in `raw_entries`.
     entry: Option<usize>,
@@ -212,12 +214,7 @@ impl<'a> Parse<'a> {
         if let Some(frame) = self.items.last() {
             if frame.awaiting_head {
                 match &event {
-                    Event::Start(Tag::Paragraph) => {
-                        if let Some(f) = self.items.last_mut() {
-                            f.head_para_open = true;
-                        }
-                        return;
-                    }
+                    Event::Start(Tag::Paragraph) => return,
                     Event::Text(_)
                     | Event::Code(_)
                     | Event::InlineHtml(_)
@@ -242,6 +239,28 @@ impl<'a> Parse<'a> {
                             f.awaiting_head = false;
                         }
                     }
+                }
+            }
+        }
+        if self.items.last().is_some_and(|f| f.head_pending.is_some()) {
+            let until = match &event {
+                Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => Some(span.end),
+                Event::Start(
+                    Tag::List(_)
+                    | Tag::CodeBlock(_)
+                    | Tag::BlockQuote(_)
+                    | Tag::HtmlBlock
+                    | Tag::Heading { .. }
+                    | Tag::Table(_)
+                    | Tag::Paragraph,
+                )
+                | Event::Rule => Some(span.start),
+                _ => None,
+            };
+            if let Some(until) = until {
+                let head = self.items.last_mut().and_then(|f| f.head_pending.take());
+                if let Some(head) = head {
+                    self.item_continuation(head, until);
                 }
             }
         }
@@ -282,7 +301,7 @@ impl<'a> Parse<'a> {
                 self.items.push(ItemFrame {
                     span,
                     awaiting_head: true,
-                    head_para_open: false,
+                    head_pending: None,
                     task: None,
                     entry: None,
                     bullet,
@@ -293,23 +312,8 @@ impl<'a> Parse<'a> {
             Event::End(TagEnd::Item) => {
                 self.items.pop();
             }
-            Event::Start(Tag::Paragraph) => {
-                if self.items.is_empty() {
-                    self.plain_paragraph(span);
-                } else if self.items.last().is_some_and(|f| f.head_para_open) {
-                    // A second paragraph in the same item is not its head.
-                    if let Some(f) = self.items.last_mut() {
-                        f.head_para_open = false;
-                    }
-                }
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(f) = self.items.last_mut() {
-                    if f.head_para_open {
-                        f.head_para_open = false;
-                        self.item_continuation(span);
-                    }
-                }
+            Event::Start(Tag::Paragraph) if self.items.is_empty() => {
+                self.plain_paragraph(span);
             }
             Event::Start(Tag::HtmlBlock) => self.html_block(span),
             _ => {}
@@ -357,7 +361,10 @@ impl<'a> Parse<'a> {
             }
             HeadingDate::Bad { message, hint } => {
                 let d = Diagnostic::new(Code::BadDateHeading, message, hint);
-                self.diag(d, Span::new(span.start, line_end));
+                // Point at the heading's text, not at its `#`s.
+                let off = first_line.find(text.as_str()).unwrap_or(0);
+                let at = (span.start + off).min(line_end);
+                self.diag(d, Span::new(at, (at + text.len()).min(line_end)));
             }
             HeadingDate::No => {}
         }
@@ -406,6 +413,7 @@ impl<'a> Parse<'a> {
             return;
         };
         frame.awaiting_head = false;
+        frame.head_pending = Some(at);
         let line_end = self.line_end(at);
         let head = &self.text[at..line_end];
         let b = head.as_bytes();
@@ -615,16 +623,16 @@ impl<'a> Parse<'a> {
         }
     }
 
-    /// Continuation lines of an item's first paragraph: Logseq `SCHEDULED:`, `DEADLINE:` and
-    /// `CLOCK:` lines (inside `:LOGBOOK:`).
-    fn item_continuation(&mut self, para: Span) {
-        let first_end = self.line_end(para.start);
-        if first_end >= para.end {
+    /// Continuation lines of an item's first paragraph, from the line after `head` up to
+    /// `until`: Logseq `SCHEDULED:`, `DEADLINE:` and `CLOCK:` lines (inside `:LOGBOOK:`).
+    fn item_continuation(&mut self, head: usize, until: usize) {
+        let first_end = self.line_end(head);
+        if first_end >= until {
             return;
         }
         let task = self.items.last().and_then(|f| f.task);
         let mut pos = next_line(self.text, first_end);
-        while pos < para.end {
+        while pos < until {
             let end = self.line_end(pos);
             let line = &self.text[pos..end];
             let content = line.trim_start_matches([' ', '\t', '>']);
@@ -927,7 +935,12 @@ impl<'a> Parse<'a> {
         }
         for (i, j) in found {
             let other = self.note.entries[j].line;
-            let span = self.note.entries[i].span;
+            let line = self.note.entries[i].span;
+            // Point at the entry's time, where the line's first digit is.
+            let off = self.text[line.range()]
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(0);
+            let span = Span::new(line.start + off, line.end);
             let d = Diagnostic::new(
                 Code::OverlappingEntries,
                 format!("this entry overlaps the entry on line {other}"),

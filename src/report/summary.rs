@@ -690,8 +690,10 @@ pub fn summarize(
             .collect()
     });
 
-    // Focus sessions: runs of touching entries in one category.
+    // Focus sessions: runs of touching entries in one category. Uncategorised time and
+    // waste are never focus, however long they run.
     let threshold = cfg.focus_minutes;
+    let not_focus = |c: usize| categories[c] == UNCATEGORISED || categories[c] == "waste";
     let mut sessions: Vec<Session> = Vec::new();
     let mut break_list: Vec<u32> = Vec::new();
     for day in &by_day {
@@ -713,7 +715,7 @@ pub fn summarize(
         runs.extend(cur);
         let mut prev_end: Option<u32> = None;
         for (c, s, e) in runs {
-            if e - s < threshold || e == s {
+            if e - s < threshold || e == s || not_focus(c) {
                 continue;
             }
             // Sessions that touch have no break between them.
@@ -994,10 +996,16 @@ pub(crate) mod tests {
         assert_eq!(f.breaks, 2);
         // Breaks of 80 and 60 minutes.
         assert_eq!(f.median_break_minutes, Some(70));
-        // Sessions of different categories that touch have no break between them.
+        // Sessions of different categories that touch have no break between them; waste and
+        // uncategorised runs are no focus.
+        let st = settings(
+            "[summary]\nfocus_minutes = 60\n[categories.money]\ntags = [\"money\"]\n\
+             [categories.admin]\ntags = [\"admin\"]\n[categories.waste]\ntags = [\"waste\"]\n",
+        );
         let n = note(
             Some("2026-11-25"),
-            "## Log\n\n- 08:00-09:00 a #money\n- 09:00-10:00 b #waste\n",
+            "## Log\n\n- 08:00-09:00 a #money\n- 09:00-10:00 b #admin\n\
+             - 10:00-12:00 c #waste\n- 12:00-14:00 d\n",
         );
         let s = run(&[n], &st);
         assert_eq!((s.focus.count, s.focus.breaks), (2, 0));

@@ -138,7 +138,7 @@ fn check_errors_exit_two_and_others_still_read() {
     std::fs::write(t.path().join("fine.md"), "- [ ] still listed\n").unwrap();
     let (out, _, code) = run(t.path(), &["check", "."]);
     assert_eq!(code, 2);
-    assert!(out.ends_with("7 errors, 4 warnings in 9 notes\n"), "{out}");
+    assert!(out.ends_with("7 errors, 5 warnings in 9 notes\n"), "{out}");
     let (out, err, code) = run(t.path(), &["tasks", "."]);
     assert_eq!(code, 2, "an unreadable file makes the exit code say so");
     assert!(out.contains("fine.md:1: [ ] still listed"), "{out}");
@@ -153,7 +153,7 @@ fn check_warnings_only_exit_one() {
     let (out, _, code) = run(t.path(), &["check"]);
     assert_eq!(code, 1);
     assert!(out.contains("warning[overlapping-entries]"), "{out}");
-    assert!(out.contains(" --> a.md:2:1"), "{out}");
+    assert!(out.contains(" --> a.md:2:3"), "{out}");
 }
 
 #[test]
