@@ -27,16 +27,11 @@ pub struct FileConfig {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 pub struct NotesConfig {
     /// A chrono format for the date in note names, e.g. "%d.%m.%Y"; the built-in shapes
     /// (2026-11-24, 2026_11_24, 20261124) are always tried too.
     pub date_format: Option<String>,
-}
-
-impl Default for NotesConfig {
-    fn default() -> Self {
-        NotesConfig { date_format: None }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

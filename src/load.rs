@@ -104,18 +104,22 @@ pub fn conflict_original(name: &str, siblings: &HashSet<String>) -> Option<Strin
         return Some(format!("{}{ext}", &stem[..i]));
     }
     // Dropbox: `note (conflicted copy 2026-11-24).md`, `note (Anna's conflicted copy ...).md`
-    if let Some(i) = stem.find(" (") {
-        if stem[i..].contains("conflicted copy") && stem.ends_with(')') {
-            return Some(format!("{}{ext}", &stem[..i]));
-        }
+    if let Some(i) = stem.find(" (")
+        && stem[i..].contains("conflicted copy")
+        && stem.ends_with(')')
+    {
+        return Some(format!("{}{ext}", &stem[..i]));
     }
     // iCloud: `note 2.md` beside `note.md`
-    if let Some((base, n)) = stem.rsplit_once(' ') {
-        if !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()) && n != "0" {
-            let original = format!("{base}{ext}");
-            if siblings.contains(&original) {
-                return Some(original);
-            }
+    if let Some((base, n)) = stem.rsplit_once(' ')
+        && !n.is_empty()
+        && n.len() <= 2
+        && n.bytes().all(|b| b.is_ascii_digit())
+        && n != "0"
+    {
+        let original = format!("{base}{ext}");
+        if siblings.contains(&original) {
+            return Some(original);
         }
     }
     None

@@ -69,10 +69,10 @@ impl TaskFilter {
     }
 
     pub fn accepts(&self, t: &Task) -> bool {
-        if let Some(s) = &self.statuses {
-            if !s.contains(&t.status) {
-                return false;
-            }
+        if let Some(s) = &self.statuses
+            && !s.contains(&t.status)
+        {
+            return false;
         }
         if !self.tags.is_empty() {
             let hit = t.tags.iter().any(|tag| {
@@ -85,10 +85,10 @@ impl TaskFilter {
                 return false;
             }
         }
-        if let Some(d) = self.due_before {
-            if !t.due.is_some_and(|due| due < d) {
-                return false;
-            }
+        if let Some(d) = self.due_before
+            && t.due.is_none_or(|due| due >= d)
+        {
+            return false;
         }
         true
     }

@@ -49,20 +49,20 @@ pub fn date_from_path(rel_path: &str, pattern: Option<&str>) -> Option<NaiveDate
         .strip_suffix(".markdown")
         .or_else(|| file.strip_suffix(".md"))
         .unwrap_or(file);
-    if let Some(p) = pattern {
-        if let Ok(d) = NaiveDate::parse_from_str(stem, p) {
-            return Some(d);
-        }
+    if let Some(p) = pattern
+        && let Ok(d) = NaiveDate::parse_from_str(stem, p)
+    {
+        return Some(d);
     }
     let b = stem.as_bytes();
     for i in 0..b.len() {
         if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_digit()) {
             continue;
         }
-        if let Ok(Some(d)) = date_shape_at(&stem[i..]) {
-            if b[i + 4] != b'.' {
-                return Some(d);
-            }
+        if let Ok(Some(d)) = date_shape_at(&stem[i..])
+            && b[i + 4] != b'.'
+        {
+            return Some(d);
         }
         let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
         if run == 8 {

@@ -211,33 +211,33 @@ impl<'a> Parse<'a> {
 
     fn event(&mut self, event: Event<'_>, span: Span) {
         // The first inline content of an item decides whether it is a task or an entry.
-        if let Some(frame) = self.items.last() {
-            if frame.awaiting_head {
-                match &event {
-                    Event::Start(Tag::Paragraph) => return,
-                    Event::Text(_)
-                    | Event::Code(_)
-                    | Event::InlineHtml(_)
-                    | Event::InlineMath(_)
-                    | Event::FootnoteReference(_)
-                    | Event::SoftBreak
-                    | Event::HardBreak
-                    | Event::TaskListMarker(_)
-                    | Event::Start(
-                        Tag::Emphasis
-                        | Tag::Strong
-                        | Tag::Strikethrough
-                        | Tag::Link { .. }
-                        | Tag::Image { .. }
-                        | Tag::Superscript
-                        | Tag::Subscript,
-                    ) => {
-                        self.item_head(span.start);
-                    }
-                    _ => {
-                        if let Some(f) = self.items.last_mut() {
-                            f.awaiting_head = false;
-                        }
+        if let Some(frame) = self.items.last()
+            && frame.awaiting_head
+        {
+            match &event {
+                Event::Start(Tag::Paragraph) => return,
+                Event::Text(_)
+                | Event::Code(_)
+                | Event::InlineHtml(_)
+                | Event::InlineMath(_)
+                | Event::FootnoteReference(_)
+                | Event::SoftBreak
+                | Event::HardBreak
+                | Event::TaskListMarker(_)
+                | Event::Start(
+                    Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+                    | Tag::Image { .. }
+                    | Tag::Superscript
+                    | Tag::Subscript,
+                ) => {
+                    self.item_head(span.start);
+                }
+                _ => {
+                    if let Some(f) = self.items.last_mut() {
+                        f.awaiting_head = false;
                     }
                 }
             }
@@ -838,14 +838,14 @@ impl<'a> Parse<'a> {
         let mut out_of_order = vec![false; day.len()];
         for (i, r) in day.iter().enumerate() {
             let mut s = r.start + offset;
-            if let Some(p) = prev_start {
-                if s < p {
-                    if offset == 0 && p >= 720 && r.start < 720 {
-                        offset = 1440;
-                        s += 1440;
-                    } else {
-                        out_of_order[i] = true;
-                    }
+            if let Some(p) = prev_start
+                && s < p
+            {
+                if offset == 0 && p >= 720 && r.start < 720 {
+                    offset = 1440;
+                    s += 1440;
+                } else {
+                    out_of_order[i] = true;
                 }
             }
             starts.push(s);
@@ -920,10 +920,11 @@ impl<'a> Parse<'a> {
         let mut found = Vec::new();
         for &i in &order {
             let e = &self.note.entries[i];
-            if let Some((d, end, j)) = reach {
-                if d == e.date && e.start < end {
-                    found.push((i, j));
-                }
+            if let Some((d, end, j)) = reach
+                && d == e.date
+                && e.start < end
+            {
+                found.push((i, j));
             }
             if let Some(end) = e.end {
                 if reach.is_none_or(|(d, r, _)| d != e.date || end > r) {

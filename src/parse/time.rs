@@ -358,7 +358,7 @@ pub fn scan_duration(s: &str) -> Option<(u32, usize)> {
                     .count();
                 let u = s[after..after + ulen].to_ascii_lowercase();
                 let unit_ok = matches!(u.as_str(), "m" | "min" | "mins")
-                    || (ulen == 0 && k == i && !b.get(after).is_some_and(|c| *c == b'.'));
+                    || (ulen == 0 && k == i && b.get(after).is_none_or(|c| *c != b'.'));
                 if unit_ok && mm < 60 {
                     t += mm;
                     i = after + ulen;
@@ -416,15 +416,15 @@ pub fn inline_field<'a>(s: &'a str, key: &str) -> Option<(usize, &'a str)> {
 /// `⏱ 45m`, `(45m)`, then a bare `1h30m`/`90 min` word. Returns minutes and the byte range
 /// to cut from the entry's text.
 pub fn find_duration(s: &str) -> Option<(u32, usize, usize)> {
-    if let Some((at, v)) = inline_field(s, "duration") {
-        if let Some((m, _)) = scan_duration(v) {
-            let open = s[..at].rfind(['[', '(']).unwrap_or(at);
-            let close = s[at..]
-                .find([']', ')'])
-                .map(|e| at + e + 1)
-                .unwrap_or(s.len());
-            return Some((m, open, close));
-        }
+    if let Some((at, v)) = inline_field(s, "duration")
+        && let Some((m, _)) = scan_duration(v)
+    {
+        let open = s[..at].rfind(['[', '(']).unwrap_or(at);
+        let close = s[at..]
+            .find([']', ')'])
+            .map(|e| at + e + 1)
+            .unwrap_or(s.len());
+        return Some((m, open, close));
     }
     if let Some((m, a, b)) = after_timer(s) {
         return Some((m, a, b));
@@ -469,19 +469,19 @@ pub fn after_timer(s: &str) -> Option<(u32, usize, usize)> {
 
 /// A task's estimate: `~15m`, `⏱ 15m` or `[estimate:: 15m]`.
 pub fn find_estimate(s: &str) -> Option<u32> {
-    if let Some((_, v)) = inline_field(s, "estimate") {
-        if let Some((m, _)) = scan_duration(v) {
-            return Some(m);
-        }
+    if let Some((_, v)) = inline_field(s, "estimate")
+        && let Some((m, _)) = scan_duration(v)
+    {
+        return Some(m);
     }
     if let Some((m, _, _)) = after_timer(s) {
         return Some(m);
     }
     for (p, _) in s.match_indices('~') {
-        if is_word_start(s, p) {
-            if let Some((m, _)) = scan_duration(&s[p + 1..]) {
-                return Some(m);
-            }
+        if is_word_start(s, p)
+            && let Some((m, _)) = scan_duration(&s[p + 1..])
+        {
+            return Some(m);
         }
     }
     None

@@ -275,3 +275,209 @@ fn closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn summarize_every_format_on_sample_journal() {
+    let t = journal();
+    for (name, args) in [
+        ("text", vec!["summarize", "journal"]),
+        ("md", vec!["summarize", "journal", "--format", "md"]),
+        ("json", vec!["summarize", "journal", "--format", "json"]),
+        (
+            "csv_days",
+            vec!["summarize", "journal", "--format", "csv", "--csv", "days"],
+        ),
+        (
+            "csv_tags",
+            vec!["summarize", "journal", "--format", "csv", "--csv", "tags"],
+        ),
+        (
+            "last_week_text",
+            vec!["summarize", "journal", "--week", "2026-W47"],
+        ),
+    ] {
+        let (out, err, code) = run(t.path(), &args);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(err.is_empty(), "{name}: {err}");
+        assert!(!out.contains('\u{1b}'), "{name}: no colour in a pipe");
+        insta::assert_snapshot!(format!("summarize_{name}"), out);
+    }
+    let (out, _, code) = run(t.path(), &["summarize", "journal", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "date,start,end,minutes,category,tags,text,path,line"
+    );
+    assert_eq!(out.lines().count(), 247, "a header and one row per entry");
+}
+
+#[test]
+fn summarize_colour_only_when_asked() {
+    let t = journal();
+    let (out, _, _) = run(t.path(), &["--color", "always", "summarize", "journal"]);
+    assert!(out.contains('\u{1b}'));
+    let o = mdtasks(t.path())
+        .env("NO_COLOR", "1")
+        .args(["summarize", "journal"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains('\u{1b}'));
+}
+
+/// Every field of the summary JSON is in docs/json.md, and every field there is in the output.
+#[test]
+fn summary_json_matches_docs() {
+    let t = journal();
+    let (out, _, _) = run(t.path(), &["summarize", "journal", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut got = std::collections::BTreeSet::new();
+    flatten(&v, "", &mut got);
+    let doc = std::fs::read_to_string(root().join("docs/json.md")).unwrap();
+    let section = doc
+        .split("## `mdtasks summarize --format json`")
+        .nth(1)
+        .unwrap();
+    let mut documented = std::collections::BTreeSet::new();
+    for line in section.lines().filter(|l| l.starts_with("| `")) {
+        let cell = line.split('|').nth(1).unwrap();
+        let names: Vec<&str> = cell.split('`').skip(1).step_by(2).collect();
+        let first = names[0];
+        let parent = first.rsplit_once('.').map(|p| p.0).unwrap_or("");
+        for n in names {
+            documented.insert(if let Some(rest) = n.strip_prefix('.') {
+                format!("{parent}.{rest}")
+            } else {
+                n.to_string()
+            });
+        }
+    }
+    assert_eq!(got, documented);
+}
+
+fn flatten(v: &serde_json::Value, path: &str, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let key = if path.ends_with("categories") && !path.is_empty() && x.is_number() {
+                    "<category>"
+                } else {
+                    k.as_str()
+                };
+                let p = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
+                out.insert(p.clone());
+                flatten(x, &p, out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for x in a {
+                if x.is_object() {
+                    flatten(x, &format!("{path}[]"), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn summarize_empty_folder_is_friendly() {
+    let t = tempfile::tempdir().unwrap();
+    let (out, err, code) = run(t.path(), &["summarize"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("No time entries"), "{out}");
+    assert!(
+        out.contains("- 09:00-10:30"),
+        "the message shows what a log line looks like: {out}"
+    );
+}
+
+#[test]
+fn summarize_folder_without_entries_and_period_without_notes() {
+    let t = journal();
+    std::fs::write(t.path().join("tasks-only.md"), "- [ ] a task\n").unwrap();
+    let (out, _, code) = run(t.path(), &["summarize", "tasks-only.md"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("No time entries"), "{out}");
+    let (out, _, code) = run(t.path(), &["summarize", "journal", "--month", "2025-01"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("No time entries"), "{out}");
+}
+
+#[test]
+fn summarize_bad_period_and_format() {
+    let t = journal();
+    let (_, err, code) = run(t.path(), &["summarize", "journal", "--last", "3x"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: --last"), "{err}");
+    let (_, err, code) = run(
+        t.path(),
+        &["summarize", "journal", "--last", "3d", "--week"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--week"), "{err}");
+    let (_, err, code) = run(t.path(), &["summarize", "journal", "--format", "pdf"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid value 'pdf' for '--format"), "{err}");
+}
+
+#[test]
+fn bad_config_is_reported_with_its_line() {
+    let t = journal();
+    std::fs::write(
+        t.path().join("journal/.mdtasks.toml"),
+        "[summary]\nfocus_minutes = 45\nfocus_minuts = 30\n",
+    )
+    .unwrap();
+    let (out, err, code) = run(t.path(), &["summarize", "journal"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    insta::assert_snapshot!("bad_config", err);
+}
+
+#[test]
+fn init_writes_a_config_once() {
+    let t = tempfile::tempdir().unwrap();
+    let (out, _, code) = run(t.path(), &["init"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "wrote ./.mdtasks.toml; edit it to set your categories\n"
+    );
+    let written = std::fs::read_to_string(t.path().join(".mdtasks.toml")).unwrap();
+    assert_eq!(written, mdtasks::config::DEFAULT_CONFIG);
+    std::fs::write(t.path().join(".mdtasks.toml"), "# mine\n").unwrap();
+    let (_, err, code) = run(t.path(), &["init"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(t.path().join(".mdtasks.toml")).unwrap(),
+        "# mine\n"
+    );
+}
+
+/// The README shows the start of what its first command prints; it must stay true.
+#[test]
+fn readme_excerpt_is_what_summarize_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let shown = readme
+        .split("```text\n")
+        .nth(1)
+        .and_then(|s| s.split("\n...\n```").next())
+        .unwrap();
+    let o = Command::cargo_bin("mdtasks")
+        .unwrap()
+        .env_clear()
+        .current_dir(root())
+        .args(["summarize", "fixtures/journal"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.starts_with(shown),
+        "README excerpt differs from:\n{out}"
+    );
+}
