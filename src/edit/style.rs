@@ -1,0 +1,271 @@
+//! A note's own style (line ending, BOM, bullet, indentation, done mark, final newline), for inserted text.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::model::{Marker, Note};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    Lf,
+    CrLf,
+    /// A lone `\r` (classic Mac OS files).
+    Cr,
+}
+
+impl LineEnding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "\n",
+            LineEnding::CrLf => "\r\n",
+            LineEnding::Cr => "\r",
+        }
+    }
+}
+
+/// How a note writes what mdtasks may insert into it. Inserted text copies it so that the
+/// note still looks like its author's, and so that an editor or sync tool that normalises
+/// line endings does not rewrite the whole file on its next save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Style {
+    /// The ending of the note's first line; `\n` when it has a single line.
+    pub line_ending: LineEnding,
+    /// The note starts with a UTF-8 byte-order mark. Inserted text never adds one.
+    pub bom: bool,
+    /// `-`, `*` or `+`: the bullet most list items use (`-` when there are none or on a tie).
+    pub bullet: char,
+    /// One level of list nesting: a tab, or the number of spaces nested items mostly use
+    /// (two spaces when the note has no nested items).
+    pub indent: String,
+    /// `x` or `X`, whichever done checkboxes mostly use (`x` by default).
+    pub done_char: char,
+    /// The text ends with a line ending, or is empty (nothing to glue onto). Text appended to
+    /// a note without one does not end with one either, so the note keeps its habit.
+    pub final_newline: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            line_ending: LineEnding::Lf,
+            bom: false,
+            bullet: '-',
+            indent: "  ".into(),
+            done_char: 'x',
+            final_newline: true,
+        }
+    }
+}
+
+impl Style {
+    pub fn detect(text: &str, note: &Note) -> Style {
+        let bom = text.starts_with('\u{feff}');
+        let body_start = if bom { 3 } else { 0 };
+        let b = text.as_bytes();
+        let line_ending = match memchr::memchr2(b'\n', b'\r', b) {
+            Some(i) if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') => LineEnding::CrLf,
+            // A `\r` as the very last byte may be half of a `\r\n` still to come; it is still
+            // the only ending the file shows.
+            Some(i) if b[i] == b'\r' => LineEnding::Cr,
+            _ => LineEnding::Lf,
+        };
+        let (bullet, indent) = list_style(text, body_start);
+        let (mut lower, mut upper) = (0usize, 0usize);
+        for t in &note.tasks {
+            match t.marker {
+                Marker::Checkbox {
+                    status_char: 'x', ..
+                } => lower += 1,
+                Marker::Checkbox {
+                    status_char: 'X', ..
+                } => upper += 1,
+                _ => {}
+            }
+        }
+        let done_char = if upper > lower { 'X' } else { 'x' };
+        let final_newline = text.len() == body_start || text.ends_with(['\n', '\r']);
+        Style {
+            line_ending,
+            bom,
+            bullet,
+            indent,
+            done_char,
+            final_newline,
+        }
+    }
+
+    pub fn eol(&self) -> &'static str {
+        self.line_ending.as_str()
+    }
+
+    /// A list item line at nesting `depth` (0 = top level), without a line ending.
+    pub fn item(&self, depth: usize, text: &str) -> String {
+        format!("{}{} {text}", self.indent.repeat(depth), self.bullet)
+    }
+
+    /// A checkbox task line at nesting `depth`, without a line ending.
+    pub fn task(&self, depth: usize, status: char, text: &str) -> String {
+        self.item(depth, &format!("[{status}] {text}"))
+    }
+}
+
+/// The most used bullet, and the indentation of items nested one level, from pulldown-cmark's
+/// list items (so `*` in `**bold**` or a `-` in a table never counts).
+fn list_style(text: &str, body_start: usize) -> (char, String) {
+    let body_start = front_matter_end(text, body_start).unwrap_or(body_start);
+    let body = &text[body_start..];
+    let b = body.as_bytes();
+    let mut bullets = [0usize; 3];
+    let mut tabs = 0usize;
+    // Count of nested items by the number of spaces before their marker.
+    let mut spaces: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
+        match event {
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            Event::Start(Tag::Item) => {
+                // A nested item's range may start at the line ending before it.
+                let mut i = range.start;
+                while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+                    i += 1;
+                }
+                match b.get(i) {
+                    Some(b'-') => bullets[0] += 1,
+                    Some(b'*') => bullets[1] += 1,
+                    Some(b'+') => bullets[2] += 1,
+                    _ => {}
+                }
+                if depth == 2 {
+                    let line_start = b[..i]
+                        .iter()
+                        .rposition(|&c| c == b'\n' || c == b'\r')
+                        .map_or(0, |p| p + 1);
+                    let prefix = &b[line_start..i];
+                    if prefix.contains(&b'\t') {
+                        tabs += 1;
+                    } else if !prefix.is_empty() && prefix.iter().all(|&c| c == b' ') {
+                        match spaces.iter_mut().find(|(n, _)| *n == prefix.len()) {
+                            Some((_, c)) => *c += 1,
+                            None => spaces.push((prefix.len(), 1)),
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let bullet = if bullets[1] > bullets[0] && bullets[1] >= bullets[2] {
+        '*'
+    } else if bullets[2] > bullets[0] && bullets[2] > bullets[1] {
+        '+'
+    } else {
+        '-'
+    };
+    let space_votes: usize = spaces.iter().map(|(_, c)| c).sum();
+    let indent = if tabs > 0 && tabs >= space_votes {
+        "\t".to_string()
+    } else {
+        // Most common width; on a tie the narrower one.
+        let best = spaces
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map_or(2, |&(n, _)| n);
+        " ".repeat(best)
+    };
+    (bullet, indent)
+}
+
+/// YAML front matter at `from`: the offset after its closing `---`/`...` line. The same rule
+/// as the parser's: a `---` first line and a closing line, or no front matter.
+fn front_matter_end(text: &str, from: usize) -> Option<usize> {
+    let rest = &text[from..];
+    let first_end = rest.find('\n')?;
+    if rest[..first_end].trim_end_matches(['\r', ' ', '\t']) != "---" {
+        return None;
+    }
+    let mut pos = first_end + 1;
+    while pos < rest.len() {
+        let end = rest[pos..].find('\n').map_or(rest.len(), |e| pos + e);
+        let line = rest[pos..end].trim_end_matches(['\r', ' ', '\t']);
+        if line == "---" || line == "..." {
+            return Some(from + (end + 1).min(rest.len()));
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{ParseOptions, parse_note};
+
+    fn detect(t: &str) -> Style {
+        Style::detect(t, &parse_note(t, &ParseOptions::with_defaults()))
+    }
+
+    #[test]
+    fn lf_note() {
+        let s = detect("# A\n- [ ] one\n  - [x] two\n");
+        assert_eq!(s, Style::default());
+    }
+
+    #[test]
+    fn crlf_note() {
+        let s = detect("# A\r\n- [X] one\r\n- [X] two\r\n- [x] three");
+        assert_eq!(s.line_ending, LineEnding::CrLf);
+        assert_eq!(s.eol(), "\r\n");
+        assert_eq!(s.done_char, 'X');
+        assert!(!s.final_newline);
+    }
+
+    #[test]
+    fn first_line_ending_decides() {
+        assert_eq!(detect("a\nb\r\nc\r\n").line_ending, LineEnding::Lf);
+        assert_eq!(detect("a\r\nb\nc\n").line_ending, LineEnding::CrLf);
+        assert_eq!(detect("single line").line_ending, LineEnding::Lf);
+    }
+
+    #[test]
+    fn lone_cr_note() {
+        let s = detect("# A\r- [ ] one\r");
+        assert_eq!(s.line_ending, LineEnding::Cr);
+        assert!(s.final_newline);
+    }
+
+    #[test]
+    fn bom_note() {
+        let s = detect("\u{feff}# A\n- x\n");
+        assert!(s.bom);
+        assert!(detect("\u{feff}").final_newline, "nothing to glue onto");
+        assert!(!detect("# A\n").bom);
+    }
+
+    #[test]
+    fn tab_indentation() {
+        let s = detect("- [ ] a\n\t- [ ] b\n\t\t- [ ] c\n- d\n\t- e\n");
+        assert_eq!(s.indent, "\t");
+        assert_eq!(s.task(2, ' ', "x"), "\t\t- [ ] x");
+    }
+
+    #[test]
+    fn space_indentation() {
+        let s = detect("- a\n    - b\n    - c\n- d\n  - e\n");
+        assert_eq!(s.indent, "    ");
+    }
+
+    #[test]
+    fn star_bullets() {
+        let s = detect("* [ ] a\n* [ ] b\n- c\n\n**bold** and *it*\n");
+        assert_eq!(s.bullet, '*');
+        assert_eq!(s.item(0, "t"), "* t");
+        assert_eq!(detect("+ a\n+ b\n* c\n").bullet, '+');
+        assert_eq!(detect("* a\n- b\n").bullet, '-', "a tie keeps the default");
+    }
+
+    #[test]
+    fn front_matter_lists_do_not_count() {
+        let s = detect("---\ntags:\n  * a\n  * b\n---\n- x\n");
+        assert_eq!(s.bullet, '-');
+    }
+}
