@@ -370,6 +370,8 @@ fn summarize(
     }
     Ok(if has_errors(loaded) {
         exit::ERROR
+    } else if summary.overview.entries == 0 {
+        exit::WARNINGS
     } else {
         exit::OK
     })

@@ -234,8 +234,9 @@ fn walk(root: &Path, root_shown: &str, problems: &mut Vec<FileDiagnostic>) -> Ve
     found.retain(|f| {
         let name = f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let dir = f.abs.parent().unwrap_or(root).to_path_buf();
-        let siblings = names_by_dir.get(&dir).cloned().unwrap_or_default();
-        match conflict_original(name, &siblings) {
+        let no_siblings = HashSet::new();
+        let siblings = names_by_dir.get(&dir).unwrap_or(&no_siblings);
+        match conflict_original(name, siblings) {
             Some(orig) => {
                 problems.push(FileDiagnostic {
                     path: display_join(root_shown, &f.rel),

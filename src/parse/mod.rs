@@ -283,8 +283,14 @@ impl<'a> Parse<'a> {
             }
             Event::Start(Tag::Item) => {
                 let bytes = self.text.as_bytes();
+                // pulldown-cmark starts a tab-indented nested item at the line ending before
+                // it; the item (and so a task's span) starts on its own line.
+                let mut span = span;
+                while span.start < span.end && matches!(bytes[span.start], b'\n' | b'\r') {
+                    span.start += 1;
+                }
                 let mut i = span.start;
-                while i < span.end && (bytes[i] == b' ' || bytes[i] == b'\t') {
+                while i < span.end && matches!(bytes[i], b' ' | b'\t' | b'>') {
                     i += 1;
                 }
                 let bullet = match bytes.get(i) {
@@ -792,16 +798,21 @@ impl<'a> Parse<'a> {
     fn resolve_entries(&mut self) {
         let raws = std::mem::take(&mut self.raw_entries);
         // Items whose task has clock lines count by their clocks: never the same time twice.
-        let clocked: Vec<usize> = self.clocks.iter().filter_map(|c| c.task).collect();
+        let clocked: std::collections::HashSet<usize> =
+            self.clocks.iter().filter_map(|c| c.task).collect();
+        // Group by day, keeping document order within a day and the order days first appear
+        // (a long note may hold thousands of days: no linear search per entry).
+        let mut day_index: std::collections::HashMap<Option<NaiveDate>, usize> = Default::default();
         let mut by_day: Vec<(Option<NaiveDate>, Vec<RawEntry>)> = Vec::new();
         for r in raws {
             if r.task.is_some_and(|t| clocked.contains(&t)) {
                 continue;
             }
-            match by_day.iter_mut().find(|(d, _)| *d == r.date) {
-                Some((_, v)) => v.push(r),
-                None => by_day.push((r.date, vec![r])),
-            }
+            let i = *day_index.entry(r.date).or_insert_with(|| {
+                by_day.push((r.date, Vec::new()));
+                by_day.len() - 1
+            });
+            by_day[i].1.push(r);
         }
         for (date, day) in by_day {
             self.resolve_day(date, day);
@@ -1045,4 +1056,20 @@ pub fn marker(line: &str) -> Option<(&str, bool)> {
 /// The date after `date` by `n` days (saturating at chrono's range).
 pub fn add_days(date: NaiveDate, n: i64) -> NaiveDate {
     date.checked_add_signed(Duration::days(n)).unwrap_or(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// pulldown-cmark starts a tab-indented nested item at the previous line's ending.
+    #[test]
+    fn tab_indented_nested_item_starts_on_its_own_line() {
+        let text = "- [ ] a\n\t- [ ] b\n";
+        let n = parse_note(text, &ParseOptions::with_defaults());
+        let b = &n.tasks[1];
+        assert_eq!(b.bullet, Bullet::Dash);
+        assert_eq!(&text[b.span.range()], "\t- [ ] b\n");
+        assert_eq!(b.parent, Some(0));
+    }
 }

@@ -138,7 +138,7 @@ fn check_errors_exit_two_and_others_still_read() {
     std::fs::write(t.path().join("fine.md"), "- [ ] still listed\n").unwrap();
     let (out, _, code) = run(t.path(), &["check", "."]);
     assert_eq!(code, 2);
-    assert!(out.ends_with("7 errors, 5 warnings in 9 notes\n"), "{out}");
+    assert!(out.ends_with("7 errors, 8 warnings in 11 notes\n"), "{out}");
     let (out, err, code) = run(t.path(), &["tasks", "."]);
     assert_eq!(code, 2, "an unreadable file makes the exit code say so");
     assert!(out.contains("fine.md:1: [ ] still listed"), "{out}");
@@ -387,7 +387,7 @@ fn flatten(v: &serde_json::Value, path: &str, out: &mut std::collections::BTreeS
 fn summarize_empty_folder_is_friendly() {
     let t = tempfile::tempdir().unwrap();
     let (out, err, code) = run(t.path(), &["summarize"]);
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 1, "nothing found: {err}");
     assert!(out.contains("No time entries"), "{out}");
     assert!(
         out.contains("- 09:00-10:30"),
@@ -400,10 +400,10 @@ fn summarize_folder_without_entries_and_period_without_notes() {
     let t = journal();
     std::fs::write(t.path().join("tasks-only.md"), "- [ ] a task\n").unwrap();
     let (out, _, code) = run(t.path(), &["summarize", "tasks-only.md"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1);
     assert!(out.contains("No time entries"), "{out}");
     let (out, _, code) = run(t.path(), &["summarize", "journal", "--month", "2025-01"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1);
     assert!(out.contains("No time entries"), "{out}");
 }
 
@@ -480,4 +480,27 @@ fn readme_excerpt_is_what_summarize_prints() {
         out.starts_with(shown),
         "README excerpt differs from:\n{out}"
     );
+}
+
+/// Day totals of the sample journal, checked by hand and by an independent script: 2026-11-14
+/// ends with `22:30 END`, 2026-11-20 with a range across midnight (23:30-00:45).
+#[test]
+fn sample_journal_day_totals() {
+    let t = journal();
+    let (out, _, _) = run(t.path(), &["summarize", "journal", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let day = |d: &str| {
+        v["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["date"] == d)
+            .unwrap()["logged_minutes"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(day("2026-11-09"), 910);
+    assert_eq!(day("2026-11-14"), 900);
+    assert_eq!(day("2026-11-20"), 1095);
+    assert_eq!(day("2026-11-15"), 0, "no note that day");
 }

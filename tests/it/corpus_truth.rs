@@ -41,3 +41,98 @@ fn entries_equal_generator_truth() {
     assert_eq!(open, truth.tasks_open);
     assert_eq!(done, truth.tasks_done);
 }
+
+/// The whole path a user takes: notes on disk (flat and in YYYY/MM folders), the real binary,
+/// the JSON report. Every total must equal the generator's truth to the minute.
+#[test]
+fn summarize_equals_generator_truth_end_to_end() {
+    use std::collections::BTreeMap;
+    let generator = Generator::new("end-to-end", 0.3);
+    let dir = tempfile::tempdir().unwrap();
+    let start = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+    let mut truth = Truth::default();
+    let mut per_category: BTreeMap<String, u64> = BTreeMap::new();
+    for i in 0..120 {
+        let date = start + chrono::Duration::days(i);
+        let day = generator.day(date);
+        truth.add(&day);
+        for e in &day.entries {
+            // The default categories: money first, then waste, else uncategorised.
+            let cat = if e.tags.iter().any(|t| t == "money") {
+                "money"
+            } else if e.tags.iter().any(|t| t == "waste") {
+                "waste"
+            } else {
+                "uncategorised"
+            };
+            *per_category.entry(cat.into()).or_default() += u64::from(e.minutes);
+        }
+        let folder = if i % 2 == 0 {
+            dir.path().join(date.format("%Y/%m").to_string())
+        } else {
+            dir.path().to_path_buf()
+        };
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(format!("{date}.md")), &day.text).unwrap();
+    }
+    let o = crate::cli::mdtasks(dir.path())
+        .args(["summarize", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["overview"]["total_minutes"], truth.total_minutes);
+    assert_eq!(v["overview"]["entries"], truth.time_entries);
+    let days: BTreeMap<String, u64> = v["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["date"].as_str().unwrap().to_string(),
+                d["logged_minutes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(days, truth.minutes_per_day);
+    let tags: BTreeMap<String, u64> = v["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let name = t["tag"].as_str().unwrap();
+            let name = if name == "(untagged)" {
+                "untagged"
+            } else {
+                name
+            };
+            (name.to_string(), t["minutes"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(tags, truth.minutes_per_tag);
+    let cats: BTreeMap<String, u64> = v["category_totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["minutes"].as_u64().unwrap() > 0)
+        .map(|c| {
+            (
+                c["category"].as_str().unwrap().to_string(),
+                c["minutes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(cats, per_category);
+    let hours: Vec<u64> = v["hours"]["per_hour"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["minutes"].as_u64().unwrap())
+        .collect();
+    assert_eq!(hours, truth.hour_of_day_minutes.to_vec());
+}

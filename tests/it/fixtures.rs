@@ -28,7 +28,9 @@ fn sample_journal_model() {
     }
 }
 
-/// One fixture per diagnostic code, rendered exactly as a user sees it.
+/// One fixture per diagnostic code, rendered exactly as a user sees it. (`read-error`,
+/// `symlink-outside-root`, `filesystem-loop` and `bad-config` need permissions, symlinks or a
+/// config file: tests/it/cli.rs makes them.)
 #[test]
 fn error_fixtures_render() {
     let dir = root().join("fixtures/errors");
@@ -61,6 +63,9 @@ fn error_fixtures_render() {
         Code::DuplicateMarker,
         Code::NotUtf8,
         Code::BinaryFile,
+        Code::BadFrontMatterDate,
+        Code::UnclosedClock,
+        Code::SyncConflict,
     ] {
         assert!(
             seen.contains(&code),

@@ -86,6 +86,20 @@ pub fn dump(note: &Note) -> String {
         if let Some(e) = t.estimate_minutes {
             let _ = write!(s, " estimate={e}m");
         }
+        // The item's span must start on the marker's line, at its indentation.
+        let line_start = t.line_span.start;
+        assert!(
+            t.span.start >= line_start && t.span.start <= t.text_span.start,
+            "task L{} span starts at {} outside its line",
+            t.line,
+            t.span.start
+        );
+        if !matches!(t.bullet, mdtasks::model::Bullet::Ordered) != t.ordinal.is_none() {
+            panic!(
+                "task L{}: bullet {:?} but ordinal {:?}",
+                t.line, t.bullet, t.ordinal
+            );
+        }
         if let Some(o) = t.ordinal {
             let _ = write!(s, " ordinal={o}");
         }
