@@ -18,6 +18,8 @@ use crate::report;
 #[derive(Debug, Clone)]
 pub struct Env {
     pub today: NaiveDate,
+    /// The time of day now (for `log` without `--at`).
+    pub now: chrono::NaiveTime,
     pub no_color: bool,
     pub stdout_is_terminal: bool,
 }
@@ -35,6 +37,7 @@ pub mod exit {
 #[derive(Debug)]
 pub struct Config {
     pub today: NaiveDate,
+    pub now: chrono::NaiveTime,
     pub color: bool,
     pub quiet: bool,
     pub root: PathBuf,
@@ -75,6 +78,9 @@ impl Config {
             Command::Entries(a) => &a.path.path,
             Command::Summarize(a) => &a.path.path,
             Command::Init(p) => &p.path,
+            Command::Log(a) => &a.path.path,
+            Command::Today(a) => &a.path.path,
+            Command::Rollover(a) => &a.path.path,
         };
         let (root, root_shown) = match path {
             Some(p) => (p.clone(), p.to_string_lossy().into_owned()),
@@ -99,6 +105,7 @@ impl Config {
         };
         Ok(Config {
             today,
+            now: env.now,
             color,
             quiet: cli.quiet,
             root,
@@ -119,7 +126,7 @@ fn load_settings(p: &Path) -> Result<Settings, UsageError> {
     })
 }
 
-fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
+pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
     let opts = LoadOptions {
         parse: ParseOptions {
             name_date: None,
@@ -133,8 +140,12 @@ fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
 
 /// Runs the command. Returns the exit code; an `Err` is a failure to write the output.
 pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
-    if let Command::Init(_) = cfg.command {
-        return init(cfg, out, err);
+    match &cfg.command {
+        Command::Init(_) => return init(cfg, out, err),
+        Command::Log(a) => return crate::commands::log(cfg, a, out, err),
+        Command::Today(a) => return crate::commands::today(cfg, a, out, err),
+        Command::Rollover(a) => return crate::commands::rollover(cfg, a, out, err),
+        _ => {}
     }
     let loaded = match load_notes(cfg) {
         Ok(l) => l,
@@ -180,7 +191,9 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             Ok(listing_exit(&loaded, n))
         }
         Command::Summarize(a) => summarize(cfg, a, &loaded, out, err),
-        Command::Init(_) => unreachable!("handled above"),
+        Command::Init(_) | Command::Log(_) | Command::Today(_) | Command::Rollover(_) => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -226,6 +239,9 @@ fn command_name(c: &Command) -> &'static str {
         Command::Entries(_) => "entries",
         Command::Summarize(_) => "summarize",
         Command::Init(_) => "init",
+        Command::Log(_) => "log",
+        Command::Today(_) => "today",
+        Command::Rollover(_) => "rollover",
     }
 }
 
@@ -362,7 +378,19 @@ fn summarize(
         cli::CsvKind::Days => report::render::CsvKind::Days,
         cli::CsvKind::Tags => report::render::CsvKind::Tags,
     };
-    report::render::render(&summary, format, csv, cfg.color, out)?;
+    // With --write the report goes into the note; stdout then carries only a dry run's diff.
+    if a.write.is_none() {
+        report::render::render(&summary, format, csv, cfg.color, out)?;
+    }
+    if let Some(note) = &a.write {
+        let mut md = Vec::new();
+        report::render::render(&summary, report::render::Format::Md, csv, false, &mut md)?;
+        let md = String::from_utf8(md).expect("the renderer writes UTF-8");
+        let code = crate::commands::write_region(cfg, note, &a.region, &md, a.dry_run, out, err)?;
+        if code != exit::OK {
+            return Ok(code);
+        }
+    }
     for p in &loaded.problems {
         if p.diagnostic.severity == Severity::Error {
             write!(err, "{}", p.diagnostic.render(&p.path))?;

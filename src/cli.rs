@@ -63,6 +63,24 @@ mdtasks tasks journal/ --status done --format json\n  mdtasks tasks journal/ --d
     )]
     Entries(EntriesArgs),
 
+    /// Append a timestamped entry to today's log, creating today's note if needed
+    #[command(
+        after_help = "Examples:\n  mdtasks log \"call with Anna #money\" journal/\n  \
+mdtasks log \"email\" --at 9:15 journal/ --dry-run"
+    )]
+    Log(LogArgs),
+
+    /// Create today's note (template and time blocks) if it is missing, then roll over
+    #[command(
+        after_help = "Examples:\n  mdtasks today journal/\n  mdtasks today journal/ --dry-run"
+    )]
+    Today(TodayArgs),
+
+    /// Carry the open tasks of the most recent earlier day into today's note
+    #[command(after_help = "Examples:\n  mdtasks rollover journal/\n  \
+mdtasks rollover journal/ --from 2026-11-20 --mode copy --dry-run")]
+    Rollover(RolloverArgs),
+
     /// Write a commented default config file (.mdtasks.toml) into the notes folder
     #[command(after_help = "Examples:\n  mdtasks init journal/")]
     Init(PathArg),
@@ -156,4 +174,76 @@ pub struct SummarizeArgs {
     /// Which table `--format csv` writes
     #[arg(long, value_enum, default_value_t = CsvKind::Entries)]
     pub csv: CsvKind,
+    /// Also put the Markdown report into this note, between
+    /// `<!-- mdtasks:summary:start -->` and `<!-- mdtasks:summary:end -->`
+    #[arg(long, value_name = "NOTE")]
+    pub write: Option<PathBuf>,
+    /// The name of the region `--write` fills (`<!-- mdtasks:NAME:start -->`)
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "summary",
+        requires = "write"
+    )]
+    pub region: String,
+    /// Print the diff of what `--write` would change, and change nothing
+    #[arg(long, requires = "write")]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// What you are starting now, e.g. "write chapter 3 #money"
+    #[arg(value_name = "TEXT")]
+    pub text: String,
+    #[command(flatten)]
+    pub path: PathArg,
+    /// The entry's time (HH:MM, 9:15am); default: now
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Print the diff of what would change, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TodayArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    /// Print the diffs of what would change, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub rollover: RolloverOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloverArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    /// Roll over from this day's note instead of the most recent earlier one
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Print the diffs of what would change, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub opts: RolloverOpts,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RolloverOpts {
+    /// mark: the originals become `[>]`; copy: they stay as they are; move: they are removed
+    #[arg(long, value_enum, default_value_t = RolloverMode::Mark)]
+    pub mode: RolloverMode,
+    /// Carry done micro-tasks along with their open parent
+    #[arg(long)]
+    pub keep_done_children: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RolloverMode {
+    Mark,
+    Copy,
+    Move,
 }

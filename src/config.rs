@@ -19,6 +19,7 @@ pub struct FileConfig {
     pub notes: NotesConfig,
     pub blocks: BlocksConfig,
     pub summary: SummaryConfig,
+    pub daily: DailyConfig,
     /// Category name -> rules. `money` and `waste` are compared side by side in reports.
     pub categories: std::collections::BTreeMap<String, CategoryConfig>,
     /// The order categories are tried in; categories not listed come after, by name.
@@ -39,12 +40,95 @@ pub struct NotesConfig {
 pub struct BlocksConfig {
     /// Checkboxes under these headings are time blocks: a plan, not a log.
     pub headings: Vec<String>,
+    /// The blocks a user intends, written into each new daily note by `mdtasks today`.
+    pub daily: Vec<DailyBlock>,
 }
 
 impl Default for BlocksConfig {
     fn default() -> Self {
         BlocksConfig {
             headings: vec!["Time Blocks".into()],
+            daily: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DailyBlock {
+    /// The checkbox text, e.g. "Exercise" or "Product 1h".
+    pub text: String,
+    /// Which days: "every day" (default), "weekdays", "weekends", or day names such as
+    /// ["mon", "wed", "fri"].
+    #[serde(default)]
+    pub days: BlockDays,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum BlockDays {
+    Named(String),
+    List(Vec<String>),
+}
+
+impl Default for BlockDays {
+    fn default() -> Self {
+        BlockDays::Named("every day".into())
+    }
+}
+
+impl BlockDays {
+    pub fn includes(&self, wd: chrono::Weekday) -> Result<bool, String> {
+        use chrono::Weekday::*;
+        let day = |s: &str| -> Result<chrono::Weekday, String> {
+            s.parse::<chrono::Weekday>()
+                .map_err(|_| format!("`{s}` is not a day of the week (mon, tue, ...)"))
+        };
+        match self {
+            BlockDays::Named(n) => match n.to_lowercase().as_str() {
+                "every day" | "daily" | "all" => Ok(true),
+                "weekdays" => Ok(!matches!(wd, Sat | Sun)),
+                "weekends" => Ok(matches!(wd, Sat | Sun)),
+                other => Ok(day(other)? == wd),
+            },
+            BlockDays::List(v) => {
+                for s in v {
+                    if day(s)? == wd {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Where daily notes live and what goes into a new one.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DailyConfig {
+    /// Folder of daily notes, relative to the notes root ("" = the root itself; Obsidian
+    /// users often have "Daily Notes", Logseq users "journals").
+    pub folder: String,
+    /// chrono pattern of a new daily note's file name, without `.md`.
+    pub name: String,
+    /// Template for a new daily note, relative to the notes root. Default:
+    /// `templates/daily.md` when it exists.
+    pub template: Option<String>,
+    /// Heading the time log goes under (`mdtasks log`).
+    pub log_heading: String,
+    /// Heading rolled-over tasks go under (`mdtasks rollover`).
+    pub tasks_heading: String,
+}
+
+impl Default for DailyConfig {
+    fn default() -> Self {
+        DailyConfig {
+            folder: String::new(),
+            name: "%Y-%m-%d".into(),
+            template: None,
+            log_heading: "Log".into(),
+            tasks_heading: "Tasks".into(),
         }
     }
 }
@@ -150,6 +234,19 @@ impl Settings {
             return Err(format!(
                 "summary.day_start_hour is {}, but must be an hour from 0 to 23",
                 file.summary.day_start_hour
+            ));
+        }
+        for b in &file.blocks.daily {
+            b.days
+                .includes(chrono::Weekday::Mon)
+                .map_err(|e| format!("blocks.daily `{}`: {e}", b.text))?;
+        }
+        let probe = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a valid date");
+        let name = probe.format(&file.daily.name).to_string();
+        if crate::parse::date::date_from_path(&name, Some(&file.daily.name)) != Some(probe) {
+            return Err(format!(
+                "daily.name `{}` does not make a name that holds the date (try \"%Y-%m-%d\")",
+                file.daily.name
             ));
         }
         let mut categories = Vec::new();

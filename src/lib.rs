@@ -1,9 +1,12 @@
 //! mdtasks: tasks, time logs and time blocks from plain Markdown notes, without taking the files over.
 
 pub mod app;
+pub mod change;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod corpus;
+pub mod daily;
 pub mod diagnostic;
 pub mod edit;
 pub mod load;

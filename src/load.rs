@@ -400,3 +400,37 @@ mod tests {
         assert_eq!(conflict_original("2026-11-24.md", &none), None);
     }
 }
+
+/// A note found by its name alone.
+#[derive(Debug, Clone)]
+pub struct DatedPath {
+    pub date: chrono::NaiveDate,
+    pub path: PathBuf,
+    /// As shown to the user.
+    pub shown: String,
+}
+
+/// The notes under `root` whose names carry a date, sorted by date then path, found by walking
+/// names only: commands that touch one day never read the other notes. Sync-conflict copies
+/// and hidden folders are left out, as in `load`.
+pub fn dated_paths(root: &Path, root_shown: &str, date_format: Option<&str>) -> Vec<DatedPath> {
+    let mut problems = Vec::new();
+    let mut out: Vec<DatedPath> = walk(root, root_shown, &mut problems)
+        .into_iter()
+        .filter_map(|f| {
+            let name = if f.rel.is_empty() {
+                f.abs.file_name()?.to_str()?.to_string()
+            } else {
+                f.rel.clone()
+            };
+            let date = parse::date::date_from_path(&name, date_format)?;
+            Some(DatedPath {
+                date,
+                shown: display_join(root_shown, &f.rel),
+                path: f.abs,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.date, &a.shown).cmp(&(b.date, &b.shown)));
+    out
+}

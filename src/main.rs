@@ -9,6 +9,7 @@ fn main() {
     let cli = mdtasks::cli::Cli::parse();
     let env = Env {
         today: chrono::Local::now().date_naive(),
+        now: chrono::Local::now().time(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_terminal: std::io::stdout().is_terminal(),
     };

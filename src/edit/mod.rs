@@ -11,6 +11,7 @@
 //! we meant to change.
 
 mod plan;
+pub mod rollover;
 mod style;
 
 pub use plan::{insert_lines_at_end, insert_under_heading, replace_region, set_status};

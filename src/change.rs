@@ -1,0 +1,138 @@
+//! One planned change to one note, carried out safely: read, refuse what must not be edited,
+//! plan, then either show the diff (dry run) or write atomically, re-planning if the note
+//! changed meanwhile.
+
+use std::path::{Path, PathBuf};
+
+use crate::edit::{EditError, EditSet, refuse_reason, unified_diff};
+use crate::load::conflict_original;
+use crate::model::Note;
+use crate::parse::{ParseOptions, parse_note};
+use crate::write::{self, WriteOutcome};
+
+/// A note to change.
+pub struct Target<'a> {
+    pub root: &'a Path,
+    pub path: PathBuf,
+    /// The path as shown to the user.
+    pub shown: String,
+    pub parse: ParseOptions,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Unchanged,
+    Written,
+    Created,
+    /// A dry run: the unified diff of what would change (empty when nothing would).
+    WouldChange(String),
+}
+
+/// Whether a sync tool's conflict copy of the note lies beside it.
+pub fn has_conflict_copy(path: &Path) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return false;
+    };
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
+        return false;
+    };
+    let names: std::collections::HashSet<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .collect();
+    names
+        .iter()
+        .any(|n| conflict_original(n, &names).as_deref() == Some(name))
+}
+
+/// Reads the note for editing, or says why it must not be edited.
+pub fn read(target: &Target) -> Result<(Vec<u8>, String, Note), String> {
+    let bytes = std::fs::read(&target.path).map_err(|e| format!("cannot read it: {e}"))?;
+    let text = std::str::from_utf8(&bytes).ok().map(str::to_string);
+    let note = text.as_deref().map(|t| parse_note(t, &target.parse));
+    if let Some(reason) = refuse_reason(
+        text.as_deref(),
+        note.as_ref(),
+        has_conflict_copy(&target.path),
+    ) {
+        return Err(reason);
+    }
+    match (text, note) {
+        (Some(t), Some(n)) => Ok((bytes, t, n)),
+        _ => Err("it is not valid UTF-8 text".into()),
+    }
+}
+
+/// Plans with `plan` on the note's text and applies the result (checked) or shows it.
+pub fn edit<F>(target: &Target, dry_run: bool, mut plan: F) -> Result<Outcome, String>
+where
+    F: FnMut(&str, &Note) -> Result<EditSet, EditError>,
+{
+    let (bytes, text, note) = read(target)?;
+    let opts = target.parse.clone();
+    let first = plan(&text, &note)
+        .and_then(|e| e.apply_checked(&text, &opts))
+        .map_err(|e| e.to_string())?;
+    if first == text {
+        return Ok(if dry_run {
+            Outcome::WouldChange(String::new())
+        } else {
+            Outcome::Unchanged
+        });
+    }
+    if dry_run {
+        return Ok(Outcome::WouldChange(unified_diff(
+            &target.shown,
+            &text,
+            &first,
+        )));
+    }
+    // Re-planned from the note's new bytes if another program changed it meanwhile; the
+    // refusals are checked again on those bytes too.
+    let replan = |current: &str| -> Result<String, String> {
+        let note = parse_note(current, &opts);
+        if let Some(reason) = refuse_reason(Some(current), Some(&note), false) {
+            return Err(reason);
+        }
+        plan(current, &note)
+            .and_then(|e| e.apply_checked(current, &opts))
+            .map_err(|e| e.to_string())
+    };
+    match write::write_atomic(target.root, &target.path, &bytes, replan, 3) {
+        Ok(WriteOutcome::Unchanged) => Ok(Outcome::Unchanged),
+        Ok(WriteOutcome::Written { .. }) => Ok(Outcome::Written),
+        Ok(WriteOutcome::Created) => Ok(Outcome::Created),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Creates a note that does not exist yet. Never overwrites: a note that appears meanwhile
+/// is an error (`Exists`), which callers handle by editing it instead.
+pub fn create(target: &Target, contents: &str, dry_run: bool) -> Result<Outcome, CreateError> {
+    let note = parse_note(contents, &target.parse);
+    if let Some(reason) = refuse_reason(Some(contents), Some(&note), false) {
+        return Err(CreateError::Other(reason));
+    }
+    if dry_run {
+        return Ok(Outcome::WouldChange(unified_diff(
+            &target.shown,
+            "",
+            contents,
+        )));
+    }
+    match write::create_new(target.root, &target.path, contents) {
+        Ok(_) => Ok(Outcome::Created),
+        Err(write::WriteError::Exists { .. }) => Err(CreateError::Exists),
+        Err(e) => Err(CreateError::Other(e.to_string())),
+    }
+}
+
+#[derive(Debug)]
+pub enum CreateError {
+    Exists,
+    Other(String),
+}

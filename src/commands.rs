@@ -1,0 +1,500 @@
+//! The writing commands: `log`, `today`, `rollover` and `summarize --write`. Each plans its
+//! edits on the notes' own bytes (src/edit), and `change` shows them (dry run) or writes them.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::app::{Config, exit};
+use crate::change::{self, CreateError, Outcome, Target};
+use crate::cli::{LogArgs, RolloverArgs, RolloverMode, RolloverOpts, TodayArgs};
+use crate::daily;
+use crate::edit::rollover::{Mode, RolloverOptions, plan_rollover};
+use crate::edit::{EditSet, Style, insert_under_heading, replace_region};
+use crate::load::{self, DatedPath};
+use crate::parse::time::{Scan, scan_clock};
+use crate::parse::{ParseOptions, parse_note};
+
+fn parse_opts(cfg: &Config, date: Option<NaiveDate>) -> ParseOptions {
+    ParseOptions {
+        name_date: date,
+        plan_headings: cfg.settings.plan_headings_lower(),
+    }
+}
+
+/// Where today's note is, or would be created.
+struct Today {
+    path: PathBuf,
+    shown: String,
+    exists: bool,
+}
+
+fn shown_join(root_shown: &str, rel: &str) -> String {
+    if root_shown.is_empty() || root_shown == "." {
+        rel.to_string()
+    } else {
+        format!("{}/{rel}", root_shown.trim_end_matches('/'))
+    }
+}
+
+/// Today's note, found by name (any spelling the date patterns accept), or the path a new one
+/// gets. With several notes for today, the one with the configured name wins.
+fn find_today(cfg: &Config, dated: &[DatedPath]) -> Today {
+    let rel = daily::new_note_rel(cfg.today, &cfg.settings);
+    let want = cfg.root.join(&rel);
+    let todays: Vec<&DatedPath> = dated.iter().filter(|d| d.date == cfg.today).collect();
+    if let Some(d) = todays
+        .iter()
+        .find(|d| d.path == want)
+        .or_else(|| todays.first())
+    {
+        return Today {
+            path: d.path.clone(),
+            shown: d.shown.clone(),
+            exists: true,
+        };
+    }
+    Today {
+        path: want,
+        shown: shown_join(&cfg.root_shown, &rel),
+        exists: false,
+    }
+}
+
+fn dated(cfg: &Config) -> Vec<DatedPath> {
+    load::dated_paths(
+        &cfg.root,
+        &cfg.root_shown,
+        cfg.settings.file.notes.date_format.as_deref(),
+    )
+}
+
+/// The text a new daily note starts with: the template (config, else `templates/daily.md`,
+/// else the built-in one) with the day's time blocks.
+fn new_daily_text(cfg: &Config) -> Result<String, String> {
+    let template = match &cfg.settings.file.daily.template {
+        Some(t) => {
+            let p = cfg.root.join(t);
+            Some(
+                std::fs::read_to_string(&p)
+                    .map_err(|e| format!("cannot read the template {}: {e}", p.display()))?,
+            )
+        }
+        None => std::fs::read_to_string(cfg.root.join("templates/daily.md")).ok(),
+    };
+    daily::new_note_text(template.as_deref(), cfg.today, &cfg.settings)
+}
+
+fn require_folder(cfg: &Config, err: &mut dyn Write) -> io::Result<bool> {
+    if cfg.root.is_dir() {
+        return Ok(true);
+    }
+    writeln!(
+        err,
+        "error: {} is not a notes folder\nhint: give the folder your daily notes are in, e.g. `journal/`",
+        cfg.root_shown
+    )?;
+    Ok(false)
+}
+
+fn report(outcome: &Outcome, shown: &str, what: &str, out: &mut dyn Write) -> io::Result<()> {
+    match outcome {
+        Outcome::WouldChange(diff) if diff.is_empty() => {
+            writeln!(out, "{shown}: nothing to change")
+        }
+        Outcome::WouldChange(diff) => write!(out, "{diff}"),
+        Outcome::Unchanged => writeln!(out, "{shown}: nothing to change"),
+        Outcome::Written => writeln!(out, "{shown}: {what}"),
+        Outcome::Created => writeln!(out, "{shown}: created, {what}"),
+    }
+}
+
+fn fail(err: &mut dyn Write, shown: &str, reason: &str) -> io::Result<i32> {
+    writeln!(err, "error: cannot change {shown}: {reason}")?;
+    Ok(exit::ERROR)
+}
+
+/// `HH:MM` from `--at` (`9:15`, `09:15`, `9:15am`, `2pm`) or from the clock.
+fn log_time(cfg: &Config, at: Option<&str>) -> Result<String, String> {
+    let minutes = match at {
+        None => {
+            use chrono::Timelike;
+            cfg.now.hour() * 60 + cfg.now.minute()
+        }
+        Some(s) => match scan_clock(s.trim()) {
+            Scan::Yes(c) if c.len == s.trim().len() && c.minutes() < 1440 => c.minutes(),
+            Scan::Bad(e) => return Err(format!("--at `{s}`: {} ({})", e.message, e.hint)),
+            _ => {
+                return Err(format!(
+                    "--at `{s}` is not a time of day; write it as HH:MM (09:15) or 9:15am"
+                ));
+            }
+        },
+    };
+    Ok(format!("{:02}:{:02}", minutes / 60, minutes % 60))
+}
+
+pub fn log(cfg: &Config, a: &LogArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    if !require_folder(cfg, err)? {
+        return Ok(exit::ERROR);
+    }
+    let text = a.text.trim();
+    if text.is_empty() || text.contains(['\n', '\r']) {
+        writeln!(
+            err,
+            "error: the entry's text must be one line, and not empty"
+        )?;
+        return Ok(exit::ERROR);
+    }
+    let time = match log_time(cfg, a.at.as_deref()) {
+        Ok(t) => t,
+        Err(m) => {
+            writeln!(err, "error: {m}")?;
+            return Ok(exit::ERROR);
+        }
+    };
+    let entry = format!("{time} {text}");
+    let heading = cfg.settings.file.daily.log_heading.clone();
+    let opts = parse_opts(cfg, Some(cfg.today));
+    // The same entry at the same time is already there: a second run adds nothing.
+    let plan = |t: &str, note: &crate::model::Note| {
+        let style = Style::detect(t, note);
+        let line = style.item(0, &entry);
+        if t.lines().any(|l| l.trim_end() == line) {
+            return Ok(EditSet::new());
+        }
+        Ok(insert_under_heading(t, note, &style, &heading, 2, &[line]))
+    };
+    let today = find_today(cfg, &dated(cfg));
+    let target = Target {
+        root: &cfg.root,
+        path: today.path.clone(),
+        shown: today.shown.clone(),
+        parse: opts.clone(),
+    };
+    let what = format!("logged `{entry}`");
+    if !today.exists {
+        let base = match new_daily_text(cfg) {
+            Ok(t) => t,
+            Err(m) => return fail(err, &today.shown, &m),
+        };
+        let note = parse_note(&base, &opts);
+        let contents = match plan(&base, &note).and_then(|e| e.apply_checked(&base, &opts)) {
+            Ok(c) => c,
+            Err(e) => return fail(err, &today.shown, &e.to_string()),
+        };
+        match change::create(&target, &contents, a.dry_run) {
+            Ok(o) => {
+                report(&o, &today.shown, &what, out)?;
+                return Ok(exit::OK);
+            }
+            // Another `log` (or a sync) created it a moment ago: add to that note instead.
+            Err(CreateError::Exists) => {}
+            Err(CreateError::Other(m)) => return fail(err, &today.shown, &m),
+        }
+    }
+    match change::edit(&target, a.dry_run, plan) {
+        Ok(o) => {
+            report(&o, &today.shown, &what, out)?;
+            Ok(exit::OK)
+        }
+        Err(m) => fail(err, &today.shown, &m),
+    }
+}
+
+fn rollover_options(cfg: &Config, o: &RolloverOpts) -> RolloverOptions {
+    RolloverOptions {
+        mode: match o.mode {
+            RolloverMode::Mark => Mode::Mark,
+            RolloverMode::Copy => Mode::Copy,
+            RolloverMode::Move => Mode::Move,
+        },
+        keep_done_children: o.keep_done_children,
+        heading: cfg.settings.file.daily.tasks_heading.clone(),
+        heading_level: 2,
+        plan_headings: cfg.settings.plan_headings_lower(),
+    }
+}
+
+pub fn today(
+    cfg: &Config,
+    a: &TodayArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    if !require_folder(cfg, err)? {
+        return Ok(exit::ERROR);
+    }
+    let dated = dated(cfg);
+    let today = find_today(cfg, &dated);
+    let mut created_text = None;
+    if today.exists {
+        writeln!(out, "{}: today's note is there", today.shown)?;
+    } else {
+        let text = match new_daily_text(cfg) {
+            Ok(t) => t,
+            Err(m) => return fail(err, &today.shown, &m),
+        };
+        if a.dry_run {
+            // The rollover below is shown against this text, as if it had been written.
+            created_text = Some(text);
+        } else {
+            let target = Target {
+                root: &cfg.root,
+                path: today.path.clone(),
+                shown: today.shown.clone(),
+                parse: parse_opts(cfg, Some(cfg.today)),
+            };
+            match change::create(&target, &text, false) {
+                Ok(o) => report(&o, &today.shown, "today's note", out)?,
+                Err(CreateError::Exists) => {
+                    writeln!(out, "{}: today's note is there", today.shown)?;
+                }
+                Err(CreateError::Other(m)) => return fail(err, &today.shown, &m),
+            }
+        }
+    }
+    let source = dated.iter().rev().find(|d| d.date < cfg.today).cloned();
+    let opts = rollover_options(cfg, &a.rollover);
+    do_rollover(
+        cfg,
+        &today,
+        created_text,
+        source,
+        &opts,
+        a.dry_run,
+        out,
+        err,
+    )
+}
+
+pub fn rollover(
+    cfg: &Config,
+    a: &RolloverArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    if !require_folder(cfg, err)? {
+        return Ok(exit::ERROR);
+    }
+    let dated = dated(cfg);
+    let source = match &a.from {
+        Some(f) => {
+            let Ok(date) = NaiveDate::parse_from_str(f, "%Y-%m-%d") else {
+                writeln!(
+                    err,
+                    "error: --from `{f}` is not a date; write it as YYYY-MM-DD"
+                )?;
+                return Ok(exit::ERROR);
+            };
+            if date == cfg.today {
+                writeln!(err, "error: --from is today; roll over from an earlier day")?;
+                return Ok(exit::ERROR);
+            }
+            match dated.iter().find(|d| d.date == date) {
+                Some(d) => Some(d.clone()),
+                None => {
+                    writeln!(
+                        err,
+                        "error: there is no note for {date} in {}",
+                        cfg.root_shown
+                    )?;
+                    return Ok(exit::ERROR);
+                }
+            }
+        }
+        None => dated.iter().rev().find(|d| d.date < cfg.today).cloned(),
+    };
+    let today = find_today(cfg, &dated);
+    let mut created_text = None;
+    if !today.exists {
+        match new_daily_text(cfg) {
+            Ok(t) => created_text = Some(t),
+            Err(m) => return fail(err, &today.shown, &m),
+        }
+    }
+    let opts = rollover_options(cfg, &a.opts);
+    do_rollover(
+        cfg,
+        &today,
+        created_text,
+        source,
+        &opts,
+        a.dry_run,
+        out,
+        err,
+    )
+}
+
+/// Carries tasks from `source` into today's note. Today's note is written first (created
+/// from `new_text` when it does not exist yet), the source only after that succeeded: if
+/// anything fails in between, the tasks are in both notes, never in neither.
+#[allow(clippy::too_many_arguments)]
+fn do_rollover(
+    cfg: &Config,
+    today: &Today,
+    new_text: Option<String>,
+    source: Option<DatedPath>,
+    opts: &RolloverOptions,
+    dry_run: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let Some(source) = source else {
+        writeln!(out, "nothing to roll over: no note before {}", cfg.today)?;
+        return Ok(exit::WARNINGS);
+    };
+    let src_target = Target {
+        root: &cfg.root,
+        path: source.path.clone(),
+        shown: source.shown.clone(),
+        parse: parse_opts(cfg, Some(source.date)),
+    };
+    let (_, src_text, src_note) = match change::read(&src_target) {
+        Ok(r) => r,
+        Err(m) => return fail(err, &source.shown, &m),
+    };
+    let today_opts = parse_opts(cfg, Some(cfg.today));
+    let today_target = Target {
+        root: &cfg.root,
+        path: today.path.clone(),
+        shown: today.shown.clone(),
+        parse: today_opts.clone(),
+    };
+    let plan_target = |t: &str, note: &crate::model::Note| {
+        Ok(plan_rollover(&src_text, &src_note, t, note, opts).target)
+    };
+    // 1. Today's note.
+    let mut carried = 0;
+    let target_after: String = match &new_text {
+        Some(base) => {
+            let note = parse_note(base, &today_opts);
+            let plan = plan_rollover(&src_text, &src_note, base, &note, opts);
+            carried = plan.carried_lines.len();
+            let contents = match plan.target.apply_checked(base, &today_opts) {
+                Ok(c) => c,
+                Err(e) => return fail(err, &today.shown, &e.to_string()),
+            };
+            if dry_run {
+                let diff = crate::edit::unified_diff(&today.shown, "", &contents);
+                write!(out, "{diff}")?;
+                contents
+            } else {
+                match change::create(&today_target, &contents, false) {
+                    Ok(o) => {
+                        report(&o, &today.shown, &plural_tasks(carried), out)?;
+                        contents
+                    }
+                    Err(CreateError::Exists) => {
+                        return fail(
+                            err,
+                            &today.shown,
+                            "it appeared while mdtasks was creating it; run again",
+                        );
+                    }
+                    Err(CreateError::Other(m)) => return fail(err, &today.shown, &m),
+                }
+            }
+        }
+        None => {
+            if let Ok((_, t, n)) = change::read(&today_target) {
+                carried = plan_rollover(&src_text, &src_note, &t, &n, opts)
+                    .carried_lines
+                    .len();
+            }
+            match change::edit(&today_target, dry_run, plan_target) {
+                Ok(o) => report(&o, &today.shown, &plural_tasks(carried), out)?,
+                Err(m) => return fail(err, &today.shown, &m),
+            }
+            if dry_run {
+                match change::read(&today_target) {
+                    Ok((_, t, n)) => plan_rollover(&src_text, &src_note, &t, &n, opts)
+                        .target
+                        .apply_checked(&t, &today_opts)
+                        .unwrap_or(t),
+                    Err(m) => return fail(err, &today.shown, &m),
+                }
+            } else {
+                match std::fs::read_to_string(&today.path) {
+                    Ok(t) => t,
+                    Err(e) => return fail(err, &today.shown, &e.to_string()),
+                }
+            }
+        }
+    };
+    // 2. The source, planned against today's note as it now is: what today's note holds is
+    // what counts as rolled over.
+    let after_note = parse_note(&target_after, &today_opts);
+    let plan_source = |t: &str, note: &crate::model::Note| {
+        Ok(plan_rollover(t, note, &target_after, &after_note, opts).source)
+    };
+    match change::edit(&src_target, dry_run, plan_source) {
+        Ok(Outcome::Unchanged) | Ok(Outcome::WouldChange(_)) if carried == 0 && !dry_run => {
+            writeln!(out, "nothing to roll over from {}", source.shown)?;
+        }
+        Ok(o) => report(&o, &source.shown, "marked rolled over", out)?,
+        Err(m) => return fail(err, &source.shown, &m),
+    }
+    Ok(exit::OK)
+}
+
+fn plural_tasks(n: usize) -> String {
+    if n == 1 {
+        "rolled over 1 task".into()
+    } else {
+        format!("rolled over {n} tasks")
+    }
+}
+
+/// `summarize --write NOTE`: the Markdown report into NOTE's region.
+pub fn write_region(
+    cfg: &Config,
+    note: &Path,
+    region: &str,
+    markdown: &str,
+    dry_run: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let shown = note.to_string_lossy().into_owned();
+    // Only notes inside the notes folder are written.
+    let root = if cfg.root.is_dir() {
+        cfg.root.clone()
+    } else {
+        cfg.root.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let target = Target {
+        root: &root,
+        path: note.to_path_buf(),
+        shown: shown.clone(),
+        parse: parse_opts(cfg, None),
+    };
+    let what = format!("region `{region}` updated");
+    let plan = |t: &str, n: &crate::model::Note| {
+        let style = Style::detect(t, n);
+        replace_region(t, n, &style, region, markdown)
+    };
+    if !note.exists() {
+        let n = parse_note("", &target.parse);
+        let contents = match plan("", &n).and_then(|e| e.apply_checked("", &target.parse)) {
+            Ok(c) => c,
+            Err(e) => return fail(err, &shown, &e.to_string()),
+        };
+        return match change::create(&target, &contents, dry_run) {
+            Ok(o) => {
+                report(&o, &shown, &what, out)?;
+                Ok(exit::OK)
+            }
+            Err(CreateError::Exists) => fail(err, &shown, "it appeared meanwhile; run again"),
+            Err(CreateError::Other(m)) => fail(err, &shown, &m),
+        };
+    }
+    match change::edit(&target, dry_run, plan) {
+        Ok(o) => {
+            report(&o, &shown, &what, out)?;
+            Ok(exit::OK)
+        }
+        Err(m) => fail(err, &shown, &m),
+    }
+}

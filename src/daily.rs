@@ -1,0 +1,162 @@
+//! Daily notes: their names, templates and the blocks a new one starts with. Pure.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::config::Settings;
+use crate::edit::EditSet;
+use crate::edit::Style;
+use crate::edit::insert_under_heading;
+use crate::parse::date::weekday_name;
+use crate::parse::{ParseOptions, parse_note};
+
+/// Path of a new daily note for `date`, relative to the notes root.
+pub fn new_note_rel(date: NaiveDate, settings: &Settings) -> String {
+    let d = &settings.file.daily;
+    let name = format!("{}.md", date.format(&d.name));
+    let folder = d.folder.trim_matches('/');
+    if folder.is_empty() {
+        name
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+/// Fills `{{date}}`, `{{date:FORMAT}}` (chrono) and `{{weekday}}` in a template. Anything
+/// else between braces is left as written (Obsidian's own `{{title}}` and friends).
+pub fn expand_template(template: &str, date: NaiveDate) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(p) = rest.find("{{") {
+        out.push_str(&rest[..p]);
+        let after = &rest[p + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[p..]);
+            return out;
+        };
+        let key = after[..end].trim();
+        let value = if key == "date" {
+            Some(date.format("%Y-%m-%d").to_string())
+        } else if key == "weekday" {
+            Some(weekday_name(date.weekday()).to_string())
+        } else if let Some(fmt) = key.strip_prefix("date:") {
+            format_checked(date, fmt.trim())
+        } else {
+            None
+        };
+        match value {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[p..p + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// chrono panics on a bad format when displayed; check the items first.
+fn format_checked(date: NaiveDate, fmt: &str) -> Option<String> {
+    use chrono::format::{Item, StrftimeItems};
+    let items: Vec<Item> = StrftimeItems::new(fmt).collect();
+    if items.iter().any(|i| matches!(i, Item::Error)) {
+        return None;
+    }
+    Some(date.format_with_items(items.into_iter()).to_string())
+}
+
+/// The built-in daily note, when there is no template.
+pub const DEFAULT_TEMPLATE: &str = "# {{date}} {{weekday}}\n\n## Tasks\n\n## Log\n";
+
+/// The text of a new daily note: the template filled in, then the day's intended time
+/// blocks (from config) under the time-blocks heading, skipping any the template already has.
+pub fn new_note_text(
+    template: Option<&str>,
+    date: NaiveDate,
+    settings: &Settings,
+) -> Result<String, String> {
+    let text = expand_template(template.unwrap_or(DEFAULT_TEMPLATE), date);
+    let mut blocks = Vec::new();
+    for b in &settings.file.blocks.daily {
+        if b.days.includes(date.weekday())? {
+            blocks.push(b.text.clone());
+        }
+    }
+    if blocks.is_empty() {
+        return Ok(text);
+    }
+    let opts = ParseOptions {
+        name_date: Some(date),
+        plan_headings: settings.plan_headings_lower(),
+    };
+    let note = parse_note(&text, &opts);
+    let have: Vec<&str> = note.tasks.iter().map(|t| t.text.trim()).collect();
+    let style = Style::detect(&text, &note);
+    let lines: Vec<String> = blocks
+        .iter()
+        .filter(|b| !have.contains(&b.as_str()))
+        .map(|b| style.task(0, ' ', b))
+        .collect();
+    if lines.is_empty() {
+        return Ok(text);
+    }
+    let heading = settings
+        .file
+        .blocks
+        .headings
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "Time Blocks".into());
+    let edits: EditSet = insert_under_heading(&text, &note, &style, &heading, 2, &lines);
+    edits
+        .apply_checked(&text, &opts)
+        .map_err(|e| format!("cannot add the time blocks to the new note: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn template_substitutions() {
+        let t = "# {{date}} ({{weekday}}) {{date:%d %B}} {{title}} {{date:%Q}} {{ unclosed";
+        assert_eq!(
+            expand_template(t, d("2026-11-24")),
+            "# 2026-11-24 (Tuesday) 24 November {{title}} {{date:%Q}} {{ unclosed"
+        );
+    }
+
+    #[test]
+    fn names() {
+        let mut s = Settings::default();
+        assert_eq!(new_note_rel(d("2026-11-24"), &s), "2026-11-24.md");
+        s.file.daily.folder = "journals/".into();
+        s.file.daily.name = "%Y_%m_%d".into();
+        assert_eq!(new_note_rel(d("2026-11-24"), &s), "journals/2026_11_24.md");
+    }
+
+    #[test]
+    fn blocks_by_weekday() {
+        let s = Settings::parse(
+            "[[blocks.daily]]\ntext = \"Exercise\"\n[[blocks.daily]]\ntext = \"Product 1h\"\ndays = \"weekdays\"\n",
+        )
+        .unwrap();
+        let tue = new_note_text(None, d("2026-11-24"), &s).unwrap();
+        assert_eq!(
+            tue,
+            "# 2026-11-24 Tuesday\n\n## Tasks\n\n## Log\n\n## Time Blocks\n- [ ] Exercise\n- [ ] Product 1h\n"
+        );
+        let sat = new_note_text(
+            Some("## Time Blocks\n- [ ] Exercise\n"),
+            d("2026-11-28"),
+            &s,
+        )
+        .unwrap();
+        assert_eq!(
+            sat, "## Time Blocks\n- [ ] Exercise\n",
+            "no duplicate, no weekday block"
+        );
+    }
+}
