@@ -106,7 +106,7 @@ where
         Ok(WriteOutcome::Unchanged) => Ok(Outcome::Unchanged),
         Ok(WriteOutcome::Written { .. }) => Ok(Outcome::Written),
         Ok(WriteOutcome::Created) => Ok(Outcome::Created),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(without_path(&e, &target.path)),
     }
 }
 
@@ -127,7 +127,17 @@ pub fn create(target: &Target, contents: &str, dry_run: bool) -> Result<Outcome,
     match write::create_new(target.root, &target.path, contents) {
         Ok(_) => Ok(Outcome::Created),
         Err(write::WriteError::Exists { .. }) => Err(CreateError::Exists),
-        Err(e) => Err(CreateError::Other(e.to_string())),
+        Err(e) => Err(CreateError::Other(without_path(&e, &target.path))),
+    }
+}
+
+/// Write errors start with the note's path; the caller already names the note.
+fn without_path(e: &write::WriteError, path: &Path) -> String {
+    let s = e.to_string();
+    let p = path.display().to_string();
+    match s.strip_prefix(&format!("{p}: ")) {
+        Some(rest) => rest.to_string(),
+        None => s,
     }
 }
 

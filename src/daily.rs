@@ -66,6 +66,12 @@ fn format_checked(date: NaiveDate, fmt: &str) -> Option<String> {
 /// The built-in daily note, when there is no template.
 pub const DEFAULT_TEMPLATE: &str = "# {{date}} {{weekday}}\n\n## Tasks\n\n## Log\n";
 
+/// The built-in daily note when the config names daily time blocks: the blocks come first,
+/// the day's plan before its tasks and log.
+fn default_template_with_blocks(heading: &str) -> String {
+    format!("# {{{{date}}}} {{{{weekday}}}}\n\n## {heading}\n\n## Tasks\n\n## Log\n")
+}
+
 /// The text of a new daily note: the template filled in, then the day's intended time
 /// blocks (from config) under the time-blocks heading, skipping any the template already has.
 pub fn new_note_text(
@@ -73,13 +79,24 @@ pub fn new_note_text(
     date: NaiveDate,
     settings: &Settings,
 ) -> Result<String, String> {
-    let text = expand_template(template.unwrap_or(DEFAULT_TEMPLATE), date);
     let mut blocks = Vec::new();
     for b in &settings.file.blocks.daily {
         if b.days.includes(date.weekday())? {
             blocks.push(b.text.clone());
         }
     }
+    let heading = settings
+        .file
+        .blocks
+        .headings
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "Time Blocks".into());
+    let text = match template {
+        Some(t) => expand_template(t, date),
+        None if blocks.is_empty() => expand_template(DEFAULT_TEMPLATE, date),
+        None => expand_template(&default_template_with_blocks(&heading), date),
+    };
     if blocks.is_empty() {
         return Ok(text);
     }
@@ -98,13 +115,6 @@ pub fn new_note_text(
     if lines.is_empty() {
         return Ok(text);
     }
-    let heading = settings
-        .file
-        .blocks
-        .headings
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "Time Blocks".into());
     let edits: EditSet = insert_under_heading(&text, &note, &style, &heading, 2, &lines);
     edits
         .apply_checked(&text, &opts)
@@ -146,7 +156,7 @@ mod tests {
         let tue = new_note_text(None, d("2026-11-24"), &s).unwrap();
         assert_eq!(
             tue,
-            "# 2026-11-24 Tuesday\n\n## Tasks\n\n## Log\n\n## Time Blocks\n- [ ] Exercise\n- [ ] Product 1h\n"
+            "# 2026-11-24 Tuesday\n\n## Time Blocks\n- [ ] Exercise\n- [ ] Product 1h\n\n## Tasks\n\n## Log\n"
         );
         let sat = new_note_text(
             Some("## Time Blocks\n- [ ] Exercise\n"),

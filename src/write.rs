@@ -46,7 +46,7 @@ pub enum WriteOutcome {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error(
-        "{path}: is outside the notes folder `{root}`; mdtasks writes only inside the folder \
+        "{path}: it is outside the notes folder `{root}`; mdtasks writes only inside the folder \
          it was given"
     )]
     OutsideRoot { path: String, root: String },
@@ -67,14 +67,14 @@ pub enum WriteError {
         source: io::Error,
     },
     #[error(
-        "{path}: changed on disk {times} times while mdtasks was editing it (another program \
+        "{path}: it changed on disk {times} times while mdtasks was editing it (another program \
          or a sync tool is writing it); nothing was written, run again when it is quiet"
     )]
     KeptChanging { path: String, times: usize },
-    #[error("{path}: was deleted or moved while mdtasks was editing it; nothing was written")]
+    #[error("{path}: it was deleted or moved while mdtasks was editing it; nothing was written")]
     Vanished { path: String },
     #[error(
-        "{path}: already exists; mdtasks never overwrites a note it did not read, so nothing \
+        "{path}: it already exists; mdtasks never overwrites a note it did not read, so nothing \
          was written"
     )]
     Exists { path: String },

@@ -34,7 +34,7 @@
 
 use std::collections::HashSet;
 
-use super::{EditSet, Style, insert_under_heading, set_status};
+use super::{EditSet, Style, insert_lines_at_end, insert_under_heading, set_status};
 use crate::model::{Marker, Note, Status};
 use crate::parse::{ParseOptions, parse_note};
 use crate::span::{LineIndex, Span};
@@ -193,15 +193,43 @@ pub fn plan_rollover(
         lines.push(style.item(depth[i], &body));
         plan.carried_lines.push(t.line);
     }
-    plan.target = insert_under_heading(
-        target_text,
-        target,
-        &style,
-        &opts.heading,
-        opts.heading_level,
-        &lines,
-    );
+    // A note that is an outline and nothing else (a Logseq journal page) gets the tasks as
+    // top-level blocks at its end: a Markdown heading would be a stray block there.
+    plan.target = if is_outline(target_text, target) {
+        insert_lines_at_end(target_text, &style, &lines)
+    } else {
+        insert_under_heading(
+            target_text,
+            target,
+            &style,
+            &opts.heading,
+            opts.heading_level,
+            &lines,
+        )
+    };
     plan
+}
+
+/// No headings, and every line that is not blank starts a list item or continues one
+/// (indented): an outliner's page. An empty note is not an outline.
+fn is_outline(text: &str, note: &Note) -> bool {
+    if !note.headings.is_empty() {
+        return false;
+    }
+    let mut any = false;
+    for line in text.lines() {
+        let t = line.trim_start_matches('\u{feff}');
+        if t.trim().is_empty() {
+            continue;
+        }
+        let indented = t.starts_with([' ', '\t']);
+        let item = t.starts_with("- ") || t == "-" || t.starts_with("* ") || t.starts_with("+ ");
+        if !(item || indented) {
+            return false;
+        }
+        any |= item;
+    }
+    any
 }
 
 /// `[>]` on every carried open checkbox task that is not deleted. Keyword tasks are left:

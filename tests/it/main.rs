@@ -4,6 +4,7 @@
 mod cli;
 mod corpus_truth;
 mod differential;
+mod edit;
 mod fixtures;
 mod props;
 mod support;
