@@ -81,6 +81,7 @@ impl Config {
             Command::Log(a) => &a.path.path,
             Command::Today(a) => &a.path.path,
             Command::Rollover(a) => &a.path.path,
+            Command::Add(a) => &a.path.path,
         };
         let (root, root_shown) = match path {
             Some(p) => (p.clone(), p.to_string_lossy().into_owned()),
@@ -134,6 +135,7 @@ pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
         },
         date_format: cfg.settings.file.notes.date_format.clone(),
         serial: false,
+        exclude: cfg.settings.file.notes.exclude.clone(),
     };
     load::load(&cfg.root, &cfg.root_shown, &opts)
 }
@@ -145,6 +147,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         Command::Log(a) => return crate::commands::log(cfg, a, out, err),
         Command::Today(a) => return crate::commands::today(cfg, a, out, err),
         Command::Rollover(a) => return crate::commands::rollover(cfg, a, out, err),
+        Command::Add(a) => return crate::commands::add(cfg, a, out, err),
         _ => {}
     }
     let loaded = match load_notes(cfg) {
@@ -161,6 +164,9 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
     };
     match &cfg.command {
         Command::Check(_) => check(cfg, &loaded, out),
+        Command::Tasks(a) if a.write_progress => {
+            crate::commands::write_progress(cfg, &loaded, a.dry_run, out, err)
+        }
         Command::Tasks(a) => {
             let filter = match output::TaskFilter::from_args(a) {
                 Ok(f) => f,
@@ -191,7 +197,11 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             Ok(listing_exit(&loaded, n))
         }
         Command::Summarize(a) => summarize(cfg, a, &loaded, out, err),
-        Command::Init(_) | Command::Log(_) | Command::Today(_) | Command::Rollover(_) => {
+        Command::Init(_)
+        | Command::Log(_)
+        | Command::Today(_)
+        | Command::Rollover(_)
+        | Command::Add(_) => {
             unreachable!("handled above")
         }
     }
@@ -242,6 +252,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Log(_) => "log",
         Command::Today(_) => "today",
         Command::Rollover(_) => "rollover",
+        Command::Add(_) => "add",
     }
 }
 

@@ -81,6 +81,11 @@ mdtasks log \"email\" --at 9:15 journal/ --dry-run"
 mdtasks rollover journal/ --from 2026-11-20 --mode copy --dry-run")]
     Rollover(RolloverArgs),
 
+    /// Add a task, or a whole checklist of micro-tasks, under today's tasks heading
+    #[command(after_help = "Examples:\n  mdtasks add \"Call the bank\" journal/\n  \
+mdtasks add --checklist blog-post \"Rust error handling\" journal/")]
+    Add(AddArgs),
+
     /// Write a commented default config file (.mdtasks.toml) into the notes folder
     #[command(after_help = "Examples:\n  mdtasks init journal/")]
     Init(PathArg),
@@ -125,6 +130,27 @@ pub struct TasksArgs {
     pub due_before: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+    /// Keep an Org-style progress cookie `[2/5]` at the end of every parent task up to date
+    #[arg(long)]
+    pub write_progress: bool,
+    /// With --write-progress: print the diffs, change nothing
+    #[arg(long, requires = "write_progress")]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The task, or the title a checklist is filled in with
+    #[arg(value_name = "TITLE")]
+    pub title: String,
+    #[command(flatten)]
+    pub path: PathArg,
+    /// Expand templates/checklists/NAME.md (a nested checkbox list; `{{title}}` is filled in)
+    #[arg(long, value_name = "NAME")]
+    pub checklist: Option<String>,
+    /// Print the diff of what would change, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

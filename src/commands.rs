@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::app::{Config, exit};
 use crate::change::{self, CreateError, Outcome, Target};
-use crate::cli::{LogArgs, RolloverArgs, RolloverMode, RolloverOpts, TodayArgs};
+use crate::cli::{AddArgs, LogArgs, RolloverArgs, RolloverMode, RolloverOpts, TodayArgs};
 use crate::daily;
 use crate::edit::rollover::{Mode, RolloverOptions, plan_rollover};
 use crate::edit::{EditSet, Style, insert_under_heading, replace_region};
@@ -67,6 +67,7 @@ fn dated(cfg: &Config) -> Vec<DatedPath> {
         &cfg.root,
         &cfg.root_shown,
         cfg.settings.file.notes.date_format.as_deref(),
+        &cfg.settings.file.notes.exclude,
     )
 }
 
@@ -156,7 +157,6 @@ pub fn log(cfg: &Config, a: &LogArgs, out: &mut dyn Write, err: &mut dyn Write) 
     };
     let entry = format!("{time} {text}");
     let heading = cfg.settings.file.daily.log_heading.clone();
-    let opts = parse_opts(cfg, Some(cfg.today));
     // The same entry at the same time is already there: a second run adds nothing.
     let plan = |t: &str, note: &crate::model::Note| {
         let style = Style::detect(t, note);
@@ -166,41 +166,8 @@ pub fn log(cfg: &Config, a: &LogArgs, out: &mut dyn Write, err: &mut dyn Write) 
         }
         Ok(insert_under_heading(t, note, &style, &heading, 2, &[line]))
     };
-    let today = find_today(cfg, &dated(cfg));
-    let target = Target {
-        root: &cfg.root,
-        path: today.path.clone(),
-        shown: today.shown.clone(),
-        parse: opts.clone(),
-    };
     let what = format!("logged `{entry}`");
-    if !today.exists {
-        let base = match new_daily_text(cfg) {
-            Ok(t) => t,
-            Err(m) => return fail(err, &today.shown, &m),
-        };
-        let note = parse_note(&base, &opts);
-        let contents = match plan(&base, &note).and_then(|e| e.apply_checked(&base, &opts)) {
-            Ok(c) => c,
-            Err(e) => return fail(err, &today.shown, &e.to_string()),
-        };
-        match change::create(&target, &contents, a.dry_run) {
-            Ok(o) => {
-                report(&o, &today.shown, &what, out)?;
-                return Ok(exit::OK);
-            }
-            // Another `log` (or a sync) created it a moment ago: add to that note instead.
-            Err(CreateError::Exists) => {}
-            Err(CreateError::Other(m)) => return fail(err, &today.shown, &m),
-        }
-    }
-    match change::edit(&target, a.dry_run, plan) {
-        Ok(o) => {
-            report(&o, &today.shown, &what, out)?;
-            Ok(exit::OK)
-        }
-        Err(m) => fail(err, &today.shown, &m),
-    }
+    edit_today(cfg, a.dry_run, &what, plan, out, err)
 }
 
 fn rollover_options(cfg: &Config, o: &RolloverOpts) -> RolloverOptions {
@@ -496,5 +463,169 @@ pub fn write_region(
             Ok(exit::OK)
         }
         Err(m) => fail(err, &shown, &m),
+    }
+}
+
+/// `tasks --write-progress`: every parent task's `[done/total]` cookie made current, note by
+/// note; each note is re-read and re-planned when it is written.
+pub fn write_progress(
+    cfg: &Config,
+    loaded: &load::Loaded,
+    dry_run: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let mut code = exit::OK;
+    let mut changed = 0;
+    for n in &loaded.notes {
+        if crate::edit::progress::plan_progress_cookies(&n.note).is_empty() {
+            continue;
+        }
+        let path = if n.rel.is_empty() {
+            cfg.root.clone()
+        } else {
+            cfg.root.join(&n.rel)
+        };
+        let root = if cfg.root.is_dir() {
+            cfg.root.clone()
+        } else {
+            cfg.root.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let target = Target {
+            root: &root,
+            path,
+            shown: n.path.clone(),
+            parse: parse_opts(cfg, n.note.date),
+        };
+        let plan = |_: &str, note: &crate::model::Note| {
+            Ok(crate::edit::progress::plan_progress_cookies(note))
+        };
+        match change::edit(&target, dry_run, plan) {
+            Ok(o) => {
+                changed += usize::from(o != Outcome::Unchanged);
+                report(&o, &n.path, "progress updated", out)?;
+            }
+            Err(m) => {
+                writeln!(err, "error: cannot change {}: {m}", n.path)?;
+                code = exit::ERROR;
+            }
+        }
+    }
+    if changed == 0 && code == exit::OK {
+        writeln!(out, "every progress cookie is up to date")?;
+    }
+    Ok(code)
+}
+
+/// `add TITLE [--checklist NAME]`: a task, or a checklist's micro-tasks, under today's tasks
+/// heading. A second run adds nothing: the first line's task is looked for first.
+pub fn add(cfg: &Config, a: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    if !require_folder(cfg, err)? {
+        return Ok(exit::ERROR);
+    }
+    let title = a.title.trim();
+    if title.is_empty() || title.contains(['\n', '\r']) {
+        writeln!(err, "error: the title must be one line, and not empty")?;
+        return Ok(exit::ERROR);
+    }
+    let template = match &a.checklist {
+        None => None,
+        Some(name) => {
+            let valid = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '));
+            let p = cfg
+                .root
+                .join("templates/checklists")
+                .join(format!("{name}.md"));
+            match std::fs::read_to_string(&p) {
+                Ok(t) if valid => Some(t),
+                _ => {
+                    writeln!(
+                        err,
+                        "error: there is no checklist `{name}`\nhint: write it as a nested checkbox list in {}",
+                        shown_join(&cfg.root_shown, &format!("templates/checklists/{name}.md"))
+                    )?;
+                    return Ok(exit::ERROR);
+                }
+            }
+        }
+    };
+    let heading = cfg.settings.file.daily.tasks_heading.clone();
+    let today_date = cfg.today;
+    let plan = |t: &str, note: &crate::model::Note| {
+        let style = Style::detect(t, note);
+        let lines = match &template {
+            Some(tpl) => daily::checklist_lines(tpl, title, today_date, &style),
+            None => vec![style.task(0, ' ', title)],
+        };
+        let Some(first) = lines.first() else {
+            return Ok(EditSet::new());
+        };
+        let first_text = parse_note(first, &ParseOptions::default())
+            .tasks
+            .first()
+            .map(|t| t.text.clone())
+            .unwrap_or_default();
+        if note.tasks.iter().any(|t| t.text == first_text) {
+            return Ok(EditSet::new());
+        }
+        Ok(insert_under_heading(t, note, &style, &heading, 2, &lines))
+    };
+    let what = match &a.checklist {
+        Some(n) => format!("added checklist `{n}` for `{title}`"),
+        None => format!("added `{title}`"),
+    };
+    edit_today(cfg, a.dry_run, &what, plan, out, err)
+}
+
+/// Applies `plan` to today's note, creating the note first (from the template) when it does
+/// not exist. If another process creates it at the same moment, the plan is applied to
+/// that note instead: nothing is overwritten and nothing is lost.
+fn edit_today<F>(
+    cfg: &Config,
+    dry_run: bool,
+    what: &str,
+    mut plan: F,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32>
+where
+    F: FnMut(&str, &crate::model::Note) -> Result<EditSet, crate::edit::EditError>,
+{
+    let today = find_today(cfg, &dated(cfg));
+    let opts = parse_opts(cfg, Some(cfg.today));
+    let target = Target {
+        root: &cfg.root,
+        path: today.path.clone(),
+        shown: today.shown.clone(),
+        parse: opts.clone(),
+    };
+    if !today.exists {
+        let base = match new_daily_text(cfg) {
+            Ok(t) => t,
+            Err(m) => return fail(err, &today.shown, &m),
+        };
+        let note = parse_note(&base, &opts);
+        let contents = match plan(&base, &note).and_then(|e| e.apply_checked(&base, &opts)) {
+            Ok(c) => c,
+            Err(e) => return fail(err, &today.shown, &e.to_string()),
+        };
+        match change::create(&target, &contents, dry_run) {
+            Ok(o) => {
+                report(&o, &today.shown, what, out)?;
+                return Ok(exit::OK);
+            }
+            Err(CreateError::Exists) => {}
+            Err(CreateError::Other(m)) => return fail(err, &today.shown, &m),
+        }
+    }
+    match change::edit(&target, dry_run, plan) {
+        Ok(o) => {
+            report(&o, &today.shown, what, out)?;
+            Ok(exit::OK)
+        }
+        Err(m) => fail(err, &today.shown, &m),
     }
 }

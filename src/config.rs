@@ -28,11 +28,21 @@ pub struct FileConfig {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
-#[derive(Default)]
 pub struct NotesConfig {
     /// A chrono format for the date in note names, e.g. "%d.%m.%Y"; the built-in shapes
     /// (2026-11-24, 2026_11_24, 20261124) are always tried too.
     pub date_format: Option<String>,
+    /// Folders (relative to the notes root) that hold no notes: templates, attachments.
+    pub exclude: Vec<String>,
+}
+
+impl Default for NotesConfig {
+    fn default() -> Self {
+        NotesConfig {
+            date_format: None,
+            exclude: vec!["templates".into(), "Templates".into()],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -170,3 +170,59 @@ mod tests {
         );
     }
 }
+
+/// The lines of a checklist template (`templates/checklists/NAME.md`, a nested checkbox
+/// list) with `{{title}}` and the date placeholders filled in, re-indented in the target
+/// note's own style (its bullet, its indentation unit). Lines that are not list items are
+/// dropped: a checklist template may carry a heading or a comment for its author.
+pub fn checklist_lines(template: &str, title: &str, date: NaiveDate, style: &Style) -> Vec<String> {
+    let filled = expand_template(&template.replace("{{title}}", title), date);
+    let items: Vec<(usize, &str)> = filled
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_end_matches('\r');
+            let body = l.trim_start_matches([' ', '\t']);
+            let lead = &l[..l.len() - body.len()];
+            let cols: usize = lead.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+            let rest = body
+                .strip_prefix("- ")
+                .or_else(|| body.strip_prefix("* "))
+                .or_else(|| body.strip_prefix("+ "))?;
+            Some((cols, rest))
+        })
+        .collect();
+    // The template's own indentation unit: the smallest step between item indents.
+    let unit = items
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| *c > 0)
+        .min()
+        .unwrap_or(2);
+    items
+        .into_iter()
+        .map(|(cols, rest)| style.item(cols / unit, rest.trim_end()))
+        .collect()
+}
+
+#[cfg(test)]
+mod checklist_tests {
+    use super::*;
+
+    #[test]
+    fn reindents_in_the_note_style() {
+        let tpl = "# Blog post checklist\n- [ ] Write {{title}}\n  - [ ] Outline\n  - [ ] Draft\n    - [ ] Intro\n- [ ] Publish on {{date}}\n";
+        let n = parse_note("* a\n\t* b\n", &ParseOptions::with_defaults());
+        let style = Style::detect("* a\n\t* b\n", &n);
+        let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(
+            checklist_lines(tpl, "Rust tips", d, &style),
+            [
+                "* [ ] Write Rust tips",
+                "\t* [ ] Outline",
+                "\t* [ ] Draft",
+                "\t\t* [ ] Intro",
+                "* [ ] Publish on 2026-11-24"
+            ]
+        );
+    }
+}

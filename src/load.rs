@@ -73,6 +73,8 @@ pub struct LoadOptions {
     pub date_format: Option<String>,
     /// Parse on one thread (the serial/parallel equivalence test uses this).
     pub serial: bool,
+    /// Folders under the root that hold no notes.
+    pub exclude: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,7 +145,12 @@ struct Found {
 
 /// Walks `root` (a folder or a single note) and returns the note files in it, plus the
 /// problems met on the way.
-fn walk(root: &Path, root_shown: &str, problems: &mut Vec<FileDiagnostic>) -> Vec<Found> {
+fn walk(
+    root: &Path,
+    root_shown: &str,
+    exclude: &[String],
+    problems: &mut Vec<FileDiagnostic>,
+) -> Vec<Found> {
     let mut found = Vec::new();
     if root.is_file() {
         found.push(Found {
@@ -158,7 +165,14 @@ fn walk(root: &Path, root_shown: &str, problems: &mut Vec<FileDiagnostic>) -> Ve
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+            if e.depth() == 0 {
+                return true;
+            }
+            if e.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
+                return false;
+            }
+            // Excluded folders (templates, attachments), named relative to the root.
+            !(e.file_type().is_dir() && exclude.iter().any(|x| e.path() == root.join(x)))
         });
     let mut names_by_dir: std::collections::HashMap<PathBuf, HashSet<String>> = Default::default();
     loop {
@@ -350,7 +364,7 @@ pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded,
         });
     }
     let mut problems = Vec::new();
-    let found = walk(root, root_shown, &mut problems);
+    let found = walk(root, root_shown, &opts.exclude, &mut problems);
     let results: Vec<Read> = if opts.serial {
         found
             .iter()
@@ -413,9 +427,14 @@ pub struct DatedPath {
 /// The notes under `root` whose names carry a date, sorted by date then path, found by walking
 /// names only: commands that touch one day never read the other notes. Sync-conflict copies
 /// and hidden folders are left out, as in `load`.
-pub fn dated_paths(root: &Path, root_shown: &str, date_format: Option<&str>) -> Vec<DatedPath> {
+pub fn dated_paths(
+    root: &Path,
+    root_shown: &str,
+    date_format: Option<&str>,
+    exclude: &[String],
+) -> Vec<DatedPath> {
     let mut problems = Vec::new();
-    let mut out: Vec<DatedPath> = walk(root, root_shown, &mut problems)
+    let mut out: Vec<DatedPath> = walk(root, root_shown, exclude, &mut problems)
         .into_iter()
         .filter_map(|f| {
             let name = if f.rel.is_empty() {

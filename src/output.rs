@@ -145,8 +145,11 @@ pub fn tasks_text(loaded: &Loaded, f: &TaskFilter, out: &mut dyn Write) -> io::R
             Marker::Keyword { word, .. } => word.clone(),
         };
         let indent = "  ".repeat(t.depth);
+        // A cookie written in the note (`tasks --write-progress`) is not shown twice.
         let progress = progress(&note.note.tasks, i)
-            .map(|(d, total)| format!("  [{d}/{total}]"))
+            .map(|(d, total)| format!("[{d}/{total}]"))
+            .filter(|c| !t.text.ends_with(c.as_str()))
+            .map(|c| format!("  {c}"))
             .unwrap_or_default();
         writeln!(
             out,

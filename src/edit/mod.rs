@@ -11,6 +11,7 @@
 //! we meant to change.
 
 mod plan;
+pub mod progress;
 pub mod rollover;
 mod style;
 
