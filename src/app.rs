@@ -82,6 +82,7 @@ impl Config {
             Command::Today(a) => &a.path.path,
             Command::Rollover(a) => &a.path.path,
             Command::Add(a) => &a.path.path,
+            Command::Next(a) => &a.path.path,
         };
         let (root, root_shown) = match path {
             Some(p) => (p.clone(), p.to_string_lossy().into_owned()),
@@ -166,6 +167,31 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         Command::Check(_) => check(cfg, &loaded, out),
         Command::Tasks(a) if a.write_progress => {
             crate::commands::write_progress(cfg, &loaded, a.dry_run, out, err)
+        }
+        Command::Tasks(a) if a.in_progress => {
+            let rows = report::tasks::in_progress(&loaded.notes);
+            output::in_progress(&rows, a.format, out)?;
+            report_problems(cfg, &loaded, err)?;
+            Ok(listing_exit(&loaded, rows.len()))
+        }
+        Command::Tasks(a) if a.stale.is_some() => {
+            let rows = report::tasks::stale_tasks(&loaded.notes, a.stale.unwrap_or(3));
+            output::stale(&rows, a.format, out)?;
+            report_problems(cfg, &loaded, err)?;
+            Ok(listing_exit(&loaded, rows.len()))
+        }
+        Command::Next(a) => {
+            let o = report::tasks::NextOptions {
+                minutes: a.minutes,
+                limit: a.limit,
+                tags: a.tag.clone(),
+                priority_tags: cfg.settings.file.summary.priority_tags.clone(),
+            };
+            let r = report::tasks::next_tasks(&loaded.notes, cfg.today, &o);
+            output::next(&r, a.format, out)?;
+            report_problems(cfg, &loaded, err)?;
+            let found = r.picked.len() + r.without_estimate.len();
+            Ok(listing_exit(&loaded, found))
         }
         Command::Tasks(a) => {
             let filter = match output::TaskFilter::from_args(a) {
@@ -253,6 +279,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Today(_) => "today",
         Command::Rollover(_) => "rollover",
         Command::Add(_) => "add",
+        Command::Next(_) => "next",
     }
 }
 

@@ -81,6 +81,13 @@ mdtasks log \"email\" --at 9:15 journal/ --dry-run"
 mdtasks rollover journal/ --from 2026-11-20 --mode copy --dry-run")]
     Rollover(RolloverArgs),
 
+    /// What to knock out now: open micro-tasks, priority first, packed into --minutes
+    #[command(
+        after_help = "Examples:\n  mdtasks next journal/\n  mdtasks next --minutes 30 journal/\n  \
+mdtasks next --tag money --limit 3 journal/"
+    )]
+    Next(NextArgs),
+
     /// Add a task, or a whole checklist of micro-tasks, under today's tasks heading
     #[command(after_help = "Examples:\n  mdtasks add \"Call the bank\" journal/\n  \
 mdtasks add --checklist blog-post \"Rust error handling\" journal/")]
@@ -130,12 +137,36 @@ pub struct TasksArgs {
     pub due_before: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+    /// Parent tasks and their progress, half-done ones first
+    #[arg(long, conflicts_with_all = ["stale", "write_progress"])]
+    pub in_progress: bool,
+    /// Tasks rolled over (`[>]`) on at least N days (default 3), with the day first written
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3")]
+    pub stale: Option<usize>,
     /// Keep an Org-style progress cookie `[2/5]` at the end of every parent task up to date
     #[arg(long)]
     pub write_progress: bool,
     /// With --write-progress: print the diffs, change nothing
     #[arg(long, requires = "write_progress")]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    /// Fill this many minutes with tasks whose estimate (`~15m`, `⏱ 15m`,
+    /// `[estimate:: 15m]`) fits
+    #[arg(long, value_name = "N")]
+    pub minutes: Option<u32>,
+    /// At most this many tasks
+    #[arg(long, value_name = "K")]
+    pub limit: Option<usize>,
+    /// Only tasks with this tag (a parent tag matches nested ones); repeatable
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]

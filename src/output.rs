@@ -306,3 +306,107 @@ pub fn entries_json(loaded: &Loaded, out: &mut dyn Write) -> io::Result<usize> {
     }
     Ok(n)
 }
+
+fn task_line(t: &crate::report::tasks::TaskRef) -> String {
+    format!("{}:{}: {}", t.path, t.line, t.text)
+}
+
+fn json_line<T: Serialize>(v: &T, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, v)?;
+    out.write_all(b"\n")
+}
+
+/// `next`: what to knock out now.
+pub fn next(
+    r: &crate::report::tasks::NextReport,
+    format: crate::cli::ListFormat,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if format == crate::cli::ListFormat::Json {
+        return json_line(r, out);
+    }
+    let est = |t: &crate::report::tasks::TaskRef| {
+        t.estimate_minutes
+            .map(duration)
+            .unwrap_or_else(|| "-".into())
+    };
+    if r.picked.is_empty() && r.without_estimate.is_empty() && r.too_big.is_empty() {
+        return writeln!(out, "nothing open to do next");
+    }
+    match r.budget_minutes {
+        Some(b) => writeln!(
+            out,
+            "Next, for {} ({} planned):",
+            duration(b),
+            duration(r.picked_minutes)
+        )?,
+        None => writeln!(out, "Next:")?,
+    }
+    for t in &r.picked {
+        writeln!(out, "  {:>7}  {}", est(t), task_line(t))?;
+    }
+    if !r.without_estimate.is_empty() {
+        writeln!(out, "Without an estimate (add ~15m to plan them):")?;
+        for t in &r.without_estimate {
+            writeln!(out, "           {}", task_line(t))?;
+        }
+    }
+    if !r.too_big.is_empty() {
+        writeln!(
+            out,
+            "Too big for the time you have (break them into micro-tasks):"
+        )?;
+        for t in &r.too_big {
+            writeln!(out, "  {:>7}  {}", est(t), task_line(t))?;
+        }
+    }
+    Ok(())
+}
+
+/// `tasks --in-progress`: parents with their progress, half-done first.
+pub fn in_progress(
+    rows: &[crate::report::tasks::ParentProgress],
+    format: crate::cli::ListFormat,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for r in rows {
+        if format == crate::cli::ListFormat::Json {
+            json_line(r, out)?;
+        } else {
+            writeln!(
+                out,
+                "{:>4}% [{}/{}]  {}",
+                r.percent,
+                r.done,
+                r.total,
+                task_line(&r.task)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `tasks --stale`: tasks that keep being rolled over.
+pub fn stale(
+    rows: &[crate::report::tasks::StaleTask],
+    format: crate::cli::ListFormat,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for r in rows {
+        if format == crate::cli::ListFormat::Json {
+            json_line(r, out)?;
+        } else {
+            let now = r
+                .current
+                .as_ref()
+                .map(|c| format!("{}:{}", c.path, c.line))
+                .unwrap_or_else(|| "not open in any note".into());
+            writeln!(
+                out,
+                "moved {} times since {} ({}:{}), now {}: {}",
+                r.moves, r.first_written, r.first_path, r.first_line, now, r.text
+            )?;
+        }
+    }
+    Ok(())
+}

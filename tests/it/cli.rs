@@ -504,3 +504,34 @@ fn sample_journal_day_totals() {
     assert_eq!(day("2026-11-20"), 1095);
     assert_eq!(day("2026-11-15"), 0, "no note that day");
 }
+
+#[test]
+fn next_in_progress_and_stale_on_sample_journal() {
+    let t = journal();
+    for (name, args) in [
+        ("next", vec!["next", "journal"]),
+        ("next_minutes", vec!["next", "journal", "--minutes", "45"]),
+        (
+            "next_tag",
+            vec!["next", "journal", "--tag", "money", "--limit", "3"],
+        ),
+        ("in_progress", vec!["tasks", "journal", "--in-progress"]),
+        ("stale", vec!["tasks", "journal", "--stale", "2"]),
+    ] {
+        let (out, err, code) = run(t.path(), &args);
+        assert_eq!(code, 0, "{name}: {err}");
+        insta::assert_snapshot!(format!("tasks_{name}"), out);
+    }
+    let (out, _, _) = run(
+        t.path(),
+        &["next", "journal", "--minutes", "45", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let picked: u64 = v["picked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["estimate_minutes"].as_u64().unwrap())
+        .sum();
+    assert!(picked <= 45 && picked == v["picked_minutes"].as_u64().unwrap());
+}

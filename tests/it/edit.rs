@@ -110,10 +110,13 @@ fn edit_scenarios() {
     }
 }
 
+/// A refusal case: its name, the notes it starts from, the command.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a [u8])], &'a [&'a str]);
+
 /// Each refusal leaves every file as it was and says why.
 #[test]
 fn refusals_say_why_and_change_nothing() {
-    let cases: &[(&str, &[(&str, &[u8])], &[&str])] = &[
+    let cases: &[Case] = &[
         (
             "conflict_copy",
             &[

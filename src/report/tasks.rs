@@ -1,0 +1,874 @@
+//! Task selections for the daily game (issue 5): what to knock out next, half-done parents,
+//! stale (rolled-over) tasks, and whether the day's priorities came first.
+//!
+//! Everything here is pure: notes in, sorted data out; `today` is passed in. The CLI renders
+//! the results.
+//!
+//! Rules decided here:
+//!
+//! - **Leaf**: an open task none of whose descendants is open (a parent whose micro-tasks are
+//!   all done or cancelled is a leaf again: only checking it off is left).
+//! - **Priority rank**: Highest (🔺), then High (⏫) or a priority tag from the config
+//!   (case-insensitive, `#` optional), then Medium, then none/Normal, then Low, then Lowest.
+//!   A task is "a priority" when its rank is High or better.
+//! - **Daily numbered list**: tasks with an ordinal under the same parent task (or both at the
+//!   top level), in the same heading section of the same note, form one list as long as the
+//!   ordinals go up; a lower ordinal or a bulleted task of the same parent and section starts
+//!   a new list. Only the first open item of a list is a candidate for `next`; the later
+//!   open items and everything nested under them are held back.
+//! - **Start date**: a task whose start date (🛫, `[start::]`) is after `today` is not yet
+//!   actionable and is not a candidate for `next`.
+//! - **Stale**: chains are followed by the task text, trimmed and with white space collapsed
+//!   (case kept), over dated tasks in date order. A chain whose latest occurrence is done or
+//!   cancelled is finished, so not stale.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::load::LoadedNote;
+use crate::model::{Note, Priority, Status, Task};
+use crate::output::{JSON_SCHEMA_VERSION, TaskFilter, progress};
+
+/// The tag that marks the day's money task.
+pub const MONEY_TAG: &str = "money";
+/// How many tasks `next` lists when no `--limit` is given.
+pub const DEFAULT_NEXT_LIMIT: usize = 10;
+/// `--stale` without a number.
+pub const DEFAULT_STALE_MOVES: usize = 3;
+
+/// A task and where it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskRef {
+    pub path: String,
+    pub line: usize,
+    pub text: String,
+    pub status: Status,
+    pub date: Option<NaiveDate>,
+    pub tags: Vec<String>,
+    pub priority: Option<Priority>,
+    pub due: Option<NaiveDate>,
+    pub estimate_minutes: Option<u32>,
+    pub depth: usize,
+    pub parent_text: Option<String>,
+}
+
+impl TaskRef {
+    /// The task `i` of `note`.
+    pub fn new(note: &LoadedNote, i: usize) -> TaskRef {
+        let tasks = &note.note.tasks;
+        let t = &tasks[i];
+        TaskRef {
+            path: note.path.clone(),
+            line: t.line,
+            text: t.text.clone(),
+            status: t.status,
+            date: t.date,
+            tags: t.tags.clone(),
+            priority: t.priority,
+            due: t.due,
+            estimate_minutes: t.estimate_minutes,
+            depth: t.depth,
+            parent_text: t.parent.map(|p| tasks[p].text.clone()),
+        }
+    }
+}
+
+/// Options of `mdtasks next`.
+#[derive(Debug, Clone, Default)]
+pub struct NextOptions {
+    /// The time budget: only tasks with an estimate are packed into it.
+    pub minutes: Option<u32>,
+    /// Most tasks to pick; without `minutes` the default is [`DEFAULT_NEXT_LIMIT`]. Also caps
+    /// `without_estimate` and `too_big` (default [`DEFAULT_NEXT_LIMIT`]).
+    pub limit: Option<usize>,
+    /// Keep only tasks carrying one of these tags (`#area` also matches `#area/sub`).
+    pub tags: Vec<String>,
+    /// From the config (`summary.priority_tags`).
+    pub priority_tags: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NextReport {
+    pub schema_version: u32,
+    /// In order; with a budget, the tasks packed into it.
+    pub picked: Vec<TaskRef>,
+    /// Sum of the picked tasks' estimates.
+    pub picked_minutes: u32,
+    pub budget_minutes: Option<u32>,
+    /// With a budget: candidates without an estimate, in the same order.
+    pub without_estimate: Vec<TaskRef>,
+    /// With a budget: candidates whose estimate alone exceeds it.
+    pub too_big: Vec<TaskRef>,
+}
+
+/// Lower-case tag names without `#`, empty ones dropped.
+fn norm_tags(tags: &[String]) -> Vec<String> {
+    tags.iter()
+        .map(|t| t.trim().trim_start_matches('#').to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Whether `tags` holds `want` (lower case) or a tag nested under it.
+fn has_tag_nested(tags: &[String], want: &str) -> bool {
+    tags.iter().any(|t| {
+        let t = t.to_lowercase();
+        t == want || t.strip_prefix(want).is_some_and(|r| r.starts_with('/'))
+    })
+}
+
+/// Sort rank of a task's priority: 0 is most urgent. `prio` holds lower-case priority tags.
+fn rank(t: &Task, prio: &[String]) -> u8 {
+    let tagged = t.tags.iter().any(|g| prio.contains(&g.to_lowercase()));
+    match t.priority {
+        Some(Priority::Highest) => 0,
+        _ if tagged => 1,
+        Some(Priority::High) => 1,
+        Some(Priority::Medium) => 2,
+        None | Some(Priority::Normal) => 3,
+        Some(Priority::Low) => 4,
+        Some(Priority::Lowest) => 5,
+    }
+}
+
+/// A priority tag, or an Obsidian/Dataview/Logseq priority of High or Highest.
+fn is_priority(t: &Task, prio: &[String]) -> bool {
+    rank(t, prio) <= 1
+}
+
+fn has_open_descendant(tasks: &[Task], i: usize) -> bool {
+    let mut stack: Vec<usize> = tasks[i].children.clone();
+    while let Some(c) = stack.pop() {
+        if tasks[c].status.is_open() {
+            return true;
+        }
+        stack.extend(&tasks[c].children);
+    }
+    false
+}
+
+/// Tasks held back by a daily numbered list: open items after the first open item of their
+/// ordered list, and everything nested under them.
+fn held_back(tasks: &[Task]) -> Vec<bool> {
+    let mut held = vec![false; tasks.len()];
+    // (parent, heading) -> (last ordinal, an open item was seen)
+    let mut lists: HashMap<(Option<usize>, Option<usize>), (u64, bool)> = HashMap::new();
+    for (i, t) in tasks.iter().enumerate() {
+        let key = (t.parent, t.heading);
+        let Some(ord) = t.ordinal else {
+            lists.remove(&key);
+            continue;
+        };
+        let st = lists.entry(key).or_insert((ord, false));
+        if ord < st.0 {
+            *st = (ord, false);
+        }
+        st.0 = ord;
+        if t.status.is_open() {
+            if st.1 {
+                held[i] = true;
+            }
+            st.1 = true;
+        }
+    }
+    // Parents come before their children in document order.
+    for i in 0..tasks.len() {
+        if let Some(p) = tasks[i].parent
+            && held[p]
+        {
+            held[i] = true;
+        }
+    }
+    held
+}
+
+/// `mdtasks next`: open leaf tasks, priority first, then due date, then oldest; with a
+/// budget, packed greedily.
+pub fn next_tasks(notes: &[LoadedNote], today: NaiveDate, o: &NextOptions) -> NextReport {
+    let prio = norm_tags(&o.priority_tags);
+    let filter = TaskFilter {
+        statuses: None,
+        tags: norm_tags(&o.tags),
+        due_before: None,
+    };
+    let mut cands: Vec<(u8, TaskRef)> = Vec::new();
+    for n in notes {
+        let tasks = &n.note.tasks;
+        let held = held_back(tasks);
+        for (i, t) in tasks.iter().enumerate() {
+            if !t.status.is_open()
+                || held[i]
+                || t.start.is_some_and(|s| s > today)
+                || has_open_descendant(tasks, i)
+                || !filter.accepts(t)
+            {
+                continue;
+            }
+            cands.push((rank(t, &prio), TaskRef::new(n, i)));
+        }
+    }
+    cands.sort_by(|(ra, a), (rb, b)| {
+        (
+            ra,
+            a.due.is_none(),
+            a.due,
+            a.date.is_none(),
+            a.date,
+            &a.path,
+            a.line,
+        )
+            .cmp(&(
+                rb,
+                b.due.is_none(),
+                b.due,
+                b.date.is_none(),
+                b.date,
+                &b.path,
+                b.line,
+            ))
+    });
+    let ordered = cands.into_iter().map(|(_, t)| t);
+    let cap = o.limit.unwrap_or(DEFAULT_NEXT_LIMIT);
+    let mut report = NextReport {
+        schema_version: JSON_SCHEMA_VERSION,
+        picked: Vec::new(),
+        picked_minutes: 0,
+        budget_minutes: o.minutes,
+        without_estimate: Vec::new(),
+        too_big: Vec::new(),
+    };
+    match o.minutes {
+        None => {
+            report.picked = ordered.take(cap).collect();
+            report.picked_minutes = report
+                .picked
+                .iter()
+                .filter_map(|t| t.estimate_minutes)
+                .sum();
+        }
+        Some(budget) => {
+            let pick_cap = o.limit.unwrap_or(usize::MAX);
+            for t in ordered {
+                match t.estimate_minutes {
+                    None => report.without_estimate.push(t),
+                    Some(m) if m > budget => report.too_big.push(t),
+                    Some(m) => {
+                        if report.picked.len() < pick_cap && report.picked_minutes + m <= budget {
+                            report.picked_minutes += m;
+                            report.picked.push(t);
+                        }
+                    }
+                }
+            }
+            report.without_estimate.truncate(cap);
+            report.too_big.truncate(cap);
+        }
+    }
+    report
+}
+
+/// A parent task and the progress of its descendants.
+#[derive(Debug, Serialize)]
+pub struct ParentProgress {
+    pub task: TaskRef,
+    pub done: usize,
+    pub total: usize,
+    /// Rounded down, so a parent shows 100 only when every descendant is done.
+    pub percent: u32,
+}
+
+/// `mdtasks tasks --in-progress`: open parents (status open, in progress or waiting) with at
+/// least one counted descendant; half-done first (by percent, highest first), then not
+/// started, then complete but not yet checked; ties by date (undated last), path, line.
+pub fn in_progress(notes: &[LoadedNote]) -> Vec<ParentProgress> {
+    let mut out = Vec::new();
+    for n in notes {
+        let tasks = &n.note.tasks;
+        for (i, t) in tasks.iter().enumerate() {
+            if !t.status.is_open() {
+                continue;
+            }
+            let Some((done, total)) = progress(tasks, i) else {
+                continue;
+            };
+            if total == 0 {
+                continue;
+            }
+            out.push(ParentProgress {
+                task: TaskRef::new(n, i),
+                done,
+                total,
+                percent: (done * 100 / total) as u32,
+            });
+        }
+    }
+    let group = |p: &ParentProgress| match p.done {
+        0 => 1,
+        d if d < p.total => 0,
+        _ => 2,
+    };
+    out.sort_by(|a, b| {
+        let ka = (
+            group(a),
+            std::cmp::Reverse(a.percent),
+            a.task.date.is_none(),
+            a.task.date,
+            &a.task.path,
+            a.task.line,
+        );
+        let kb = (
+            group(b),
+            std::cmp::Reverse(b.percent),
+            b.task.date.is_none(),
+            b.task.date,
+            &b.task.path,
+            b.task.line,
+        );
+        ka.cmp(&kb)
+    });
+    out
+}
+
+/// A task that keeps being rolled over.
+#[derive(Debug, Serialize)]
+pub struct StaleTask {
+    /// Normalised: trimmed, white space collapsed.
+    pub text: String,
+    pub first_written: NaiveDate,
+    pub first_path: String,
+    pub first_line: usize,
+    /// Days on which the task was rolled over (`[>]`).
+    pub moves: usize,
+    /// Where it is open now: its latest occurrence, when that one is open.
+    pub current: Option<TaskRef>,
+}
+
+/// One occurrence of a chain: date, path, line, note index, task index.
+type Occurrence<'a> = (NaiveDate, &'a str, usize, usize, usize);
+
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `mdtasks tasks --stale N`: tasks rolled over on `min_moves` (at least 1) or more days,
+/// most moves first (then first written, path, line). Finished chains (latest occurrence done
+/// or cancelled) are left out.
+pub fn stale_tasks(notes: &[LoadedNote], min_moves: usize) -> Vec<StaleTask> {
+    let min_moves = min_moves.max(1);
+    // text -> occurrences (date, path, line, note, task)
+    let mut chains: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
+    for (ni, n) in notes.iter().enumerate() {
+        for (ti, t) in n.note.tasks.iter().enumerate() {
+            let Some(date) = t.date else { continue };
+            let key = normalise(&t.text);
+            if key.is_empty() {
+                continue;
+            }
+            chains
+                .entry(key)
+                .or_default()
+                .push((date, &n.path, t.line, ni, ti));
+        }
+    }
+    let mut out = Vec::new();
+    for (text, mut occ) in chains {
+        occ.sort();
+        let status = |&(_, _, _, ni, ti): &Occurrence| notes[ni].note.tasks[ti].status;
+        let moves = occ
+            .iter()
+            .filter(|o| status(o) == Status::RolledOver)
+            .map(|o| o.0)
+            .collect::<BTreeSet<_>>()
+            .len();
+        if moves < min_moves {
+            continue;
+        }
+        let last = occ.last().expect("a chain has an occurrence");
+        let last_status = status(last);
+        if matches!(last_status, Status::Done | Status::Cancelled) {
+            continue;
+        }
+        let current = last_status
+            .is_open()
+            .then(|| TaskRef::new(&notes[last.3], last.4));
+        let first = &occ[0];
+        out.push(StaleTask {
+            text,
+            first_written: first.0,
+            first_path: first.1.to_string(),
+            first_line: first.2,
+            moves,
+            current,
+        });
+    }
+    out.sort_by(|a, b| {
+        (
+            std::cmp::Reverse(a.moves),
+            a.first_written,
+            &a.first_path,
+            a.first_line,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.moves),
+                b.first_written,
+                &b.first_path,
+                b.first_line,
+            ))
+    });
+    out
+}
+
+/// The day's priority and money tasks, and whether they came first.
+#[derive(Debug, Serialize)]
+pub struct DayPriorities {
+    pub date: NaiveDate,
+    pub priority: Vec<TaskRef>,
+    /// Every priority task that is not cancelled is done (false when there is none).
+    pub priority_done: bool,
+    pub money: Vec<TaskRef>,
+    pub money_done: bool,
+    /// Whether the first task done that day (by the time its log entry shows) was priority
+    /// work; None when no done task has a time.
+    pub first_done_was_priority: Option<bool>,
+}
+
+fn is_priority_heading(text: &str) -> bool {
+    let t = text
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    t == "priority" || t == "priorities"
+}
+
+/// Whether heading `h` or one of the headings it sits under is a Priority heading.
+fn under_priority_heading(note: &Note, h: Option<usize>) -> bool {
+    let Some(h) = h else { return false };
+    let mut level = u8::MAX;
+    for hd in note.headings[..=h].iter().rev() {
+        if hd.level < level {
+            if is_priority_heading(&hd.text) {
+                return true;
+            }
+            level = hd.level;
+        }
+    }
+    false
+}
+
+fn has_ancestor(tasks: &[Task], i: usize, marked: &[bool]) -> bool {
+    let mut p = tasks[i].parent;
+    while let Some(j) = p {
+        if marked[j] {
+            return true;
+        }
+        p = tasks[j].parent;
+    }
+    false
+}
+
+fn all_done(v: &[TaskRef]) -> bool {
+    let mut live = v
+        .iter()
+        .filter(|t| t.status != Status::Cancelled)
+        .peekable();
+    live.peek().is_some() && live.all(|t| t.status.is_done())
+}
+
+/// The priorities of `date`: tasks of that day with a priority tag or a High/Highest priority,
+/// or under a `Priority`/`Priorities` heading; money tasks carry `#money` (or `#money/...`).
+/// A task nested under another one of the same kind is covered by it and not listed. The
+/// done order comes from time entries that are the done task itself (Day Planner
+/// `- [x] 09:00-10:00 ...`, clock lines): the latest end (else start) on that day.
+pub fn day_priorities(
+    notes: &[LoadedNote],
+    date: NaiveDate,
+    priority_tags: &[String],
+) -> DayPriorities {
+    let prio = norm_tags(priority_tags);
+    let mut priority = Vec::new();
+    let mut money = Vec::new();
+    // (time, path, line, is priority work)
+    let mut first: Option<(u32, &str, usize, bool)> = None;
+    for n in notes {
+        let note = &n.note;
+        let tasks = &note.tasks;
+        let of_day: Vec<bool> = tasks.iter().map(|t| t.date == Some(date)).collect();
+        let is_prio: Vec<bool> = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                of_day[i] && (is_priority(t, &prio) || under_priority_heading(note, t.heading))
+            })
+            .collect();
+        let is_money: Vec<bool> = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| of_day[i] && has_tag_nested(&t.tags, MONEY_TAG))
+            .collect();
+        let mut done_at: HashMap<usize, u32> = HashMap::new();
+        for e in &note.entries {
+            let Some(ti) = e.task else { continue };
+            if e.is_stop || e.date != Some(date) || !of_day[ti] || !tasks[ti].status.is_done() {
+                continue;
+            }
+            let at = e.end.unwrap_or(e.start);
+            let slot = done_at.entry(ti).or_insert(at);
+            *slot = (*slot).max(at);
+        }
+        for (i, t) in tasks.iter().enumerate() {
+            if is_prio[i] && !has_ancestor(tasks, i, &is_prio) {
+                priority.push(TaskRef::new(n, i));
+            }
+            if is_money[i] && !has_ancestor(tasks, i, &is_money) {
+                money.push(TaskRef::new(n, i));
+            }
+            if let Some(&at) = done_at.get(&i) {
+                let work = is_prio[i] || has_ancestor(tasks, i, &is_prio);
+                let cand = (at, n.path.as_str(), t.line, work);
+                if first.is_none_or(|f| (cand.0, cand.1, cand.2) < (f.0, f.1, f.2)) {
+                    first = Some(cand);
+                }
+            }
+        }
+    }
+    DayPriorities {
+        date,
+        priority_done: all_done(&priority),
+        money_done: all_done(&money),
+        priority,
+        money,
+        first_done_was_priority: first.map(|f| f.3),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{ParseOptions, parse_note};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn note(date: Option<&str>, text: &str) -> LoadedNote {
+        let name = date.map_or("undated.md".to_string(), |x| format!("{x}.md"));
+        let opts = ParseOptions {
+            name_date: date.map(d),
+            plan_headings: vec!["time blocks".into()],
+        };
+        LoadedNote {
+            path: format!("notes/{name}"),
+            rel: name,
+            note: parse_note(text, &opts),
+        }
+    }
+
+    const TODAY: &str = "2026-11-26";
+
+    fn opts() -> NextOptions {
+        NextOptions {
+            priority_tags: vec!["priority".into()],
+            ..NextOptions::default()
+        }
+    }
+
+    fn texts(v: &[TaskRef]) -> Vec<&str> {
+        v.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    fn next(notes: &[LoadedNote], o: &NextOptions) -> NextReport {
+        next_tasks(notes, d(TODAY), o)
+    }
+
+    #[test]
+    fn order_priority_then_due_then_oldest() {
+        let a = note(
+            Some("2026-11-20"),
+            "- [ ] old plain\n- [ ] low 🔽\n- [ ] lowest ⏬\n- [ ] medium 🔼\n",
+        );
+        let b = note(
+            Some("2026-11-24"),
+            "- [ ] new plain\n- [ ] tagged #Priority\n- [ ] high ⏫ 📅 2026-11-30\n\
+             - [ ] highest 🔺\n- [ ] due soon 📅 2026-11-25\n- [ ] due later 📅 2026-12-09\n\
+             - [/] doing\n- [x] done\n- [-] dropped\n- [>] moved\n",
+        );
+        let u = note(None, "- [ ] undated\n");
+        let r = next(&[u, b, a], &opts());
+        assert_eq!(
+            texts(&r.picked),
+            [
+                "highest 🔺",
+                "high ⏫ 📅 2026-11-30",
+                "tagged #Priority",
+                "medium 🔼",
+                "due soon 📅 2026-11-25",
+                "due later 📅 2026-12-09",
+                "old plain",
+                "new plain",
+                "doing",
+                "undated",
+            ]
+        );
+        assert_eq!(r.budget_minutes, None);
+        assert!(r.without_estimate.is_empty() && r.too_big.is_empty());
+        // the default limit is 10: low and lowest did not make it
+        let all = next(
+            &[note(
+                Some("2026-11-20"),
+                "- [ ] low 🔽\n- [ ] lowest ⏬\n- [ ] x\n",
+            )],
+            &opts(),
+        );
+        assert_eq!(texts(&all.picked), ["x", "low 🔽", "lowest ⏬"]);
+        let lim = next(
+            &[note(Some("2026-11-20"), "- [ ] a\n- [ ] b\n- [ ] c\n")],
+            &NextOptions {
+                limit: Some(2),
+                ..opts()
+            },
+        );
+        assert_eq!(texts(&lim.picked), ["a", "b"]);
+    }
+
+    #[test]
+    fn only_open_leaves_and_started_tasks() {
+        let n = note(
+            Some("2026-11-24"),
+            "- [ ] write post\n  - [x] outline\n  - [ ] draft\n    - [ ] intro\n    - [-] skip\n\
+             - [ ] all children done\n  - [x] one\n  - [-] two\n\
+             - [ ] later 🛫 2026-11-30\n- [ ] now 🛫 2026-11-26\n",
+        );
+        let r = next(&[n], &opts());
+        assert_eq!(
+            texts(&r.picked),
+            ["intro", "all children done", "now 🛫 2026-11-26"]
+        );
+        assert_eq!(r.picked[0].parent_text.as_deref(), Some("draft"));
+        assert_eq!(r.picked[0].depth, 2);
+    }
+
+    #[test]
+    fn greedy_packing_skips_and_continues() {
+        let n = note(
+            Some("2026-11-24"),
+            "- [ ] a ~20m\n- [ ] b ~15m\n- [ ] no estimate\n- [ ] huge ~2h\n- [ ] c ~10m\n\
+             - [ ] d ~5m\n",
+        );
+        let r = next(
+            std::slice::from_ref(&n),
+            &NextOptions {
+                minutes: Some(30),
+                ..opts()
+            },
+        );
+        assert_eq!(texts(&r.picked), ["a ~20m", "c ~10m"]);
+        assert_eq!(r.picked_minutes, 30);
+        assert_eq!(r.budget_minutes, Some(30));
+        assert_eq!(texts(&r.without_estimate), ["no estimate"]);
+        assert_eq!(texts(&r.too_big), ["huge ~2h"]);
+
+        let r = next(
+            std::slice::from_ref(&n),
+            &NextOptions {
+                minutes: Some(40),
+                ..opts()
+            },
+        );
+        assert_eq!(texts(&r.picked), ["a ~20m", "b ~15m", "d ~5m"]);
+        assert_eq!(r.picked_minutes, 40);
+
+        // --limit caps the picked tasks under a budget too
+        let r = next(
+            &[n],
+            &NextOptions {
+                minutes: Some(40),
+                limit: Some(1),
+                ..opts()
+            },
+        );
+        assert_eq!(texts(&r.picked), ["a ~20m"]);
+        assert_eq!(r.picked_minutes, 20);
+    }
+
+    #[test]
+    fn estimates_in_all_three_forms() {
+        let n = note(
+            Some("2026-11-24"),
+            "- [ ] tilde ~15m\n- [ ] stopwatch ⏱ 15m\n- [ ] field [estimate:: 15m]\n",
+        );
+        assert!(n.note.tasks.iter().all(|t| t.estimate_minutes == Some(15)));
+        let r = next(
+            &[n],
+            &NextOptions {
+                minutes: Some(45),
+                ..opts()
+            },
+        );
+        assert_eq!(r.picked.len(), 3);
+        assert_eq!(r.picked_minutes, 45);
+        assert!(r.without_estimate.is_empty() && r.too_big.is_empty());
+    }
+
+    #[test]
+    fn tag_filter_matches_nested_tags() {
+        let n = note(
+            Some("2026-11-24"),
+            "- [ ] a #area\n- [ ] b #Area/Sub\n- [ ] c #areas\n- [ ] d #other\n- [ ] e #x/area\n",
+        );
+        let r = next(
+            std::slice::from_ref(&n),
+            &NextOptions {
+                tags: vec!["#AREA".into()],
+                ..opts()
+            },
+        );
+        assert_eq!(texts(&r.picked), ["a #area", "b #Area/Sub"]);
+        let r = next(
+            &[n],
+            &NextOptions {
+                tags: vec!["area/sub".into(), "other".into()],
+                ..opts()
+            },
+        );
+        assert_eq!(texts(&r.picked), ["b #Area/Sub", "d #other"]);
+    }
+
+    #[test]
+    fn numbered_list_offers_only_its_first_open_item() {
+        let n = note(
+            Some("2026-11-24"),
+            "## Today\n\n1. [x] first\n2. [ ] second\n3. [ ] third\n   - [ ] third's step\n\
+             4. [ ] fourth\n\n- [ ] bullet\n\n1. [ ] other list one\n2. [ ] other list two\n\n\
+             ## Later\n\n1. [ ] later one\n2. [ ] later two\n\n\
+             - [ ] parent\n  1. [-] p1\n  2. [ ] p2\n  3. [ ] p3\n",
+        );
+        let r = next(&[n], &opts());
+        assert_eq!(
+            texts(&r.picked),
+            ["second", "bullet", "other list one", "later one", "p2"]
+        );
+    }
+
+    #[test]
+    fn in_progress_orders_half_done_first() {
+        let a = note(
+            Some("2026-11-23"),
+            "- [ ] not started\n  - [ ] s1\n  - [ ] s2\n\
+             - [ ] quarter\n  - [x] q1\n  - [ ] q2\n  - [ ] q3\n  - [ ] q4\n\
+             - [ ] complete\n  - [x] c1\n  - [-] c2\n\
+             - [x] checked\n  - [x] k1\n\
+             - [-] dropped\n  - [ ] d1\n\
+             - [ ] only cancelled\n  - [-] o1\n",
+        );
+        let b = note(
+            Some("2026-11-24"),
+            "- [/] most\n  - [x] m1\n  - [x] m2\n  - [ ] m3\n    - [x] m3a\n\
+             - [ ] half\n  - [x] h1\n  - [ ] h2\n",
+        );
+        let r = in_progress(&[b, a]);
+        let got: Vec<(&str, usize, usize, u32)> = r
+            .iter()
+            .map(|p| (p.task.text.as_str(), p.done, p.total, p.percent))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("most", 3, 4, 75),
+                ("half", 1, 2, 50),
+                ("quarter", 1, 4, 25),
+                ("not started", 0, 2, 0),
+                ("complete", 1, 1, 100),
+                ("m3", 1, 1, 100),
+            ]
+        );
+    }
+
+    #[test]
+    fn stale_chain_across_four_days() {
+        let notes = [
+            note(
+                Some("2026-11-21"),
+                "- [>] call   the bank\n- [>] finished later\n- [>] once\n",
+            ),
+            note(
+                Some("2026-11-22"),
+                "- [>] call the bank\n- [>] finished later\n- [ ] once\n",
+            ),
+            note(
+                Some("2026-11-23"),
+                "- [>] call the bank \n- [>] finished later\n",
+            ),
+            note(
+                Some("2026-11-24"),
+                "# Tasks\n\n- [ ] call the bank\n- [x] finished later\n",
+            ),
+            note(None, "- [>] call the bank\n"),
+        ];
+        let r = stale_tasks(&notes, 3);
+        assert_eq!(r.len(), 1);
+        let s = &r[0];
+        assert_eq!(s.text, "call the bank");
+        assert_eq!(s.first_written, d("2026-11-21"));
+        assert_eq!(s.first_path, "notes/2026-11-21.md");
+        assert_eq!(s.first_line, 1);
+        assert_eq!(s.moves, 3);
+        let cur = s.current.as_ref().unwrap();
+        assert_eq!((cur.path.as_str(), cur.line), ("notes/2026-11-24.md", 3));
+
+        let r = stale_tasks(&notes, 1);
+        let got: Vec<(&str, usize)> = r.iter().map(|s| (s.text.as_str(), s.moves)).collect();
+        assert_eq!(got, [("call the bank", 3), ("once", 1)]);
+        assert!(stale_tasks(&notes, 4).is_empty());
+    }
+
+    #[test]
+    fn day_priorities_from_section_and_log_order() {
+        let n = note(
+            Some("2026-11-24"),
+            "## Priority\n\n- [x] 09:00-10:30 write chapter\n  - [x] outline\n\n\
+             ## Tasks\n\n- [x] 10:30-11:00 invoice client #money\n- [ ] email\n\
+             - [x] 11:00 review\n- 12:00 lunch\n",
+        );
+        let other_day = note(Some("2026-11-25"), "## Priority\n\n- [ ] tomorrow\n");
+        let r = day_priorities(&[n, other_day], d("2026-11-24"), &["priority".into()]);
+        assert_eq!(r.date, d("2026-11-24"));
+        assert_eq!(texts(&r.priority), ["09:00-10:30 write chapter"]);
+        assert!(r.priority_done);
+        assert_eq!(texts(&r.money), ["10:30-11:00 invoice client #money"]);
+        assert!(r.money_done);
+        assert_eq!(r.first_done_was_priority, Some(true));
+    }
+
+    #[test]
+    fn day_priorities_from_tags_and_a_late_priority() {
+        let n = note(
+            Some("2026-11-24"),
+            "## 🎯 Priorities\n\n### Work\n\n- [-] dropped one\n\n## Log\n\n\
+             - [x] 08:00-08:30 email\n- [x] 09:00-11:00 big thing #Priority\n\
+             - [ ] pitch #money/client\n- [ ] urgent ⏫\n",
+        );
+        let r = day_priorities(&[n], d("2026-11-24"), &["#priority".into()]);
+        assert_eq!(
+            texts(&r.priority),
+            [
+                "dropped one",
+                "09:00-11:00 big thing #Priority",
+                "urgent ⏫"
+            ]
+        );
+        assert!(!r.priority_done);
+        assert_eq!(texts(&r.money), ["pitch #money/client"]);
+        assert!(!r.money_done);
+        assert_eq!(r.first_done_was_priority, Some(false));
+
+        let quiet = note(
+            Some("2026-11-24"),
+            "- [x] done without time #priority\n- [ ] x\n",
+        );
+        let r = day_priorities(&[quiet], d("2026-11-24"), &["priority".into()]);
+        assert!(r.priority_done);
+        assert!(r.money.is_empty() && !r.money_done);
+        assert_eq!(r.first_done_was_priority, None);
+    }
+}
