@@ -83,6 +83,7 @@ impl Config {
             Command::Rollover(a) => &a.path.path,
             Command::Add(a) => &a.path.path,
             Command::Next(a) => &a.path.path,
+            Command::Blocks(a) => &a.path.path,
         };
         let (root, root_shown) = match path {
             Some(p) => (p.clone(), p.to_string_lossy().into_owned()),
@@ -180,6 +181,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             report_problems(cfg, &loaded, err)?;
             Ok(listing_exit(&loaded, rows.len()))
         }
+        Command::Blocks(a) => blocks(cfg, a, &loaded, out, err),
         Command::Next(a) => {
             let o = report::tasks::NextOptions {
                 minutes: a.minutes,
@@ -280,6 +282,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Rollover(_) => "rollover",
         Command::Add(_) => "add",
         Command::Next(_) => "next",
+        Command::Blocks(_) => "blocks",
     }
 }
 
@@ -370,6 +373,50 @@ fn check(cfg: &Config, loaded: &Loaded, out: &mut dyn Write) -> io::Result<i32> 
     })
 }
 
+fn summary_format(f: cli::SummaryFormat) -> report::render::Format {
+    match f {
+        cli::SummaryFormat::Text => report::render::Format::Text,
+        cli::SummaryFormat::Md => report::render::Format::Md,
+        cli::SummaryFormat::Json => report::render::Format::Json,
+        cli::SummaryFormat::Csv => report::render::Format::Csv,
+    }
+}
+
+fn blocks(
+    cfg: &Config,
+    a: &cli::BlocksArgs,
+    loaded: &Loaded,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let period = match report::Period::resolve(&a.period.spec(), cfg.today) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(exit::ERROR);
+        }
+    };
+    let opts = report::blocks::BlocksOptions {
+        weeks: a.weeks.clamp(1, 520),
+        rest_days: cfg
+            .settings
+            .file
+            .blocks
+            .rest_weekdays()
+            .expect("checked when the config was read"),
+    };
+    let r = report::blocks::blocks_report(&loaded.notes, &cfg.settings, &period, cfg.today, &opts);
+    report::blocks::render_blocks(&r, summary_format(a.format), cfg.color, out)?;
+    report_problems(cfg, loaded, err)?;
+    Ok(if has_errors(loaded) {
+        exit::ERROR
+    } else if !r.has_blocks {
+        exit::WARNINGS
+    } else {
+        exit::OK
+    })
+}
+
 fn summarize(
     cfg: &Config,
     a: &cli::SummarizeArgs,
@@ -377,19 +424,7 @@ fn summarize(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
-    let spec = report::PeriodSpec {
-        from: a.from.clone(),
-        to: a.to.clone(),
-        last: a.last.clone(),
-        week: a
-            .week
-            .clone()
-            .map(|w| if w.is_empty() { None } else { Some(w) }),
-        month: a
-            .month
-            .clone()
-            .map(|m| if m.is_empty() { None } else { Some(m) }),
-    };
+    let spec = a.period.spec();
     let period = match report::Period::resolve(&spec, cfg.today) {
         Ok(p) => p,
         Err(e) => {
@@ -405,12 +440,7 @@ fn summarize(
         cfg.today,
         diagnostics,
     );
-    let format = match a.format {
-        cli::SummaryFormat::Text => report::render::Format::Text,
-        cli::SummaryFormat::Md => report::render::Format::Md,
-        cli::SummaryFormat::Json => report::render::Format::Json,
-        cli::SummaryFormat::Csv => report::render::Format::Csv,
-    };
+    let format = summary_format(a.format);
     let csv = match a.csv {
         cli::CsvKind::Entries => report::render::CsvKind::Entries,
         cli::CsvKind::Days => report::render::CsvKind::Days,

@@ -81,6 +81,13 @@ mdtasks log \"email\" --at 9:15 journal/ --dry-run"
 mdtasks rollover journal/ --from 2026-11-20 --mode copy --dry-run")]
     Rollover(RolloverArgs),
 
+    /// The daily game: time blocks done per day, days won, streaks, a calendar
+    #[command(
+        after_help = "Examples:\n  mdtasks blocks journal/\n  mdtasks blocks journal/ --weeks 12\n  \
+mdtasks blocks journal/ --month 2026-11 --format md"
+    )]
+    Blocks(BlocksArgs),
+
     /// What to knock out now: open micro-tasks, priority first, packed into --minutes
     #[command(
         after_help = "Examples:\n  mdtasks next journal/\n  mdtasks next --minutes 30 journal/\n  \
@@ -152,6 +159,19 @@ pub struct TasksArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct BlocksArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Weeks shown in the calendar
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub weeks: u32,
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct NextArgs {
     #[command(flatten)]
     pub path: PathArg,
@@ -211,21 +231,8 @@ pub enum CsvKind {
 pub struct SummarizeArgs {
     #[command(flatten)]
     pub path: PathArg,
-    /// First day of the period (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Last day of the period (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// The last N days, weeks or months up to today: 3d, 2w, 1m
-    #[arg(long, value_name = "N{d|w|m}")]
-    pub last: Option<String>,
-    /// An ISO week (2026-W48); this week when given without a value
-    #[arg(long, value_name = "YYYY-Www", num_args = 0..=1, default_missing_value = "")]
-    pub week: Option<String>,
-    /// A month (2026-11); this month when given without a value
-    #[arg(long, value_name = "YYYY-MM", num_args = 0..=1, default_missing_value = "")]
-    pub month: Option<String>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
     /// Which table `--format csv` writes
@@ -246,6 +253,39 @@ pub struct SummarizeArgs {
     /// Print the diff of what `--write` would change, and change nothing
     #[arg(long, requires = "write")]
     pub dry_run: bool,
+}
+
+/// The period a report covers (default: every day the notes cover).
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// First day of the period (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day of the period (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// The last N days, weeks or months up to today: 3d, 2w, 1m
+    #[arg(long, value_name = "N{d|w|m}")]
+    pub last: Option<String>,
+    /// An ISO week (2026-W48); this week when given without a value
+    #[arg(long, value_name = "YYYY-Www", num_args = 0..=1, default_missing_value = "")]
+    pub week: Option<String>,
+    /// A month (2026-11); this month when given without a value
+    #[arg(long, value_name = "YYYY-MM", num_args = 0..=1, default_missing_value = "")]
+    pub month: Option<String>,
+}
+
+impl PeriodArgs {
+    pub fn spec(&self) -> crate::report::PeriodSpec {
+        let opt = |v: &Option<String>| v.clone().map(|x| (!x.is_empty()).then_some(x));
+        crate::report::PeriodSpec {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            last: self.last.clone(),
+            week: opt(&self.week),
+            month: opt(&self.month),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

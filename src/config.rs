@@ -52,6 +52,8 @@ pub struct BlocksConfig {
     pub headings: Vec<String>,
     /// The blocks a user intends, written into each new daily note by `mdtasks today`.
     pub daily: Vec<DailyBlock>,
+    /// Weekdays that are rest days: not won, they are skipped, not missed (streaks hold).
+    pub rest_days: Vec<String>,
 }
 
 impl Default for BlocksConfig {
@@ -59,7 +61,21 @@ impl Default for BlocksConfig {
         BlocksConfig {
             headings: vec!["Time Blocks".into()],
             daily: Vec::new(),
+            rest_days: Vec::new(),
         }
+    }
+}
+
+impl BlocksConfig {
+    pub fn rest_weekdays(&self) -> Result<Vec<chrono::Weekday>, String> {
+        self.rest_days
+            .iter()
+            .map(|d| {
+                d.parse::<chrono::Weekday>().map_err(|_| {
+                    format!("blocks.rest_days: `{d}` is not a day of the week (mon, tue, ...)")
+                })
+            })
+            .collect()
     }
 }
 
@@ -251,6 +267,7 @@ impl Settings {
                 .includes(chrono::Weekday::Mon)
                 .map_err(|e| format!("blocks.daily `{}`: {e}", b.text))?;
         }
+        file.blocks.rest_weekdays()?;
         let probe = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a valid date");
         let name = probe.format(&file.daily.name).to_string();
         if crate::parse::date::date_from_path(&name, Some(&file.daily.name)) != Some(probe) {

@@ -262,6 +262,10 @@ where
             .set_permissions(perms)
             .map_err(io_err(path, "cannot copy the note's permissions"))?;
         fill(hooks, &mut tmp, new.as_bytes(), path)?;
+        // From the last re-read to the rename, mdtasks processes writing this note take turns;
+        // without this, two `log`s at the same moment could both pass the re-read and the
+        // second rename would drop the first one's entry.
+        let _turn = lock_note(&target);
         hooks.before_compare(&target);
         let current = match fs::read(&target) {
             Ok(b) => b,
@@ -289,6 +293,35 @@ where
         sync_dir(&dir, path)?;
         return Ok(WriteOutcome::Written { replans });
     }
+}
+
+/// An exclusive lock for writing `target`, held until the returned file is dropped.
+///
+/// The lock file is never the note itself: a rename replaces the note's inode, so a lock on
+/// it would not exclude a process that opened the new one. It lives in the system's temp
+/// folder, keyed by the note's canonical path, never in the notes folder (a sync tool would
+/// carry it to other devices, where it means nothing). Programs other than mdtasks do not
+/// take it; for them the re-read before the rename is the guard. If the lock cannot be had
+/// (no writable temp folder), the write goes on with that guard alone.
+fn lock_note(target: &Path) -> Option<fs::File> {
+    let dir = std::env::temp_dir().join("mdtasks-locks");
+    fs::create_dir_all(&dir).ok()?;
+    // FNV-1a: a stable name for the path, whatever characters it holds.
+    let key = target
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(format!("{key:016x}.lock")))
+        .ok()?;
+    file.lock().ok()?;
+    Some(file)
 }
 
 /// Creates a new note at `path` (inside `root`, its folders created as needed) holding

@@ -3,9 +3,12 @@
 //! `period` resolves the command-line period options, `summary` computes the time-log
 //! report once, and `render` turns it into text, Markdown, JSON or CSV.
 
+pub mod blocks;
+mod blocks_render;
 pub mod period;
 pub mod render;
 pub mod summary;
+pub mod tasks;
 
 pub use period::{Period, PeriodError, PeriodSpec};
 pub use render::{CsvKind, Format, render};

@@ -70,7 +70,7 @@ pub fn bar(share: f64, width: usize) -> String {
     s
 }
 
-fn percent(share: f64) -> String {
+pub(crate) fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
@@ -81,12 +81,12 @@ fn ratio(r: Option<f64>) -> String {
     }
 }
 
-fn width(s: &str) -> usize {
+pub(crate) fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
 /// Cuts `s` to at most `max` display columns, ending in `…` when cut.
-fn truncate(s: &str, max: usize) -> String {
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
     }
@@ -165,30 +165,30 @@ impl Col {
 // ---------------------------------------------------------------------------
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Style {
+pub(crate) enum Style {
     Text { color: bool },
     Md,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Paint {
+pub(crate) enum Paint {
     None,
     Green,
     Red,
     Dim,
 }
 
-struct Cell {
-    text: String,
-    paint: Paint,
+pub(crate) struct Cell {
+    pub(crate) text: String,
+    pub(crate) paint: Paint,
     /// Markdown: wrap in backticks (tags, so a pasted report adds no tags to a note).
-    code: bool,
+    pub(crate) code: bool,
 }
 
 impl From<String> for Cell {
@@ -215,7 +215,7 @@ fn paint_for(category: &str) -> Paint {
     }
 }
 
-fn painted(text: impl Into<String>, paint: Paint) -> Cell {
+pub(crate) fn painted(text: impl Into<String>, paint: Paint) -> Cell {
     Cell {
         text: text.into(),
         paint,
@@ -223,7 +223,7 @@ fn painted(text: impl Into<String>, paint: Paint) -> Cell {
     }
 }
 
-fn code(text: impl Into<String>) -> Cell {
+pub(crate) fn code(text: impl Into<String>) -> Cell {
     Cell {
         text: text.into(),
         paint: Paint::None,
@@ -231,16 +231,16 @@ fn code(text: impl Into<String>) -> Cell {
     }
 }
 
-struct Table {
-    headers: Vec<String>,
-    align: Vec<Align>,
+pub(crate) struct Table {
+    pub(crate) headers: Vec<String>,
+    pub(crate) align: Vec<Align>,
     /// Text only: the most display columns a cell of this column may take.
-    max: Vec<Option<usize>>,
-    rows: Vec<Vec<Cell>>,
+    pub(crate) max: Vec<Option<usize>>,
+    pub(crate) rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
-    fn new(cols: &[(&str, Align)]) -> Table {
+    pub(crate) fn new(cols: &[(&str, Align)]) -> Table {
         Table {
             headers: cols.iter().map(|(h, _)| h.to_string()).collect(),
             align: cols.iter().map(|(_, a)| *a).collect(),
@@ -255,19 +255,19 @@ impl Table {
         self.max.push(None);
     }
 
-    fn limit(mut self, col: usize, max: usize) -> Table {
+    pub(crate) fn limit(mut self, col: usize, max: usize) -> Table {
         self.max[col] = Some(max);
         self
     }
 
-    fn row(&mut self, cells: Vec<Cell>) {
+    pub(crate) fn row(&mut self, cells: Vec<Cell>) {
         self.rows.push(cells);
     }
 }
 
-struct Doc {
-    style: Style,
-    out: String,
+pub(crate) struct Doc {
+    pub(crate) style: Style,
+    pub(crate) out: String,
 }
 
 fn escape_md(s: &str) -> String {
@@ -277,15 +277,15 @@ fn escape_md(s: &str) -> String {
 }
 
 impl Doc {
-    fn color(&self) -> bool {
+    pub(crate) fn color(&self) -> bool {
         matches!(self.style, Style::Text { color: true })
     }
 
-    fn md(&self) -> bool {
+    pub(crate) fn md(&self) -> bool {
         self.style == Style::Md
     }
 
-    fn paint(&self, s: &str, p: Paint) -> String {
+    pub(crate) fn paint(&self, s: &str, p: Paint) -> String {
         if !self.color() || p == Paint::None {
             return s.to_string();
         }
@@ -298,16 +298,16 @@ impl Doc {
         format!("\x1b[{code}m{s}\x1b[0m")
     }
 
-    fn line(&mut self, s: &str) {
+    pub(crate) fn line(&mut self, s: &str) {
         self.out.push_str(s);
         self.out.push('\n');
     }
 
-    fn blank(&mut self) {
+    pub(crate) fn blank(&mut self) {
         self.out.push('\n');
     }
 
-    fn title(&mut self, s: &str) {
+    pub(crate) fn title(&mut self, s: &str) {
         if self.md() {
             self.line(&format!("# {s}"));
         } else if self.color() {
@@ -318,7 +318,7 @@ impl Doc {
         self.blank();
     }
 
-    fn section(&mut self, s: &str) {
+    pub(crate) fn section(&mut self, s: &str) {
         if self.md() {
             self.line(&format!("## {s}"));
         } else if self.color() {
@@ -332,7 +332,7 @@ impl Doc {
     }
 
     /// A paragraph of prose (indented in text).
-    fn para(&mut self, s: &str) {
+    pub(crate) fn para(&mut self, s: &str) {
         if self.md() {
             self.line(s);
         } else {
@@ -340,7 +340,7 @@ impl Doc {
         }
     }
 
-    fn table(&mut self, t: &Table) {
+    pub(crate) fn table(&mut self, t: &Table) {
         if self.md() {
             self.md_table(t);
         } else {
@@ -443,7 +443,7 @@ impl Doc {
 // Text and Markdown
 // ---------------------------------------------------------------------------
 
-const BAR: usize = 20;
+pub(crate) const BAR: usize = 20;
 
 fn render_doc(s: &Summary, style: Style) -> String {
     let mut d = Doc {
@@ -460,6 +460,7 @@ fn render_doc(s: &Summary, style: Style) -> String {
     categories(&mut d, s);
     tags(&mut d, s);
     days(&mut d, s);
+    priorities(&mut d, s);
     hours(&mut d, s);
     focus(&mut d, s);
     longest(&mut d, s);
@@ -791,6 +792,49 @@ fn days(d: &mut Doc, s: &Summary) {
             format!("{}/{}", r.blocks_done, r.blocks_total).into()
         });
         t.row(row);
+    }
+    d.table(&t);
+    d.blank();
+}
+
+/// Priority first: per day with priority or money tasks, how many were done, and whether
+/// priority work was the first thing done (when the log shows the order).
+fn priorities(d: &mut Doc, s: &Summary) {
+    let rows: Vec<_> = s
+        .days
+        .iter()
+        .filter_map(|r| r.priorities.as_ref().map(|p| (r, p)))
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    d.section("Priority first");
+    let mut t = Table::new(&[
+        ("Day", Align::Left),
+        ("Priority", Align::Right),
+        ("Money", Align::Right),
+        ("Priority done first", Align::Left),
+    ]);
+    let frac = |done: usize, total: usize| -> Cell {
+        if total == 0 {
+            "".into()
+        } else if done == total {
+            painted(format!("{done}/{total} done"), Paint::Green)
+        } else {
+            format!("{done}/{total} done").into()
+        }
+    };
+    for (r, p) in rows {
+        t.row(vec![
+            format!("{} {}", r.weekday, r.date).into(),
+            frac(p.priority_done, p.priority_total),
+            frac(p.money_done, p.money_total),
+            match p.first_done_was_priority {
+                Some(true) => painted("yes", Paint::Green),
+                Some(false) => painted("no", Paint::Red),
+                None => "no times logged".into(),
+            },
+        ]);
     }
     d.table(&t);
     d.blank();

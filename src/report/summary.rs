@@ -116,6 +116,20 @@ pub struct DayRow {
     pub tasks_added: usize,
     pub blocks_done: usize,
     pub blocks_total: usize,
+    /// The day's priority and money tasks; None when the day has neither.
+    pub priorities: Option<DayPriorityRow>,
+}
+
+/// Whether the day's priority work came first (issue: "priority first").
+#[derive(Debug, Clone, Serialize)]
+pub struct DayPriorityRow {
+    pub priority_done: usize,
+    pub priority_total: usize,
+    pub money_done: usize,
+    pub money_total: usize,
+    /// Whether the first task done that day (by the log) was priority work; None when no
+    /// done task has a time.
+    pub first_done_was_priority: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -476,9 +490,31 @@ pub fn summarize(
             open_entries += 1;
         }
     }
+    // The notes that hold each day, so a day's priorities look at its own notes only.
+    let mut notes_of_day: BTreeMap<NaiveDate, Vec<&LoadedNote>> = BTreeMap::new();
+    for ln in notes {
+        let mut ds: BTreeSet<NaiveDate> = ln.note.days.iter().map(|d| d.date).collect();
+        ds.extend(ln.note.date);
+        for d in ds.into_iter().filter(|d| days.contains_key(d)) {
+            notes_of_day.entry(d).or_default().push(ln);
+        }
+    }
     let day_rows: Vec<DayRow> = days
         .into_iter()
         .map(|(date, a)| DayRow {
+            priorities: notes_of_day.get(&date).and_then(|ns| {
+                let p = crate::report::tasks::day_priorities(ns, date, &cfg.priority_tags);
+                let done = |v: &[crate::report::tasks::TaskRef]| {
+                    v.iter().filter(|t| t.status.is_done()).count()
+                };
+                (!p.priority.is_empty() || !p.money.is_empty()).then(|| DayPriorityRow {
+                    priority_done: done(&p.priority),
+                    priority_total: p.priority.len(),
+                    money_done: done(&p.money),
+                    money_total: p.money.len(),
+                    first_done_was_priority: p.first_done_was_priority,
+                })
+            }),
             date,
             weekday: WEEKDAYS[date.weekday().num_days_from_monday() as usize].to_string(),
             has_note: has_note.contains(&date),

@@ -480,8 +480,9 @@ fn all_done(v: &[TaskRef]) -> bool {
 /// A task nested under another one of the same kind is covered by it and not listed. The
 /// done order comes from time entries that are the done task itself (Day Planner
 /// `- [x] 09:00-10:00 ...`, clock lines): the latest end (else start) on that day.
+/// `notes` need only be the notes that hold the day (the summary passes each day's own).
 pub fn day_priorities(
-    notes: &[LoadedNote],
+    notes: &[&LoadedNote],
     date: NaiveDate,
     priority_tags: &[String],
 ) -> DayPriorities {
@@ -831,7 +832,7 @@ mod tests {
              - [x] 11:00 review\n- 12:00 lunch\n",
         );
         let other_day = note(Some("2026-11-25"), "## Priority\n\n- [ ] tomorrow\n");
-        let r = day_priorities(&[n, other_day], d("2026-11-24"), &["priority".into()]);
+        let r = day_priorities(&[&n, &other_day], d("2026-11-24"), &["priority".into()]);
         assert_eq!(r.date, d("2026-11-24"));
         assert_eq!(texts(&r.priority), ["09:00-10:30 write chapter"]);
         assert!(r.priority_done);
@@ -848,7 +849,7 @@ mod tests {
              - [x] 08:00-08:30 email\n- [x] 09:00-11:00 big thing #Priority\n\
              - [ ] pitch #money/client\n- [ ] urgent ⏫\n",
         );
-        let r = day_priorities(&[n], d("2026-11-24"), &["#priority".into()]);
+        let r = day_priorities(&[&n], d("2026-11-24"), &["#priority".into()]);
         assert_eq!(
             texts(&r.priority),
             [
@@ -866,7 +867,7 @@ mod tests {
             Some("2026-11-24"),
             "- [x] done without time #priority\n- [ ] x\n",
         );
-        let r = day_priorities(&[quiet], d("2026-11-24"), &["priority".into()]);
+        let r = day_priorities(&[&quiet], d("2026-11-24"), &["priority".into()]);
         assert!(r.priority_done);
         assert!(r.money.is_empty() && !r.money_done);
         assert_eq!(r.first_done_was_priority, None);

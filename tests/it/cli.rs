@@ -535,3 +535,77 @@ fn next_in_progress_and_stale_on_sample_journal() {
         .sum();
     assert!(picked <= 45 && picked == v["picked_minutes"].as_u64().unwrap());
 }
+
+#[test]
+fn blocks_on_sample_journal() {
+    let t = journal();
+    for (name, args) in [
+        ("text", vec!["blocks", "journal"]),
+        (
+            "md",
+            vec!["blocks", "journal", "--format", "md", "--weeks", "4"],
+        ),
+        ("csv", vec!["blocks", "journal", "--format", "csv"]),
+    ] {
+        let (out, err, code) = run(t.path(), &args);
+        assert_eq!(code, 0, "{name}: {err}");
+        insta::assert_snapshot!(format!("blocks_{name}"), out);
+    }
+    let (out, _, _) = run(t.path(), &["blocks", "journal", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["longest_streak"]["days"], 4);
+    assert_eq!(v["longest_streak"]["from"], "2026-11-16");
+    assert_eq!(v["current_streak"]["days"], 2);
+    assert_eq!(v["current_streak"]["today_pending"], true);
+}
+
+#[test]
+fn blocks_without_blocks_is_friendly() {
+    let t = tempfile::tempdir().unwrap();
+    let (out, _, code) = run(t.path(), &["blocks"]);
+    assert_eq!(code, 1, "nothing found");
+    assert!(out.contains("No time blocks found"), "{out}");
+    assert!(out.contains("## Time Blocks"), "{out}");
+    std::fs::write(
+        t.path().join("2026-11-24.md"),
+        "- [ ] a task, not a block\n",
+    )
+    .unwrap();
+    let (out, _, code) = run(t.path(), &["blocks"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("No time blocks found"), "{out}");
+}
+
+#[test]
+fn blocks_rest_days_from_config() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(
+        t.path().join(".mdtasks.toml"),
+        "[blocks]\nrest_days = [\"sun\"]\n",
+    )
+    .unwrap();
+    // Sat won, Sun without a note (rest), Mon won: the streak holds over the rest day.
+    for (d, mark) in [
+        ("2026-11-21", "x"),
+        ("2026-11-23", "x"),
+        ("2026-11-24", " "),
+    ] {
+        std::fs::write(
+            t.path().join(format!("{d}.md")),
+            format!("## Time Blocks\n- [{mark}] Exercise\n"),
+        )
+        .unwrap();
+    }
+    let (out, err, code) = run(t.path(), &["blocks", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["current_streak"]["days"], 2, "{out}");
+    std::fs::write(
+        t.path().join(".mdtasks.toml"),
+        "[blocks]\nrest_days = [\"sundy\"]\n",
+    )
+    .unwrap();
+    let (_, err, code) = run(t.path(), &["blocks"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`sundy` is not a day of the week"), "{err}");
+}

@@ -5,6 +5,7 @@ mod cli;
 mod corpus_truth;
 mod differential;
 mod edit;
+mod faults;
 mod fixtures;
 mod props;
 mod support;

@@ -1,0 +1,1420 @@
+//! The time-blocks report (`mdtasks blocks`): the daily game of checking every block off.
+//!
+//! Computed once from the loaded notes as data (`BlocksReport`, serialisable), rendered by
+//! `render_blocks` (text, Markdown, JSON, CSV).
+//!
+//! # Rules
+//!
+//! - **Blocks.** A day's blocks are the checkbox tasks dated that day that sit under a
+//!   time-blocks heading (config `blocks.headings`) or carry `#block`. A block is done when
+//!   its status is done; any other status (open, cancelled, rolled over, ...) is not done.
+//! - **Intended blocks.** The config's `[[blocks.daily]]` blocks for the day's weekday that
+//!   the day's note lacks (compared by normalised text) are added to the day as not done, so
+//!   a day without its `Exercise` block is not won. Days without a note get all of them.
+//! - **Normalised text** (a block's identity): the text without tags, Obsidian/Dataview
+//!   fields, a time range and a duration, white space collapsed, lower case. `Product (1h)`
+//!   and `product 90m` are the same block. A block whose text is only tags is named by them.
+//! - **Flexible groups.** Every tag on a block other than `#block` names a group. A block
+//!   `Something active #active` is satisfied for the day when it is itself done, or when any
+//!   done task or any time entry of that day carries `#active` (the block's own line does not
+//!   count). An intended block from the config with a tag is satisfied the same way even when
+//!   the note lacks it.
+//! - **The days.** From the first day with blocks (a block task, or a note on a day the config
+//!   intends blocks for), or the period's start when later, to today, or the period's end
+//!   when earlier. Days after today are never counted.
+//! - **Day states.** *won*: at least one block and all satisfied. *partial*: some but not all.
+//!   *missed*: none satisfied, no blocks, or no note. *rest*: a weekday listed in
+//!   `rest_days` that was not won: skipped, it neither breaks nor extends a streak (a won rest
+//!   day still counts as won).
+//! - **Streaks.** The current streak ends today when today is won; when today is not won yet
+//!   it ends yesterday (`today_pending`). Rest days are skipped. The longest streak is the
+//!   earliest of the longest runs. Per block and per group, a day counts as won when the block
+//!   (group) is satisfied, lost when it is planned and not satisfied, and is skipped when it
+//!   is not planned that day; a day without a note is lost, except for config blocks that
+//!   are not intended that weekday.
+//! - **Planned against logged.** A block carrying a range (`09:00-10:00`, anywhere in its
+//!   text) or a duration (`(1h)`, `1h`, `90m`, `~1h`) is planned for that many minutes. The
+//!   logged minutes are those of the day's closed time entries whose text holds every word of
+//!   the block's normalised text, or that share a tag (other than `block`) with it, case
+//!   insensitive. The block's own line (a Day Planner `- [x] 10:00-11:00 run #block`) is not
+//!   its own log.
+//! - **Calendar.** The last `weeks` ISO weeks up to the report's last day, one column per
+//!   week (Monday first), one cell per day: won, partial, missed, rest, future or no-data
+//!   (outside the counted days).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use serde::Serialize;
+
+use super::period::Period;
+use crate::config::{DailyBlock, Settings};
+use crate::load::LoadedNote;
+use crate::model::{Note, Task, TimeEntry};
+use crate::parse::inline;
+use crate::parse::time::{End, Scan, find_duration, scan_entry_head};
+
+pub use super::blocks_render::render_blocks;
+
+/// The version of the JSON shape; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlocksOptions {
+    /// Calendar weeks shown.
+    pub weeks: u32,
+    /// Days counted as skipped, not missed, when not won.
+    pub rest_days: Vec<Weekday>,
+}
+
+impl Default for BlocksOptions {
+    fn default() -> Self {
+        BlocksOptions {
+            weeks: 8,
+            rest_days: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlocksReport {
+    pub schema_version: u32,
+    pub today: NaiveDate,
+    pub period: BlocksPeriod,
+    /// False when no day of the period has a block: the renderers explain how to add some.
+    pub has_blocks: bool,
+    /// The configured time-blocks headings (for the hint on how to add blocks).
+    pub headings: Vec<String>,
+    /// Weekday names (`Sat`, `Sun`).
+    pub rest_days: Vec<String>,
+    pub overview: Overview,
+    pub current_streak: CurrentStreak,
+    pub longest_streak: Option<StreakSpan>,
+    /// Per block, the most slipping first (lowest rate), then by name.
+    pub blocks: Vec<BlockStat>,
+    /// Per group tag, by name.
+    pub groups: Vec<BlockStat>,
+    /// Per block with a planned time: totals, by name.
+    pub planned: Vec<PlannedTotal>,
+    /// Every block-day with a planned time, by date then name.
+    pub planned_days: Vec<PlannedDay>,
+    pub calendar: Calendar,
+    /// Every counted day, in order.
+    pub days: Vec<BlockDay>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlocksPeriod {
+    /// The first and last counted day; None when no day is counted.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub days: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub days: usize,
+    pub days_with_blocks: usize,
+    pub days_won: usize,
+    pub days_partial: usize,
+    pub days_missed: usize,
+    pub days_rest: usize,
+    pub days_without_note: usize,
+    /// Won days over days with blocks (0 when none).
+    pub win_rate: f64,
+    pub blocks_planned: usize,
+    pub blocks_done: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrentStreak {
+    pub days: u32,
+    /// First and last won day of the streak.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// The last counted day is today and is not won yet: the streak runs to the day before.
+    pub today_pending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StreakSpan {
+    pub days: u32,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DayState {
+    Won,
+    Partial,
+    Missed,
+    Rest,
+    Future,
+    NoData,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockDay {
+    pub date: NaiveDate,
+    pub weekday: String,
+    pub has_note: bool,
+    /// A rest day that was not won: skipped.
+    pub rest: bool,
+    pub state: DayState,
+    pub won: bool,
+    pub blocks_done: usize,
+    pub blocks_total: usize,
+    pub blocks: Vec<DayBlock>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockSource {
+    /// A checkbox in the note.
+    Note,
+    /// Intended by the config, missing from the note.
+    Config,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DayBlock {
+    pub name: String,
+    pub key: String,
+    /// Group tags, lower case, without `#`.
+    pub tags: Vec<String>,
+    pub source: BlockSource,
+    /// Checked off.
+    pub checked: bool,
+    /// Checked off, or satisfied through its group.
+    pub done: bool,
+    /// The group tag that satisfied it when it was not checked off.
+    pub satisfied_by: Option<String>,
+    pub planned_minutes: Option<u32>,
+    pub logged_minutes: Option<u64>,
+    /// Where the checkbox is (None for intended blocks).
+    pub path: Option<String>,
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockStat {
+    /// The block's name, or `#tag` for a group.
+    pub name: String,
+    pub key: String,
+    /// From `[[blocks.daily]]`.
+    pub configured: bool,
+    pub planned_days: usize,
+    pub done_days: usize,
+    pub rate: f64,
+    pub current_streak: u32,
+    pub longest_streak: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedTotal {
+    pub name: String,
+    pub key: String,
+    pub days: usize,
+    pub days_logged: usize,
+    pub planned_minutes: u64,
+    pub logged_minutes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedDay {
+    pub date: NaiveDate,
+    pub name: String,
+    pub key: String,
+    pub done: bool,
+    pub planned_minutes: u32,
+    pub logged_minutes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Calendar {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub weeks: Vec<CalendarWeek>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarWeek {
+    /// The week's Monday.
+    pub start: NaiveDate,
+    /// Monday to Sunday.
+    pub days: Vec<CalendarDay>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    pub state: DayState,
+}
+
+// ---------------------------------------------------------------------------
+// Block text
+// ---------------------------------------------------------------------------
+
+const FIELD_EMOJI: [&str; 13] = [
+    "📅", "⏳", "🛫", "➕", "✅", "❌", "🔁", "🔺", "⏫", "🔼", "🔽", "⏬", "⏱",
+];
+
+fn is_word_start(s: &str, i: usize) -> bool {
+    s[..i]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric() && c != ':' && c != '.')
+}
+
+/// A clock range anywhere in `s` (`09:00-10:00`, `(6:00 to 7:30)`): its minutes and the
+/// byte range it takes.
+fn find_range(s: &str) -> Option<(u32, usize, usize)> {
+    for (i, c) in s.char_indices() {
+        if !c.is_ascii_digit() || !is_word_start(s, i) {
+            continue;
+        }
+        if let Scan::Yes(h) = scan_entry_head(&s[i..])
+            && let Some(End::At(e)) = h.end
+        {
+            let minutes = if e >= h.start {
+                e - h.start
+            } else if h.start >= 720 && e < 720 {
+                e + 1440 - h.start
+            } else {
+                continue;
+            };
+            // `rest` skips the white space after the end time; keep it.
+            let end = i + s[i..i + h.rest].trim_end().len();
+            return Some((minutes, i, end));
+        }
+    }
+    None
+}
+
+/// Removes `s[a..b]` and the parentheses around it when they held only it.
+fn cut(s: &str, a: usize, b: usize) -> String {
+    let before = s[..a].trim_end();
+    let after = s[b..].trim_start();
+    if before.ends_with('(') && after.starts_with(')') {
+        format!("{} {}", &before[..before.len() - 1], &after[1..])
+    } else {
+        format!("{} {}", &s[..a], &s[b..])
+    }
+}
+
+/// What a block's text says: its name, identity, group tags and planned minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BlockText {
+    name: String,
+    key: String,
+    tags: Vec<String>,
+    planned: Option<u32>,
+}
+
+fn block_text(text: &str) -> BlockText {
+    let mut s = text.to_string();
+    // Obsidian Tasks fields run to the end of the line.
+    if let Some(p) = FIELD_EMOJI.iter().filter_map(|e| s.find(e)).min() {
+        s.truncate(p);
+    }
+    // Dataview fields.
+    while let Some(p) = s.find("::") {
+        let open = s[..p].rfind(['[', '(']);
+        let close = s[p..].find([']', ')']).map(|e| p + e + 1);
+        match (open, close) {
+            (Some(a), Some(b)) => s = format!("{} {}", &s[..a], &s[b..]),
+            _ => break,
+        }
+    }
+    let mut tags: Vec<String> = Vec::new();
+    let found = inline::tags(&s);
+    for (t, a, b) in found.iter().rev() {
+        let t = t.to_lowercase();
+        if t != "block" && !tags.contains(&t) {
+            tags.push(t);
+        }
+        s = format!("{} {}", &s[..*a], &s[*b..]);
+    }
+    tags.reverse();
+    let mut planned = None;
+    if let Some((m, a, b)) = find_range(&s) {
+        planned = Some(m);
+        s = cut(&s, a, b);
+    }
+    if let Some((m, a, b)) = find_duration(&s) {
+        planned = planned.or(Some(m));
+        let a = if s[..a].ends_with('~') { a - 1 } else { a };
+        s = cut(&s, a, b);
+    }
+    let name = s
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" :", ":")
+        .replace(" ,", ",")
+        .trim_matches(|c: char| c.is_whitespace() || ":-–—,;|".contains(c))
+        .to_string();
+    let name = if name.is_empty() {
+        tags.iter()
+            .map(|t| format!("#{t}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        name
+    };
+    BlockText {
+        key: name.to_lowercase(),
+        name,
+        tags,
+        planned,
+    }
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn is_block(task: &Task, headings_lower: &[String], note: &Note) -> bool {
+    task.tags.iter().any(|t| t.eq_ignore_ascii_case("block"))
+        || task
+            .heading
+            .and_then(|h| note.headings.get(h))
+            .is_some_and(|h| {
+                let t = h.text.trim().trim_end_matches('#').trim().to_lowercase();
+                headings_lower.contains(&t)
+            })
+}
+
+// ---------------------------------------------------------------------------
+// Streaks
+// ---------------------------------------------------------------------------
+
+/// One day as a streak sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Won,
+    Lost,
+    /// Neither breaks nor extends a streak.
+    Skip,
+}
+
+/// The current streak: counted back from the last day, which is forgiven when it is
+/// `last_is_today` and lost. Returns (length, first index, last index, pending).
+pub(crate) fn current_streak(
+    steps: &[Step],
+    last_is_today: bool,
+) -> (u32, Option<usize>, Option<usize>, bool) {
+    let mut n = steps.len();
+    let pending = last_is_today && steps.last() == Some(&Step::Lost);
+    if pending {
+        n -= 1;
+    }
+    let (mut count, mut first, mut last) = (0, None, None);
+    for i in (0..n).rev() {
+        match steps[i] {
+            Step::Won => {
+                count += 1;
+                first = Some(i);
+                last = last.or(Some(i));
+            }
+            Step::Skip => {}
+            Step::Lost => break,
+        }
+    }
+    (count, first, last, pending)
+}
+
+/// The longest run of won days (skipped days inside it allowed): (length, first, last).
+/// The earliest of equal runs.
+pub(crate) fn longest_streak(steps: &[Step]) -> (u32, Option<(usize, usize)>) {
+    let mut best = (0, None);
+    let mut run: Option<(u32, usize, usize)> = None;
+    for (i, s) in steps.iter().enumerate() {
+        match s {
+            Step::Won => {
+                let r = match run {
+                    Some((n, a, _)) => (n + 1, a, i),
+                    None => (1, i, i),
+                };
+                if r.0 > best.0 {
+                    best = (r.0, Some((r.1, r.2)));
+                }
+                run = Some(r);
+            }
+            Step::Skip => {}
+            Step::Lost => run = None,
+        }
+    }
+    best
+}
+
+// ---------------------------------------------------------------------------
+// The report
+// ---------------------------------------------------------------------------
+
+/// A block of one day, before the day is settled.
+struct Inst<'a> {
+    text: BlockText,
+    checked: bool,
+    source: BlockSource,
+    /// (note index, task index) of the checkbox.
+    at: Option<(usize, usize)>,
+    task: Option<&'a Task>,
+}
+
+#[derive(Default)]
+struct DayData<'a> {
+    has_note: bool,
+    blocks: Vec<Inst<'a>>,
+    /// Done tasks of the day: (note, task index, lower-case tags).
+    done_tags: Vec<(usize, usize, Vec<String>)>,
+    entries: Vec<(usize, &'a TimeEntry)>,
+}
+
+fn lower_tags(tags: &[String]) -> Vec<String> {
+    tags.iter().map(|t| t.to_lowercase()).collect()
+}
+
+fn intended(daily: &[DailyBlock], wd: Weekday) -> Vec<&DailyBlock> {
+    daily
+        .iter()
+        .filter(|b| b.days.includes(wd).unwrap_or(false))
+        .collect()
+}
+
+fn rate(done: usize, planned: usize) -> f64 {
+    if planned == 0 {
+        0.0
+    } else {
+        (done as f64 / planned as f64 * 1000.0).round() / 1000.0
+    }
+}
+
+fn weekday_name(wd: Weekday) -> String {
+    WEEKDAYS[wd.num_days_from_monday() as usize].to_string()
+}
+
+fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// Computes the time-blocks report. See the module documentation for the rules.
+pub fn blocks_report(
+    notes: &[LoadedNote],
+    settings: &Settings,
+    period: &Period,
+    today: NaiveDate,
+    opts: &BlocksOptions,
+) -> BlocksReport {
+    let cfg = &settings.file.blocks;
+    let headings_lower: Vec<String> = cfg
+        .headings
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let config_texts: Vec<BlockText> = cfg.daily.iter().map(|b| block_text(&b.text)).collect();
+
+    // Everything by day.
+    let mut data: BTreeMap<NaiveDate, DayData> = BTreeMap::new();
+    for (ni, ln) in notes.iter().enumerate() {
+        let note = &ln.note;
+        for d in note.date.iter().chain(note.days.iter().map(|s| &s.date)) {
+            data.entry(*d).or_default().has_note = true;
+        }
+        for (ti, t) in note.tasks.iter().enumerate() {
+            if let Some(d) = t.date {
+                data.entry(d).or_default().has_note = true;
+            }
+            if t.status.is_done() {
+                let tags = lower_tags(&t.tags);
+                let mut days: Vec<NaiveDate> = t.date.into_iter().chain(t.done_date).collect();
+                days.dedup();
+                for d in days {
+                    data.entry(d)
+                        .or_default()
+                        .done_tags
+                        .push((ni, ti, tags.clone()));
+                }
+            }
+            if let Some(d) = t.date
+                && is_block(t, &headings_lower, note)
+            {
+                data.entry(d).or_default().blocks.push(Inst {
+                    text: block_text(&t.text),
+                    checked: t.status.is_done(),
+                    source: BlockSource::Note,
+                    at: Some((ni, ti)),
+                    task: Some(t),
+                });
+            }
+        }
+        for e in &note.entries {
+            if let Some(d) = e.date
+                && !e.is_stop
+            {
+                let dd = data.entry(d).or_default();
+                dd.has_note = true;
+                dd.entries.push((ni, e));
+            }
+        }
+    }
+
+    // The counted days.
+    let first_day = data
+        .iter()
+        .find(|(d, dd)| {
+            !dd.blocks.is_empty() || (dd.has_note && !intended(&cfg.daily, d.weekday()).is_empty())
+        })
+        .map(|(d, _)| *d);
+    let end = period.to.map_or(today, |t| t.min(today));
+    let start = match (first_day, period.from) {
+        (Some(f), Some(p)) => Some(f.max(p)),
+        (f, _) => f,
+    };
+    let day_list: Vec<NaiveDate> = match start {
+        Some(s) if s <= end => s.iter_days().take_while(|d| *d <= end).collect(),
+        _ => Vec::new(),
+    };
+
+    // Settle each day.
+    let mut days: Vec<BlockDay> = Vec::new();
+    let mut empty = DayData::default();
+    for &date in &day_list {
+        let dd = data.get_mut(&date).unwrap_or(&mut empty);
+        let wd = date.weekday();
+        let mut insts: Vec<Inst> = std::mem::take(&mut dd.blocks);
+        for (b, bt) in cfg.daily.iter().zip(&config_texts) {
+            if b.days.includes(wd).unwrap_or(false) && !insts.iter().any(|i| i.text.key == bt.key) {
+                insts.push(Inst {
+                    text: bt.clone(),
+                    checked: false,
+                    source: BlockSource::Config,
+                    at: None,
+                    task: None,
+                });
+            }
+        }
+        let mut blocks: Vec<DayBlock> = Vec::new();
+        for inst in &insts {
+            let own = |ni: usize, ti: usize| inst.at == Some((ni, ti));
+            let own_entry = |ni: usize, e: &TimeEntry| {
+                e.task.is_some_and(|ti| own(ni, ti))
+                    || inst
+                        .task
+                        .is_some_and(|t| inst.at.is_some_and(|(n, _)| n == ni) && t.line == e.line)
+            };
+            let satisfied_by = if inst.checked {
+                None
+            } else {
+                inst.text
+                    .tags
+                    .iter()
+                    .find(|g| {
+                        dd.done_tags
+                            .iter()
+                            .any(|(ni, ti, tags)| !own(*ni, *ti) && tags.contains(g))
+                            || dd.entries.iter().any(|(ni, e)| {
+                                !own_entry(*ni, e) && e.tags.iter().any(|t| t.to_lowercase() == **g)
+                            })
+                    })
+                    .cloned()
+            };
+            let logged = inst.text.planned.map(|_| {
+                let bw = words(&inst.text.key);
+                dd.entries
+                    .iter()
+                    .filter(|(ni, e)| !own_entry(*ni, e))
+                    .filter(|(_, e)| {
+                        let ew = words(&e.text);
+                        let by_words = !bw.is_empty() && bw.iter().all(|w| ew.contains(w));
+                        let by_tag = e
+                            .tags
+                            .iter()
+                            .any(|t| inst.text.tags.contains(&t.to_lowercase()));
+                        by_words || by_tag
+                    })
+                    .filter_map(|(_, e)| e.minutes())
+                    .map(u64::from)
+                    .sum::<u64>()
+            });
+            let (path, line) = match (inst.at, inst.task) {
+                (Some((ni, _)), Some(t)) => (Some(notes[ni].path.clone()), Some(t.line)),
+                _ => (None, None),
+            };
+            blocks.push(DayBlock {
+                name: inst.text.name.clone(),
+                key: inst.text.key.clone(),
+                tags: inst.text.tags.clone(),
+                source: inst.source,
+                checked: inst.checked,
+                done: inst.checked || satisfied_by.is_some(),
+                satisfied_by,
+                planned_minutes: inst.text.planned,
+                logged_minutes: logged,
+                path,
+                line,
+            });
+        }
+        let total = blocks.len();
+        let done = blocks.iter().filter(|b| b.done).count();
+        let won = total > 0 && done == total;
+        let rest = !won && opts.rest_days.contains(&wd);
+        let state = if won {
+            DayState::Won
+        } else if rest {
+            DayState::Rest
+        } else if dd.has_note && done > 0 {
+            DayState::Partial
+        } else {
+            DayState::Missed
+        };
+        days.push(BlockDay {
+            date,
+            weekday: weekday_name(wd),
+            has_note: dd.has_note,
+            rest,
+            state,
+            won,
+            blocks_done: done,
+            blocks_total: total,
+            blocks,
+        });
+    }
+    let has_blocks = days.iter().any(|d| d.blocks_total > 0);
+    let last_is_today = day_list.last() == Some(&today);
+
+    // Overall streaks.
+    let steps: Vec<Step> = days
+        .iter()
+        .map(|d| match d.state {
+            DayState::Won => Step::Won,
+            DayState::Rest => Step::Skip,
+            _ => Step::Lost,
+        })
+        .collect();
+    let (cur, cf, cl, pending) = current_streak(&steps, last_is_today);
+    let current = CurrentStreak {
+        days: cur,
+        from: cf.map(|i| days[i].date),
+        to: cl.map(|i| days[i].date),
+        today_pending: pending,
+    };
+    let (ln, lspan) = longest_streak(&steps);
+    let longest = lspan.map(|(a, b)| StreakSpan {
+        days: ln,
+        from: days[a].date,
+        to: days[b].date,
+    });
+
+    // Per block and per group.
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for bt in &config_texts {
+        names.entry(bt.key.clone()).or_insert(bt.name.clone());
+    }
+    let mut group_names: BTreeSet<String> = BTreeSet::new();
+    for d in &days {
+        for b in &d.blocks {
+            names.entry(b.key.clone()).or_insert(b.name.clone());
+            group_names.extend(b.tags.iter().cloned());
+        }
+    }
+    let stat =
+        |name: String, key: String, configured: bool, on: &dyn Fn(&BlockDay) -> Option<bool>| {
+            let mut steps = Vec::with_capacity(days.len());
+            let (mut planned, mut done) = (0, 0);
+            for d in &days {
+                let s = match on(d) {
+                    Some(true) => {
+                        planned += 1;
+                        done += 1;
+                        Step::Won
+                    }
+                    Some(false) => {
+                        planned += 1;
+                        if d.rest { Step::Skip } else { Step::Lost }
+                    }
+                    None if d.rest || d.has_note || configured => Step::Skip,
+                    None => Step::Lost,
+                };
+                steps.push(s);
+            }
+            BlockStat {
+                name,
+                key,
+                configured,
+                planned_days: planned,
+                done_days: done,
+                rate: rate(done, planned),
+                current_streak: current_streak(&steps, last_is_today).0,
+                longest_streak: longest_streak(&steps).0,
+            }
+        };
+    let mut block_stats: Vec<BlockStat> = names
+        .iter()
+        .map(|(key, name)| {
+            let configured = config_texts.iter().any(|c| &c.key == key);
+            stat(name.clone(), key.clone(), configured, &|d: &BlockDay| {
+                let mine: Vec<&DayBlock> = d.blocks.iter().filter(|b| &b.key == key).collect();
+                (!mine.is_empty()).then(|| mine.iter().any(|b| b.done))
+            })
+        })
+        .filter(|s| s.planned_days > 0)
+        .collect();
+    block_stats.sort_by(|a, b| {
+        a.rate
+            .total_cmp(&b.rate)
+            .then(b.planned_days.cmp(&a.planned_days))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let groups: Vec<BlockStat> = group_names
+        .iter()
+        .map(|g| {
+            let configured = config_texts.iter().any(|c| c.tags.contains(g));
+            stat(format!("#{g}"), g.clone(), configured, &|d: &BlockDay| {
+                let mine: Vec<&DayBlock> = d.blocks.iter().filter(|b| b.tags.contains(g)).collect();
+                (!mine.is_empty()).then(|| mine.iter().any(|b| b.done))
+            })
+        })
+        .collect();
+
+    // Planned against logged.
+    let mut planned_days: Vec<PlannedDay> = Vec::new();
+    let mut totals: BTreeMap<String, PlannedTotal> = BTreeMap::new();
+    for d in &days {
+        for b in &d.blocks {
+            let (Some(p), Some(l)) = (b.planned_minutes, b.logged_minutes) else {
+                continue;
+            };
+            planned_days.push(PlannedDay {
+                date: d.date,
+                name: names[&b.key].clone(),
+                key: b.key.clone(),
+                done: b.done,
+                planned_minutes: p,
+                logged_minutes: l,
+            });
+            let t = totals.entry(b.key.clone()).or_insert_with(|| PlannedTotal {
+                name: names[&b.key].clone(),
+                key: b.key.clone(),
+                days: 0,
+                days_logged: 0,
+                planned_minutes: 0,
+                logged_minutes: 0,
+            });
+            t.days += 1;
+            t.days_logged += usize::from(l > 0);
+            t.planned_minutes += u64::from(p);
+            t.logged_minutes += l;
+        }
+    }
+    planned_days.sort_by(|a, b| (a.date, &a.key).cmp(&(b.date, &b.key)));
+
+    // The calendar.
+    let mut weeks = Vec::new();
+    if has_blocks {
+        let by_date: BTreeMap<NaiveDate, DayState> =
+            days.iter().map(|d| (d.date, d.state)).collect();
+        let last_monday = monday_of(end);
+        let n = i64::from(opts.weeks.max(1));
+        for w in (0..n).rev() {
+            let monday = last_monday - Duration::days(7 * w);
+            let cells = monday
+                .iter_days()
+                .take(7)
+                .map(|date| CalendarDay {
+                    date,
+                    state: if date > today {
+                        DayState::Future
+                    } else {
+                        by_date.get(&date).copied().unwrap_or(DayState::NoData)
+                    },
+                })
+                .collect();
+            weeks.push(CalendarWeek {
+                start: monday,
+                days: cells,
+            });
+        }
+    }
+    let calendar = Calendar {
+        from: weeks.first().map(|w| w.start),
+        to: weeks.last().map(|w| w.start + Duration::days(6)),
+        weeks,
+    };
+
+    let count = |s: DayState| days.iter().filter(|d| d.state == s).count();
+    let days_with_blocks = days.iter().filter(|d| d.blocks_total > 0).count();
+    let days_won = count(DayState::Won);
+    let overview = Overview {
+        days: days.len(),
+        days_with_blocks,
+        days_won,
+        days_partial: count(DayState::Partial),
+        days_missed: count(DayState::Missed),
+        days_rest: count(DayState::Rest),
+        days_without_note: days.iter().filter(|d| !d.has_note).count(),
+        win_rate: rate(days_won, days_with_blocks),
+        blocks_planned: days.iter().map(|d| d.blocks_total).sum(),
+        blocks_done: days.iter().map(|d| d.blocks_done).sum(),
+    };
+    let mut rest_days = opts.rest_days.clone();
+    rest_days.sort_by_key(|w| w.num_days_from_monday());
+    rest_days.dedup();
+    BlocksReport {
+        schema_version: SCHEMA_VERSION,
+        today,
+        period: BlocksPeriod {
+            from: day_list.first().copied(),
+            to: day_list.last().copied(),
+            days: day_list.len(),
+        },
+        has_blocks,
+        headings: cfg.headings.clone(),
+        rest_days: rest_days.into_iter().map(weekday_name).collect(),
+        overview,
+        current_streak: current,
+        longest_streak: longest,
+        blocks: block_stats,
+        groups,
+        planned: totals.into_values().collect(),
+        planned_days,
+        calendar,
+        days,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Format;
+    use crate::report::summary::tests::{d, note};
+
+    fn run_with(
+        notes: &[LoadedNote],
+        settings: &Settings,
+        today: &str,
+        rest: &[Weekday],
+    ) -> BlocksReport {
+        let opts = BlocksOptions {
+            weeks: 8,
+            rest_days: rest.to_vec(),
+        };
+        blocks_report(notes, settings, &Period::ALL, d(today), &opts)
+    }
+
+    fn run(notes: &[LoadedNote], today: &str) -> BlocksReport {
+        run_with(notes, &Settings::default(), today, &[])
+    }
+
+    fn won(date: &str) -> LoadedNote {
+        note(
+            Some(date),
+            "## Time Blocks\n\n- [x] Exercise\n- [x] 09:00-10:00 Deep work\n",
+        )
+    }
+
+    fn lost(date: &str) -> LoadedNote {
+        note(
+            Some(date),
+            "## Time Blocks\n\n- [x] Exercise\n- [ ] 09:00-10:00 Deep work\n",
+        )
+    }
+
+    fn states(r: &BlocksReport) -> Vec<(String, DayState)> {
+        r.days
+            .iter()
+            .map(|x| (x.date.format("%m-%d").to_string(), x.state))
+            .collect()
+    }
+
+    fn rendered(r: &BlocksReport, format: Format) -> String {
+        let mut out = Vec::new();
+        render_blocks(r, format, false, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn block_text_rules() {
+        let b = block_text("Block 1 (6:00 to 7:30): gym");
+        assert_eq!((b.name.as_str(), b.planned), ("Block 1: gym", Some(90)));
+        let b = block_text("Product (1h) #Money #block ✅ 2026-11-24");
+        assert_eq!(
+            (b.key.as_str(), b.planned, b.tags.clone()),
+            ("product", Some(60), vec!["money".to_string()])
+        );
+        assert_eq!(block_text("product ~1h").key, "product");
+        assert_eq!(block_text("Read 90m [priority:: high]").planned, Some(90));
+        assert_eq!(block_text("09:00-10:00 Deep work").name, "Deep work");
+        assert_eq!(block_text("11pm-1am Night shift").planned, Some(120));
+        assert_eq!(block_text("#active").name, "#active");
+        assert_eq!(block_text("Read 10 pages").planned, None);
+    }
+
+    #[test]
+    fn streak_across_a_month_end() {
+        let notes = [
+            lost("2026-10-29"),
+            won("2026-10-30"),
+            won("2026-10-31"),
+            won("2026-11-01"),
+            won("2026-11-02"),
+        ];
+        let r = run(&notes, "2026-11-02");
+        assert_eq!(r.period.from, Some(d("2026-10-29")));
+        assert_eq!(r.current_streak.days, 4);
+        assert_eq!(r.current_streak.from, Some(d("2026-10-30")));
+        assert_eq!(r.current_streak.to, Some(d("2026-11-02")));
+        assert!(!r.current_streak.today_pending);
+        assert_eq!(
+            r.longest_streak,
+            Some(StreakSpan {
+                days: 4,
+                from: d("2026-10-30"),
+                to: d("2026-11-02")
+            })
+        );
+        assert_eq!(r.days[0].state, DayState::Partial);
+        // Today has no note yet: the streak still stands, through yesterday.
+        let r = run(&notes, "2026-11-03");
+        assert_eq!(r.current_streak.days, 4);
+        assert!(r.current_streak.today_pending);
+        assert_eq!(r.days.last().unwrap().state, DayState::Missed);
+        // Two days later it is broken.
+        let r = run(&notes, "2026-11-04");
+        assert_eq!(r.current_streak.days, 0);
+        assert_eq!(r.longest_streak.unwrap().days, 4);
+        assert_eq!(r.overview.days_without_note, 2);
+    }
+
+    #[test]
+    fn missing_days_are_missed_and_break_the_streak() {
+        // 2026-10-01 is a Thursday; the 3rd a Saturday.
+        let notes = [
+            won("2026-10-01"),
+            won("2026-10-02"),
+            won("2026-10-04"),
+            won("2026-10-05"),
+            won("2026-10-06"),
+        ];
+        let r = run(&notes, "2026-10-06");
+        assert_eq!(r.days[2].state, DayState::Missed);
+        assert!(!r.days[2].has_note);
+        assert_eq!(r.current_streak.days, 3);
+        assert_eq!(r.longest_streak.as_ref().unwrap().days, 3);
+        assert_eq!(r.overview.days_missed, 1);
+        assert_eq!(r.overview.days_won, 5);
+        assert_eq!(r.overview.days_with_blocks, 5);
+        assert_eq!(r.overview.win_rate, 1.0);
+        // Longest ties: the earliest.
+        let r = run(&notes[..4], "2026-10-04");
+        assert_eq!(r.longest_streak.unwrap().from, d("2026-10-01"));
+    }
+
+    #[test]
+    fn rest_days_are_skipped() {
+        let notes = [
+            won("2026-10-01"),
+            won("2026-10-02"),
+            lost("2026-10-04"), // Sunday with a note, not won: still a rest day
+            won("2026-10-05"),
+        ];
+        let r = run_with(
+            &notes,
+            &Settings::default(),
+            "2026-10-05",
+            &[Weekday::Sun, Weekday::Sat],
+        );
+        assert_eq!(
+            states(&r),
+            [
+                ("10-01".to_string(), DayState::Won),
+                ("10-02".to_string(), DayState::Won),
+                ("10-03".to_string(), DayState::Rest),
+                ("10-04".to_string(), DayState::Rest),
+                ("10-05".to_string(), DayState::Won),
+            ]
+        );
+        assert_eq!(r.current_streak.days, 3);
+        assert_eq!(
+            (r.current_streak.from, r.current_streak.to),
+            (Some(d("2026-10-01")), Some(d("2026-10-05")))
+        );
+        assert_eq!(r.overview.days_rest, 2);
+        assert_eq!(r.rest_days, ["Sat", "Sun"]);
+        let csv = rendered(&r, Format::Csv);
+        assert!(csv.contains("2026-10-03,0,0,false,false,true\n"), "{csv}");
+        assert!(csv.contains("2026-10-04,1,2,false,true,true\n"), "{csv}");
+        // Today a rest day: nothing pending, the streak stands.
+        let r = run_with(
+            &notes[..2],
+            &Settings::default(),
+            "2026-10-03",
+            &[Weekday::Sat],
+        );
+        assert_eq!(r.current_streak.days, 2);
+        assert!(!r.current_streak.today_pending);
+        // A won rest day counts.
+        let r = run_with(
+            &[won("2026-10-02"), won("2026-10-03")],
+            &Settings::default(),
+            "2026-10-03",
+            &[Weekday::Sat],
+        );
+        assert_eq!(r.current_streak.days, 2);
+    }
+
+    #[test]
+    fn flexible_group_satisfied_by_a_tagged_entry() {
+        let text = "## Time Blocks\n\n- [ ] Something active #active\n- [x] Write\n\n\
+                    ## Log\n\n- 07:00-07:30 run in the park #Active\n";
+        let r = run(&[note(Some("2026-11-24"), text)], "2026-11-24");
+        let day = &r.days[0];
+        assert!(day.won);
+        let b = &day.blocks[0];
+        assert!(b.done && !b.checked);
+        assert_eq!(b.satisfied_by.as_deref(), Some("active"));
+        assert_eq!(r.groups.len(), 1);
+        assert_eq!(r.groups[0].name, "#active");
+        assert_eq!((r.groups[0].done_days, r.groups[0].planned_days), (1, 1));
+        // A done task with the tag satisfies it too; an open one does not.
+        let t2 =
+            "## Time Blocks\n\n- [ ] Something active #active\n\n## Tasks\n\n- [x] yoga #active\n";
+        assert!(run(&[note(Some("2026-11-24"), t2)], "2026-11-24").days[0].won);
+        let t3 =
+            "## Time Blocks\n\n- [ ] Something active #active\n\n## Tasks\n\n- [ ] yoga #active\n";
+        assert!(!run(&[note(Some("2026-11-24"), t3)], "2026-11-24").days[0].won);
+        // Its own Day Planner line is no evidence.
+        let t4 = "## Tasks\n\n- [ ] 07:00-08:00 run #active #block\n";
+        let r = run(&[note(Some("2026-11-24"), t4)], "2026-11-24");
+        assert!(!r.days[0].won);
+        assert_eq!(r.days[0].blocks[0].planned_minutes, Some(60));
+        assert_eq!(r.days[0].blocks[0].logged_minutes, Some(0));
+    }
+
+    #[test]
+    fn intended_blocks_missing_from_a_note() {
+        let st = Settings::parse(
+            "[[blocks.daily]]\ntext = \"Exercise\"\n\n\
+             [[blocks.daily]]\ntext = \"Product 1h\"\ndays = \"weekdays\"\n\n\
+             [[blocks.daily]]\ntext = \"Move #active\"\n",
+        )
+        .unwrap();
+        // 2026-11-24 is a Tuesday, the 28th a Saturday.
+        let notes = [
+            note(
+                Some("2026-11-24"),
+                "## Time Blocks\n\n- [x] Product (1h)\n\n## Log\n\n- 12:00-12:20 walk #active\n",
+            ),
+            note(
+                Some("2026-11-28"),
+                "## Time Blocks\n\n- [x] exercise\n- [x] Move\n",
+            ),
+            note(Some("2026-11-29"), "# Just a journal entry\n"),
+        ];
+        let r = run_with(&notes, &st, "2026-11-30", &[]);
+        assert_eq!(r.period.from, Some(d("2026-11-24")));
+        let tue = &r.days[0];
+        assert_eq!((tue.blocks_done, tue.blocks_total), (2, 3));
+        let ex = tue.blocks.iter().find(|b| b.key == "exercise").unwrap();
+        assert_eq!(ex.source, BlockSource::Config);
+        assert!(!ex.done);
+        let mv = tue.blocks.iter().find(|b| b.key == "move").unwrap();
+        assert_eq!(mv.satisfied_by.as_deref(), Some("active"));
+        assert_eq!(tue.state, DayState::Partial);
+        // A Wednesday without a note: every intended block, none done.
+        assert_eq!((r.days[1].blocks_done, r.days[1].blocks_total), (0, 3));
+        assert_eq!(r.days[1].state, DayState::Missed);
+        // Saturday: Product is not intended; the note's blocks match by text.
+        let sat = &r.days[4];
+        assert_eq!(sat.date, d("2026-11-28"));
+        assert!(sat.won, "{:?}", sat.blocks);
+        assert_eq!(sat.blocks_total, 2);
+        // A note without blocks on a day with intended blocks: missed.
+        assert_eq!(r.days[5].state, DayState::Missed);
+        assert_eq!(r.days[5].blocks_total, 2);
+        let product = r.blocks.iter().find(|b| b.key == "product").unwrap();
+        assert!(product.configured);
+        // Weekdays 24..27 and 30: 5 planned days, 1 done.
+        assert_eq!((product.planned_days, product.done_days), (5, 1));
+        let exercise = r.blocks.iter().find(|b| b.key == "exercise").unwrap();
+        assert_eq!((exercise.planned_days, exercise.done_days), (7, 1));
+        assert_eq!(exercise.longest_streak, 1);
+        // The most slipping block first.
+        assert!(r.blocks.windows(2).all(|w| w[0].rate <= w[1].rate));
+    }
+
+    #[test]
+    fn planned_against_logged() {
+        let text = "## Time Blocks\n\n- [x] 09:00-10:30 Deep work\n- [x] Product ~1h #money\n\
+                    - [ ] Exercise\n\n## Log\n\n- 09:00-10:00 deep work on chapter 3\n\
+                    - 10:00-10:15 email\n- 11:00-11:40 call a client #money\n\
+                    - 14:00-14:20 more Deep Work\n";
+        let notes = [
+            note(Some("2026-11-24"), text),
+            note(
+                Some("2026-11-25"),
+                "## Time Blocks\n\n- [ ] Product (1h) #money\n",
+            ),
+        ];
+        let r = run(&notes, "2026-11-25");
+        let rows: Vec<(&str, &str, u32, u64)> = r
+            .planned_days
+            .iter()
+            .map(|p| {
+                (
+                    p.key.as_str(),
+                    p.name.as_str(),
+                    p.planned_minutes,
+                    p.logged_minutes,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("deep work", "Deep work", 90, 80),
+                ("product", "Product", 60, 40),
+                ("product", "Product", 60, 0)
+            ]
+        );
+        let product = r.planned.iter().find(|p| p.key == "product").unwrap();
+        assert_eq!(
+            (
+                product.days,
+                product.days_logged,
+                product.planned_minutes,
+                product.logged_minutes
+            ),
+            (2, 1, 120, 40)
+        );
+        let out = rendered(&r, Format::Text);
+        assert!(out.contains("Planned vs logged"), "{out}");
+        assert!(out.contains("-1h 20m"), "{out}");
+        // Nothing logged at all: no table.
+        let r = run(&notes[1..], "2026-11-25");
+        assert!(!rendered(&r, Format::Text).contains("Planned vs logged"));
+    }
+
+    #[test]
+    fn empty_folder_and_notes_without_blocks() {
+        let r = run(&[], "2026-11-24");
+        assert!(!r.has_blocks);
+        assert!(r.days.is_empty() && r.calendar.weeks.is_empty());
+        assert_eq!(r.current_streak.days, 0);
+        let notes = [
+            note(Some("2026-11-23"), "## Log\n\n- 09:00-10:00 work\n"),
+            note(Some("2026-11-24"), "## Tasks\n\n- [x] a task\n"),
+        ];
+        let r = run(&notes, "2026-11-24");
+        assert!(!r.has_blocks);
+        let out = rendered(&r, Format::Text);
+        assert!(out.contains("No time blocks found"), "{out}");
+        assert!(out.contains("## Time Blocks"), "{out}");
+        assert!(out.contains("#block"), "{out}");
+        assert!(out.contains("[[blocks.daily]]"), "{out}");
+        assert!(!out.contains("Calendar"));
+        let md = rendered(&r, Format::Md);
+        assert!(md.starts_with("# Time blocks"), "{md}");
+        assert!(md.contains("```toml"), "{md}");
+        let json: serde_json::Value = serde_json::from_str(&rendered(&r, Format::Json)).unwrap();
+        assert_eq!(json["has_blocks"], false);
+        assert_eq!(json["schema_version"], 1);
+        assert_eq!(
+            rendered(&r, Format::Csv),
+            "date,blocks_done,blocks_total,won,has_note,rest\n"
+        );
+        // Blocks only after today, or outside the period: none either.
+        let r = run(&[won("2026-12-01")], "2026-11-24");
+        assert!(!r.has_blocks);
+        let p = Period {
+            from: Some(d("2026-11-01")),
+            to: Some(d("2026-11-10")),
+        };
+        let r = blocks_report(
+            &[won("2026-10-01"), note(Some("2026-11-02"), "# x\n")],
+            &Settings::default(),
+            &p,
+            d("2026-11-24"),
+            &BlocksOptions::default(),
+        );
+        assert!(!r.has_blocks);
+        let out = rendered(&r, Format::Text);
+        assert!(
+            out.contains("No time blocks found in 2026-11-01 to 2026-11-10."),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn period_bounds_the_days() {
+        let notes = [won("2026-10-01"), won("2026-10-02"), won("2026-10-03")];
+        let p = Period {
+            from: Some(d("2026-09-01")),
+            to: Some(d("2026-10-02")),
+        };
+        let r = blocks_report(
+            &notes,
+            &Settings::default(),
+            &p,
+            d("2026-11-24"),
+            &BlocksOptions::default(),
+        );
+        assert_eq!(r.period.from, Some(d("2026-10-01")));
+        assert_eq!(r.period.to, Some(d("2026-10-02")));
+        // The period ended before today: its last day is not forgiven, and nothing pends.
+        assert_eq!(r.current_streak.days, 2);
+        assert!(!r.current_streak.today_pending);
+    }
+
+    #[test]
+    fn calendar_grid() {
+        // 2026-11-24 is a Tuesday.
+        let notes = [won("2026-11-16"), lost("2026-11-17"), won("2026-11-23")];
+        let opts = BlocksOptions {
+            weeks: 3,
+            rest_days: vec![Weekday::Sun],
+        };
+        let r = blocks_report(
+            &notes,
+            &Settings::default(),
+            &Period::ALL,
+            d("2026-11-24"),
+            &opts,
+        );
+        let c = &r.calendar;
+        assert_eq!(c.weeks.len(), 3);
+        assert_eq!(c.from, Some(d("2026-11-09")));
+        assert_eq!(c.to, Some(d("2026-11-29")));
+        let s = |w: usize, day: usize| c.weeks[w].days[day].state;
+        assert_eq!(s(0, 0), DayState::NoData);
+        assert_eq!(s(1, 0), DayState::Won);
+        assert_eq!(s(1, 1), DayState::Partial);
+        assert_eq!(s(1, 2), DayState::Missed);
+        assert_eq!(s(1, 6), DayState::Rest);
+        assert_eq!(s(2, 0), DayState::Won);
+        assert_eq!(s(2, 1), DayState::Missed);
+        assert_eq!(s(2, 2), DayState::Future);
+        let out = rendered(&r, Format::Text);
+        assert!(out.contains("  Mon  · ■ ■\n"), "{out}");
+        assert!(out.contains("  Tue  · ▣ □\n"), "{out}");
+        assert!(out.contains("  Wed  · □\n"), "{out}");
+        assert!(out.contains("  Sun  · ·\n"), "{out}");
+        assert!(
+            out.contains("■ won  ▣ partial  □ missed  · rest or no data"),
+            "{out}"
+        );
+        assert!(out.contains("Won 2 of 3 days with blocks (66.7%)"), "{out}");
+        assert!(out.contains("today is not won yet"), "{out}");
+        assert!(out.contains("Last 14 days"), "{out}");
+        let md = rendered(&r, Format::Md);
+        assert!(
+            md.contains("## Calendar (last 3 weeks)\n\n```text\n"),
+            "{md}"
+        );
+        assert!(md.contains("| Block | Days | Done | Rate |"), "{md}");
+        let mut colored = Vec::new();
+        render_blocks(&r, Format::Text, true, &mut colored).unwrap();
+        assert!(
+            String::from_utf8(colored)
+                .unwrap()
+                .contains("\x1b[32m■\x1b[0m")
+        );
+        assert!(!out.contains('\x1b'));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Kind {
+            Won,
+            NotWon,
+            NoNote,
+        }
+
+        fn kind() -> impl Strategy<Value = Kind> {
+            prop_oneof![Just(Kind::Won), Just(Kind::NotWon), Just(Kind::NoNote)]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 300,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn streaks_equal_a_brute_force_count(
+                kinds in prop::collection::vec(kind(), 1..45),
+                rest in prop::collection::vec(any::<bool>(), 7),
+                offset in 0i64..400,
+            ) {
+                let base = d("2025-12-20") + Duration::days(offset);
+                let rest_days: Vec<Weekday> = (0..7u8)
+                    .filter(|i| rest[*i as usize])
+                    .map(|i| Weekday::try_from(i).unwrap())
+                    .collect();
+                let mut notes = Vec::new();
+                let mut state = Vec::new(); // 'W' won, 'R' rest (skipped), 'L' lost
+                for (i, k) in kinds.iter().enumerate() {
+                    let date = base + Duration::days(i as i64);
+                    let name = date.to_string();
+                    match k {
+                        Kind::Won => notes.push(won(&name)),
+                        Kind::NotWon => notes.push(lost(&name)),
+                        Kind::NoNote => {}
+                    }
+                    state.push(if *k == Kind::Won {
+                        'W'
+                    } else if rest_days.contains(&date.weekday()) {
+                        'R'
+                    } else {
+                        'L'
+                    });
+                }
+                let today = base + Duration::days(kinds.len() as i64 - 1);
+                let r = run_with(&notes, &Settings::default(), &today.to_string(), &rest_days);
+
+                // Brute force: the longest run of W with only R between, over every start
+                // and end.
+                let mut longest = 0;
+                for a in 0..state.len() {
+                    for b in a..state.len() {
+                        if state[a..=b].iter().all(|s| *s != 'L') {
+                            let wins = state[a..=b].iter().filter(|s| **s == 'W').count();
+                            longest = longest.max(wins);
+                        }
+                    }
+                }
+                // The current streak: back from today (from yesterday when today is lost).
+                let mut last = state.len();
+                if state[last - 1] == 'L' {
+                    last -= 1;
+                }
+                let mut current = 0;
+                for s in state[..last].iter().rev() {
+                    if *s == 'L' {
+                        break;
+                    }
+                    if *s == 'W' {
+                        current += 1;
+                    }
+                }
+                prop_assert_eq!(r.current_streak.days as usize, current);
+                prop_assert_eq!(r.longest_streak.as_ref().map_or(0, |l| l.days as usize), longest);
+                prop_assert_eq!(r.overview.days_won, state.iter().filter(|s| **s == 'W').count());
+                if r.has_blocks {
+                    prop_assert_eq!(r.current_streak.today_pending, state[state.len() - 1] == 'L');
+                }
+            }
+        }
+    }
+}
