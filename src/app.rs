@@ -188,6 +188,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
                 limit: a.limit,
                 tags: a.tag.clone(),
                 priority_tags: cfg.settings.file.summary.priority_tags.clone(),
+                plan_headings: cfg.settings.plan_headings_lower(),
             };
             let r = report::tasks::next_tasks(&loaded.notes, cfg.today, &o);
             output::next(&r, a.format, out)?;

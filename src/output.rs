@@ -138,8 +138,16 @@ fn matching<'a>(
 
 pub fn tasks_text(loaded: &Loaded, f: &TaskFilter, out: &mut dyn Write) -> io::Result<usize> {
     let mut n = 0;
+    let mut next_of: Option<(&str, Vec<bool>)> = None;
     for (note, i) in matching(loaded, f) {
         let t = &note.note.tasks[i];
+        if next_of.as_ref().is_none_or(|(p, _)| *p != note.path) {
+            next_of = Some((
+                &note.path,
+                crate::report::tasks::numbered_next(&note.note.tasks),
+            ));
+        }
+        let is_next = next_of.as_ref().is_some_and(|(_, v)| v[i]);
         let marker = match &t.marker {
             Marker::Checkbox { status_char, .. } => format!("[{status_char}]"),
             Marker::Keyword { word, .. } => word.clone(),
@@ -151,9 +159,10 @@ pub fn tasks_text(loaded: &Loaded, f: &TaskFilter, out: &mut dyn Write) -> io::R
             .filter(|c| !t.text.ends_with(c.as_str()))
             .map(|c| format!("  {c}"))
             .unwrap_or_default();
+        let next = if is_next { "  ← next" } else { "" };
         writeln!(
             out,
-            "{}:{}: {indent}{marker} {}{progress}",
+            "{}:{}: {indent}{marker} {}{progress}{next}",
             note.path, t.line, t.text
         )?;
         n += 1;

@@ -151,6 +151,8 @@ pub enum DayState {
     Won,
     Partial,
     Missed,
+    /// Today, not won yet: still in play, neither won nor missed.
+    Today,
     Rest,
     Future,
     NoData,
@@ -670,6 +672,8 @@ pub fn blocks_report(
             DayState::Won
         } else if rest {
             DayState::Rest
+        } else if date == today {
+            DayState::Today
         } else if dd.has_note && done > 0 {
             DayState::Partial
         } else {
@@ -985,7 +989,7 @@ mod tests {
         let r = run(&notes, "2026-11-03");
         assert_eq!(r.current_streak.days, 4);
         assert!(r.current_streak.today_pending);
-        assert_eq!(r.days.last().unwrap().state, DayState::Missed);
+        assert_eq!(r.days.last().unwrap().state, DayState::Today);
         // Two days later it is broken.
         let r = run(&notes, "2026-11-04");
         assert_eq!(r.current_streak.days, 0);
@@ -1299,15 +1303,19 @@ mod tests {
         assert_eq!(s(1, 2), DayState::Missed);
         assert_eq!(s(1, 6), DayState::Rest);
         assert_eq!(s(2, 0), DayState::Won);
-        assert_eq!(s(2, 1), DayState::Missed);
+        assert_eq!(
+            s(2, 1),
+            DayState::Today,
+            "today, not won yet, is not missed"
+        );
         assert_eq!(s(2, 2), DayState::Future);
         let out = rendered(&r, Format::Text);
         assert!(out.contains("  Mon  · ■ ■\n"), "{out}");
-        assert!(out.contains("  Tue  · ▣ □\n"), "{out}");
+        assert!(out.contains("  Tue  · ▣ ○\n"), "{out}");
         assert!(out.contains("  Wed  · □\n"), "{out}");
         assert!(out.contains("  Sun  · ·\n"), "{out}");
         assert!(
-            out.contains("■ won  ▣ partial  □ missed  · rest or no data"),
+            out.contains("■ won  ▣ partial  □ missed  ○ today  · rest or no data"),
             "{out}"
         );
         assert!(out.contains("Won 2 of 3 days with blocks (66.7%)"), "{out}");

@@ -33,12 +33,14 @@ const PARTIAL: &str = "▣";
 const MISSED: &str = "□";
 const REST: &str = "·";
 const FUTURE: &str = " ";
+const TODAY: &str = "○";
 
 fn glyph(s: DayState) -> &'static str {
     match s {
         DayState::Won => WON,
         DayState::Partial => PARTIAL,
         DayState::Missed => MISSED,
+        DayState::Today => TODAY,
         DayState::Rest | DayState::NoData => REST,
         DayState::Future => FUTURE,
     }
@@ -49,6 +51,7 @@ fn state_word(s: DayState) -> &'static str {
         DayState::Won => "won",
         DayState::Partial => "partial",
         DayState::Missed => "missed",
+        DayState::Today => "today, not won yet",
         DayState::Rest => "rest",
         DayState::Future => "future",
         DayState::NoData => "no data",
@@ -66,7 +69,7 @@ fn colored(d: &Doc, s: DayState) -> String {
         DayState::Partial => format!("\x1b[33m{g}\x1b[0m"),
         DayState::Missed => d.paint(g, Paint::Red),
         DayState::Rest | DayState::NoData => d.paint(g, Paint::Dim),
-        DayState::Future => g.to_string(),
+        DayState::Today | DayState::Future => g.to_string(),
     }
 }
 
@@ -75,7 +78,7 @@ fn state_paint(s: DayState) -> Paint {
         DayState::Won => Paint::Green,
         DayState::Missed => Paint::Red,
         DayState::Rest | DayState::NoData => Paint::Dim,
-        DayState::Partial | DayState::Future => Paint::None,
+        DayState::Partial | DayState::Today | DayState::Future => Paint::None,
     }
 }
 
@@ -291,14 +294,15 @@ fn calendar(d: &mut Doc, r: &BlocksReport) {
         DayState::Won,
         DayState::Partial,
         DayState::Missed,
+        DayState::Today,
         DayState::Rest,
     ]
     .iter()
     .map(|s| {
-        let word = if *s == DayState::Rest {
-            "rest or no data"
-        } else {
-            state_word(*s)
+        let word = match s {
+            DayState::Rest => "rest or no data",
+            DayState::Today => "today",
+            _ => state_word(*s),
         };
         format!("{} {word}", colored(d, *s))
     })

@@ -87,6 +87,9 @@ pub struct NextOptions {
     pub tags: Vec<String>,
     /// From the config (`summary.priority_tags`).
     pub priority_tags: Vec<String>,
+    /// Lower-case time-block headings: blocks are the day's plan, not a backlog, so they are
+    /// never offered.
+    pub plan_headings: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -184,6 +187,17 @@ fn held_back(tasks: &[Task]) -> Vec<bool> {
     held
 }
 
+/// The first open item of each daily numbered list (`1. [ ] ...`): what `tasks` marks as
+/// "next".
+pub fn numbered_next(tasks: &[Task]) -> Vec<bool> {
+    let held = held_back(tasks);
+    tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| t.ordinal.is_some() && t.status.is_open() && !held[i])
+        .collect()
+}
+
 /// `mdtasks next`: open leaf tasks, priority first, then due date, then oldest; with a
 /// budget, packed greedily.
 pub fn next_tasks(notes: &[LoadedNote], today: NaiveDate, o: &NextOptions) -> NextReport {
@@ -198,7 +212,13 @@ pub fn next_tasks(notes: &[LoadedNote], today: NaiveDate, o: &NextOptions) -> Ne
         let tasks = &n.note.tasks;
         let held = held_back(tasks);
         for (i, t) in tasks.iter().enumerate() {
+            let block = t.heading.is_some_and(|h| {
+                o.plan_headings
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&n.note.headings[h].text))
+            }) || t.tags.iter().any(|g| g.eq_ignore_ascii_case("block"));
             if !t.status.is_open()
+                || block
                 || held[i]
                 || t.start.is_some_and(|s| s > today)
                 || has_open_descendant(tasks, i)

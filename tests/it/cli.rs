@@ -7,11 +7,13 @@ use assert_cmd::Command;
 use crate::support::root;
 
 pub fn mdtasks(dir: &Path) -> Command {
+    mdtasks_on(dir, "2026-11-24")
+}
+
+/// The binary with another fixed today.
+pub fn mdtasks_on(dir: &Path, today: &str) -> Command {
     let mut c = Command::cargo_bin("mdtasks").unwrap();
-    c.env_clear()
-        .current_dir(dir)
-        .arg("--today")
-        .arg("2026-11-24");
+    c.env_clear().current_dir(dir).arg("--today").arg(today);
     c
 }
 
@@ -608,4 +610,63 @@ fn blocks_rest_days_from_config() {
     let (_, err, code) = run(t.path(), &["blocks"]);
     assert_eq!(code, 2);
     assert!(err.contains("`sundy` is not a day of the week"), "{err}");
+}
+
+/// fixtures/daily-game: a streak across a month end, a missed weekday, a rest Sunday, a
+/// flexible `#active` block met by a logged run, a deep micro-task tree, estimates in all
+/// three forms and a numbered list.
+#[test]
+fn daily_game_fixture() {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("fixtures/daily-game"), &t.path().join("game"));
+    for (name, args) in [
+        ("blocks", vec!["blocks", "game"]),
+        (
+            "blocks_md",
+            vec!["blocks", "game", "--format", "md", "--weeks", "2"],
+        ),
+        ("next_40m", vec!["next", "game", "--minutes", "40"]),
+        ("tasks", vec!["tasks", "game"]),
+        ("in_progress", vec!["tasks", "game", "--in-progress"]),
+    ] {
+        let o = mdtasks_on(t.path(), "2026-11-03")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        insta::assert_snapshot!(
+            format!("daily_game_{name}"),
+            String::from_utf8(o.stdout).unwrap()
+        );
+    }
+    let o = mdtasks_on(t.path(), "2026-11-03")
+        .args(["blocks", "game", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["current_streak"]["days"], 3,
+        "Oct 30 to Nov 2 across the month end and a rest day"
+    );
+    let day = |d: &str| {
+        v["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["date"] == d)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        day("2026-10-31")["state"],
+        "won",
+        "the #active run satisfies the group"
+    );
+    assert_eq!(day("2026-11-01")["state"], "rest");
+    assert_eq!(day("2026-10-29")["state"], "missed");
 }

@@ -121,23 +121,31 @@ const NOTES: [&str; 2] = ["2026-11-23.md", "2026-11-24.md"];
 struct Appender {
     stop: Arc<AtomicBool>,
     count: Arc<AtomicUsize>,
+    /// How many lines it may have appended so far: paced to the commands, so that the notes
+    /// do not grow without bound while the commands slow down.
+    allowed: Arc<AtomicUsize>,
     handle: thread::JoinHandle<Vec<(usize, usize)>>,
 }
 
 /// Starts a thread appending `appended N` lines to both notes: bursts of 1-16 lines, each a
 /// random 0-100 µs apart, to one note, then a pause of 0-60 ms, as a sync tool delivering a
-/// phone's edits does.
+/// phone's edits does; never more than `allowed` lines.
 fn start_appender(notes: &Path) -> Appender {
     let stop = Arc::new(AtomicBool::new(false));
     let count = Arc::new(AtomicUsize::new(0));
+    let allowed = Arc::new(AtomicUsize::new(0));
     let paths: Vec<PathBuf> = NOTES.iter().map(|n| notes.join(n)).collect();
     let handle = {
-        let (stop, count) = (stop.clone(), count.clone());
+        let (stop, count, allowed) = (stop.clone(), count.clone(), allowed.clone());
         thread::spawn(move || {
             let mut rng = Rng::new(1);
             let mut written = Vec::new();
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
+                if n >= allowed.load(Ordering::Relaxed) {
+                    thread::sleep(Duration::from_millis(1));
+                    continue;
+                }
                 let file = rng.below(2) as usize;
                 for _ in 0..=rng.below(16) {
                     append_once(&paths[file], &format!("appended {n}\n"));
@@ -154,13 +162,14 @@ fn start_appender(notes: &Path) -> Appender {
     Appender {
         stop,
         count,
+        allowed,
         handle,
     }
 }
 
 #[test]
 fn concurrent_appender_loses_nothing() {
-    let (runs_wanted, appends_wanted) = if full() { (2400, 20_000) } else { (200, 300) };
+    let (runs_wanted, appends_wanted) = if full() { (2400, 20_000) } else { (200, 800) };
     let t = tempfile::tempdir().unwrap();
     let root = t.path();
     let notes = root.join("notes");
@@ -176,6 +185,10 @@ fn concurrent_appender_loses_nothing() {
     let mut entries: Vec<(String, bool)> = Vec::new();
     let mut chores = 0;
     while runs < runs_wanted || appender.count.load(Ordering::Relaxed) < appends_wanted {
+        appender.allowed.store(
+            100 + appends_wanted * 3 / 2 * (runs + 1) / runs_wanted,
+            Ordering::Relaxed,
+        );
         let mut cmd = mdtasks(root);
         let mut logged = None;
         match runs % 4 {
