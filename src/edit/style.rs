@@ -111,7 +111,7 @@ impl Style {
 /// The most used bullet, and the indentation of items nested one level, from pulldown-cmark's
 /// list items (so `*` in `**bold**` or a `-` in a table never counts).
 fn list_style(text: &str, body_start: usize) -> (char, String) {
-    let body_start = front_matter_end(text, body_start).unwrap_or(body_start);
+    let body_start = crate::parse::front_matter_end(text, body_start).unwrap_or(body_start);
     let body = &text[body_start..];
     let b = body.as_bytes();
     let mut bullets = [0usize; 3];
@@ -173,26 +173,6 @@ fn list_style(text: &str, body_start: usize) -> (char, String) {
         " ".repeat(best)
     };
     (bullet, indent)
-}
-
-/// YAML front matter at `from`: the offset after its closing `---`/`...` line. The same rule
-/// as the parser's: a `---` first line and a closing line, or no front matter.
-fn front_matter_end(text: &str, from: usize) -> Option<usize> {
-    let rest = &text[from..];
-    let first_end = rest.find('\n')?;
-    if rest[..first_end].trim_end_matches(['\r', ' ', '\t']) != "---" {
-        return None;
-    }
-    let mut pos = first_end + 1;
-    while pos < rest.len() {
-        let end = rest[pos..].find('\n').map_or(rest.len(), |e| pos + e);
-        let line = rest[pos..end].trim_end_matches(['\r', ' ', '\t']);
-        if line == "---" || line == "..." {
-            return Some(from + (end + 1).min(rest.len()));
-        }
-        pos = end + 1;
-    }
-    None
 }
 
 #[cfg(test)]

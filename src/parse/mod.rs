@@ -981,7 +981,7 @@ fn collapse_ws(s: &str) -> String {
 /// YAML front matter: a `---` line at the very top, up to the next `---` or `...` line.
 /// Returns the offset just after the closing line. No closing line, no front matter (the
 /// `---` is then a thematic break, as Obsidian shows it).
-fn front_matter_end(text: &str, from: usize) -> Option<usize> {
+pub(crate) fn front_matter_end(text: &str, from: usize) -> Option<usize> {
     let rest = &text[from..];
     let first_end = rest.find('\n')?;
     if rest[..first_end].trim_end_matches(['\r', ' ', '\t']) != "---" {

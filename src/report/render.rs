@@ -671,58 +671,65 @@ fn money_waste(d: &mut Doc, s: &Summary) {
     d.blank();
 }
 
-fn categories(d: &mut Doc, s: &Summary) {
-    d.section("Categories");
+/// A table of names with their time, share, entry count and a bar (categories, tags).
+fn share_table(d: &mut Doc, title: &str, first: &str, rows: Vec<(Cell, u64, f64, usize, Paint)>) {
+    d.section(title);
     let mut t = Table::new(&[
-        ("Category", Align::Left),
+        (first, Align::Left),
         ("Time", Align::Right),
         ("Share", Align::Right),
         ("Entries", Align::Right),
         ("", Align::Left),
     ])
     .limit(0, 20);
-    for c in &s.category_totals {
-        let p = paint_for(&c.category);
+    for (name, minutes, share, entries, paint) in rows {
         t.row(vec![
-            painted(c.category.clone(), p),
-            duration(c.minutes).into(),
-            percent(c.share).into(),
-            c.entries.to_string().into(),
-            painted(bar(c.share, BAR), p),
+            name,
+            duration(minutes).into(),
+            percent(share).into(),
+            entries.to_string().into(),
+            painted(bar(share, BAR), paint),
         ]);
     }
     d.table(&t);
     d.blank();
 }
 
+fn categories(d: &mut Doc, s: &Summary) {
+    let rows = s
+        .category_totals
+        .iter()
+        .map(|c| {
+            let p = paint_for(&c.category);
+            (
+                painted(c.category.clone(), p),
+                c.minutes,
+                c.share,
+                c.entries,
+                p,
+            )
+        })
+        .collect();
+    share_table(d, "Categories", "Category", rows);
+}
+
 fn tags(d: &mut Doc, s: &Summary) {
-    d.section("Tags");
-    let mut t = Table::new(&[
-        ("Tag", Align::Left),
-        ("Time", Align::Right),
-        ("Share", Align::Right),
-        ("Entries", Align::Right),
-        ("", Align::Left),
-    ])
-    .limit(0, 20);
-    for r in &s.tags {
-        let name = if r.tag == super::summary::UNTAGGED {
-            r.tag.clone().into()
-        } else if d.md() {
-            code(format!("#{}", r.tag))
-        } else {
-            format!("#{}", r.tag).into()
-        };
-        t.row(vec![
-            name,
-            duration(r.minutes).into(),
-            percent(r.share).into(),
-            r.entries.to_string().into(),
-            bar(r.share, BAR).into(),
-        ]);
-    }
-    d.table(&t);
-    d.blank();
+    let md = d.md();
+    let rows = s
+        .tags
+        .iter()
+        .map(|r| {
+            let name: Cell = if r.tag == super::summary::UNTAGGED {
+                r.tag.clone().into()
+            } else if md {
+                code(format!("#{}", r.tag))
+            } else {
+                format!("#{}", r.tag).into()
+            };
+            (name, r.minutes, r.share, r.entries, Paint::None)
+        })
+        .collect();
+    share_table(d, "Tags", "Tag", rows);
 }
 
 fn days(d: &mut Doc, s: &Summary) {
