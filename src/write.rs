@@ -144,12 +144,45 @@ fn resolve_inside(root: &Path, path: &Path) -> Result<PathBuf, WriteError> {
 }
 
 /// A new temp file beside `target`, named `.NAME.mdtasks-tmp-XXXXXX`.
+/// How old a temp file must be before it counts as left behind: a write takes
+/// milliseconds, so a minute-old one belongs to a process that was killed.
+const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes the temp files a killed mdtasks left in `dir` (`.NAME.mdtasks-tmp-XXXXXX`): they
+/// are hidden, but some sync tools copy hidden files too. Best effort: a file that cannot be
+/// removed stays.
+fn remove_orphaned_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if !(name.starts_with('.') && name.contains(".mdtasks-tmp-")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age >= ORPHAN_AGE);
+        if old {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
 fn temp_beside(
     target: &Path,
     shown_path: &Path,
     perms: Option<fs::Permissions>,
 ) -> Result<tempfile::NamedTempFile, WriteError> {
     let dir = target.parent().unwrap_or(Path::new("."));
+    remove_orphaned_temps(dir);
     let mut prefix = OsString::from(".");
     prefix.push(target.file_name().unwrap_or_default());
     prefix.push(".mdtasks-tmp-");
@@ -670,5 +703,37 @@ mod tests {
         assert!(matches!(err, WriteError::Exists { .. }), "{err}");
         assert_eq!(fs::read_to_string(&p).unwrap(), "written by the phone\n");
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn orphaned_temps_are_removed_fresh_ones_kept() {
+        let t = tempfile::tempdir().unwrap();
+        let note = t.path().join("n.md");
+        fs::write(&note, "a\n").unwrap();
+        let old = t.path().join(".n.md.mdtasks-tmp-AAAAAA");
+        let fresh = t.path().join(".other.md.mdtasks-tmp-BBBBBB");
+        fs::write(&old, "left by a killed run").unwrap();
+        fs::write(&fresh, "another run, right now").unwrap();
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+        let r = write_atomic(
+            t.path(),
+            &note,
+            b"a\n",
+            |s: &str| -> Result<String, String> { Ok(format!("{s}b\n")) },
+            0,
+        )
+        .unwrap();
+        assert!(matches!(r, WriteOutcome::Written { .. }));
+        assert!(!old.exists(), "the orphan is removed");
+        assert!(
+            fresh.exists(),
+            "a fresh temp may belong to a running process"
+        );
     }
 }
