@@ -156,6 +156,7 @@ pub fn log(cfg: &Config, a: &LogArgs, out: &mut dyn Write, err: &mut dyn Write) 
         }
     };
     let entry = format!("{time} {text}");
+    let minute = time[..2].parse::<u32>().unwrap_or(0) * 60 + time[3..].parse::<u32>().unwrap_or(0);
     let heading = cfg.settings.file.daily.log_heading.clone();
     // The same entry at the same time is already there: a second run adds nothing.
     let plan = |t: &str, note: &crate::model::Note| {
@@ -164,10 +165,44 @@ pub fn log(cfg: &Config, a: &LogArgs, out: &mut dyn Write, err: &mut dyn Write) 
         if t.lines().any(|l| l.trim_end() == line) {
             return Ok(EditSet::new());
         }
+        // Logged after the fact: it goes before the first later entry of the log section,
+        // so the log stays in time order.
+        if let Some(at) = later_entry_in_section(t, note, &heading, minute) {
+            let mut set = EditSet::new();
+            set.insert(at, format!("{line}{}", style.eol()));
+            return Ok(set);
+        }
         Ok(insert_under_heading(t, note, &style, &heading, 2, &[line]))
     };
     let what = format!("logged `{entry}`");
     edit_today(cfg, a.dry_run, &what, plan, out, err)
+}
+
+/// The start of the line of the first top-level entry under the `heading` section that
+/// starts after `minute`, if any.
+fn later_entry_in_section(
+    text: &str,
+    note: &crate::model::Note,
+    heading: &str,
+    minute: u32,
+) -> Option<usize> {
+    let hi = note
+        .headings
+        .iter()
+        .position(|h| h.text.eq_ignore_ascii_case(heading))?;
+    let h = &note.headings[hi];
+    let end = note.headings[hi + 1..]
+        .iter()
+        .find(|x| x.level <= h.level)
+        .map_or(text.len(), |x| x.span.start);
+    note.entries
+        .iter()
+        .filter(|e| e.span.start > h.span.end && e.span.start < end && e.start > minute)
+        // Only an entry that is a top-level item: inserting before a nested one would
+        // change what it is nested under.
+        .filter(|e| text[e.span.start..].starts_with(['-', '*', '+']))
+        .map(|e| e.span.start)
+        .min()
 }
 
 fn rollover_options(cfg: &Config, o: &RolloverOpts) -> RolloverOptions {
