@@ -22,6 +22,43 @@ pub struct Env {
     pub now: chrono::NaiveTime,
     pub no_color: bool,
     pub stdout_is_terminal: bool,
+    /// The user's config file, where it would be (`$XDG_CONFIG_HOME/mdtasks/config.toml`,
+    /// else `$HOME/.config/mdtasks/config.toml`); it need not exist.
+    pub user_config: Option<PathBuf>,
+}
+
+/// Where the settings came from: the first of these that exists wins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `--config FILE`.
+    Flag(PathBuf),
+    /// `.mdtasks.toml` in the notes folder.
+    NotesFolder(PathBuf),
+    /// The user's config file.
+    User(PathBuf),
+    /// No file: the built-in defaults.
+    Defaults,
+}
+
+impl ConfigSource {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigSource::Flag(p) | ConfigSource::NotesFolder(p) | ConfigSource::User(p) => Some(p),
+            ConfigSource::Defaults => None,
+        }
+    }
+
+    /// One line for people: the file and how it was found.
+    pub fn describe(&self) -> String {
+        match self {
+            ConfigSource::Flag(p) => format!("{} (--config)", p.display()),
+            ConfigSource::NotesFolder(p) => {
+                format!("{} (.mdtasks.toml in the notes folder)", p.display())
+            }
+            ConfigSource::User(p) => format!("{} (the user's config file)", p.display()),
+            ConfigSource::Defaults => "built-in defaults (no config file found)".to_string(),
+        }
+    }
 }
 
 /// Exit codes, the same for every command.
@@ -44,6 +81,8 @@ pub struct Config {
     /// The path as the user wrote it, for display.
     pub root_shown: String,
     pub settings: Settings,
+    /// Where `settings` came from.
+    pub config_source: ConfigSource,
     pub command: Command,
 }
 
@@ -63,6 +102,7 @@ fn parse_date_flag(flag: &str, v: &str) -> Result<NaiveDate, UsageError> {
 
 impl Config {
     pub fn resolve(cli: Cli, env: &Env) -> Result<Config, UsageError> {
+        let open_path: Option<PathBuf>;
         let today = match &cli.today {
             Some(t) => parse_date_flag("--today", t)?,
             None => env.today,
@@ -84,27 +124,40 @@ impl Config {
             Command::Add(a) => &a.path.path,
             Command::Next(a) => &a.path.path,
             Command::Blocks(a) => &a.path.path,
+            Command::Config(p) => &p.path,
+            Command::Open(a) => {
+                let (date, path) = a.positionals();
+                if let Some(d) = date {
+                    parse_day(d, today).ok_or_else(|| UsageError {
+                        message: format!(
+                            "error: `{d}` is not a day; write it as YYYY-MM-DD (2026-11-24), \
+                             today, yesterday or tomorrow"
+                        ),
+                    })?;
+                }
+                open_path = path;
+                &open_path
+            }
+            Command::Completions(_) | Command::Man => &None,
         };
         let (root, root_shown) = match path {
             Some(p) => (p.clone(), p.to_string_lossy().into_owned()),
             None => (PathBuf::from("."), ".".to_string()),
         };
-        let config_path = match &cli.config {
-            Some(c) => Some(c.clone()),
-            None => {
-                let p = root.join(".mdtasks.toml");
-                p.is_file().then_some(p)
-            }
-        };
-        // `init` must work where the config is broken or absent: it never reads it.
-        let config_path = if matches!(cli.command, Command::Init(_)) {
-            None
+        // `init` must work where the config is broken or absent: it never reads it; nor do
+        // the commands that only describe the CLI.
+        let reads_config = !matches!(
+            cli.command,
+            Command::Init(_) | Command::Completions(_) | Command::Man
+        );
+        let config_source = if reads_config {
+            discover_config(cli.config.as_deref(), &root, env)
         } else {
-            config_path
+            ConfigSource::Defaults
         };
-        let settings = match config_path {
+        let settings = match config_source.path() {
             None => Settings::default(),
-            Some(p) => load_settings(&p)?,
+            Some(p) => load_settings(p)?,
         };
         Ok(Config {
             today,
@@ -114,8 +167,35 @@ impl Config {
             root,
             root_shown,
             settings,
+            config_source,
             command: cli.command,
         })
+    }
+}
+
+/// The config file: `--config`, else `.mdtasks.toml` in the notes folder, else the user's
+/// config file, else none (the built-in defaults).
+fn discover_config(flag: Option<&Path>, root: &Path, env: &Env) -> ConfigSource {
+    if let Some(c) = flag {
+        return ConfigSource::Flag(c.to_path_buf());
+    }
+    let p = root.join(".mdtasks.toml");
+    if p.is_file() {
+        return ConfigSource::NotesFolder(p);
+    }
+    match &env.user_config {
+        Some(u) if u.is_file() => ConfigSource::User(u.clone()),
+        _ => ConfigSource::Defaults,
+    }
+}
+
+/// A day as `open` takes it: YYYY-MM-DD, `today`, `yesterday` or `tomorrow`.
+pub fn parse_day(s: &str, today: NaiveDate) -> Option<NaiveDate> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "today" => Some(today),
+        "yesterday" => today.pred_opt(),
+        "tomorrow" => today.succ_opt(),
+        other => NaiveDate::parse_from_str(other, "%Y-%m-%d").ok(),
     }
 }
 
@@ -150,6 +230,10 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         Command::Today(a) => return crate::commands::today(cfg, a, out, err),
         Command::Rollover(a) => return crate::commands::rollover(cfg, a, out, err),
         Command::Add(a) => return crate::commands::add(cfg, a, out, err),
+        Command::Open(a) => return crate::commands::open(cfg, a, out, err),
+        Command::Config(_) => return show_config(cfg, out),
+        Command::Completions(a) => return completions(a.shell, out),
+        Command::Man => return man(out),
         _ => {}
     }
     let loaded = match load_notes(cfg) {
@@ -230,7 +314,11 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         | Command::Log(_)
         | Command::Today(_)
         | Command::Rollover(_)
-        | Command::Add(_) => {
+        | Command::Add(_)
+        | Command::Open(_)
+        | Command::Config(_)
+        | Command::Completions(_)
+        | Command::Man => {
             unreachable!("handled above")
         }
     }
@@ -284,7 +372,49 @@ fn command_name(c: &Command) -> &'static str {
         Command::Add(_) => "add",
         Command::Next(_) => "next",
         Command::Blocks(_) => "blocks",
+        Command::Open(_) => "open",
+        Command::Config(_) => "config",
+        Command::Completions(_) => "completions",
+        Command::Man => "man",
     }
+}
+
+/// `mdtasks completions SHELL`. Generated into memory first: the generator panics on a
+/// failed write, and a closed pipe must stay a quiet exit 0.
+fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> io::Result<i32> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "mdtasks", &mut buf);
+    out.write_all(&buf)?;
+    Ok(exit::OK)
+}
+
+/// `mdtasks man`: the roff man page.
+fn man(out: &mut dyn Write) -> io::Result<i32> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
+    out.write_all(&buf)?;
+    Ok(exit::OK)
+}
+
+/// `mdtasks config`: where the settings came from, each top-level section's origin (set in
+/// the file, or the default), then the resolved settings as TOML. The whole output is TOML.
+fn show_config(cfg: &Config, out: &mut dyn Write) -> io::Result<i32> {
+    let sections = crate::config::section_origins(&cfg.settings.file);
+    writeln!(out, "# settings from {}", cfg.config_source.describe())?;
+    let from = match cfg.config_source.path() {
+        Some(p) => format!("set in {}", p.display()),
+        None => "default".to_string(),
+    };
+    for (name, set) in &sections {
+        let origin = if *set { from.as_str() } else { "default" };
+        writeln!(out, "# {name}: {origin}")?;
+    }
+    writeln!(out, "# (optional settings that are unset are left out)")?;
+    writeln!(out)?;
+    write!(out, "{}", crate::config::resolved_toml(&cfg.settings))?;
+    Ok(exit::OK)
 }
 
 fn has_errors(loaded: &Loaded) -> bool {

@@ -12,7 +12,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "mdtasks reads a folder of Markdown notes (daily notes, or one long note with a \
 heading per day) and reports on their tasks and time logs, without taking the files over.",
     after_help = "Examples:\n  mdtasks summarize journal/\n  mdtasks tasks journal/ --tag money\n  \
-mdtasks entries journal/ --format json | jq .minutes\n  mdtasks check journal/"
+mdtasks entries journal/ --format json | jq .minutes\n  mdtasks check journal/\n  \
+$EDITOR \"$(mdtasks open --create journal/)\"\n\n\
+Exit codes: 0 ok, 1 nothing found or only warnings, 2 errors (see docs/cli.md)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -22,11 +24,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DATE")]
     pub today: Option<String>,
 
-    /// Config file (default: .mdtasks.toml in the notes folder)
+    /// Config file (default: .mdtasks.toml in the notes folder, else the user's
+    /// config.toml in $XDG_CONFIG_HOME/mdtasks or ~/.config/mdtasks)
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// When to colour the output
+    /// When to colour the output (auto: only on a terminal, and never with NO_COLOR set)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -110,6 +113,85 @@ mdtasks add --checklist blog-post \"Rust error handling\" journal/")]
 mdtasks summarize journal/ --week 2026-W47 --format md\n  mdtasks summarize journal/ --format csv --csv tags"
     )]
     Summarize(SummarizeArgs),
+
+    /// Print the path of a day's note (default today), creating it with --create
+    #[command(
+        after_help = "Examples:\n  mdtasks open journal/\n  mdtasks open yesterday journal/\n  \
+mdtasks open 2026-11-20 journal/\n  $EDITOR \"$(mdtasks open --create journal/)\"\n\n\
+DATE is YYYY-MM-DD, today, yesterday or tomorrow. With a single argument that is not a date, \
+it is taken as PATH. Without --create, a missing note exits 1 and names the path it would have."
+    )]
+    Open(OpenArgs),
+
+    /// Print the resolved settings as TOML, and where they came from
+    #[command(
+        after_help = "Examples:\n  mdtasks config journal/\n  mdtasks config --config ~/work.toml\n\n\
+The config is the first of: --config FILE; .mdtasks.toml in the notes folder; \
+$XDG_CONFIG_HOME/mdtasks/config.toml (else ~/.config/mdtasks/config.toml); the built-in defaults."
+    )]
+    Config(PathArg),
+
+    /// Print a shell completion script to stdout
+    #[command(after_help = "Examples:\n  \
+mdtasks completions bash > ~/.local/share/bash-completion/completions/mdtasks\n  \
+mdtasks completions zsh > ~/.zfunc/_mdtasks\n  \
+mdtasks completions fish > ~/.config/fish/completions/mdtasks.fish\n  \
+mdtasks completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff) to stdout
+    #[command(
+        after_help = "Examples:\n  mdtasks man > ~/.local/share/man/man1/mdtasks.1\n  \
+mdtasks man | man -l -"
+    )]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The day: YYYY-MM-DD, today, yesterday or tomorrow (default: today)
+    #[arg(value_name = "DATE")]
+    pub date: Option<String>,
+    /// A notes folder (default: the current folder)
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Create the note (template and the day's time blocks, no rollover) if it is missing
+    #[arg(long)]
+    pub create: bool,
+}
+
+impl OpenArgs {
+    /// `open [DATE] [PATH]`: a lone argument that is not a date is the PATH. Returns the date
+    /// as written (if any) and the path.
+    pub fn positionals(&self) -> (Option<&str>, Option<PathBuf>) {
+        match (&self.date, &self.path) {
+            (Some(d), None) if !looks_like_day(d) => (None, Some(PathBuf::from(d))),
+            (d, p) => (d.as_deref(), p.clone()),
+        }
+    }
+}
+
+/// Whether `s` is meant as a day for `open`: a word for one, or shaped like YYYY-MM-DD.
+fn looks_like_day(s: &str) -> bool {
+    let s = s.trim();
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "today" | "yesterday" | "tomorrow"
+    ) || (s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        }))
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::app::{Config, exit};
 use crate::change::{self, CreateError, Outcome, Target};
-use crate::cli::{AddArgs, LogArgs, RolloverArgs, RolloverMode, RolloverOpts, TodayArgs};
+use crate::cli::{AddArgs, LogArgs, OpenArgs, RolloverArgs, RolloverMode, RolloverOpts, TodayArgs};
 use crate::daily;
 use crate::edit::rollover::{Mode, RolloverOptions, plan_rollover};
 use crate::edit::{EditSet, Style, insert_under_heading, replace_region};
@@ -41,9 +41,14 @@ fn shown_join(root_shown: &str, rel: &str) -> String {
 /// Today's note, found by name (any spelling the date patterns accept), or the path a new one
 /// gets. With several notes for today, the one with the configured name wins.
 fn find_today(cfg: &Config, dated: &[DatedPath]) -> Today {
-    let rel = daily::new_note_rel(cfg.today, &cfg.settings);
+    find_day(cfg, dated, cfg.today)
+}
+
+/// The note of `date`, found as `find_today` finds today's.
+fn find_day(cfg: &Config, dated: &[DatedPath], date: NaiveDate) -> Today {
+    let rel = daily::new_note_rel(date, &cfg.settings);
     let want = cfg.root.join(&rel);
-    let todays: Vec<&DatedPath> = dated.iter().filter(|d| d.date == cfg.today).collect();
+    let todays: Vec<&DatedPath> = dated.iter().filter(|d| d.date == date).collect();
     if let Some(d) = todays
         .iter()
         .find(|d| d.path == want)
@@ -73,7 +78,7 @@ fn dated(cfg: &Config) -> Vec<DatedPath> {
 
 /// The text a new daily note starts with: the template (config, else `templates/daily.md`,
 /// else the built-in one) with the day's time blocks.
-fn new_daily_text(cfg: &Config) -> Result<String, String> {
+fn new_daily_text(cfg: &Config, date: NaiveDate) -> Result<String, String> {
     let template = match &cfg.settings.file.daily.template {
         Some(t) => {
             let p = cfg.root.join(t);
@@ -84,7 +89,7 @@ fn new_daily_text(cfg: &Config) -> Result<String, String> {
         }
         None => std::fs::read_to_string(cfg.root.join("templates/daily.md")).ok(),
     };
-    daily::new_note_text(template.as_deref(), cfg.today, &cfg.settings)
+    daily::new_note_text(template.as_deref(), date, &cfg.settings)
 }
 
 fn require_folder(cfg: &Config, err: &mut dyn Write) -> io::Result<bool> {
@@ -162,14 +167,26 @@ pub fn log(cfg: &Config, a: &LogArgs, out: &mut dyn Write, err: &mut dyn Write) 
     let plan = |t: &str, note: &crate::model::Note| {
         let style = Style::detect(t, note);
         let line = style.item(0, &entry);
-        if t.lines().any(|l| l.trim_end() == line) {
+        if t.lines().any(|l| l.trim_end() == line || l.trim() == entry) {
             return Ok(EditSet::new());
         }
+        let mut set = EditSet::new();
         // Logged after the fact: it goes before the first later entry of the log section,
         // so the log stays in time order.
         if let Some(at) = later_entry_in_section(t, note, &heading, minute) {
-            let mut set = EditSet::new();
             set.insert(at, format!("{line}{}", style.eol()));
+            return Ok(set);
+        }
+        // A log kept as plain lines (`07:00 wake`) gets a plain line, in time order.
+        if let Some((at, at_end_without_eol)) = plain_log_position(t, note, minute) {
+            let eol = style.eol();
+            let ins = if at_end_without_eol {
+                // The note's last line has no line ending, and stays without one.
+                format!("{eol}{entry}")
+            } else {
+                format!("{entry}{eol}")
+            };
+            set.insert(at, ins);
             return Ok(set);
         }
         Ok(insert_under_heading(t, note, &style, &heading, 2, &[line]))
@@ -205,6 +222,43 @@ fn later_entry_in_section(
         .min()
 }
 
+/// Where a plain-line entry goes when the note's log is plain lines (no list items): before
+/// the first later plain entry, else after the last one (and whether that is the end of a
+/// note without a final line ending). None when the log is not plain.
+fn plain_log_position(text: &str, note: &crate::model::Note, minute: u32) -> Option<(usize, bool)> {
+    let logged = || {
+        note.entries
+            .iter()
+            .filter(|e| e.source != crate::model::EntrySource::Clock)
+    };
+    let is_plain = |e: &&crate::model::TimeEntry| {
+        let line = text[e.span.range()].trim_start();
+        let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        // `1. 09:00 x` is an ordered list item, not a plain line.
+        let ordered = matches!(line[digits..].chars().next(), Some('.' | ')'))
+            && line[digits + 1..].starts_with(' ');
+        digits > 0 && !ordered
+    };
+    let plain: Vec<&crate::model::TimeEntry> = logged().filter(is_plain).collect();
+    if plain.is_empty() || plain.len() != logged().count() {
+        return None;
+    }
+    if let Some(e) = plain
+        .iter()
+        .filter(|e| e.start > minute)
+        .min_by_key(|e| e.span.start)
+    {
+        return Some((e.span.start, false));
+    }
+    let end = plain.iter().map(|e| e.span.end).max()?;
+    let b = text.as_bytes();
+    Some(match b.get(end) {
+        Some(b'\r') if b.get(end + 1) == Some(&b'\n') => (end + 2, false),
+        Some(_) => (end + 1, false),
+        None => (end, true),
+    })
+}
+
 fn rollover_options(cfg: &Config, o: &RolloverOpts) -> RolloverOptions {
     RolloverOptions {
         mode: match o.mode {
@@ -234,7 +288,7 @@ pub fn today(
     if today.exists {
         writeln!(out, "{}: today's note is there", today.shown)?;
     } else {
-        let text = match new_daily_text(cfg) {
+        let text = match new_daily_text(cfg, cfg.today) {
             Ok(t) => t,
             Err(m) => return fail(err, &today.shown, &m),
         };
@@ -311,7 +365,7 @@ pub fn rollover(
     let today = find_today(cfg, &dated);
     let mut created_text = None;
     if !today.exists {
-        match new_daily_text(cfg) {
+        match new_daily_text(cfg, cfg.today) {
             Ok(t) => created_text = Some(t),
             Err(m) => return fail(err, &today.shown, &m),
         }
@@ -638,7 +692,7 @@ where
         parse: opts.clone(),
     };
     if !today.exists {
-        let base = match new_daily_text(cfg) {
+        let base = match new_daily_text(cfg, cfg.today) {
             Ok(t) => t,
             Err(m) => return fail(err, &today.shown, &m),
         };
@@ -663,4 +717,60 @@ where
         }
         Err(m) => fail(err, &today.shown, &m),
     }
+}
+
+/// `open [DATE] [PATH] [--create]`: the path of the day's note on stdout, for
+/// `$EDITOR "$(mdtasks open)"`. With `--create` a missing note is created as `today` would
+/// create it (template and the day's time blocks), without rolling over.
+pub fn open(
+    cfg: &Config,
+    a: &OpenArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    if !require_folder(cfg, err)? {
+        return Ok(exit::ERROR);
+    }
+    let date = match a.positionals().0 {
+        // Checked when the flags were resolved.
+        Some(d) => crate::app::parse_day(d, cfg.today).unwrap_or(cfg.today),
+        None => cfg.today,
+    };
+    let day = find_day(cfg, &dated(cfg), date);
+    if day.exists {
+        writeln!(out, "{}", day.shown)?;
+        return Ok(exit::OK);
+    }
+    if !a.create {
+        if !cfg.quiet {
+            writeln!(
+                err,
+                "no note for {date}; it would be {}\nhint: `mdtasks open --create` creates it",
+                day.shown
+            )?;
+        }
+        return Ok(exit::WARNINGS);
+    }
+    let text = match new_daily_text(cfg, date) {
+        Ok(t) => t,
+        Err(m) => return fail(err, &day.shown, &m),
+    };
+    let target = Target {
+        root: &cfg.root,
+        path: day.path.clone(),
+        shown: day.shown.clone(),
+        parse: parse_opts(cfg, Some(date)),
+    };
+    match change::create(&target, &text, false) {
+        Ok(_) => {
+            if !cfg.quiet {
+                writeln!(err, "{}: created", day.shown)?;
+            }
+        }
+        // Another program created it meanwhile: it is there, which is all that was asked.
+        Err(CreateError::Exists) => {}
+        Err(CreateError::Other(m)) => return fail(err, &day.shown, &m),
+    }
+    writeln!(out, "{}", day.shown)?;
+    Ok(exit::OK)
 }

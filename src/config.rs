@@ -40,7 +40,9 @@ impl Default for NotesConfig {
     fn default() -> Self {
         NotesConfig {
             date_format: None,
-            exclude: vec!["templates".into(), "Templates".into()],
+            exclude: ["templates", "Templates", "logseq/bak", "logseq/version-files"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -339,6 +341,32 @@ impl Settings {
     }
 }
 
+/// Each top-level section of the file (`notes`, `blocks`, `categories` ...) and whether it
+/// differs from the built-in default, i.e. was set in the file. Compared as serialised
+/// values, so a section written out exactly as the default counts as the default.
+pub fn section_origins(file: &FileConfig) -> Vec<(String, bool)> {
+    let table = |f: &FileConfig| toml::Table::try_from(f).expect("the config serialises");
+    let resolved = table(file);
+    let default = table(&FileConfig::default());
+    let mut names: Vec<&String> = default.keys().chain(resolved.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|n| (n.clone(), resolved.get(n) != default.get(n)))
+        .collect()
+}
+
+/// The settings in force, as a config file would say them. With no categories in the file,
+/// the built-in ones (`money`, `waste`) are written out, since those are what apply.
+pub fn resolved_toml(settings: &Settings) -> String {
+    let mut file = settings.file.clone();
+    if file.categories.is_empty() {
+        file.categories = default_categories().into_iter().collect();
+    }
+    toml::to_string_pretty(&file).expect("the config serialises")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +387,19 @@ mod tests {
             toml::to_string(&d.file.summary).unwrap()
         );
         assert_eq!(s.file.blocks.headings, d.file.blocks.headings);
+    }
+
+    #[test]
+    fn section_origins_and_round_trip() {
+        let s = Settings::parse("[summary]\nfocus_minutes = 30\n").unwrap();
+        let o = section_origins(&s.file);
+        let set: Vec<_> = o.iter().filter(|(_, set)| *set).map(|(n, _)| n).collect();
+        assert_eq!(set, ["summary"]);
+        assert!(o.iter().any(|(n, set)| n == "notes" && !set));
+        // What `mdtasks config` prints is a config file that means the same settings.
+        let again = Settings::parse(&resolved_toml(&s)).unwrap();
+        assert_eq!(again.file.summary.focus_minutes, 30);
+        assert_eq!(again.categories.len(), 2);
     }
 
     #[test]

@@ -39,7 +39,14 @@ pub fn expand_template(template: &str, date: NaiveDate) -> String {
         } else if key == "weekday" {
             Some(weekday_name(date.weekday()).to_string())
         } else if let Some(fmt) = key.strip_prefix("date:") {
-            format_checked(date, fmt.trim())
+            let fmt = fmt.trim();
+            // Obsidian's templates write Moment.js formats (`YYYY-MM-DD`, `dddd`); chrono
+            // formats have `%`.
+            if fmt.contains('%') {
+                format_checked(date, fmt)
+            } else {
+                Some(format_moment(date, fmt))
+            }
         } else {
             None
         };
@@ -50,6 +57,63 @@ pub fn expand_template(template: &str, date: NaiveDate) -> String {
         rest = &after[end + 2..];
     }
     out.push_str(rest);
+    out
+}
+
+/// A date in a Moment.js format, as Obsidian's daily-note templates write them: `YYYY`,
+/// `YY`, `MMMM`, `MMM`, `MM`, `M`, `Do`, `DD`, `D`, `dddd`, `ddd`, `dd`, `d`, `E`, `ww`/`w`
+/// (ISO week), `[literal]`; anything else is kept as written.
+pub fn format_moment(date: NaiveDate, fmt: &str) -> String {
+    let ordinal = |d: u32| {
+        let suffix = match (d % 10, d % 100) {
+            (_, 11..=13) => "th",
+            (1, _) => "st",
+            (2, _) => "nd",
+            (3, _) => "rd",
+            _ => "th",
+        };
+        format!("{d}{suffix}")
+    };
+    let tokens: [(&str, &dyn Fn() -> String); 17] = [
+        ("YYYY", &|| format!("{:04}", date.year())),
+        ("YY", &|| format!("{:02}", date.year().rem_euclid(100))),
+        ("MMMM", &|| date.format("%B").to_string()),
+        ("MMM", &|| date.format("%b").to_string()),
+        ("MM", &|| format!("{:02}", date.month())),
+        ("M", &|| date.month().to_string()),
+        ("Do", &|| ordinal(date.day())),
+        ("DD", &|| format!("{:02}", date.day())),
+        ("D", &|| date.day().to_string()),
+        ("dddd", &|| date.format("%A").to_string()),
+        ("ddd", &|| date.format("%a").to_string()),
+        ("dd", &|| date.format("%a").to_string()[..2].to_string()),
+        ("d", &|| date.weekday().num_days_from_sunday().to_string()),
+        ("E", &|| date.weekday().number_from_monday().to_string()),
+        ("ww", &|| format!("{:02}", date.iso_week().week())),
+        ("w", &|| date.iso_week().week().to_string()),
+        ("W", &|| date.iso_week().week().to_string()),
+    ];
+    let mut out = String::new();
+    let mut rest = fmt;
+    'outer: while !rest.is_empty() {
+        if let Some(lit) = rest.strip_prefix('[')
+            && let Some(end) = lit.find(']')
+        {
+            out.push_str(&lit[..end]);
+            rest = &lit[end + 1..];
+            continue;
+        }
+        for (tok, value) in &tokens {
+            if let Some(r) = rest.strip_prefix(tok) {
+                out.push_str(&value());
+                rest = r;
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().expect("rest is not empty");
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
     out
 }
 
@@ -135,6 +199,25 @@ mod tests {
         assert_eq!(
             expand_template(t, d("2026-11-24")),
             "# 2026-11-24 (Tuesday) 24 November {{title}} {{date:%Q}} {{ unclosed"
+        );
+    }
+
+    #[test]
+    fn moment_formats_as_obsidian_writes_them() {
+        let d = d("2026-11-24");
+        assert_eq!(format_moment(d, "YYYY-MM-DD"), "2026-11-24");
+        assert_eq!(
+            format_moment(d, "dddd, MMMM Do YYYY"),
+            "Tuesday, November 24th 2026"
+        );
+        assert_eq!(
+            format_moment(d, "ddd D MMM [week] ww"),
+            "Tue 24 Nov week 48"
+        );
+        assert_eq!(format_moment(d, "YY/M/D"), "26/11/24");
+        assert_eq!(
+            expand_template("# {{date:dddd}} {{date:%d.%m.}}", d),
+            "# Tuesday 24.11."
         );
     }
 

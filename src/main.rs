@@ -1,9 +1,24 @@
 //! The mdtasks binary: parse flags, gather the environment, run, map to an exit code.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use clap::Parser;
 use mdtasks::app::{self, Config, Env};
+
+/// `$XDG_CONFIG_HOME/mdtasks/config.toml`, else `$HOME/.config/mdtasks/config.toml`. A
+/// relative or empty `XDG_CONFIG_HOME` is ignored, as the XDG spec asks.
+fn user_config_path() -> Option<PathBuf> {
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    let base = xdg.or_else(|| {
+        std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(|h| PathBuf::from(h).join(".config"))
+    })?;
+    Some(base.join("mdtasks").join("config.toml"))
+}
 
 fn main() {
     let cli = mdtasks::cli::Cli::parse();
@@ -12,6 +27,7 @@ fn main() {
         now: chrono::Local::now().time(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_terminal: std::io::stdout().is_terminal(),
+        user_config: user_config_path(),
     };
     let code = match Config::resolve(cli, &env) {
         Err(e) => {

@@ -2,10 +2,12 @@
 //! property tests, the generated-corpus truth, and the CLI run as a user would.
 
 mod cli;
+mod conventions;
 mod corpus_truth;
 mod differential;
 mod edit;
 mod faults;
 mod fixtures;
+mod interop;
 mod props;
 mod support;

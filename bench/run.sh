@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of mdtasks (issue 7): wall time, MB/s and peak RSS of every reading
+# command on generated journals of 365, 3,650 and 36,500 daily notes, warm page cache.
+#
+#   bash bench/run.sh [--runs N] [--slow-runs N] [--sizes "365 3650 36500"] [--no-install]
+#
+#   --runs N       timed runs per command for the smaller sizes (default 10, at least 5)
+#   --slow-runs N  timed runs per command at the largest size (default 5)
+#   --sizes LIST   corpus sizes in notes (default "365 3650 36500")
+#   --no-install   never call apt-get (missing tools are then skipped or replaced)
+#
+# Needs only Rust; as root with apt-get it installs hyperfine, ripgrep, time and jq when they
+# are missing. Without hyperfine it falls back to a timing loop (labelled in the output).
+# Corpora are generated once and cached under target/bench-corpus/ (regenerated when the
+# generator's source changes). Prints a Markdown report and writes it to
+# target/bench-results.md. Exits non-zero if `summarize --format json` disagrees with the
+# generator's ground truth at any size. Not part of CI: run it by hand.
+set -euo pipefail
+
+RUNS=10
+SLOW_RUNS=5
+SIZES="365 3650 36500"
+INSTALL=1
+WARMUP=2
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) RUNS="$2"; shift 2 ;;
+        --slow-runs) SLOW_RUNS="$2"; shift 2 ;;
+        --sizes) SIZES="$2"; shift 2 ;;
+        --no-install) INSTALL=0; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+done
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+CORPORA="$TARGET/bench-corpus"
+WORK="$TARGET/bench-work"
+OUT="$TARGET/bench-results.md"
+START="2000-01-01"
+SEED="42"
+mkdir -p "$CORPORA" "$WORK"
+
+log() { echo "bench: $*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# tools
+# ---------------------------------------------------------------------------------------------
+APT_UPDATED=0
+apt_install() { # package: installs it when possible; returns non-zero otherwise
+    [ "$INSTALL" = 1 ] || return 1
+    command -v apt-get >/dev/null 2>&1 || return 1
+    [ "$(id -u)" = 0 ] || return 1
+    if [ "$APT_UPDATED" = 0 ]; then
+        apt-get update -qq >/dev/null 2>&1 || true
+        APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null 2>&1
+}
+
+NOTES=()
+command -v hyperfine >/dev/null 2>&1 || apt_install hyperfine || true
+if command -v hyperfine >/dev/null 2>&1; then
+    TIMER="hyperfine $(hyperfine --version | awk '{print $2}')"
+    HAVE_HYPERFINE=1
+else
+    TIMER="shell timing loop (date +%s%N; hyperfine unavailable)"
+    HAVE_HYPERFINE=0
+    NOTES+=("**hyperfine could not be installed: times come from a simple \`date +%s%N\` loop around each run (includes fork/exec of bash), not from hyperfine.**")
+fi
+[ -x /usr/bin/time ] || apt_install time || true
+if [ -x /usr/bin/time ]; then HAVE_TIME=1; else
+    HAVE_TIME=0
+    NOTES+=("/usr/bin/time is missing and could not be installed: no peak RSS figures.")
+fi
+command -v rg >/dev/null 2>&1 || apt_install ripgrep || true
+if command -v rg >/dev/null 2>&1; then HAVE_RG=1; else
+    HAVE_RG=0
+    NOTES+=("ripgrep is missing and could not be installed: the \`rg -c .\` reference is skipped.")
+fi
+command -v jq >/dev/null 2>&1 || apt_install jq || true
+
+json_get() { # file, jq path (e.g. .overview.total_minutes), fallback key for grep
+    if command -v jq >/dev/null 2>&1; then
+        jq -r "$2" "$1"
+    elif command -v python3 >/dev/null 2>&1; then
+        python3 - "$1" "$2" <<'EOF'
+import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2].strip(".").split("."):
+    v = v[k]
+print(v)
+EOF
+    else
+        # The first occurrence of the key (serde writes fields in declaration order).
+        grep -o "\"$3\": *[0-9]*" "$1" | head -n1 | grep -o '[0-9]*$'
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# build
+# ---------------------------------------------------------------------------------------------
+log "building the release binary and the corpus generator"
+cargo build --release --quiet --bin mdtasks --example gen_corpus
+# A private copy, so that a concurrent `cargo build` cannot swap the binary mid-run.
+BIN="$WORK/mdtasks"
+GEN="$WORK/gen_corpus"
+cp "$TARGET/release/mdtasks" "$BIN"
+cp "$TARGET/release/examples/gen_corpus" "$GEN"
+VERSION="$("$BIN" --version)"
+
+# ---------------------------------------------------------------------------------------------
+# corpora
+# ---------------------------------------------------------------------------------------------
+GEN_HASH="$(cat src/corpus.rs examples/gen_corpus.rs | cksum | awk '{print $1}')"
+corpus() { # name days start -> prints the notes folder; generates it unless cached
+    local name="$1" days="$2" start="$3" dir="$CORPORA/$1"
+    local stamp="$dir/stamp" key="days=$days start=$start seed=$SEED gen=$GEN_HASH"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$key" ]; then
+        log "generating $name ($days notes from $start)"
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        "$GEN" "$dir/notes" --days "$days" --start "$start" --seed "$SEED" --truth "$dir/truth.json"
+        echo "$key" >"$stamp"
+    fi
+    echo "$dir"
+}
+corpus_bytes() { find "$1" -type f -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+last_day() { date -u -d "$START + $(($1 - 1)) days" +%F; }
+
+# ---------------------------------------------------------------------------------------------
+# measuring
+# ---------------------------------------------------------------------------------------------
+ROWS=()      # Markdown table rows
+declare -A MEAN_MS
+
+time_cmd() { # id runs cmd... -> sets T_MEAN T_SD T_MIN T_MAX (ms) and T_RUNS
+    local id="$1" runs="$2"; shift 2
+    if [ "$HAVE_HYPERFINE" = 1 ]; then
+        local csv="$WORK/$id.csv" cmdline
+        cmdline="$(printf '%q ' "$@")"
+        hyperfine --shell=none --warmup "$WARMUP" --runs "$runs" --ignore-failure \
+            --style none --export-csv "$csv" -n "$id" "$cmdline" >/dev/null
+        # command,mean,stddev,median,user,system,min,max (seconds)
+        read -r T_MEAN T_SD T_MIN T_MAX < <(awk -F, 'NR==2 {printf "%.2f %.2f %.2f %.2f\n", $2*1000, $3*1000, $7*1000, $8*1000}' "$csv")
+    else
+        local i t0 t1 times=()
+        for ((i = 0; i < WARMUP; i++)); do "$@" >/dev/null 2>&1 || true; done
+        for ((i = 0; i < runs; i++)); do
+            t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N)
+            times+=("$(((t1 - t0)))")
+        done
+        read -r T_MEAN T_SD T_MIN T_MAX < <(printf '%s\n' "${times[@]}" | awk '
+            {x[NR]=$1/1e6; s+=x[NR]; if (NR==1||x[NR]<mn) mn=x[NR]; if (NR==1||x[NR]>mx) mx=x[NR]}
+            END {m=s/NR; for (i=1;i<=NR;i++) v+=(x[i]-m)^2; sd=(NR>1)?sqrt(v/(NR-1)):0;
+                 printf "%.2f %.2f %.2f %.2f\n", m, sd, mn, mx}')
+    fi
+    T_RUNS="$runs"
+}
+
+rss_cmd() { # cmd... -> sets RSS_MIB and EXIT
+    if [ "$HAVE_TIME" = 1 ]; then
+        local f="$WORK/time.txt"
+        /usr/bin/time -v -o "$f" "$@" >/dev/null 2>&1 || true
+        RSS_MIB="$(awk -F: '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$f")"
+        EXIT="$(awk -F: '/Exit status/ {gsub(/ /, "", $2); print $2}' "$f")"
+    else
+        RSS_MIB="n/a"
+        EXIT=0; "$@" >/dev/null 2>&1 || EXIT=$?
+    fi
+}
+
+fmt_ms() { awk -v v="$1" 'BEGIN { if (v >= 1000) printf "%.2f s", v/1000; else if (v >= 100) printf "%.0f ms", v; else printf "%.1f ms", v }'; }
+
+measure() { # id label notes bytes runs cmd...  (bytes empty: no MB/s)
+    local id="$1" label="$2" notes="$3" bytes="$4" runs="$5"; shift 5
+    log "$notes notes: $label ($runs runs)"
+    time_cmd "$id" "$runs" "$@"
+    rss_cmd "$@"
+    MEAN_MS[$id]="$T_MEAN"
+    local mbs="—"
+    [ -n "$bytes" ] && mbs="$(awk -v b="$bytes" -v t="$T_MEAN" 'BEGIN {printf "%.1f", b/1e6/(t/1000)}')"
+    ROWS+=("| $notes | \`$label\` | $(fmt_ms "$T_MEAN") ± $(fmt_ms "$T_SD") | $(fmt_ms "$T_MIN") | $(fmt_ms "$T_MAX") | $T_RUNS | $mbs | $RSS_MIB | $EXIT |")
+}
+
+# ---------------------------------------------------------------------------------------------
+# the runs
+# ---------------------------------------------------------------------------------------------
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+TRUTH_ROWS=()
+TRUTH_FAIL=0
+LARGEST=0
+for n in $SIZES; do [ "$n" -gt "$LARGEST" ] && LARGEST="$n"; done
+
+for n in $SIZES; do
+    dir="$(corpus "d$n" "$n" "$START")"
+    notes="$dir/notes"
+    bytes="$(corpus_bytes "$notes")"
+    runs="$RUNS"; [ "$n" = "$LARGEST" ] && runs="$SLOW_RUNS"
+    # Warm the page cache.
+    find "$notes" -name "*.md" -exec cat {} + >/dev/null
+
+    # Ground truth first: a fast wrong answer is no answer.
+    "$BIN" summarize "$notes" --format json >"$WORK/summary-$n.json" 2>/dev/null || true
+    got="$(json_get "$WORK/summary-$n.json" .overview.total_minutes total_minutes)"
+    want="$(json_get "$dir/truth.json" .total_minutes total_minutes)"
+    if [ "$got" = "$want" ]; then verdict="equal"; else verdict="**DIFFERENT**"; TRUTH_FAIL=1; fi
+    TRUTH_ROWS+=("| $n | $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1e6}') MB | $want | $got | $verdict |")
+    [ "$verdict" = "equal" ] || log "TRUTH MISMATCH at $n notes: summarize says $got, the generator $want"
+
+    measure "sum-json-$n" "summarize DIR --format json" "$n" "$bytes" "$runs" "$BIN" summarize "$notes" --format json
+    measure "sum-text-$n" "summarize DIR" "$n" "$bytes" "$runs" "$BIN" summarize "$notes"
+    measure "sum-1t-$n" "RAYON_NUM_THREADS=1 summarize DIR --format json" "$n" "$bytes" "$runs" env RAYON_NUM_THREADS=1 "$BIN" summarize "$notes" --format json
+    measure "tasks-$n" "tasks DIR" "$n" "$bytes" "$runs" "$BIN" tasks "$notes"
+    measure "entries-$n" "entries DIR" "$n" "$bytes" "$runs" "$BIN" entries "$notes"
+    measure "check-$n" "check DIR" "$n" "$bytes" "$runs" "$BIN" check "$notes"
+    measure "blocks-$n" "blocks DIR" "$n" "$bytes" "$runs" "$BIN" blocks "$notes"
+    if [ "$HAVE_RG" = 1 ]; then
+        measure "rg-$n" "rg -c . DIR (reference)" "$n" "$bytes" "$RUNS" rg -c . "$notes"
+    fi
+done
+
+# One-day commands: the largest folder against a 30-note folder ending on the same day.
+LAST="$(last_day "$LARGEST")"
+NEXT="$(date -u -d "$LAST + 1 day" +%F)"
+small="$(corpus d30 30 "$(date -u -d "$LAST - 29 days" +%F)")/notes"
+big="$CORPORA/d$LARGEST/notes"
+find "$small" -name "*.md" -exec cat {} + >/dev/null
+for pair in "30:$small" "$LARGEST:$big"; do
+    n="${pair%%:*}"; d="${pair#*:}"
+    measure "last1d-$n" "summarize DIR --last 1d --today $LAST" "$n" "" "$RUNS" "$BIN" summarize "$d" --last 1d --today "$LAST"
+    measure "today-$n" "today DIR --dry-run --today $NEXT" "$n" "" "$RUNS" "$BIN" today "$d" --dry-run --today "$NEXT"
+    measure "log-$n" "log \"bench #money\" DIR --at 09:00 --dry-run --today $NEXT" "$n" "" "$RUNS" "$BIN" log "bench #money" "$d" --at 09:00 --dry-run --today "$NEXT"
+done
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+
+# ---------------------------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------------------------
+ratio() { awk -v a="${MEAN_MS[$1]:-}" -v b="${MEAN_MS[$2]:-}" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2fx", a/b }'; }
+{
+    echo "## mdtasks benchmark"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- machine: $(nproc) cores ($(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo 2>/dev/null)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
+    echo "- binary: $VERSION, release profile; timer: $TIMER; warm page cache, --warmup $WARMUP"
+    echo "- runs: $RUNS per command, $SLOW_RUNS at $LARGEST notes; load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
+    echo "- corpora: \`gen_corpus --seed $SEED --start $START --days N\` (flat folder), cached in target/bench-corpus/"
+    echo "- reproduce: \`bash bench/run.sh --runs $RUNS --slow-runs $SLOW_RUNS\`"
+    for note in "${NOTES[@]+"${NOTES[@]}"}"; do echo "- $note"; done
+    echo
+    echo "### Totals against the generator's ground truth"
+    echo
+    echo "| notes | corpus | truth total_minutes | summarize total_minutes | |"
+    echo "| ---: | ---: | ---: | ---: | --- |"
+    printf '%s\n' "${TRUTH_ROWS[@]}"
+    echo
+    echo "### Times (mean ± σ, min, max), throughput and peak RSS"
+    echo
+    echo "| notes | command | mean ± σ | min | max | runs | MB/s | peak RSS MiB | exit |"
+    echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "### Ratios"
+    echo
+    echo "| what | ratio |"
+    echo "| --- | ---: |"
+    prev=""
+    for n in $SIZES; do
+        if [ -n "$prev" ]; then
+            echo "| summarize time, $n vs $prev notes (linear: at most 11x for 10x) | $(ratio "sum-json-$n" "sum-json-$prev") |"
+        fi
+        prev="$n"
+    done
+    for c in sum-text tasks entries check blocks; do
+        echo "| $c vs summarize --format json, $LARGEST notes | $(ratio "$c-$LARGEST" "sum-json-$LARGEST") |"
+    done
+    echo "| summarize, 1 thread vs all, $LARGEST notes | $(ratio "sum-1t-$LARGEST" "sum-json-$LARGEST") |"
+    [ "$HAVE_RG" = 1 ] && echo "| summarize vs rg -c ., $LARGEST notes | $(ratio "sum-json-$LARGEST" "rg-$LARGEST") |"
+    for c in last1d today log; do
+        echo "| $c: $LARGEST-note vs 30-note folder | $(ratio "$c-$LARGEST" "$c-30") |"
+    done
+} | tee "$OUT"
+log "written to $OUT"
+if [ "$TRUTH_FAIL" = 1 ]; then
+    echo "bench: FAILED: summarize --format json total_minutes differs from the ground truth (see above)" >&2
+    exit 1
+fi
