@@ -40,9 +40,14 @@ impl Default for NotesConfig {
     fn default() -> Self {
         NotesConfig {
             date_format: None,
-            exclude: ["templates", "Templates", "logseq/bak", "logseq/version-files"]
-                .map(String::from)
-                .to_vec(),
+            exclude: [
+                "templates",
+                "Templates",
+                "logseq/bak",
+                "logseq/version-files",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }

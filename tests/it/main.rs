@@ -9,5 +9,6 @@ mod edit;
 mod faults;
 mod fixtures;
 mod interop;
+mod pathological;
 mod props;
 mod support;
