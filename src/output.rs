@@ -325,6 +325,21 @@ fn json_line<T: Serialize>(v: &T, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// A JSON Lines object with the schema version first and the row's own fields after it.
+#[derive(Serialize)]
+struct Versioned<'a, T: Serialize> {
+    v: u32,
+    #[serde(flatten)]
+    row: &'a T,
+}
+
+fn versioned<T: Serialize>(row: &T) -> Versioned<'_, T> {
+    Versioned {
+        v: JSON_SCHEMA_VERSION,
+        row,
+    }
+}
+
 /// `next`: what to knock out now.
 pub fn next(
     r: &crate::report::tasks::NextReport,
@@ -380,7 +395,7 @@ pub fn in_progress(
 ) -> io::Result<()> {
     for r in rows {
         if format == crate::cli::ListFormat::Json {
-            json_line(r, out)?;
+            json_line(&versioned(r), out)?;
         } else {
             writeln!(
                 out,
@@ -403,7 +418,7 @@ pub fn stale(
 ) -> io::Result<()> {
     for r in rows {
         if format == crate::cli::ListFormat::Json {
-            json_line(r, out)?;
+            json_line(&versioned(r), out)?;
         } else {
             let now = r
                 .current

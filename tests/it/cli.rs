@@ -338,6 +338,7 @@ fn summary_json_matches_docs() {
     let section = doc
         .split("## `mdtasks summarize --format json`")
         .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
         .unwrap();
     let mut documented = std::collections::BTreeSet::new();
     for line in section.lines().filter(|l| l.starts_with("| `")) {
