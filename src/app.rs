@@ -124,6 +124,7 @@ impl Config {
             Command::Add(a) => &a.path.path,
             Command::Next(a) => &a.path.path,
             Command::Blocks(a) => &a.path.path,
+            Command::Export(a) => &a.path.path,
             Command::Config(p) => &p.path,
             Command::Open(a) => {
                 let (date, path) = a.positionals();
@@ -266,6 +267,28 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             Ok(listing_exit(&loaded, rows.len()))
         }
         Command::Blocks(a) => blocks(cfg, a, &loaded, out, err),
+        Command::Export(a) => {
+            let period = match report::Period::resolve(&a.period.spec(), cfg.today) {
+                Ok(p) => p,
+                Err(e) => {
+                    writeln!(err, "error: {e}")?;
+                    return Ok(exit::ERROR);
+                }
+            };
+            let text = match a.format {
+                cli::ExportFormat::Ics => report::export::to_ics(&loaded.notes, &period, cfg.today),
+                cli::ExportFormat::Todotxt => {
+                    report::export::to_todotxt(&loaded.notes, &cfg.settings.plan_headings_lower())
+                }
+            };
+            out.write_all(text.as_bytes())?;
+            report_problems(cfg, &loaded, err)?;
+            Ok(if has_errors(&loaded) {
+                exit::ERROR
+            } else {
+                exit::OK
+            })
+        }
         Command::Next(a) => {
             let o = report::tasks::NextOptions {
                 minutes: a.minutes,
@@ -372,6 +395,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Add(_) => "add",
         Command::Next(_) => "next",
         Command::Blocks(_) => "blocks",
+        Command::Export(_) => "export",
         Command::Open(_) => "open",
         Command::Config(_) => "config",
         Command::Completions(_) => "completions",

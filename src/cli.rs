@@ -91,6 +91,13 @@ mdtasks blocks journal/ --month 2026-11 --format md"
     )]
     Blocks(BlocksArgs),
 
+    /// Export the time log and dated tasks as iCalendar, or tasks as todo.txt (to stdout)
+    #[command(
+        after_help = "Examples:\n  mdtasks export journal/ --format ics > week.ics\n  \
+mdtasks export journal/ --format ics --last 1w\n  mdtasks export journal/ --format todotxt > todo.txt"
+    )]
+    Export(ExportArgs),
+
     /// What to knock out now: open micro-tasks, priority first, packed into --minutes
     #[command(
         after_help = "Examples:\n  mdtasks next journal/\n  mdtasks next --minutes 30 journal/\n  \
@@ -251,6 +258,24 @@ pub struct BlocksArgs {
     pub weeks: u32,
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// iCalendar: a VEVENT per time entry, a VTODO per task with a date
+    Ics,
+    /// todo.txt: one line per open or done task
+    Todotxt,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
 }
 
 #[derive(Debug, Args)]

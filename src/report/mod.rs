@@ -5,6 +5,7 @@
 
 pub mod blocks;
 mod blocks_render;
+pub mod export;
 pub mod period;
 pub mod render;
 pub mod summary;

@@ -671,3 +671,27 @@ fn daily_game_fixture() {
     assert_eq!(day("2026-11-01")["state"], "rest");
     assert_eq!(day("2026-10-29")["state"], "missed");
 }
+
+#[test]
+fn export_ics_and_todotxt() {
+    let t = journal();
+    let (ics, err, code) = run(t.path(), &["export", "journal", "--format", "ics"]);
+    assert_eq!(code, 0, "{err}");
+    let unfolded = icalendar::parser::unfold(&ics);
+    let cal = icalendar::parser::read_calendar(&unfolded).expect("a calendar app can read it");
+    let events = cal.components.iter().filter(|c| c.name == "VEVENT").count();
+    let todos = cal.components.iter().filter(|c| c.name == "VTODO").count();
+    // Every closed entry of the journal is an event (the summary counts 246, none open).
+    assert_eq!(events, 246);
+    assert!(todos > 10, "dated tasks become to-dos");
+    let (again, _, _) = run(t.path(), &["export", "journal", "--format", "ics"]);
+    assert_eq!(ics, again, "the same notes give the same file");
+    let (week, _, _) = run(
+        t.path(),
+        &["export", "journal", "--format", "ics", "--week", "2026-W47"],
+    );
+    assert!(week.matches("BEGIN:VEVENT").count() < events);
+    let (todo, _, code) = run(t.path(), &["export", "journal", "--format", "todotxt"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("export_todotxt", todo);
+}
