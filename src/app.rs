@@ -22,6 +22,7 @@ pub struct Env {
     pub now: chrono::NaiveTime,
     pub no_color: bool,
     pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
     /// The user's config file, where it would be (`$XDG_CONFIG_HOME/mdtasks/config.toml`,
     /// else `$HOME/.config/mdtasks/config.toml`); it need not exist.
     pub user_config: Option<PathBuf>,
@@ -73,6 +74,8 @@ pub mod exit {
 
 #[derive(Debug)]
 pub struct Config {
+    /// Show a progress bar on stderr while reading many notes (a terminal, not --quiet).
+    pub progress: bool,
     pub today: NaiveDate,
     pub now: chrono::NaiveTime,
     pub color: bool,
@@ -161,6 +164,7 @@ impl Config {
             Some(p) => load_settings(p)?,
         };
         Ok(Config {
+            progress: env.stderr_is_terminal && !cli.quiet,
             today,
             now: env.now,
             color,
@@ -219,6 +223,7 @@ pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
         date_format: cfg.settings.file.notes.date_format.clone(),
         serial: false,
         exclude: cfg.settings.file.notes.exclude.clone(),
+        progress: cfg.progress,
     };
     load::load(&cfg.root, &cfg.root_shown, &opts)
 }

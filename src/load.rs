@@ -75,6 +75,9 @@ pub struct LoadOptions {
     pub serial: bool,
     /// Folders under the root that hold no notes.
     pub exclude: Vec<String>,
+    /// Draw a progress bar on stderr when there are many notes (the caller decides that
+    /// stderr is a terminal and the user did not ask for quiet).
+    pub progress: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -356,6 +359,9 @@ fn read_one(f: &Found, root_shown: &str, opts: &LoadOptions) -> Read {
     }))
 }
 
+/// How many notes a folder needs before reading it shows a progress bar.
+const PROGRESS_FROM: usize = 3000;
+
 /// Loads every note under `root`. `root_shown` is how the user wrote the path.
 pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     if !root.exists() {
@@ -365,17 +371,30 @@ pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded,
     }
     let mut problems = Vec::new();
     let found = walk(root, root_shown, &opts.exclude, &mut problems);
-    let results: Vec<Read> = if opts.serial {
-        found
-            .iter()
-            .map(|f| read_one(f, root_shown, opts))
-            .collect()
-    } else {
-        found
-            .par_iter()
-            .map(|f| read_one(f, root_shown, opts))
-            .collect()
+    // Only for folders big enough to make someone wait.
+    let bar = (opts.progress && found.len() > PROGRESS_FROM).then(|| {
+        let bar = indicatif::ProgressBar::new(found.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("reading notes {bar:30} {pos}/{len}")
+                .expect("a valid template"),
+        );
+        bar
+    });
+    let read = |f: &Found| {
+        let r = read_one(f, root_shown, opts);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        r
     };
+    let results: Vec<Read> = if opts.serial {
+        found.iter().map(read).collect()
+    } else {
+        found.par_iter().map(read).collect()
+    };
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     let mut notes = Vec::with_capacity(results.len());
     for r in results {
         match r {

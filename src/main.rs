@@ -27,6 +27,7 @@ fn main() {
         now: chrono::Local::now().time(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_terminal: std::io::stdout().is_terminal(),
+        stderr_is_terminal: std::io::stderr().is_terminal(),
         user_config: user_config_path(),
     };
     let code = match Config::resolve(cli, &env) {

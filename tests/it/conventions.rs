@@ -306,3 +306,48 @@ fn quiet_silences_status_lines_not_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("error"), "{err}");
 }
+
+/// Reading more than a few thousand notes shows a progress bar on a terminal's stderr, never
+/// in a pipe and never with --quiet.
+#[test]
+fn progress_bar_only_on_a_terminal() {
+    let t = tempfile::tempdir().unwrap();
+    for i in 0..3200 {
+        std::fs::write(t.path().join(format!("n{i}.md")), "- [ ] t\n").unwrap();
+    }
+    let o = crate::cli::mdtasks(t.path())
+        .args(["tasks"])
+        .output()
+        .unwrap();
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // A pseudo-terminal through util-linux `script`, where it exists.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped the terminal half: no `script` command here");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("mdtasks");
+    let pty = |quiet: &str| {
+        let cmd = format!(
+            "'{}' --today 2026-11-24 {quiet} tasks . > /dev/null",
+            bin.display()
+        );
+        let o = std::process::Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .current_dir(t.path())
+            .env_clear()
+            .env("TERM", "xterm")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(pty("").contains("reading notes"));
+    assert!(!pty("--quiet").contains("reading notes"));
+}
