@@ -36,6 +36,7 @@ fn load_options(settings: &Settings) -> LoadOptions {
         date_format: settings.file.notes.date_format.clone(),
         serial: false,
         exclude: settings.file.notes.exclude.clone(),
+        progress: false,
     }
 }
 
