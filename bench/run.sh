@@ -5,7 +5,7 @@
 #   bash bench/run.sh [--runs N] [--slow-runs N] [--sizes "365 3650 36500"] [--no-install]
 #
 #   --runs N       timed runs per command for the smaller sizes (default 10, at least 5)
-#   --slow-runs N  timed runs per command at the largest size (default 5)
+#   --slow-runs N  timed runs per command on the largest folder (default 5)
 #   --sizes LIST   corpus sizes in notes (default "365 3650 36500")
 #   --no-install   never call apt-get (missing tools are then skipped or replaced)
 #
@@ -230,9 +230,10 @@ big="$CORPORA/d$LARGEST/notes"
 find "$small" -name "*.md" -exec cat {} + >/dev/null
 for pair in "30:$small" "$LARGEST:$big"; do
     n="${pair%%:*}"; d="${pair#*:}"
-    measure "last1d-$n" "summarize DIR --last 1d --today $LAST" "$n" "" "$RUNS" "$BIN" summarize "$d" --last 1d --today "$LAST"
-    measure "today-$n" "today DIR --dry-run --today $NEXT" "$n" "" "$RUNS" "$BIN" today "$d" --dry-run --today "$NEXT"
-    measure "log-$n" "log \"bench #money\" DIR --at 09:00 --dry-run --today $NEXT" "$n" "" "$RUNS" "$BIN" log "bench #money" "$d" --at 09:00 --dry-run --today "$NEXT"
+    runs="$RUNS"; [ "$n" = "$LARGEST" ] && runs="$SLOW_RUNS"
+    measure "last1d-$n" "summarize DIR --last 1d --today $LAST" "$n" "" "$runs" "$BIN" summarize "$d" --last 1d --today "$LAST"
+    measure "today-$n" "today DIR --dry-run --today $NEXT" "$n" "" "$runs" "$BIN" today "$d" --dry-run --today "$NEXT"
+    measure "log-$n" "log \"bench #money\" DIR --at 09:00 --dry-run --today $NEXT" "$n" "" "$runs" "$BIN" log "bench #money" "$d" --at 09:00 --dry-run --today "$NEXT"
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 

@@ -40,7 +40,7 @@ fn load_options(settings: &Settings) -> LoadOptions {
     }
 }
 
-/// `parse_note` on one generated daily note (about 4.5 KB); the counter gives bytes/s.
+/// `parse_note` on one generated daily note (about 5 KB); the counter gives bytes/s.
 #[divan::bench]
 fn parse_note(bencher: Bencher) {
     let day = Generator::new(SEED, P_CROSS).day(start());
