@@ -113,6 +113,13 @@ where
 /// Creates a note that does not exist yet. Never overwrites: a note that appears meanwhile
 /// is an error (`Exists`), which callers handle by editing it instead.
 pub fn create(target: &Target, contents: &str, dry_run: bool) -> Result<Outcome, CreateError> {
+    if let Some(placeholder) = icloud_placeholder(&target.path) {
+        return Err(CreateError::Other(format!(
+            "iCloud holds this note but has not downloaded it (`{placeholder}` is its \
+             placeholder); creating it here would make iCloud keep two versions. Open it in \
+             Finder or Files so iCloud downloads it, then run again"
+        )));
+    }
     let note = parse_note(contents, &target.parse);
     if let Some(reason) = refuse_reason(Some(contents), Some(&note), false) {
         return Err(CreateError::Other(reason));
@@ -139,6 +146,16 @@ fn without_path(e: &write::WriteError, path: &Path) -> String {
         Some(rest) => rest.to_string(),
         None => s,
     }
+}
+
+/// iCloud Drive replaces a note it has evicted from this device with `.NAME.icloud`: the
+/// note exists, only not here yet.
+fn icloud_placeholder(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let placeholder = format!(".{name}.icloud");
+    path.with_file_name(&placeholder)
+        .exists()
+        .then_some(placeholder)
 }
 
 #[derive(Debug)]

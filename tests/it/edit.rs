@@ -189,3 +189,28 @@ fn refusals_say_why_and_change_nothing() {
         insta::assert_snapshot!(format!("refusal__{name}"), format!("{out}{err}"));
     }
 }
+
+/// iCloud evicted today's note to `.2026-11-24.md.icloud`: the note exists, so no command may
+/// create a new one over it.
+#[test]
+fn icloud_placeholder_is_never_replaced_by_a_new_note() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("2026-11-23.md"), "- [ ] carry\n").unwrap();
+    std::fs::write(t.path().join(".2026-11-24.md.icloud"), b"bplist00").unwrap();
+    for args in [
+        vec!["log", "email", "--at", "10:00", "."],
+        vec!["today", "."],
+        vec!["rollover", "."],
+        vec!["add", "task", "."],
+    ] {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let (out, err, code) = run(t.path(), &args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("iCloud holds this note"), "{err}");
+        assert!(!t.path().join("2026-11-24.md").exists());
+        assert_eq!(
+            std::fs::read_to_string(t.path().join("2026-11-23.md")).unwrap(),
+            "- [ ] carry\n"
+        );
+    }
+}
