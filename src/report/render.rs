@@ -340,6 +340,18 @@ impl Doc {
         }
     }
 
+    /// A small heading inside a section: `Title:` and a blank line in Markdown, an indented
+    /// `Title` in text.
+    pub(crate) fn subheading(&mut self, title: &str) {
+        self.blank();
+        if self.md() {
+            self.line(&format!("{title}:"));
+            self.blank();
+        } else {
+            self.para(title);
+        }
+    }
+
     pub(crate) fn table(&mut self, t: &Table) {
         if self.md() {
             self.md_table(t);
@@ -589,13 +601,7 @@ fn overview(d: &mut Doc, s: &Summary) {
         d.table(&t);
     }
     if !o.gaps.biggest.is_empty() {
-        d.blank();
-        if d.md() {
-            d.line("Biggest gaps:");
-            d.blank();
-        } else {
-            d.para("Biggest gaps");
-        }
+        d.subheading("Biggest gaps");
         let mut t = Table::new(&[
             ("Date", Align::Left),
             ("From", Align::Left),
@@ -647,13 +653,7 @@ fn money_waste(d: &mut Doc, s: &Summary) {
         d.para(&format!("ratio money : waste  {}", ratio(mw.ratio)));
     }
     if !mw.trend.is_empty() {
-        d.blank();
-        if d.md() {
-            d.line("Per week:");
-            d.blank();
-        } else {
-            d.para("Per week");
-        }
+        d.subheading("Per week");
         let mut t = Table::new(&[
             ("Week", Align::Left),
             ("Money", Align::Right),
