@@ -100,6 +100,9 @@ pub(crate) trait Hooks {
     }
 
     fn before_compare(&self, _target: &Path) {}
+
+    /// Between the last re-read and the rename: where another program's append is hardest.
+    fn before_rename(&self, _target: &Path) {}
 }
 
 struct RealHooks;
@@ -300,8 +303,10 @@ where
         // second rename would drop the first one's entry.
         let _turn = lock_note(&target);
         hooks.before_compare(&target);
-        let current = match fs::read(&target) {
-            Ok(b) => b,
+        // Read through a handle that is kept: after the rename it still reaches the old note,
+        // which is how an append that lands in between is found (below).
+        let (mut old_note, current) = match read_keeping_handle(&target) {
+            Ok(r) => r,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(WriteError::Vanished { path: shown(path) });
             }
@@ -321,10 +326,72 @@ where
             base = current;
             continue;
         }
+        hooks.before_rename(&target);
         tmp.persist(&target)
             .map_err(|e| io_err(path, "cannot replace the note")(e.error))?;
+        // Right after the rename, and again after the folder's fsync (which takes
+        // milliseconds): an append that was on its way to the old note lands in the new one.
+        let seen = carry_late_appends(&mut old_note, current.len(), &target, path)?;
         sync_dir(&dir, path)?;
+        carry_late_appends(&mut old_note, seen, &target, path)?;
         return Ok(WriteOutcome::Written { replans });
+    }
+}
+
+fn read_keeping_handle(target: &Path) -> io::Result<(fs::File, Vec<u8>)> {
+    use std::io::Read;
+    let mut f = fs::File::open(target)?;
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes)?;
+    Ok((f, bytes))
+}
+
+/// Another program (a sync tool, a script, `echo >> note`) does not take mdtasks's lock. An
+/// append it makes between the last re-read and the rename goes into the old note, which the
+/// rename has just replaced: those bytes would be lost. The old note is still open here, so
+/// what grew past the bytes read is appended to the new note, where the other program meant
+/// it to go: at the end.
+/// Returns how many bytes of the old note are accounted for.
+fn carry_late_appends(
+    old_note: &mut fs::File,
+    read_len: usize,
+    target: &Path,
+    shown_path: &Path,
+) -> Result<usize, WriteError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut done = read_len as u64;
+    loop {
+        let len = old_note
+            .metadata()
+            .map_err(io_err(
+                shown_path,
+                "cannot check the old note for late appends",
+            ))?
+            .len();
+        if len <= done {
+            return Ok(done as usize);
+        }
+        let mut late = Vec::with_capacity((len - done) as usize);
+        old_note
+            .seek(SeekFrom::Start(done))
+            .and_then(|_| {
+                Read::by_ref(old_note)
+                    .take(len - done)
+                    .read_to_end(&mut late)
+            })
+            .map_err(io_err(
+                shown_path,
+                "cannot read what was appended meanwhile",
+            ))?;
+        let mut new_note = fs::OpenOptions::new()
+            .append(true)
+            .open(target)
+            .map_err(io_err(shown_path, "cannot add what was appended meanwhile"))?;
+        new_note
+            .write_all(&late)
+            .and_then(|_| new_note.sync_all())
+            .map_err(io_err(shown_path, "cannot add what was appended meanwhile"))?;
+        done = len;
     }
 }
 
@@ -526,6 +593,40 @@ mod tests {
         assert_eq!(
             fs::read_to_string(&p).unwrap(),
             "# Log\n- 10:00 from the phone\n- 11:00 mine\n"
+        );
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    /// Appends into the note between the last re-read and the rename, as `echo >> note`
+    /// from another program would.
+    struct LateAppender;
+
+    impl Hooks for LateAppender {
+        fn before_rename(&self, target: &Path) {
+            let mut f = fs::OpenOptions::new().append(true).open(target).unwrap();
+            f.write_all(b"- 10:30 appended by another program\n")
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn an_append_in_the_last_moment_is_carried_into_the_new_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("n.md");
+        fs::write(&p, "# Log\n").unwrap();
+        let out = write_atomic_with(
+            &LateAppender,
+            dir.path(),
+            &p,
+            b"# Log\n",
+            append("- 11:00 mine"),
+            3,
+        );
+        assert_eq!(out.unwrap(), WriteOutcome::Written { replans: 0 });
+        assert_eq!(
+            fs::read_to_string(&p).unwrap(),
+            "# Log\n- 11:00 mine\n- 10:30 appended by another program\n",
+            "the other program's line is kept, at the end where it appended it"
         );
         assert!(leftovers(dir.path()).is_empty());
     }
