@@ -67,6 +67,25 @@ fn find_day(cfg: &Config, dated: &[DatedPath], date: NaiveDate) -> Today {
     }
 }
 
+/// The change target for a day's note (found or to be created).
+fn day_target<'a>(cfg: &'a Config, day: &Today, date: NaiveDate) -> Target<'a> {
+    Target {
+        root: &cfg.root,
+        path: day.path.clone(),
+        shown: day.shown.clone(),
+        parse: parse_opts(cfg, Some(date)),
+    }
+}
+
+/// The folder writes are confined to: the notes folder, or a single note's folder.
+fn writable_root(cfg: &Config) -> PathBuf {
+    if cfg.root.is_dir() {
+        cfg.root.clone()
+    } else {
+        cfg.root.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
+}
+
 fn dated(cfg: &Config) -> Vec<DatedPath> {
     load::dated_paths(
         &cfg.root,
@@ -296,12 +315,7 @@ pub fn today(
             // The rollover below is shown against this text, as if it had been written.
             created_text = Some(text);
         } else {
-            let target = Target {
-                root: &cfg.root,
-                path: today.path.clone(),
-                shown: today.shown.clone(),
-                parse: parse_opts(cfg, Some(cfg.today)),
-            };
+            let target = day_target(cfg, &today, cfg.today);
             match change::create(&target, &text, false) {
                 Ok(o) => report(&o, &today.shown, "today's note", out)?,
                 Err(CreateError::Exists) => {
@@ -412,12 +426,7 @@ fn do_rollover(
         Err(m) => return fail(err, &source.shown, &m),
     };
     let today_opts = parse_opts(cfg, Some(cfg.today));
-    let today_target = Target {
-        root: &cfg.root,
-        path: today.path.clone(),
-        shown: today.shown.clone(),
-        parse: today_opts.clone(),
-    };
+    let today_target = day_target(cfg, today, cfg.today);
     let plan_target = |t: &str, note: &crate::model::Note| {
         Ok(plan_rollover(&src_text, &src_note, t, note, opts).target)
     };
@@ -515,11 +524,7 @@ pub fn write_region(
 ) -> io::Result<i32> {
     let shown = note.to_string_lossy().into_owned();
     // Only notes inside the notes folder are written.
-    let root = if cfg.root.is_dir() {
-        cfg.root.clone()
-    } else {
-        cfg.root.parent().map(Path::to_path_buf).unwrap_or_default()
-    };
+    let root = writable_root(cfg);
     let target = Target {
         root: &root,
         path: note.to_path_buf(),
@@ -575,11 +580,7 @@ pub fn write_progress(
         } else {
             cfg.root.join(&n.rel)
         };
-        let root = if cfg.root.is_dir() {
-            cfg.root.clone()
-        } else {
-            cfg.root.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
+        let root = writable_root(cfg);
         let target = Target {
             root: &root,
             path,
@@ -685,12 +686,7 @@ where
 {
     let today = find_today(cfg, &dated(cfg));
     let opts = parse_opts(cfg, Some(cfg.today));
-    let target = Target {
-        root: &cfg.root,
-        path: today.path.clone(),
-        shown: today.shown.clone(),
-        parse: opts.clone(),
-    };
+    let target = day_target(cfg, &today, cfg.today);
     if !today.exists {
         let base = match new_daily_text(cfg, cfg.today) {
             Ok(t) => t,
@@ -755,12 +751,7 @@ pub fn open(
         Ok(t) => t,
         Err(m) => return fail(err, &day.shown, &m),
     };
-    let target = Target {
-        root: &cfg.root,
-        path: day.path.clone(),
-        shown: day.shown.clone(),
-        parse: parse_opts(cfg, Some(date)),
-    };
+    let target = day_target(cfg, &day, date);
     match change::create(&target, &text, false) {
         Ok(_) => {
             if !cfg.quiet {

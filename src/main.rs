@@ -20,7 +20,30 @@ fn user_config_path() -> Option<PathBuf> {
     Some(base.join("mdtasks").join("config.toml"))
 }
 
+/// Stack for the command and for each parsing thread. Notes can nest lists and quotes
+/// thousands deep; a parser that recurses on such input must not abort the process (the
+/// memory is reserved, not committed, until used).
+const STACK: usize = 256 * 1024 * 1024;
+
 fn main() {
+    // Rayon's workers (parallel parsing) get the same stack; failing to configure them only
+    // leaves the default.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .build_global();
+    let code = std::thread::Builder::new()
+        .name("mdtasks".into())
+        .stack_size(STACK)
+        .spawn(run)
+        .map(|h| h.join().unwrap_or(app::exit::ERROR))
+        .unwrap_or_else(|e| {
+            eprintln!("error: cannot start: {e}");
+            app::exit::ERROR
+        });
+    std::process::exit(code);
+}
+
+fn run() -> i32 {
     let cli = mdtasks::cli::Cli::parse();
     let env = Env {
         today: chrono::Local::now().date_naive(),
@@ -51,5 +74,5 @@ fn main() {
             }
         }
     };
-    std::process::exit(code);
+    code
 }
