@@ -53,7 +53,7 @@ fn run() -> i32 {
         stderr_is_terminal: std::io::stderr().is_terminal(),
         user_config: user_config_path(),
     };
-    let code = match Config::resolve(cli, &env) {
+    match Config::resolve(cli, &env) {
         Err(e) => {
             eprintln!("{}", e.message);
             app::exit::ERROR
@@ -73,6 +73,5 @@ fn run() -> i32 {
                 }
             }
         }
-    };
-    code
+    }
 }
