@@ -282,9 +282,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             };
             let text = match a.format {
                 cli::ExportFormat::Ics => report::export::to_ics(&loaded.notes, &period, cfg.today),
-                cli::ExportFormat::Todotxt => {
-                    report::export::to_todotxt(&loaded.notes, &cfg.settings.plan_headings_lower())
-                }
+                cli::ExportFormat::Todotxt => report::export::to_todotxt(&loaded.notes),
             };
             out.write_all(text.as_bytes())?;
             report_problems(cfg, &loaded, err)?;
@@ -300,7 +298,6 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
                 limit: a.limit,
                 tags: a.tag.clone(),
                 priority_tags: cfg.settings.file.summary.priority_tags.clone(),
-                plan_headings: cfg.settings.plan_headings_lower(),
             };
             let r = report::tasks::next_tasks(&loaded.notes, cfg.today, &o);
             output::next(&r, a.format, out)?;

@@ -288,7 +288,6 @@ fn rollover_options(cfg: &Config, o: &RolloverOpts) -> RolloverOptions {
         keep_done_children: o.keep_done_children,
         heading: cfg.settings.file.daily.tasks_heading.clone(),
         heading_level: 2,
-        plan_headings: cfg.settings.plan_headings_lower(),
     }
 }
 

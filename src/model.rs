@@ -168,6 +168,9 @@ pub struct Task {
     pub estimate_minutes: Option<u32>,
     /// Inside a block quote or callout.
     pub quoted: bool,
+    /// A time block: under a time-blocks heading (`ParseOptions::plan_headings`) or tagged
+    /// `#block`. The day's plan: never rolled over, offered as next, or exported as a task.
+    pub block: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -59,9 +59,6 @@ pub struct RolloverOptions {
     pub heading: String,
     /// The level of that heading when it has to be created.
     pub heading_level: u8,
-    /// Lower-case headings whose checkboxes are time blocks: the day's plan, which recurs
-    /// from the config each day. They are never rolled over.
-    pub plan_headings: Vec<String>,
 }
 
 impl Default for RolloverOptions {
@@ -71,7 +68,6 @@ impl Default for RolloverOptions {
             keep_done_children: false,
             heading: "Tasks".into(),
             heading_level: 2,
-            plan_headings: vec!["time blocks".into()],
         }
     }
 }
@@ -115,16 +111,9 @@ pub fn plan_rollover(
 
     // Open, or an ancestor of an open task. Children come after their parent in `tasks`,
     // so one backward pass settles every task.
-    let is_block = |t: &crate::model::Task| {
-        t.heading.is_some_and(|h| {
-            opts.plan_headings
-                .iter()
-                .any(|p| p.eq_ignore_ascii_case(&source.headings[h].text))
-        })
-    };
     let mut core = vec![false; n];
     for i in (0..n).rev() {
-        core[i] = !is_block(&tasks[i])
+        core[i] = !tasks[i].block
             && (tasks[i].status.is_open() || tasks[i].children.iter().any(|&c| core[c]));
     }
     // Top-down: roots by `core`; children of a carried task by `core`, or when done and done
@@ -558,6 +547,15 @@ mod tests {
             s2,
             "## Time Blocks\n- [ ] Exercise\n\n## Tasks\n- [>] real task\n"
         );
+    }
+
+    /// `#block` marks a time block anywhere, as the heading does.
+    #[test]
+    fn tagged_blocks_are_not_rolled_over() {
+        let src = "## Tasks\n- [ ] Stretch #block\n- [ ] real task\n";
+        let (s2, t2, _) = run(src, "", &opts(Mode::Mark));
+        assert_eq!(t2, "## Tasks\n- [ ] real task\n");
+        assert_eq!(s2, "## Tasks\n- [ ] Stretch #block\n- [>] real task\n");
     }
 
     #[test]

@@ -522,7 +522,8 @@ impl<'a> Parse<'a> {
         frame.task = Some(idx);
         let (line, column) = self.ix.line_col(self.text, at);
         let fields = inline::fields(text);
-        let tags = inline::tags(text).into_iter().map(|t| t.0).collect();
+        let tags: Vec<String> = inline::tags(text).into_iter().map(|t| t.0).collect();
+        let block = self.in_plan || tags.iter().any(|t| t.eq_ignore_ascii_case("block"));
         let task = Task {
             span: frame.span,
             line_span,
@@ -551,6 +552,7 @@ impl<'a> Parse<'a> {
             priority: fields.priority,
             estimate_minutes: fields.estimate_minutes,
             quoted: frame.quoted,
+            block,
         };
         let mut task = task;
         task.date = self.date_here();

@@ -50,7 +50,7 @@ use serde::Serialize;
 use super::period::Period;
 use crate::config::{DailyBlock, Settings};
 use crate::load::LoadedNote;
-use crate::model::{Note, Task, TimeEntry};
+use crate::model::{Task, TimeEntry};
 use crate::parse::inline;
 use crate::parse::time::{End, Scan, find_duration, scan_entry_head};
 
@@ -383,17 +383,6 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn is_block(task: &Task, headings_lower: &[String], note: &Note) -> bool {
-    task.tags.iter().any(|t| t.eq_ignore_ascii_case("block"))
-        || task
-            .heading
-            .and_then(|h| note.headings.get(h))
-            .is_some_and(|h| {
-                let t = h.text.trim().trim_end_matches('#').trim().to_lowercase();
-                headings_lower.contains(&t)
-            })
-}
-
 // ---------------------------------------------------------------------------
 // Streaks
 // ---------------------------------------------------------------------------
@@ -516,11 +505,6 @@ pub fn blocks_report(
     opts: &BlocksOptions,
 ) -> BlocksReport {
     let cfg = &settings.file.blocks;
-    let headings_lower: Vec<String> = cfg
-        .headings
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
     let config_texts: Vec<BlockText> = cfg.daily.iter().map(|b| block_text(&b.text)).collect();
 
     // Everything by day.
@@ -546,7 +530,7 @@ pub fn blocks_report(
                 }
             }
             if let Some(d) = t.date
-                && is_block(t, &headings_lower, note)
+                && t.block
             {
                 data.entry(d).or_default().blocks.push(Inst {
                     text: block_text(&t.text),

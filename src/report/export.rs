@@ -165,18 +165,12 @@ fn todo(n: &LoadedNote, t: &Task, stamp: chrono::DateTime<Utc>) -> Todo {
 /// todo.txt: one line per open or done task (cancelled and rolled-over ones are left out:
 /// a rolled-over task lives on in a later note; time blocks too). `(A)`-`(C)` priorities, `x DONE CREATED`
 /// for done tasks, `+tag` for tags, `due:` for due dates.
-/// `plan_headings` (lower case) hold time blocks: the day's plan, not tasks, left out.
-pub fn to_todotxt(notes: &[LoadedNote], plan_headings: &[String]) -> String {
+pub fn to_todotxt(notes: &[LoadedNote]) -> String {
     let mut out = String::new();
     for n in notes {
         for t in &n.note.tasks {
             let done = t.status.is_done();
-            let block = t.heading.is_some_and(|h| {
-                plan_headings
-                    .iter()
-                    .any(|p| p.eq_ignore_ascii_case(&n.note.headings[h].text))
-            });
-            if block || (!done && !t.status.is_open()) {
+            if t.block || (!done && !t.status.is_open()) {
                 continue;
             }
             let mut line = String::new();
@@ -246,10 +240,10 @@ mod tests {
     fn todotxt_lines() {
         let n = note(
             "2026-11-24",
-            "## Time Blocks\n- [ ] Exercise\n\n## Tasks\n- [ ] Send invoice #money ⏫ 📅 2026-11-30\n- [x] Call mum ✅ 2026-11-24\n- [-] dropped\n- [>] moved\n",
+            "## Time Blocks\n- [ ] Exercise\n\n## Tasks\n- [ ] Stretch #block\n- [ ] Send invoice #money ⏫ 📅 2026-11-30\n- [x] Call mum ✅ 2026-11-24\n- [-] dropped\n- [>] moved\n",
         );
         assert_eq!(
-            to_todotxt(&[n], &["time blocks".into()]),
+            to_todotxt(&[n]),
             "(A) 2026-11-24 Send invoice +money due:2026-11-30\nx 2026-11-24 2026-11-24 Call mum\n"
         );
     }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::period::Period;
 use crate::config::Settings;
 use crate::load::LoadedNote;
-use crate::model::{EntrySource, Task};
+use crate::model::EntrySource;
 
 /// The version of the JSON shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -310,17 +310,6 @@ impl Work<'_> {
     }
 }
 
-fn is_block(task: &Task, headings_lower: &[String], note: &crate::model::Note) -> bool {
-    task.tags.iter().any(|t| t.eq_ignore_ascii_case("block"))
-        || task
-            .heading
-            .and_then(|h| note.headings.get(h))
-            .is_some_and(|h| {
-                let t = h.text.trim().trim_end_matches('#').trim().to_lowercase();
-                headings_lower.contains(&t)
-            })
-}
-
 #[derive(Default)]
 struct DayAcc {
     minutes: u64,
@@ -350,13 +339,6 @@ pub fn summarize(
     categories.push(UNCATEGORISED.to_string());
     let uncategorised = categories.len() - 1;
     let priority: Vec<String> = cfg.priority_tags.iter().map(|t| t.to_lowercase()).collect();
-    let headings_lower: Vec<String> = settings
-        .file
-        .blocks
-        .headings
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
 
     // Attribute every entry to its day.
     let mut undated_entries = 0;
@@ -447,7 +429,7 @@ pub fn summarize(
         dated.iter().copied().filter(|d| in_period(*d)).collect();
     for ln in notes {
         for t in &ln.note.tasks {
-            let block = is_block(t, &headings_lower, &ln.note);
+            let block = t.block;
             if let Some(d) = t.date {
                 has_note.insert(d);
             }

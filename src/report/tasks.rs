@@ -87,9 +87,6 @@ pub struct NextOptions {
     pub tags: Vec<String>,
     /// From the config (`summary.priority_tags`).
     pub priority_tags: Vec<String>,
-    /// Lower-case time-block headings: blocks are the day's plan, not a backlog, so they are
-    /// never offered.
-    pub plan_headings: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -212,13 +209,8 @@ pub fn next_tasks(notes: &[LoadedNote], today: NaiveDate, o: &NextOptions) -> Ne
         let tasks = &n.note.tasks;
         let held = held_back(tasks);
         for (i, t) in tasks.iter().enumerate() {
-            let block = t.heading.is_some_and(|h| {
-                o.plan_headings
-                    .iter()
-                    .any(|p| p.eq_ignore_ascii_case(&n.note.headings[h].text))
-            }) || t.tags.iter().any(|g| g.eq_ignore_ascii_case("block"));
             if !t.status.is_open()
-                || block
+                || t.block
                 || held[i]
                 || t.start.is_some_and(|s| s > today)
                 || has_open_descendant(tasks, i)

@@ -106,9 +106,7 @@ pub fn dump(note: &Note) -> String {
         if t.quoted {
             let _ = write!(s, " quoted");
         }
-        if t.heading
-            .is_some_and(|h| note.headings[h].text.eq_ignore_ascii_case("time blocks"))
-        {
+        if t.block {
             let _ = write!(s, " block");
         }
         s.push('\n');
