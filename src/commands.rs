@@ -325,6 +325,14 @@ pub fn today(
         }
     }
     let source = dated.iter().rev().find(|d| d.date < cfg.today).cloned();
+    if source.is_none() {
+        // A first day: today's note is all there is to do, and it is done.
+        if let Some(text) = &created_text {
+            write!(out, "{}", crate::edit::unified_diff(&today.shown, "", text))?;
+        }
+        writeln!(out, "nothing to roll over: no note before {}", cfg.today)?;
+        return Ok(exit::OK);
+    }
     let opts = rollover_options(cfg, &a.rollover);
     do_rollover(
         cfg,
@@ -426,11 +434,8 @@ fn do_rollover(
     };
     let today_opts = parse_opts(cfg, Some(cfg.today));
     let today_target = day_target(cfg, today, cfg.today);
-    let plan_target = |t: &str, note: &crate::model::Note| {
-        Ok(plan_rollover(&src_text, &src_note, t, note, opts).target)
-    };
     // 1. Today's note.
-    let mut carried = 0;
+    let carried: usize;
     let target_after: String = match &new_text {
         Some(base) => {
             let note = parse_note(base, &today_opts);
@@ -462,24 +467,29 @@ fn do_rollover(
             }
         }
         None => {
-            if let Ok((_, t, n)) = change::read(&today_target) {
-                carried = plan_rollover(&src_text, &src_note, &t, &n, opts)
-                    .carried_lines
-                    .len();
-            }
-            match change::edit(&today_target, dry_run, plan_target) {
+            // The plan records what it carried and, for a dry run, the text it planned on:
+            // today's note is read once, by the edit itself.
+            let seen = std::cell::RefCell::new((0, String::new()));
+            let plan_target = |t: &str, note: &crate::model::Note| {
+                let plan = plan_rollover(&src_text, &src_note, t, note, opts);
+                *seen.borrow_mut() = (plan.carried_lines.len(), t.to_string());
+                Ok(plan.target)
+            };
+            let outcome = change::edit(&today_target, dry_run, plan_target);
+            let (n, planned_on) = seen.take();
+            carried = n;
+            match outcome {
                 Ok(o) => report(&o, &today.shown, &plural_tasks(carried), out)?,
                 Err(m) => return fail(err, &today.shown, &m),
             }
             if dry_run {
-                match change::read(&today_target) {
-                    Ok((_, t, n)) => plan_rollover(&src_text, &src_note, &t, &n, opts)
-                        .target
-                        .apply_checked(&t, &today_opts)
-                        .unwrap_or(t),
-                    Err(m) => return fail(err, &today.shown, &m),
-                }
+                let note = parse_note(&planned_on, &today_opts);
+                plan_rollover(&src_text, &src_note, &planned_on, &note, opts)
+                    .target
+                    .apply_checked(&planned_on, &today_opts)
+                    .unwrap_or(planned_on)
             } else {
+                // What is on disk now: the rolled-over tasks and anything appended meanwhile.
                 match std::fs::read_to_string(&today.path) {
                     Ok(t) => t,
                     Err(e) => return fail(err, &today.shown, &e.to_string()),

@@ -214,3 +214,25 @@ fn icloud_placeholder_is_never_replaced_by_a_new_note() {
         );
     }
 }
+
+/// The first day: `today` creates today's note and succeeds, with nothing to roll over; an
+/// unknown template is a clear error that writes nothing.
+#[test]
+fn today_on_the_first_day_and_with_a_missing_template() {
+    let t = tempfile::tempdir().unwrap();
+    let (out, err, code) = run(t.path(), &["today".to_string(), ".".to_string()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("nothing to roll over"), "{out}");
+    assert!(t.path().join("2026-11-24.md").exists());
+
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(
+        t.path().join(".mdtasks.toml"),
+        "[daily]\ntemplate = \"nope.md\"\n",
+    )
+    .unwrap();
+    let (_, err, code) = run(t.path(), &["today".to_string(), ".".to_string()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read the template"), "{err}");
+    assert!(!t.path().join("2026-11-24.md").exists());
+}
