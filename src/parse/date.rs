@@ -97,55 +97,47 @@ pub fn date_from_path(rel_path: &str, pattern: Option<&str>) -> Option<NaiveDate
     None
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const WEEKDAYS: [(&str, Weekday); 7] = [
-    ("mon", Weekday::Mon),
-    ("tue", Weekday::Tue),
-    ("wed", Weekday::Wed),
-    ("thu", Weekday::Thu),
-    ("fri", Weekday::Fri),
-    ("sat", Weekday::Sat),
-    ("sun", Weekday::Sun),
+const WEEKDAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 
-fn month_of(w: &str) -> Option<u32> {
-    let full = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let i = MONTHS
+/// Which of `names` a lower-case word abbreviates: at least three letters of one
+/// (`nov`, `sept`, `tues`, `thursday`).
+fn name_index(w: &str, names: &[&str]) -> Option<usize> {
+    if w.len() < 3 {
+        return None;
+    }
+    names
         .iter()
-        .position(|m| w.len() >= 3 && w.starts_with(m))?;
-    (full[i].starts_with(w) || w == "sept").then_some(i as u32 + 1)
+        .position(|n| n.len() >= w.len() && n[..w.len()].eq_ignore_ascii_case(w))
+}
+
+fn month_of(w: &str) -> Option<u32> {
+    name_index(w, &MONTH_NAMES).map(|i| i as u32 + 1)
 }
 
 fn weekday_of(w: &str) -> Option<Weekday> {
-    let full = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
-    let (i, (_, wd)) = WEEKDAYS
-        .iter()
-        .enumerate()
-        .find(|(_, (p, _))| w.len() >= 3 && w.starts_with(p))?;
-    (full[i].starts_with(w) || w == "tues" || w == "thur" || w == "thurs").then_some(*wd)
+    name_index(w, &WEEKDAY_NAMES).map(|i| Weekday::try_from(i as u8).expect("0..7"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,15 +226,7 @@ fn check_weekday(d: NaiveDate, rest: &str) -> HeadingDate {
 }
 
 pub fn weekday_name(w: Weekday) -> &'static str {
-    [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ][w.num_days_from_monday() as usize]
+    WEEKDAY_NAMES[w.num_days_from_monday() as usize]
 }
 
 fn bad_weekday(d: NaiveDate, w: Weekday) -> HeadingDate {
@@ -338,6 +322,15 @@ mod tests {
             heading_date("Wed 24 Nov 2026"),
             HeadingDate::Bad { .. }
         ));
+        assert_eq!(
+            heading_date("Thurs 26 Nov 2026"),
+            HeadingDate::Date(d(2026, 11, 26))
+        );
+        assert_eq!(
+            heading_date("Tues, Sept 1 2026"),
+            HeadingDate::Date(d(2026, 9, 1))
+        );
+        assert_eq!(heading_date("Ju 1 2026"), HeadingDate::No);
         assert_eq!(heading_date("Tasks"), HeadingDate::No);
         assert_eq!(heading_date("May the 4th"), HeadingDate::No);
         assert_eq!(heading_date("Time Log 2026"), HeadingDate::No);

@@ -307,25 +307,24 @@ impl Doc {
         self.out.push('\n');
     }
 
-    pub(crate) fn title(&mut self, s: &str) {
+    /// A Markdown heading of `level`, or a bold line in text.
+    fn heading(&mut self, level: usize, s: &str) {
         if self.md() {
-            self.line(&format!("# {s}"));
+            self.line(&format!("{} {s}", "#".repeat(level)));
         } else if self.color() {
             self.line(&format!("\x1b[1m{s}\x1b[0m"));
         } else {
             self.line(s);
         }
+    }
+
+    pub(crate) fn title(&mut self, s: &str) {
+        self.heading(1, s);
         self.blank();
     }
 
     pub(crate) fn section(&mut self, s: &str) {
-        if self.md() {
-            self.line(&format!("## {s}"));
-        } else if self.color() {
-            self.line(&format!("\x1b[1m{s}\x1b[0m"));
-        } else {
-            self.line(s);
-        }
+        self.heading(2, s);
         if self.md() {
             self.blank();
         }
