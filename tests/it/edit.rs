@@ -236,3 +236,19 @@ fn today_on_the_first_day_and_with_a_missing_template() {
     assert!(err.contains("cannot read the template"), "{err}");
     assert!(!t.path().join("2026-11-24.md").exists());
 }
+
+/// Broken notes elsewhere in the folder (binary, not UTF-8) neither stop a one-day command
+/// nor show up in what it says.
+#[test]
+fn broken_notes_elsewhere_do_not_stop_log() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("2026-11-24.md"), "## Log\n- 09:00 email\n").unwrap();
+    std::fs::write(t.path().join("binary.md"), [0u8, 159, 146, 150]).unwrap();
+    std::fs::write(t.path().join("2026-11-20.md"), b"- [ ] caf\xe9\n").unwrap();
+    let args: Vec<String> = ["log", "lunch", "--at", "12:00", "."]
+        .map(String::from)
+        .to_vec();
+    let (out, err, code) = run(t.path(), &args);
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert_eq!(out, "2026-11-24.md: logged `12:00 lunch`\n");
+}
