@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 
 use crate::cli::{self, Cli, ColorChoice, Command, ListFormat};
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{self, LoadOptions, Loaded};
+use crate::diagnostic::Severity;
+use crate::load::{self, FileDiagnostic, LoadOptions, Loaded, LoadedNote};
 use crate::output;
 use crate::parse::ParseOptions;
 use crate::report;
@@ -215,7 +215,11 @@ fn load_settings(p: &Path) -> Result<Settings, UsageError> {
 }
 
 pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
-    let opts = LoadOptions {
+    load::load(&cfg.root, &cfg.root_shown, &load_options(cfg))
+}
+
+fn load_options(cfg: &Config) -> LoadOptions {
+    LoadOptions {
         parse: ParseOptions {
             name_date: None,
             plan_headings: cfg.settings.plan_headings_lower(),
@@ -224,8 +228,18 @@ pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
         serial: false,
         exclude: cfg.settings.file.notes.exclude.clone(),
         progress: cfg.progress,
-    };
-    load::load(&cfg.root, &cfg.root_shown, &opts)
+    }
+}
+
+/// The message for a folder that cannot be read at all.
+fn load_failed(cfg: &Config, e: &load::LoadError, err: &mut dyn Write) -> io::Result<i32> {
+    writeln!(err, "error: {e}")?;
+    writeln!(
+        err,
+        "hint: give the path of a notes folder or a note, e.g. `mdtasks {} journal/`",
+        command_name(&cfg.command)
+    )?;
+    Ok(exit::ERROR)
 }
 
 /// Runs the command. Returns the exit code; an `Err` is a failure to write the output.
@@ -240,22 +254,19 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         Command::Config(_) => return show_config(cfg, out),
         Command::Completions(a) => return completions(a.shell, out),
         Command::Man => return man(out),
+        Command::Summarize(a) => return summarize(cfg, a, out, err),
+        Command::Check(_) => return check(cfg, out, err),
+        Command::Tasks(a) if !(a.write_progress || a.in_progress || a.stale.is_some()) => {
+            return list_tasks(cfg, a, out, err);
+        }
+        Command::Entries(a) => return list_entries(cfg, a, out, err),
         _ => {}
     }
     let loaded = match load_notes(cfg) {
         Ok(l) => l,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            writeln!(
-                err,
-                "hint: give the path of a notes folder or a note, e.g. `mdtasks {} journal/`",
-                command_name(&cfg.command)
-            )?;
-            return Ok(exit::ERROR);
-        }
+        Err(e) => return load_failed(cfg, &e, err),
     };
     match &cfg.command {
-        Command::Check(_) => check(cfg, &loaded, out),
         Command::Tasks(a) if a.write_progress => {
             crate::commands::write_progress(cfg, &loaded, a.dry_run, out, err)
         }
@@ -305,37 +316,11 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             let found = r.picked.len() + r.without_estimate.len();
             Ok(listing_exit(&loaded, found))
         }
-        Command::Tasks(a) => {
-            let filter = match output::TaskFilter::from_args(a) {
-                Ok(f) => f,
-                Err(msg) => {
-                    writeln!(err, "error: {msg}")?;
-                    return Ok(exit::ERROR);
-                }
-            };
-            let n = match a.format {
-                ListFormat::Text => output::tasks_text(&loaded, &filter, out)?,
-                ListFormat::Json => output::tasks_json(&loaded, &filter, out)?,
-            };
-            report_problems(cfg, &loaded, err)?;
-            if n == 0 && !cfg.quiet && a.format == ListFormat::Text {
-                writeln!(err, "no tasks match")?;
-            }
-            Ok(listing_exit(&loaded, n))
-        }
-        Command::Entries(a) => {
-            let n = match a.format {
-                ListFormat::Text => output::entries_text(&loaded, out)?,
-                ListFormat::Json => output::entries_json(&loaded, out)?,
-            };
-            report_problems(cfg, &loaded, err)?;
-            if n == 0 && !cfg.quiet && a.format == ListFormat::Text {
-                writeln!(err, "no time entries found")?;
-            }
-            Ok(listing_exit(&loaded, n))
-        }
-        Command::Summarize(a) => summarize(cfg, a, &loaded, out, err),
         Command::Init(_)
+        | Command::Summarize(_)
+        | Command::Check(_)
+        | Command::Tasks(_)
+        | Command::Entries(_)
         | Command::Log(_)
         | Command::Today(_)
         | Command::Rollover(_)
@@ -454,7 +439,11 @@ fn has_errors(loaded: &Loaded) -> bool {
 
 /// 2 when a file could not be read or a note has errors, 1 when nothing was listed, else 0.
 fn listing_exit(loaded: &Loaded, listed: usize) -> i32 {
-    if has_errors(loaded) {
+    exit_code(has_errors(loaded), listed)
+}
+
+fn exit_code(errors: bool, listed: usize) -> i32 {
+    if errors {
         exit::ERROR
     } else if listed == 0 {
         exit::WARNINGS
@@ -466,26 +455,28 @@ fn listing_exit(loaded: &Loaded, listed: usize) -> i32 {
 /// Listing commands show files they could not read in full (the user's data is missing from
 /// the listing) and only count problems inside notes, pointing to `check`.
 fn report_problems(cfg: &Config, loaded: &Loaded, err: &mut dyn Write) -> io::Result<()> {
-    for p in &loaded.problems {
+    let in_notes = || loaded.notes.iter().flat_map(|n| &n.note.diagnostics);
+    let errors = in_notes().filter(|d| d.severity == Severity::Error).count();
+    report_problem_lines(cfg, &loaded.problems, in_notes().count(), errors, err)
+}
+
+fn report_problem_lines(
+    cfg: &Config,
+    problems: &[FileDiagnostic],
+    in_notes: usize,
+    note_errors: usize,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    for p in problems {
         if p.diagnostic.severity == Severity::Error {
             write!(err, "{}", p.diagnostic.render(&p.path))?;
         }
     }
-    let in_notes: Vec<&Diagnostic> = loaded
-        .notes
-        .iter()
-        .flat_map(|n| &n.note.diagnostics)
-        .collect();
-    if !in_notes.is_empty() && !cfg.quiet {
-        let errors = in_notes
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
+    if in_notes > 0 && !cfg.quiet {
         writeln!(
             err,
-            "{} in the notes ({} errors); run `mdtasks check` to see them",
-            plural(in_notes.len(), "problem"),
-            errors
+            "{} in the notes ({note_errors} errors); run `mdtasks check` to see them",
+            plural(in_notes, "problem"),
         )?;
     }
     Ok(())
@@ -499,8 +490,142 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn check(cfg: &Config, loaded: &Loaded, out: &mut dyn Write) -> io::Result<i32> {
-    let all = loaded.diagnostics();
+/// What streaming the notes through a listing found.
+struct Streamed {
+    /// Items listed.
+    listed: usize,
+    notes: usize,
+    /// Problems inside notes (every one with `keep_diagnostics`, else none).
+    diagnostics: Vec<FileDiagnostic>,
+    in_notes: usize,
+    note_errors: usize,
+    /// Problems that kept files from being read, or that concern the folder.
+    problems: Vec<FileDiagnostic>,
+}
+
+/// Streams the notes in path order: `render` (on any thread) writes a note's part of the
+/// output and says how many items it listed; the parts are written to `out` in order, so
+/// only a chunk of notes is ever in memory. A closed pipe stops the reading.
+fn stream_listing(
+    cfg: &Config,
+    keep_diagnostics: bool,
+    out: &mut dyn Write,
+    render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
+) -> io::Result<Result<Streamed, load::LoadError>> {
+    let mut s = Streamed {
+        listed: 0,
+        notes: 0,
+        diagnostics: Vec::new(),
+        in_notes: 0,
+        note_errors: 0,
+        problems: Vec::new(),
+    };
+    let mut failed: Option<io::Error> = None;
+    let result = load::stream(
+        &cfg.root,
+        &cfg.root_shown,
+        &load_options(cfg),
+        |ln| {
+            let mut buf = Vec::new();
+            let listed = render(std::slice::from_ref(&ln), &mut buf);
+            (ln.path, listed.map(|n| (n, buf)), ln.note.diagnostics)
+        },
+        |(path, rendered, diagnostics)| {
+            s.notes += 1;
+            s.in_notes += diagnostics.len();
+            s.note_errors += diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            if keep_diagnostics {
+                s.diagnostics
+                    .extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic {
+                        path: path.clone(),
+                        diagnostic,
+                    }));
+            }
+            match rendered.and_then(|(n, buf)| out.write_all(&buf).map(|()| n)) {
+                Ok(n) => {
+                    s.listed += n;
+                    true
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    Ok(result.map(|problems| Streamed { problems, ..s }))
+}
+
+/// `listing_exit` for a streamed listing.
+fn streamed_exit(s: &Streamed) -> i32 {
+    let unreadable = s
+        .problems
+        .iter()
+        .any(|p| p.diagnostic.severity == Severity::Error);
+    exit_code(unreadable || s.note_errors > 0, s.listed)
+}
+
+fn list_tasks(
+    cfg: &Config,
+    a: &cli::TasksArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let filter = match output::TaskFilter::from_args(a) {
+        Ok(f) => f,
+        Err(msg) => {
+            writeln!(err, "error: {msg}")?;
+            return Ok(exit::ERROR);
+        }
+    };
+    let s = match stream_listing(cfg, false, out, |notes, buf| match a.format {
+        ListFormat::Text => output::tasks_text(notes, &filter, buf),
+        ListFormat::Json => output::tasks_json(notes, &filter, buf),
+    })? {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
+    if s.listed == 0 && !cfg.quiet && a.format == ListFormat::Text {
+        writeln!(err, "no tasks match")?;
+    }
+    Ok(streamed_exit(&s))
+}
+
+fn list_entries(
+    cfg: &Config,
+    a: &cli::EntriesArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let s = match stream_listing(cfg, false, out, |notes, buf| match a.format {
+        ListFormat::Text => output::entries_text(notes, buf),
+        ListFormat::Json => output::entries_json(notes, buf),
+    })? {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
+    if s.listed == 0 && !cfg.quiet && a.format == ListFormat::Text {
+        writeln!(err, "no time entries found")?;
+    }
+    Ok(streamed_exit(&s))
+}
+
+fn check(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    let s = match stream_listing(cfg, true, out, |_, _| Ok(0))? {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    let mut all = s.problems;
+    all.extend(s.diagnostics);
+    load::sort_diagnostics(&mut all);
     for d in &all {
         writeln!(out, "{}", d.diagnostic.render(&d.path))?;
     }
@@ -509,7 +634,7 @@ fn check(cfg: &Config, loaded: &Loaded, out: &mut dyn Write) -> io::Result<i32> 
         .filter(|d| d.diagnostic.severity == Severity::Error)
         .count();
     let warnings = all.len() - errors;
-    let notes = plural(loaded.notes.len(), "note");
+    let notes = plural(s.notes, "note");
     if all.is_empty() {
         writeln!(out, "no problems in {notes}")?;
     } else {
@@ -520,7 +645,6 @@ fn check(cfg: &Config, loaded: &Loaded, out: &mut dyn Write) -> io::Result<i32> 
             plural(warnings, "warning")
         )?;
     }
-    let _ = cfg;
     Ok(if errors > 0 {
         exit::ERROR
     } else if warnings > 0 {
@@ -574,10 +698,10 @@ fn blocks(
     })
 }
 
+/// Streams the notes into the report: only a chunk of notes is in memory at a time.
 fn summarize(
     cfg: &Config,
     a: &cli::SummarizeArgs,
-    loaded: &Loaded,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
@@ -589,14 +713,32 @@ fn summarize(
             return Ok(exit::ERROR);
         }
     };
-    let diagnostics = loaded.diagnostics().len();
-    let summary = report::summarize(
-        &loaded.notes,
-        &cfg.settings,
-        &period,
-        cfg.today,
-        diagnostics,
-    );
+    let keep_entries =
+        a.entries || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
+    let mut builder = report::summary::SummaryBuilder::new(&cfg.settings, &period, keep_entries);
+    let digester = builder.digester();
+    // Problems inside notes: how many, and whether any is an error.
+    let (mut in_notes, mut note_errors) = (0usize, false);
+    let problems = match load::stream(
+        &cfg.root,
+        &cfg.root_shown,
+        &load_options(cfg),
+        |ln| {
+            let ds = &ln.note.diagnostics;
+            let error = ds.iter().any(|d| d.severity == Severity::Error);
+            (ds.len(), error, digester.digest(ln))
+        },
+        |(n, error, digest)| {
+            in_notes += n;
+            note_errors |= error;
+            builder.add(digest);
+            true
+        },
+    ) {
+        Ok(p) => p,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    let summary = builder.finish(problems.len() + in_notes);
     let format = summary_format(a.format);
     let csv = match a.csv {
         cli::CsvKind::Entries => report::render::CsvKind::Entries,
@@ -616,12 +758,14 @@ fn summarize(
             return Ok(code);
         }
     }
-    for p in &loaded.problems {
+    let mut errors = note_errors;
+    for p in &problems {
         if p.diagnostic.severity == Severity::Error {
+            errors = true;
             write!(err, "{}", p.diagnostic.render(&p.path))?;
         }
     }
-    Ok(if has_errors(loaded) {
+    Ok(if errors {
         exit::ERROR
     } else if summary.overview.entries == 0 {
         exit::WARNINGS

@@ -345,6 +345,10 @@ pub struct SummarizeArgs {
     /// Which table `--format csv` writes
     #[arg(long, value_enum, default_value_t = CsvKind::Entries)]
     pub csv: CsvKind,
+    /// With `--format json`: also list every entry of the period (`mdtasks entries --format
+    /// json` lists them with more detail)
+    #[arg(long)]
+    pub entries: bool,
     /// Also put the Markdown report into this note, between
     /// `<!-- mdtasks:summary:start -->` and `<!-- mdtasks:summary:end -->`
     #[arg(long, value_name = "NOTE")]

@@ -52,18 +52,24 @@ impl Loaded {
                 });
             }
         }
-        all.sort_by(|a, b| {
-            (
-                &a.path,
-                a.diagnostic.location.as_ref().map(|l| l.span.start),
-            )
-                .cmp(&(
-                    &b.path,
-                    b.diagnostic.location.as_ref().map(|l| l.span.start),
-                ))
-        });
+        sort_diagnostics(&mut all);
         all
     }
+}
+
+/// Sorts diagnostics by path, then by where they are in the note (stable: the folder's
+/// problems about a file come before its notes' own).
+pub fn sort_diagnostics(all: &mut [FileDiagnostic]) {
+    all.sort_by(|a, b| {
+        (
+            &a.path,
+            a.diagnostic.location.as_ref().map(|l| l.span.start),
+        )
+            .cmp(&(
+                &b.path,
+                b.diagnostic.location.as_ref().map(|l| l.span.start),
+            ))
+    });
 }
 
 #[derive(Debug, Clone, Default)]
@@ -362,15 +368,32 @@ fn read_one(f: &Found, root_shown: &str, opts: &LoadOptions) -> Read {
 /// How many notes a folder needs before reading it shows a progress bar.
 const PROGRESS_FROM: usize = 3000;
 
-/// Loads every note under `root`. `root_shown` is how the user wrote the path.
-pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded, LoadError> {
+/// How many notes are read and parsed at a time: enough to keep every thread busy, few
+/// enough that a chunk's models stay small (a few MB) whatever the folder's size.
+const CHUNK: usize = 256;
+
+/// Reads every note under `root` in path order and hands each, parsed, to `map` (on any
+/// thread), then the result to `sink` (in path order, on the caller's thread; it returns
+/// false to stop reading, e.g. when the output pipe closed). Only a chunk
+/// of notes is in memory at once, so commands that fold notes into a report never hold the
+/// whole folder. Returns the problems that kept files from being read, sorted by path.
+/// `root_shown` is how the user wrote the path.
+pub fn stream<T: Send>(
+    root: &Path,
+    root_shown: &str,
+    opts: &LoadOptions,
+    map: impl Fn(LoadedNote) -> T + Sync,
+    mut sink: impl FnMut(T) -> bool,
+) -> Result<Vec<FileDiagnostic>, LoadError> {
     if !root.exists() {
         return Err(LoadError::NotFound {
             path: root_shown.to_string(),
         });
     }
     let mut problems = Vec::new();
-    let found = walk(root, root_shown, &opts.exclude, &mut problems);
+    let mut found = walk(root, root_shown, &opts.exclude, &mut problems);
+    // Path order, as the user sees paths (the walk goes folder by folder).
+    found.sort_by(|a, b| a.rel.cmp(&b.rel));
     // Only for folders big enough to make someone wait.
     let bar = (opts.progress && found.len() > PROGRESS_FROM).then(|| {
         let bar = indicatif::ProgressBar::new(found.len() as u64);
@@ -381,29 +404,53 @@ pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded,
         bar
     });
     let read = |f: &Found| {
-        let r = read_one(f, root_shown, opts);
+        let r = match read_one(f, root_shown, opts) {
+            Read::Note(n) => Ok(map(*n)),
+            Read::Problem(p) => Err(Box::new(p)),
+        };
         if let Some(b) = &bar {
             b.inc(1);
         }
         r
     };
-    let results: Vec<Read> = if opts.serial {
-        found.iter().map(read).collect()
-    } else {
-        found.par_iter().map(read).collect()
-    };
+    'chunks: for chunk in found.chunks(CHUNK) {
+        let results: Vec<Result<T, Box<FileDiagnostic>>> = if opts.serial {
+            chunk.iter().map(read).collect()
+        } else {
+            chunk.par_iter().map(read).collect()
+        };
+        for r in results {
+            match r {
+                Ok(t) => {
+                    if !sink(t) {
+                        break 'chunks;
+                    }
+                }
+                Err(p) => problems.push(*p),
+            }
+        }
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut notes = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Read::Note(n) => notes.push(*n),
-            Read::Problem(p) => problems.push(p),
-        }
-    }
-    notes.sort_by(|a, b| a.path.cmp(&b.path));
     problems.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(problems)
+}
+
+/// Loads every note under `root` into memory, sorted by path. `root_shown` is how the user
+/// wrote the path. Commands that only fold notes into a report use [`stream`].
+pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded, LoadError> {
+    let mut notes = Vec::new();
+    let problems = stream(
+        root,
+        root_shown,
+        opts,
+        |n| n,
+        |n| {
+            notes.push(n);
+            true
+        },
+    )?;
     Ok(Loaded { notes, problems })
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::TasksArgs;
-use crate::load::{Loaded, LoadedNote};
+use crate::load::LoadedNote;
 use crate::model::{EntrySource, Marker, Priority, Status, Task, TimeEntry};
 use crate::parse::add_days;
 
@@ -126,20 +126,20 @@ pub fn duration(m: u32) -> String {
 }
 
 fn matching<'a>(
-    loaded: &'a Loaded,
+    notes: &'a [LoadedNote],
     f: &'a TaskFilter,
 ) -> impl Iterator<Item = (&'a LoadedNote, usize)> + 'a {
-    loaded.notes.iter().flat_map(move |n| {
+    notes.iter().flat_map(move |n| {
         (0..n.note.tasks.len())
             .filter(move |&i| f.accepts(&n.note.tasks[i]))
             .map(move |i| (n, i))
     })
 }
 
-pub fn tasks_text(loaded: &Loaded, f: &TaskFilter, out: &mut dyn Write) -> io::Result<usize> {
+pub fn tasks_text(notes: &[LoadedNote], f: &TaskFilter, out: &mut dyn Write) -> io::Result<usize> {
     let mut n = 0;
     let mut next_of: Option<(&str, Vec<bool>)> = None;
-    for (note, i) in matching(loaded, f) {
+    for (note, i) in matching(notes, f) {
         let t = &note.note.tasks[i];
         if next_of.as_ref().is_none_or(|(p, _)| *p != note.path) {
             next_of = Some((
@@ -202,9 +202,9 @@ struct Progress {
     total: usize,
 }
 
-pub fn tasks_json(loaded: &Loaded, f: &TaskFilter, out: &mut dyn Write) -> io::Result<usize> {
+pub fn tasks_json(notes: &[LoadedNote], f: &TaskFilter, out: &mut dyn Write) -> io::Result<usize> {
     let mut n = 0;
-    for (note, i) in matching(loaded, f) {
+    for (note, i) in matching(notes, f) {
         let tasks = &note.note.tasks;
         let t = &tasks[i];
         let obj = TaskJson {
@@ -261,17 +261,17 @@ fn day_after(date: Option<NaiveDate>, minute: u32) -> Option<NaiveDate> {
     date.filter(|_| days > 0).map(|d| add_days(d, days as i64))
 }
 
-fn entries_sorted(loaded: &Loaded) -> impl Iterator<Item = (&LoadedNote, &TimeEntry)> {
-    loaded.notes.iter().flat_map(|n| {
+fn entries_sorted(notes: &[LoadedNote]) -> impl Iterator<Item = (&LoadedNote, &TimeEntry)> {
+    notes.iter().flat_map(|n| {
         let mut v: Vec<&TimeEntry> = n.note.entries.iter().collect();
         v.sort_by_key(|e| (e.date, e.start, e.line));
         v.into_iter().map(move |e| (n, e))
     })
 }
 
-pub fn entries_text(loaded: &Loaded, out: &mut dyn Write) -> io::Result<usize> {
+pub fn entries_text(notes: &[LoadedNote], out: &mut dyn Write) -> io::Result<usize> {
     let mut n = 0;
-    for (note, e) in entries_sorted(loaded) {
+    for (note, e) in entries_sorted(notes) {
         let date = e
             .date
             .map(|d| d.to_string())
@@ -292,9 +292,9 @@ pub fn entries_text(loaded: &Loaded, out: &mut dyn Write) -> io::Result<usize> {
     Ok(n)
 }
 
-pub fn entries_json(loaded: &Loaded, out: &mut dyn Write) -> io::Result<usize> {
+pub fn entries_json(notes: &[LoadedNote], out: &mut dyn Write) -> io::Result<usize> {
     let mut n = 0;
-    for (note, e) in entries_sorted(loaded) {
+    for (note, e) in entries_sorted(notes) {
         let obj = EntryJson {
             v: JSON_SCHEMA_VERSION,
             path: &note.path,

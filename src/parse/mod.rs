@@ -588,12 +588,14 @@ impl<'a> Parse<'a> {
                 let mut pos = 0;
                 for (a, b) in cut {
                     if a >= pos {
-                        text.push_str(&rest[pos..a]);
+                        push_collapsed(&mut text, &rest[pos..a]);
                         pos = b;
                     }
                 }
-                text.push_str(&rest[pos..]);
-                let text = collapse_ws(&text);
+                push_collapsed(&mut text, &rest[pos..]);
+                if text.ends_with(' ') {
+                    text.pop();
+                }
                 let is_stop = h.end.is_none() && duration.is_none() && is_stop_word(&text);
                 let head_end = at + s[..h.rest].trim_end().len();
                 self.raw_entries.push(RawEntry {
@@ -874,7 +876,8 @@ impl<'a> Parse<'a> {
                 self.diag(d, r.head_span);
             }
         }
-        for (i, r) in day.iter().enumerate() {
+        let n = day.len();
+        for (i, r) in day.into_iter().enumerate() {
             if r.is_stop {
                 continue;
             }
@@ -902,7 +905,7 @@ impl<'a> Parse<'a> {
                 None => match r.duration {
                     Some(d) => (Some(start + d), EntrySource::Duration),
                     None => {
-                        let next = (i + 1..day.len())
+                        let next = (i + 1..n)
                             .find(|&j| !out_of_order[j])
                             .map(|j| starts[j])
                             .filter(|&n| n >= start && !out_of_order[i]);
@@ -917,8 +920,8 @@ impl<'a> Parse<'a> {
                 start,
                 end,
                 source,
-                tags: r.tags.clone(),
-                text: r.text.clone(),
+                tags: r.tags,
+                text: r.text,
                 task: r.task,
                 is_stop: false,
             });
@@ -971,13 +974,26 @@ fn skip_ws(s: &str, i: usize) -> usize {
 
 fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
+    push_collapsed(&mut out, s);
+    if out.ends_with(' ') {
+        out.pop();
     }
     out
+}
+
+/// Appends `s` to `out` with each run of white space as one space and none at the start;
+/// pieces appended one after another collapse as if they were one string. The caller drops
+/// a trailing space at the end.
+fn push_collapsed(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(char::is_whitespace) {
+        out.push_str(&rest[..i]);
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        rest = rest[i..].trim_start();
+    }
+    out.push_str(rest);
 }
 
 /// YAML front matter: a `---` line at the very top, up to the next `---` or `...` line.

@@ -462,7 +462,7 @@ fn render_doc(s: &Summary, style: Style) -> String {
         out: String::new(),
     };
     d.title(&format!("Time log: {}", period_label(s)));
-    if s.entries.is_empty() {
+    if s.overview.entries == 0 {
         empty(&mut d, s);
         return d.out;
     }
@@ -1113,7 +1113,7 @@ fn render_csv(s: &Summary, kind: CsvKind) -> String {
                     "date", "start", "end", "minutes", "category", "tags", "text", "path", "line",
                 ]),
             );
-            for e in &s.entries {
+            for e in s.entries.iter().flatten() {
                 csv_line(
                     &mut out,
                     &[
@@ -1289,7 +1289,7 @@ mod tests {
         );
         let json: serde_json::Value =
             serde_json::from_str(&text(&none, Format::Json, CsvKind::Entries)).unwrap();
-        assert_eq!(json["schema_version"], 1);
+        assert_eq!(json["schema_version"], 2);
     }
 
     #[test]
@@ -1327,7 +1327,7 @@ mod tests {
         // Same input, same bytes.
         assert_eq!(plain, text(&journal(), Format::Text, CsvKind::Entries));
         let json = text(&s, Format::Json, CsvKind::Entries);
-        assert!(json.starts_with("{\n  \"schema_version\": 1,"));
+        assert!(json.starts_with("{\n  \"schema_version\": 2,"));
         assert!(json.ends_with("}\n"));
     }
 

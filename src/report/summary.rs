@@ -4,7 +4,7 @@
 //! are deterministic. Times of day are `HH:MM` strings; a time past the day's midnight
 //! carries a `+1` suffix (`00:45+1`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -15,7 +15,7 @@ use crate::load::LoadedNote;
 use crate::model::EntrySource;
 
 /// The version of the JSON shape; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// The name entries matching no configured category are shown under.
 pub const UNCATEGORISED: &str = "uncategorised";
 /// The tag row for entries without tags.
@@ -47,8 +47,10 @@ pub struct Summary {
     pub focus: Focus,
     /// The five longest entries.
     pub longest: Vec<EntryRow>,
-    /// Every counted entry of the period, by date, start, path and line.
-    pub entries: Vec<EntryRow>,
+    /// Every counted entry of the period, by date, start, path and line; only when asked
+    /// for (`--entries`, `--csv entries`): `mdtasks entries` lists them too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<EntryRow>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -291,64 +293,705 @@ pub fn split_hours(start: u32, end: u32, mut f: impl FnMut(usize, u32)) {
     }
 }
 
-/// An entry after attribution to its day.
-struct Work<'a> {
-    note: usize,
+/// A time entry of one note after attribution to its day, as the summary keeps it.
+#[derive(Debug)]
+struct DigestEntry {
     date: NaiveDate,
     start: u32,
     end: Option<u32>,
     category: usize,
-    tags: &'a [String],
-    text: &'a str,
-    task: Option<usize>,
+    /// Carries a priority tag.
+    priority: bool,
+    /// The entry's distinct tags, in order of appearance.
+    tags: Vec<String>,
+    text: String,
     line: usize,
 }
 
-impl Work<'_> {
-    fn minutes(&self) -> u32 {
-        self.end.map_or(0, |e| e.saturating_sub(self.start))
-    }
+/// Tasks of one day in one note.
+#[derive(Debug, Default, Clone, Copy)]
+struct TaskCounts {
+    done: usize,
+    added: usize,
+    blocks_done: usize,
+    blocks_total: usize,
 }
 
-#[derive(Default)]
+/// A day's priorities, summed over its notes.
+#[derive(Debug, Default)]
+struct PriorityAcc {
+    priority_done: usize,
+    priority_total: usize,
+    money_done: usize,
+    money_total: usize,
+    /// (time, note number, line, is priority work) of the first done task with a time.
+    first: Option<(u32, u32, usize, bool)>,
+}
+
+/// What the summary needs from one note: computed in parallel by [`SummaryBuilder::digest`],
+/// after which the note itself can be dropped.
+#[derive(Debug)]
+pub struct NoteDigest {
+    path: String,
+    /// The note's date and its date headings.
+    dates: Vec<NaiveDate>,
+    /// Days its tasks belong to.
+    task_dates: Vec<NaiveDate>,
+    /// Task counts per day (done tasks by their done date).
+    tasks: Vec<(NaiveDate, TaskCounts)>,
+    /// Entries of the period, sorted by day, start and line.
+    entries: Vec<DigestEntry>,
+    /// Days of entries outside the period (they still widen a period taken from the notes).
+    other_dates: Vec<NaiveDate>,
+    undated_entries: usize,
+    /// The last session (day, start) of each done task logged in the period.
+    done_tasks: Vec<(NaiveDate, u32)>,
+    priorities: Vec<(NaiveDate, crate::report::tasks::NotePriorities)>,
+}
+
+/// One stretch of logged time of a day, kept until the end for gaps and focus sessions.
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    start: u32,
+    /// `u32::MAX` while open.
+    end: u32,
+    category: u32,
+}
+
+#[derive(Debug, Default)]
 struct DayAcc {
     minutes: u64,
     entries: usize,
     first: Option<u32>,
     last: Option<u32>,
-    categories: BTreeMap<String, u64>,
-    tasks_done: usize,
-    tasks_added: usize,
-    blocks_done: usize,
-    blocks_total: usize,
+    /// Minutes per category index.
+    categories: Vec<u64>,
+    segs: Vec<Seg>,
 }
 
-/// Computes the report for `period`. `today` bounds nothing today but is part of the
-/// contract (relative labels); `diagnostics` is the number of problems found while loading.
-pub fn summarize(
-    notes: &[LoadedNote],
-    settings: &Settings,
-    period: &Period,
-    today: NaiveDate,
-    diagnostics: usize,
-) -> Summary {
-    let _ = today;
-    let cfg = &settings.file.summary;
-    let day_start = cfg.day_start_hour.min(23) * 60;
-    let mut categories: Vec<String> = settings.categories.iter().map(|c| c.name.clone()).collect();
-    categories.push(UNCATEGORISED.to_string());
-    let uncategorised = categories.len() - 1;
-    let priority: Vec<String> = cfg.priority_tags.iter().map(|t| t.to_lowercase()).collect();
+/// Sort key of an entry: day, start, note (in path order), line.
+type EntryKey = (NaiveDate, u32, u32, usize);
 
-    // Attribute every entry to its day.
-    let mut undated_entries = 0;
-    let mut dated: BTreeSet<NaiveDate> = BTreeSet::new();
-    let mut all: Vec<Work> = Vec::new();
-    for (ni, ln) in notes.iter().enumerate() {
+/// Builds the report from notes fed one at a time, in path order, so a large folder never
+/// has to be held in memory: [`SummaryBuilder::digest`] (parallel, per note) keeps what the
+/// report needs of a note, [`SummaryBuilder::add`] (in path order) folds it in, and
+/// [`SummaryBuilder::finish`] computes the rest.
+pub struct SummaryBuilder<'s> {
+    digester: Digester<'s>,
+    keep_entries: bool,
+    categories: Vec<String>,
+    money_ix: Option<usize>,
+    waste_ix: Option<usize>,
+    notes: u32,
+    undated_entries: usize,
+    dated: BTreeSet<NaiveDate>,
+    has_note: BTreeSet<NaiveDate>,
+    task_days: HashMap<NaiveDate, TaskCounts>,
+    days: BTreeMap<NaiveDate, DayAcc>,
+    priorities: HashMap<NaiveDate, PriorityAcc>,
+    tag_acc: HashMap<String, (u64, usize)>,
+    cat_acc: Vec<(u64, usize)>,
+    weeks: BTreeMap<(i32, u32), (u64, u64)>,
+    hour_cat: Vec<Vec<u64>>,
+    grid: Vec<Vec<u64>>,
+    money_h: [u64; 24],
+    priority_h: [u64; 24],
+    tasks_h: [usize; 24],
+    total_minutes: u64,
+    entry_count: usize,
+    open_entries: usize,
+    /// The longest closed entries so far, longest first (ties in entry order).
+    longest: Vec<(u32, EntryKey, EntryRow)>,
+    entries: Vec<(EntryKey, EntryRow)>,
+}
+
+impl<'s> SummaryBuilder<'s> {
+    /// `keep_entries`: keep every entry's row (for `--csv entries` and `--entries`); without
+    /// it the builder's memory does not grow with the number of entries' texts.
+    pub fn new(settings: &'s Settings, period: &Period, keep_entries: bool) -> Self {
+        let cfg = &settings.file.summary;
+        let mut categories: Vec<String> =
+            settings.categories.iter().map(|c| c.name.clone()).collect();
+        categories.push(UNCATEGORISED.to_string());
+        let n = categories.len();
+        SummaryBuilder {
+            digester: Digester {
+                settings,
+                period: *period,
+                uncategorised: n - 1,
+                day_start: cfg.day_start_hour.min(23) * 60,
+                priority: cfg.priority_tags.iter().map(|t| t.to_lowercase()).collect(),
+                priority_norm: crate::report::tasks::norm_tags(&cfg.priority_tags),
+            },
+            keep_entries,
+            money_ix: settings.categories.iter().position(|c| c.name == MONEY),
+            waste_ix: settings.categories.iter().position(|c| c.name == WASTE),
+            categories,
+            notes: 0,
+            undated_entries: 0,
+            dated: BTreeSet::new(),
+            has_note: BTreeSet::new(),
+            task_days: HashMap::new(),
+            days: BTreeMap::new(),
+            priorities: HashMap::new(),
+            tag_acc: HashMap::new(),
+            cat_acc: vec![(0, 0); n],
+            weeks: BTreeMap::new(),
+            hour_cat: vec![vec![0; n]; 24],
+            grid: vec![vec![0; 24]; 7],
+            money_h: [0; 24],
+            priority_h: [0; 24],
+            tasks_h: [0; 24],
+            total_minutes: 0,
+            entry_count: 0,
+            open_entries: 0,
+            longest: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// What digests notes for this builder; cheap to clone, shareable between threads.
+    pub fn digester(&self) -> Digester<'s> {
+        self.digester.clone()
+    }
+
+    /// Folds in one note's digest. Notes must come in path order (ties between entries that
+    /// start at the same minute go by path, then line).
+    pub fn add(&mut self, d: NoteDigest) {
+        let note = self.notes;
+        self.notes += 1;
+        self.undated_entries += d.undated_entries;
+        self.dated.extend(d.dates.iter().copied());
+        self.dated.extend(d.other_dates.iter().copied());
+        self.has_note.extend(d.task_dates.iter().copied());
+        for (date, c) in &d.tasks {
+            let acc = self.task_days.entry(*date).or_default();
+            acc.done += c.done;
+            acc.added += c.added;
+            acc.blocks_done += c.blocks_done;
+            acc.blocks_total += c.blocks_total;
+        }
+        for (date, p) in d.priorities {
+            let acc = self.priorities.entry(date).or_default();
+            let done = |v: &[crate::report::tasks::TaskRef]| {
+                v.iter().filter(|t| t.status.is_done()).count()
+            };
+            acc.priority_done += done(&p.priority);
+            acc.priority_total += p.priority.len();
+            acc.money_done += done(&p.money);
+            acc.money_total += p.money.len();
+            if let Some((at, line, work)) = p.first {
+                let cand = (at, note, line, work);
+                if acc
+                    .first
+                    .is_none_or(|f| (cand.0, cand.1, cand.2) < (f.0, f.1, f.2))
+                {
+                    acc.first = Some(cand);
+                }
+            }
+        }
+        for (_, start) in &d.done_tasks {
+            self.tasks_h[((start / 60) % 24) as usize] += 1;
+        }
+        let ncat = self.categories.len();
+        for e in d.entries {
+            self.dated.insert(e.date);
+            let minutes = e.end.map_or(0, |x| x.saturating_sub(e.start));
+            let m = u64::from(minutes);
+            let day = self.days.entry(e.date).or_default();
+            if day.categories.is_empty() {
+                day.categories = vec![0; ncat];
+            }
+            day.minutes += m;
+            day.entries += 1;
+            day.first = Some(day.first.map_or(e.start, |f| f.min(e.start)));
+            let reach = e.end.unwrap_or(e.start);
+            day.last = Some(day.last.map_or(reach, |l| l.max(reach)));
+            day.categories[e.category] += m;
+            day.segs.push(Seg {
+                start: e.start,
+                end: e.end.unwrap_or(u32::MAX),
+                category: e.category as u32,
+            });
+            self.total_minutes += m;
+            self.entry_count += 1;
+            if e.end.is_none() {
+                self.open_entries += 1;
+            }
+            // Tags and categories.
+            if e.tags.is_empty() {
+                let a = self.tag_acc.entry(UNTAGGED.to_string()).or_default();
+                a.0 += m;
+                a.1 += 1;
+            }
+            for t in &e.tags {
+                match self.tag_acc.get_mut(t.as_str()) {
+                    Some(a) => {
+                        a.0 += m;
+                        a.1 += 1;
+                    }
+                    None => {
+                        self.tag_acc.insert(t.clone(), (m, 1));
+                    }
+                }
+            }
+            self.cat_acc[e.category].0 += m;
+            self.cat_acc[e.category].1 += 1;
+            // Money against waste, per ISO week.
+            let iw = e.date.iso_week();
+            let wk = self.weeks.entry((iw.year(), iw.week())).or_default();
+            if Some(e.category) == self.money_ix {
+                wk.0 += m;
+            } else if Some(e.category) == self.waste_ix {
+                wk.1 += m;
+            }
+            // Hours of the day.
+            if let Some(end) = e.end {
+                let wd = e.date.weekday().num_days_from_monday() as usize;
+                let is_money = Some(e.category) == self.money_ix;
+                let (hour_cat, grid) = (&mut self.hour_cat, &mut self.grid);
+                let (money_h, priority_h) = (&mut self.money_h, &mut self.priority_h);
+                split_hours(e.start, end, |h, mm| {
+                    let mm = u64::from(mm);
+                    hour_cat[h][e.category] += mm;
+                    grid[wd][h] += mm;
+                    if is_money {
+                        money_h[h] += mm;
+                    }
+                    if e.priority {
+                        priority_h[h] += mm;
+                    }
+                });
+            }
+            // Rows: the longest, and every entry when asked.
+            let key: EntryKey = (e.date, e.start, note, e.line);
+            let wanted_long = e.end.is_some()
+                && (self.longest.len() < LONGEST
+                    || self.longest.last().is_some_and(|(lm, lk, _)| {
+                        (minutes, std::cmp::Reverse(key)) > (*lm, std::cmp::Reverse(*lk))
+                    }));
+            if !wanted_long && !self.keep_entries {
+                continue;
+            }
+            let row = EntryRow {
+                date: e.date,
+                start: clock(e.start),
+                end: e.end.map(clock),
+                minutes,
+                open: e.end.is_none(),
+                category: self.categories[e.category].clone(),
+                tags: e.tags,
+                text: e.text,
+                path: d.path.clone(),
+                line: e.line,
+            };
+            if wanted_long {
+                let at = self.longest.partition_point(|(lm, lk, _)| {
+                    (*lm, std::cmp::Reverse(*lk)) > (minutes, std::cmp::Reverse(key))
+                });
+                self.longest.insert(at, (minutes, key, row.clone()));
+                self.longest.truncate(LONGEST);
+            }
+            if self.keep_entries {
+                self.entries.push((key, row));
+            }
+        }
+    }
+
+    /// The report. `diagnostics` is the number of problems found while loading.
+    pub fn finish(mut self, diagnostics: usize) -> Summary {
+        let (settings, period) = (self.digester.settings, self.digester.period);
+        let categories = std::mem::take(&mut self.categories);
+        let categories = &categories;
+        let cfg = &settings.file.summary;
+        // The period: the options' bounds, else the span of the dated notes.
+        let (data_min, data_max) = (self.dated.first().copied(), self.dated.last().copied());
+        let mut from = period.from.or(data_min);
+        let mut to = period.to.or(data_max);
+        match (from, to) {
+            (Some(f), None) => to = Some(f),
+            (None, Some(t)) => from = Some(t),
+            (Some(f), Some(t)) if f > t => {
+                // One bound from the options lies beyond the notes: an empty-of-notes period.
+                if period.from.is_some() {
+                    to = Some(f);
+                } else {
+                    from = Some(t);
+                }
+            }
+            _ => {}
+        }
+        let range = Period { from, to };
+        let day_list: Vec<NaiveDate> = match (from, to) {
+            (Some(f), Some(t)) => f.iter_days().take_while(|d| *d <= t).collect(),
+            _ => Vec::new(),
+        };
+        let in_period = |d: NaiveDate| from.is_some() && range.contains(d);
+        let longer_than_week = day_list.len() > 7;
+        let has_note = |d: &NaiveDate| self.dated.contains(d) || self.has_note.contains(d);
+
+        let no_tasks = TaskCounts::default();
+        let no_day = DayAcc::default();
+        let mut gaps: Vec<Gap> = Vec::new();
+        let mut gap_total = 0u64;
+        let mut gap_count = 0usize;
+        let threshold = cfg.focus_minutes;
+        let not_focus = |c: usize| categories[c] == UNCATEGORISED || categories[c] == WASTE;
+        let mut sessions: Vec<Session> = Vec::new();
+        let mut break_list: Vec<u32> = Vec::new();
+        let mut day_rows: Vec<DayRow> = Vec::with_capacity(day_list.len());
+        let mut days = std::mem::take(&mut self.days);
+        for &date in &day_list {
+            let mut acc = days.remove(&date).unwrap_or_default();
+            let a = if acc.entries == 0 { &no_day } else { &acc };
+            let t = self.task_days.get(&date).unwrap_or(&no_tasks);
+            day_rows.push(DayRow {
+                priorities: self.priorities.get(&date).and_then(|p| {
+                    (p.priority_total > 0 || p.money_total > 0).then(|| DayPriorityRow {
+                        priority_done: p.priority_done,
+                        priority_total: p.priority_total,
+                        money_done: p.money_done,
+                        money_total: p.money_total,
+                        first_done_was_priority: p.first.map(|f| f.3),
+                    })
+                }),
+                date,
+                weekday: WEEKDAYS[date.weekday().num_days_from_monday() as usize].to_string(),
+                has_note: in_period(date) && has_note(&date),
+                logged_minutes: a.minutes,
+                entries: a.entries,
+                first: a.first.map(clock),
+                last: a.last.map(clock),
+                categories: a
+                    .categories
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| **m > 0)
+                    .map(|(c, m)| (categories[c].clone(), *m))
+                    .collect(),
+                tasks_done: t.done,
+                tasks_added: t.added,
+                blocks_done: t.blocks_done,
+                blocks_total: t.blocks_total,
+            });
+            // Entries in start order; ties keep the order they came in (path, then line).
+            acc.segs.sort_by_key(|s| s.start);
+            let segs = &acc.segs;
+            // Gaps between entries of the day.
+            let mut reach: Option<u32> = None;
+            for s in segs {
+                if let Some(r) = reach
+                    && s.start > r
+                {
+                    gap_count += 1;
+                    gap_total += u64::from(s.start - r);
+                    push_gap(
+                        &mut gaps,
+                        Gap {
+                            date,
+                            from: clock(r),
+                            to: clock(s.start),
+                            minutes: s.start - r,
+                        },
+                    );
+                }
+                let e = if s.end == u32::MAX { s.start } else { s.end };
+                reach = Some(reach.map_or(e, |r| r.max(e)));
+            }
+            // Focus sessions: runs of touching entries in one category. Uncategorised time
+            // and waste are never focus, however long they run.
+            let mut runs: Vec<(usize, u32, u32)> = Vec::new();
+            let mut cur: Option<(usize, u32, u32)> = None;
+            for s in segs {
+                if s.end == u32::MAX {
+                    runs.extend(cur.take());
+                    continue;
+                }
+                let c = s.category as usize;
+                cur = match cur {
+                    Some((cc, st, e)) if cc == c && s.start <= e => Some((cc, st, e.max(s.end))),
+                    other => {
+                        runs.extend(other);
+                        Some((c, s.start, s.end))
+                    }
+                };
+            }
+            runs.extend(cur);
+            let mut prev_end: Option<u32> = None;
+            for (c, s, e) in runs {
+                if e - s < threshold || e == s || not_focus(c) {
+                    continue;
+                }
+                // Sessions that touch have no break between them.
+                if let Some(p) = prev_end
+                    && s > p
+                {
+                    break_list.push(s - p);
+                }
+                prev_end = Some(e);
+                sessions.push(Session {
+                    date,
+                    start: clock(s),
+                    end: clock(e),
+                    minutes: e - s,
+                    category: categories[c].clone(),
+                });
+            }
+        }
+        let days_with_log = day_rows.iter().filter(|d| d.entries > 0).count();
+        let days_with_notes = day_rows.iter().filter(|d| d.has_note).count();
+        let total_minutes = self.total_minutes;
+
+        let mut tags: Vec<TagRow> = self
+            .tag_acc
+            .drain()
+            .map(|(tag, (minutes, entries))| TagRow {
+                tag,
+                minutes,
+                share: share(minutes, total_minutes),
+                entries,
+            })
+            .collect();
+        tags.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.tag.cmp(&b.tag)));
+        let category_totals: Vec<CategoryRow> = categories
+            .iter()
+            .zip(&self.cat_acc)
+            .map(|(c, (minutes, entries))| CategoryRow {
+                category: c.clone(),
+                minutes: *minutes,
+                share: share(*minutes, total_minutes),
+                entries: *entries,
+            })
+            .collect();
+
+        // Money against waste.
+        let cat_minutes = |ix: Option<usize>| ix.map_or(0, |i| self.cat_acc[i].0);
+        let (money_minutes, waste_minutes) =
+            (cat_minutes(self.money_ix), cat_minutes(self.waste_ix));
+        let mut trend = Vec::new();
+        if longer_than_week {
+            let mut weeks = std::mem::take(&mut self.weeks);
+            for d in &day_list {
+                let iw = d.iso_week();
+                weeks.entry((iw.year(), iw.week())).or_default();
+            }
+            trend = weeks
+                .into_iter()
+                .map(|((y, wk), (m, ws))| WeekTrend {
+                    week: format!("{y}-W{wk:02}"),
+                    money_minutes: m,
+                    waste_minutes: ws,
+                })
+                .collect();
+        }
+        let money_waste = MoneyWaste {
+            money_minutes,
+            waste_minutes,
+            money_share: share(money_minutes, total_minutes),
+            waste_share: share(waste_minutes, total_minutes),
+            ratio: (waste_minutes > 0)
+                .then(|| (money_minutes as f64 / waste_minutes as f64 * 100.0).round() / 100.0),
+            trend,
+        };
+
+        // Hours of the day.
+        let per_hour: Vec<HourRow> = (0..24)
+            .map(|h| HourRow {
+                hour: h as u32,
+                minutes: self.hour_cat[h].iter().sum(),
+                categories: self.hour_cat[h]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| **m > 0)
+                    .map(|(c, m)| (categories[c].clone(), *m))
+                    .collect(),
+            })
+            .collect();
+        let peak_minutes = per_hour.iter().map(|h| h.minutes).max().unwrap_or(0);
+        let mut productive: Vec<ProductiveHour> = (0..24)
+            .map(|h| ProductiveHour {
+                hour: h as u32,
+                score: self.money_h[h] + self.priority_h[h] + TASK_SCORE * self.tasks_h[h] as u64,
+                money_minutes: self.money_h[h],
+                priority_minutes: self.priority_h[h],
+                tasks_done: self.tasks_h[h],
+            })
+            .filter(|p| p.score > 0)
+            .collect();
+        productive.sort_by(|a, b| b.score.cmp(&a.score).then(a.hour.cmp(&b.hour)));
+        productive.truncate(3);
+        let weekday_grid = longer_than_week.then(|| {
+            self.grid
+                .iter()
+                .enumerate()
+                .map(|(i, minutes)| WeekdayRow {
+                    weekday: WEEKDAYS[i].to_string(),
+                    total_minutes: minutes.iter().sum(),
+                    minutes: minutes.clone(),
+                })
+                .collect()
+        });
+
+        let mut lengths: Vec<u32> = sessions.iter().map(|s| s.minutes).collect();
+        let focus = Focus {
+            threshold_minutes: threshold,
+            count: sessions.len(),
+            total_minutes: lengths.iter().map(|m| u64::from(*m)).sum(),
+            median_minutes: median(&mut lengths),
+            longest_minutes: lengths.iter().max().copied(),
+            breaks: break_list.len(),
+            median_break_minutes: median(&mut break_list),
+            sessions,
+        };
+
+        let entries = self.keep_entries.then(|| {
+            let mut v = std::mem::take(&mut self.entries);
+            v.sort_by_key(|(k, _)| *k);
+            v.into_iter().map(|(_, r)| r).collect()
+        });
+        let days_in_period = day_list.len();
+        Summary {
+            schema_version: SCHEMA_VERSION,
+            period: PeriodInfo {
+                from,
+                to,
+                from_given: period.from.is_some(),
+                to_given: period.to.is_some(),
+                days: days_in_period,
+                longer_than_week,
+            },
+            overview: Overview {
+                days_in_period,
+                days_with_notes,
+                days_with_log,
+                total_minutes,
+                average_minutes_per_logged_day: if days_with_log == 0 {
+                    0
+                } else {
+                    (total_minutes + days_with_log as u64 / 2) / days_with_log as u64
+                },
+                entries: self.entry_count,
+                open_entries: self.open_entries,
+                undated_entries: self.undated_entries,
+                gaps: Gaps {
+                    count: gap_count,
+                    total_minutes: gap_total,
+                    biggest: gaps,
+                },
+                diagnostics,
+                diagnostics_hint: DIAGNOSTICS_HINT.to_string(),
+            },
+            categories: categories.clone(),
+            days: day_rows,
+            tags,
+            category_totals,
+            money_waste,
+            hours: Hours {
+                per_hour,
+                peak_minutes,
+                productive,
+                weekday_grid,
+            },
+            focus,
+            longest: std::mem::take(&mut self.longest)
+                .into_iter()
+                .map(|(_, _, r)| r)
+                .collect(),
+            entries,
+        }
+    }
+}
+
+/// The part of a [`SummaryBuilder`] that turns a note into a [`NoteDigest`].
+#[derive(Debug, Clone)]
+pub struct Digester<'s> {
+    settings: &'s Settings,
+    period: Period,
+    uncategorised: usize,
+    day_start: u32,
+    /// Priority tags, lower case, for entries.
+    priority: Vec<String>,
+    /// Priority tags as `tasks::norm_tags` makes them, for tasks.
+    priority_norm: Vec<String>,
+}
+
+impl Digester<'_> {
+    /// Whether a day can be in the report. A bound the options leave open is taken from the
+    /// notes at the end, and every dated day lies within that, so only given bounds filter.
+    fn in_period(&self, d: NaiveDate) -> bool {
+        self.period.from.is_none_or(|f| d >= f) && self.period.to.is_none_or(|t| d <= t)
+    }
+
+    /// What the report needs of one note. Pure: runs on any thread.
+    pub fn digest(&self, ln: LoadedNote) -> NoteDigest {
+        let cfg = &self.settings.file.summary;
         let note = &ln.note;
-        dated.extend(note.date);
-        dated.extend(note.days.iter().map(|d| d.date));
-        for e in &note.entries {
+        let mut dates: Vec<NaiveDate> = note.days.iter().map(|d| d.date).collect();
+        dates.extend(note.date);
+        dates.sort_unstable();
+        dates.dedup();
+
+        // Tasks per day.
+        let mut tasks: Vec<(NaiveDate, TaskCounts)> = Vec::new();
+        let mut bump = |d: NaiveDate, f: &dyn Fn(&mut TaskCounts)| match tasks
+            .iter_mut()
+            .find(|(x, _)| *x == d)
+        {
+            Some((_, c)) => f(c),
+            None => {
+                let mut c = TaskCounts::default();
+                f(&mut c);
+                tasks.push((d, c));
+            }
+        };
+        let mut task_dates: Vec<NaiveDate> = Vec::new();
+        for t in &note.tasks {
+            if let Some(d) = t.date
+                && task_dates.last() != Some(&d)
+                && !task_dates.contains(&d)
+            {
+                task_dates.push(d);
+            }
+            if t.block {
+                if let Some(d) = t.date {
+                    let done = t.status.is_done();
+                    bump(d, &|c| {
+                        c.blocks_total += 1;
+                        c.blocks_done += usize::from(done);
+                    });
+                }
+                continue;
+            }
+            if let Some(d) = t.date {
+                bump(d, &|c| c.added += 1);
+            }
+            if t.status.is_done()
+                && let Some(d) = t.done_date.or(t.date)
+            {
+                bump(d, &|c| c.done += 1);
+            }
+        }
+
+        // Priorities of each of the note's days.
+        let priorities = dates
+            .iter()
+            .filter(|d| self.in_period(**d))
+            .map(|d| {
+                let p = crate::report::tasks::note_day_priorities(&ln, *d, &self.priority_norm);
+                (*d, p)
+            })
+            .filter(|(_, p)| !p.priority.is_empty() || !p.money.is_empty() || p.first.is_some())
+            .collect();
+        let LoadedNote { path, note, .. } = ln;
+
+        // Entries, attributed to their day.
+        let mut undated_entries = 0;
+        let mut other_dates = Vec::new();
+        let mut entries = Vec::new();
+        // For done tasks: the entry (key) of their last session in the period.
+        let mut last_of_task: HashMap<usize, (NaiveDate, u32, usize)> = HashMap::new();
+        let tasks_of_note = &note.tasks;
+        for e in note.entries {
             if e.is_stop {
                 continue;
             }
@@ -360,480 +1003,108 @@ pub fn summarize(
             if end.is_none() && e.source == EntrySource::NextEntry {
                 end = cfg.last_entry_minutes.map(|m| start + m);
             }
-            if start < day_start
+            if start < self.day_start
                 && let Some(prev) = date.pred_opt()
             {
                 date = prev;
                 start += 1440;
                 end = end.map(|x| x + 1440);
             }
-            dated.insert(date);
-            let category = settings
+            if !self.in_period(date) {
+                other_dates.push(date);
+                continue;
+            }
+            if let Some(ti) = e.task
+                && tasks_of_note.get(ti).is_some_and(|t| t.status.is_done())
+            {
+                let key = (date, start, e.line);
+                let slot = last_of_task.entry(ti).or_insert(key);
+                *slot = (*slot).max(key);
+            }
+            let category = self
+                .settings
                 .categories
                 .iter()
                 .position(|c| c.matches(&e.tags, &e.text))
-                .unwrap_or(uncategorised);
-            all.push(Work {
-                note: ni,
+                .unwrap_or(self.uncategorised);
+            let priority = e.tags.iter().any(|t| self.is_priority_tag(t));
+            let mut tags = e.tags;
+            let mut seen = 0;
+            // Distinct tags, first occurrence kept (entries carry a handful at most).
+            for i in 0..tags.len() {
+                if !tags[..seen].contains(&tags[i]) {
+                    tags.swap(seen, i);
+                    seen += 1;
+                }
+            }
+            tags.truncate(seen);
+            entries.push(DigestEntry {
                 date,
                 start,
                 end,
                 category,
-                tags: &e.tags,
-                text: &e.text,
-                task: e.task,
+                priority,
+                tags,
+                text: e.text,
                 line: e.line,
             });
         }
-    }
-
-    // The period: the options' bounds, else the span of the dated notes.
-    let (data_min, data_max) = (dated.first().copied(), dated.last().copied());
-    let mut from = period.from.or(data_min);
-    let mut to = period.to.or(data_max);
-    match (from, to) {
-        (Some(f), None) => to = Some(f),
-        (None, Some(t)) => from = Some(t),
-        (Some(f), Some(t)) if f > t => {
-            // One bound from the options lies beyond the notes: an empty-of-notes period.
-            if period.from.is_some() {
-                to = Some(f);
-            } else {
-                from = Some(t);
-            }
-        }
-        _ => {}
-    }
-    let range = Period { from, to };
-    let day_list: Vec<NaiveDate> = match (from, to) {
-        (Some(f), Some(t)) => f.iter_days().take_while(|d| *d <= t).collect(),
-        _ => Vec::new(),
-    };
-    let in_period = |d: NaiveDate| from.is_some() && range.contains(d);
-    let longer_than_week = day_list.len() > 7;
-
-    let mut work: Vec<Work> = all.into_iter().filter(|w| in_period(w.date)).collect();
-    work.sort_by(|a, b| {
-        (a.date, a.start, &notes[a.note].path, a.line).cmp(&(
-            b.date,
-            b.start,
-            &notes[b.note].path,
-            b.line,
-        ))
-    });
-
-    // Per day.
-    let mut days: BTreeMap<NaiveDate, DayAcc> =
-        day_list.iter().map(|d| (*d, DayAcc::default())).collect();
-    let mut has_note: BTreeSet<NaiveDate> =
-        dated.iter().copied().filter(|d| in_period(*d)).collect();
-    for ln in notes {
-        for t in &ln.note.tasks {
-            let block = t.block;
-            if let Some(d) = t.date {
-                has_note.insert(d);
-            }
-            if block {
-                if let Some(acc) = t.date.and_then(|d| days.get_mut(&d)) {
-                    acc.blocks_total += 1;
-                    if t.status.is_done() {
-                        acc.blocks_done += 1;
-                    }
-                }
-                continue;
-            }
-            if let Some(acc) = t.date.and_then(|d| days.get_mut(&d)) {
-                acc.tasks_added += 1;
-            }
-            if t.status.is_done()
-                && let Some(acc) = t.done_date.or(t.date).and_then(|d| days.get_mut(&d))
-            {
-                acc.tasks_done += 1;
-            }
-        }
-    }
-    let mut total_minutes = 0u64;
-    let mut open_entries = 0;
-    for w in &work {
-        let acc = days.get_mut(&w.date).expect("entries are in the period");
-        let m = u64::from(w.minutes());
-        acc.minutes += m;
-        acc.entries += 1;
-        acc.first = Some(acc.first.map_or(w.start, |f| f.min(w.start)));
-        let reach = w.end.unwrap_or(w.start);
-        acc.last = Some(acc.last.map_or(reach, |l| l.max(reach)));
-        if m > 0 {
-            *acc.categories
-                .entry(categories[w.category].clone())
-                .or_insert(0) += m;
-        }
-        total_minutes += m;
-        if w.end.is_none() {
-            open_entries += 1;
-        }
-    }
-    // The notes that hold each day, so a day's priorities look at its own notes only.
-    let mut notes_of_day: BTreeMap<NaiveDate, Vec<&LoadedNote>> = BTreeMap::new();
-    for ln in notes {
-        let mut ds: BTreeSet<NaiveDate> = ln.note.days.iter().map(|d| d.date).collect();
-        ds.extend(ln.note.date);
-        for d in ds.into_iter().filter(|d| days.contains_key(d)) {
-            notes_of_day.entry(d).or_default().push(ln);
-        }
-    }
-    let day_rows: Vec<DayRow> = days
-        .into_iter()
-        .map(|(date, a)| DayRow {
-            priorities: notes_of_day.get(&date).and_then(|ns| {
-                let p = crate::report::tasks::day_priorities(ns, date, &cfg.priority_tags);
-                let done = |v: &[crate::report::tasks::TaskRef]| {
-                    v.iter().filter(|t| t.status.is_done()).count()
-                };
-                (!p.priority.is_empty() || !p.money.is_empty()).then(|| DayPriorityRow {
-                    priority_done: done(&p.priority),
-                    priority_total: p.priority.len(),
-                    money_done: done(&p.money),
-                    money_total: p.money.len(),
-                    first_done_was_priority: p.first_done_was_priority,
-                })
-            }),
-            date,
-            weekday: WEEKDAYS[date.weekday().num_days_from_monday() as usize].to_string(),
-            has_note: has_note.contains(&date),
-            logged_minutes: a.minutes,
-            entries: a.entries,
-            first: a.first.map(clock),
-            last: a.last.map(clock),
-            categories: a.categories,
-            tasks_done: a.tasks_done,
-            tasks_added: a.tasks_added,
-            blocks_done: a.blocks_done,
-            blocks_total: a.blocks_total,
-        })
-        .collect();
-    let days_with_log = day_rows.iter().filter(|d| d.entries > 0).count();
-    let days_with_notes = day_rows.iter().filter(|d| d.has_note).count();
-
-    // Work grouped by day, in start order (work is sorted by date, then start).
-    let mut by_day: Vec<&[Work]> = Vec::new();
-    {
-        let mut i = 0;
-        while i < work.len() {
-            let j = i + work[i..]
-                .iter()
-                .take_while(|w| w.date == work[i].date)
-                .count();
-            by_day.push(&work[i..j]);
-            i = j;
-        }
-    }
-
-    // Gaps between entries of a day.
-    let mut gaps: Vec<Gap> = Vec::new();
-    for day in &by_day {
-        let mut reach: Option<u32> = None;
-        for w in *day {
-            if let Some(r) = reach
-                && w.start > r
-            {
-                gaps.push(Gap {
-                    date: w.date,
-                    from: clock(r),
-                    to: clock(w.start),
-                    minutes: w.start - r,
-                });
-            }
-            let e = w.end.unwrap_or(w.start);
-            reach = Some(reach.map_or(e, |r| r.max(e)));
-        }
-    }
-    let gap_total: u64 = gaps.iter().map(|g| u64::from(g.minutes)).sum();
-    let gap_count = gaps.len();
-    gaps.sort_by(|a, b| b.minutes.cmp(&a.minutes).then(a.date.cmp(&b.date)));
-    gaps.truncate(5);
-
-    // Tags and categories.
-    let mut tag_acc: BTreeMap<String, (u64, usize)> = BTreeMap::new();
-    let mut cat_acc: Vec<(u64, usize)> = vec![(0, 0); categories.len()];
-    for w in &work {
-        let m = u64::from(w.minutes());
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        for t in w.tags {
-            if seen.insert(t.as_str()) {
-                let a = tag_acc.entry(t.clone()).or_default();
-                a.0 += m;
-                a.1 += 1;
-            }
-        }
-        if seen.is_empty() {
-            let a = tag_acc.entry(UNTAGGED.to_string()).or_default();
-            a.0 += m;
-            a.1 += 1;
-        }
-        cat_acc[w.category].0 += m;
-        cat_acc[w.category].1 += 1;
-    }
-    let mut tags: Vec<TagRow> = tag_acc
-        .into_iter()
-        .map(|(tag, (minutes, entries))| TagRow {
-            tag,
-            minutes,
-            share: share(minutes, total_minutes),
+        entries.sort_by_key(|e| (e.date, e.start, e.line));
+        let done_tasks = last_of_task.into_values().map(|(d, s, _)| (d, s)).collect();
+        NoteDigest {
+            path,
+            dates,
+            task_dates,
+            tasks,
             entries,
-        })
-        .collect();
-    tags.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.tag.cmp(&b.tag)));
-    let category_totals: Vec<CategoryRow> = categories
-        .iter()
-        .zip(&cat_acc)
-        .map(|(c, (minutes, entries))| CategoryRow {
-            category: c.clone(),
-            minutes: *minutes,
-            share: share(*minutes, total_minutes),
-            entries: *entries,
-        })
-        .collect();
-
-    // Money against waste.
-    let money_ix = settings.categories.iter().position(|c| c.name == MONEY);
-    let waste_ix = settings.categories.iter().position(|c| c.name == WASTE);
-    let cat_minutes = |ix: Option<usize>| ix.map_or(0, |i| cat_acc[i].0);
-    let (money_minutes, waste_minutes) = (cat_minutes(money_ix), cat_minutes(waste_ix));
-    let mut trend = Vec::new();
-    if longer_than_week {
-        let mut weeks: BTreeMap<(i32, u32), (u64, u64)> = BTreeMap::new();
-        for d in &day_list {
-            let iw = d.iso_week();
-            weeks.entry((iw.year(), iw.week())).or_default();
-        }
-        for w in &work {
-            let iw = w.date.iso_week();
-            let a = weeks.entry((iw.year(), iw.week())).or_default();
-            if Some(w.category) == money_ix {
-                a.0 += u64::from(w.minutes());
-            } else if Some(w.category) == waste_ix {
-                a.1 += u64::from(w.minutes());
-            }
-        }
-        trend = weeks
-            .into_iter()
-            .map(|((y, wk), (m, ws))| WeekTrend {
-                week: format!("{y}-W{wk:02}"),
-                money_minutes: m,
-                waste_minutes: ws,
-            })
-            .collect();
-    }
-    let money_waste = MoneyWaste {
-        money_minutes,
-        waste_minutes,
-        money_share: share(money_minutes, total_minutes),
-        waste_share: share(waste_minutes, total_minutes),
-        ratio: (waste_minutes > 0)
-            .then(|| (money_minutes as f64 / waste_minutes as f64 * 100.0).round() / 100.0),
-        trend,
-    };
-
-    // Hours of the day.
-    let mut hour_cat: Vec<Vec<u64>> = vec![vec![0; categories.len()]; 24];
-    let mut grid: Vec<Vec<u64>> = vec![vec![0; 24]; 7];
-    let mut money_h = [0u64; 24];
-    let mut priority_h = [0u64; 24];
-    let mut tasks_h = [0usize; 24];
-    let mut done_task_entry: BTreeMap<(usize, usize), (NaiveDate, u32)> = BTreeMap::new();
-    for w in &work {
-        let wd = w.date.weekday().num_days_from_monday() as usize;
-        let is_money = Some(w.category) == money_ix;
-        let is_priority = w.tags.iter().any(|t| priority.contains(&t.to_lowercase()));
-        if let Some(end) = w.end {
-            split_hours(w.start, end, |h, m| {
-                let m = u64::from(m);
-                hour_cat[h][w.category] += m;
-                grid[wd][h] += m;
-                if is_money {
-                    money_h[h] += m;
-                }
-                if is_priority {
-                    priority_h[h] += m;
-                }
-            });
-        }
-        // A task logged in several sessions is completed in its last one.
-        if let Some(ti) = w.task
-            && notes[w.note]
-                .note
-                .tasks
-                .get(ti)
-                .is_some_and(|t| t.status.is_done())
-        {
-            done_task_entry.insert((w.note, ti), (w.date, w.start));
-        }
-    }
-    for (_, start) in done_task_entry.values() {
-        tasks_h[((start / 60) % 24) as usize] += 1;
-    }
-    let per_hour: Vec<HourRow> = (0..24)
-        .map(|h| HourRow {
-            hour: h as u32,
-            minutes: hour_cat[h].iter().sum(),
-            categories: hour_cat[h]
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| **m > 0)
-                .map(|(c, m)| (categories[c].clone(), *m))
-                .collect(),
-        })
-        .collect();
-    let peak_minutes = per_hour.iter().map(|h| h.minutes).max().unwrap_or(0);
-    let mut productive: Vec<ProductiveHour> = (0..24)
-        .map(|h| ProductiveHour {
-            hour: h as u32,
-            score: money_h[h] + priority_h[h] + TASK_SCORE * tasks_h[h] as u64,
-            money_minutes: money_h[h],
-            priority_minutes: priority_h[h],
-            tasks_done: tasks_h[h],
-        })
-        .filter(|p| p.score > 0)
-        .collect();
-    productive.sort_by(|a, b| b.score.cmp(&a.score).then(a.hour.cmp(&b.hour)));
-    productive.truncate(3);
-    let weekday_grid = longer_than_week.then(|| {
-        grid.into_iter()
-            .enumerate()
-            .map(|(i, minutes)| WeekdayRow {
-                weekday: WEEKDAYS[i].to_string(),
-                total_minutes: minutes.iter().sum(),
-                minutes,
-            })
-            .collect()
-    });
-
-    // Focus sessions: runs of touching entries in one category. Uncategorised time and
-    // waste are never focus, however long they run.
-    let threshold = cfg.focus_minutes;
-    let not_focus = |c: usize| categories[c] == UNCATEGORISED || categories[c] == "waste";
-    let mut sessions: Vec<Session> = Vec::new();
-    let mut break_list: Vec<u32> = Vec::new();
-    for day in &by_day {
-        let mut runs: Vec<(usize, u32, u32)> = Vec::new();
-        let mut cur: Option<(usize, u32, u32)> = None;
-        for w in *day {
-            let Some(end) = w.end else {
-                runs.extend(cur.take());
-                continue;
-            };
-            cur = match cur {
-                Some((c, s, e)) if c == w.category && w.start <= e => Some((c, s, e.max(end))),
-                other => {
-                    runs.extend(other);
-                    Some((w.category, w.start, end))
-                }
-            };
-        }
-        runs.extend(cur);
-        let mut prev_end: Option<u32> = None;
-        for (c, s, e) in runs {
-            if e - s < threshold || e == s || not_focus(c) {
-                continue;
-            }
-            // Sessions that touch have no break between them.
-            if let Some(p) = prev_end
-                && s > p
-            {
-                break_list.push(s - p);
-            }
-            prev_end = Some(e);
-            sessions.push(Session {
-                date: day[0].date,
-                start: clock(s),
-                end: clock(e),
-                minutes: e - s,
-                category: categories[c].clone(),
-            });
-        }
-    }
-    let mut lengths: Vec<u32> = sessions.iter().map(|s| s.minutes).collect();
-    let focus = Focus {
-        threshold_minutes: threshold,
-        count: sessions.len(),
-        total_minutes: lengths.iter().map(|m| u64::from(*m)).sum(),
-        median_minutes: median(&mut lengths),
-        longest_minutes: lengths.iter().max().copied(),
-        breaks: break_list.len(),
-        median_break_minutes: median(&mut break_list),
-        sessions,
-    };
-
-    // Entry rows, and the longest.
-    let entries: Vec<EntryRow> = work
-        .iter()
-        .map(|w| EntryRow {
-            date: w.date,
-            start: clock(w.start),
-            end: w.end.map(clock),
-            minutes: w.minutes(),
-            open: w.end.is_none(),
-            category: categories[w.category].clone(),
-            tags: w.tags.to_vec(),
-            text: w.text.to_string(),
-            path: notes[w.note].path.clone(),
-            line: w.line,
-        })
-        .collect();
-    let mut order: Vec<usize> = (0..entries.len())
-        .filter(|i| work[*i].end.is_some())
-        .collect();
-    // Stable sort: ties keep date/start order.
-    order.sort_by(|a, b| entries[*b].minutes.cmp(&entries[*a].minutes));
-    let longest = order.iter().take(5).map(|i| entries[*i].clone()).collect();
-
-    let days_in_period = day_list.len();
-    Summary {
-        schema_version: SCHEMA_VERSION,
-        period: PeriodInfo {
-            from,
-            to,
-            from_given: period.from.is_some(),
-            to_given: period.to.is_some(),
-            days: days_in_period,
-            longer_than_week,
-        },
-        overview: Overview {
-            days_in_period,
-            days_with_notes,
-            days_with_log,
-            total_minutes,
-            average_minutes_per_logged_day: if days_with_log == 0 {
-                0
-            } else {
-                (total_minutes + days_with_log as u64 / 2) / days_with_log as u64
-            },
-            entries: entries.len(),
-            open_entries,
+            other_dates,
             undated_entries,
-            gaps: Gaps {
-                count: gap_count,
-                total_minutes: gap_total,
-                biggest: gaps,
-            },
-            diagnostics,
-            diagnostics_hint: DIAGNOSTICS_HINT.to_string(),
-        },
-        categories,
-        days: day_rows,
-        tags,
-        category_totals,
-        money_waste,
-        hours: Hours {
-            per_hour,
-            peak_minutes,
-            productive,
-            weekday_grid,
-        },
-        focus,
-        longest,
-        entries,
+            done_tasks,
+            priorities,
+        }
     }
+
+    fn is_priority_tag(&self, t: &str) -> bool {
+        if t.is_ascii() {
+            self.priority.iter().any(|p| p.eq_ignore_ascii_case(t))
+        } else {
+            let t = t.to_lowercase();
+            self.priority.contains(&t)
+        }
+    }
+}
+
+/// How many of the longest entries and biggest gaps the report lists.
+const LONGEST: usize = 5;
+
+/// Keeps the biggest gaps, biggest first; ties by date, then the earlier in the day.
+fn push_gap(gaps: &mut Vec<Gap>, g: Gap) {
+    let at = gaps.partition_point(|x| {
+        (std::cmp::Reverse(x.minutes), x.date) <= (std::cmp::Reverse(g.minutes), g.date)
+    });
+    if at < LONGEST {
+        gaps.insert(at, g);
+        gaps.truncate(LONGEST);
+    }
+}
+
+/// Computes the report for `period` from notes in memory (sorted by path). `today` bounds
+/// nothing today but is part of the contract (relative labels); `diagnostics` is the number
+/// of problems found while loading. Large folders go through [`SummaryBuilder`] instead.
+pub fn summarize(
+    notes: &[LoadedNote],
+    settings: &Settings,
+    period: &Period,
+    today: NaiveDate,
+    diagnostics: usize,
+) -> Summary {
+    let _ = today;
+    let mut b = SummaryBuilder::new(settings, period, true);
+    let digester = b.digester();
+    for ln in notes {
+        b.add(digester.digest(ln.clone()));
+    }
+    b.finish(diagnostics)
 }
 
 #[cfg(test)]
@@ -932,7 +1203,7 @@ pub(crate) mod tests {
                 ("uncategorised", 45, 1)
             ]
         );
-        assert_eq!(s.entries[0].category, "deep");
+        assert_eq!(s.entries.as_ref().unwrap()[0].category, "deep");
         assert_eq!(s.days[0].categories["uncategorised"], 45);
         assert_eq!(s.money_waste.money_minutes, 30);
         assert_eq!(s.money_waste.ratio, Some(1.0));
@@ -1057,12 +1328,14 @@ pub(crate) mod tests {
         let s = run(&[note(Some("2026-11-24"), text)], &Settings::default());
         assert_eq!(s.overview.open_entries, 1);
         assert_eq!(s.overview.total_minutes, 60);
-        assert!(s.entries[1].open && s.entries[1].end.is_none());
+        assert!(
+            s.entries.as_ref().unwrap()[1].open && s.entries.as_ref().unwrap()[1].end.is_none()
+        );
         let st = settings("[summary]\nlast_entry_minutes = 25\n");
         let s = run(&[note(Some("2026-11-24"), text)], &st);
         assert_eq!(s.overview.open_entries, 0);
         assert_eq!(s.overview.total_minutes, 85);
-        assert_eq!(s.entries[1].end.as_deref(), Some("10:25"));
+        assert_eq!(s.entries.as_ref().unwrap()[1].end.as_deref(), Some("10:25"));
     }
 
     #[test]
@@ -1080,7 +1353,7 @@ pub(crate) mod tests {
         assert_eq!(s.money_waste.money_share, 1.0);
         let json = serde_json::to_value(&s).unwrap();
         assert!(json["money_waste"]["ratio"].is_null());
-        assert_eq!(json["schema_version"], 1);
+        assert_eq!(json["schema_version"], 2);
         let s = run(
             &[note(
                 Some("2026-11-24"),
@@ -1114,7 +1387,7 @@ pub(crate) mod tests {
         let s = summarize(&[a, b, u], &Settings::default(), &p, d("2026-12-01"), 0);
         assert_eq!(s.period.from, s.period.to);
         assert_eq!(s.overview.days_in_period, 1);
-        assert!(s.entries.is_empty());
+        assert!(s.entries.as_ref().unwrap().is_empty());
         assert!(!s.days[0].has_note);
         // Nothing dated at all.
         let s = run(&[note(None, "- 09:00-10:00 x\n")], &Settings::default());
@@ -1174,7 +1447,7 @@ pub(crate) mod tests {
             "## Log\n\n- 09:00 a #money\n- 10:00 BREAK\n- 10:30 b\n- 11:00 END\n",
         );
         let s = run(&[n], &Settings::default());
-        assert_eq!(s.entries.len(), 2);
+        assert_eq!(s.entries.as_ref().unwrap().len(), 2);
         assert_eq!(s.overview.total_minutes, 90);
     }
 

@@ -104,7 +104,7 @@ pub struct NextReport {
 }
 
 /// Lower-case tag names without `#`, empty ones dropped.
-fn norm_tags(tags: &[String]) -> Vec<String> {
+pub(crate) fn norm_tags(tags: &[String]) -> Vec<String> {
     tags.iter()
         .map(|t| t.trim().trim_start_matches('#').to_lowercase())
         .filter(|t| !t.is_empty())
@@ -504,44 +504,13 @@ pub fn day_priorities(
     // (time, path, line, is priority work)
     let mut first: Option<(u32, &str, usize, bool)> = None;
     for n in notes {
-        let note = &n.note;
-        let tasks = &note.tasks;
-        let of_day: Vec<bool> = tasks.iter().map(|t| t.date == Some(date)).collect();
-        let is_prio: Vec<bool> = tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                of_day[i] && (is_priority(t, &prio) || under_priority_heading(note, t.heading))
-            })
-            .collect();
-        let is_money: Vec<bool> = tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| of_day[i] && has_tag_nested(&t.tags, MONEY_TAG))
-            .collect();
-        let mut done_at: HashMap<usize, u32> = HashMap::new();
-        for e in &note.entries {
-            let Some(ti) = e.task else { continue };
-            if e.is_stop || e.date != Some(date) || !of_day[ti] || !tasks[ti].status.is_done() {
-                continue;
-            }
-            let at = e.end.unwrap_or(e.start);
-            let slot = done_at.entry(ti).or_insert(at);
-            *slot = (*slot).max(at);
-        }
-        for (i, t) in tasks.iter().enumerate() {
-            if is_prio[i] && !has_ancestor(tasks, i, &is_prio) {
-                priority.push(TaskRef::new(n, i));
-            }
-            if is_money[i] && !has_ancestor(tasks, i, &is_money) {
-                money.push(TaskRef::new(n, i));
-            }
-            if let Some(&at) = done_at.get(&i) {
-                let work = is_prio[i] || has_ancestor(tasks, i, &is_prio);
-                let cand = (at, n.path.as_str(), t.line, work);
-                if first.is_none_or(|f| (cand.0, cand.1, cand.2) < (f.0, f.1, f.2)) {
-                    first = Some(cand);
-                }
+        let part = note_day_priorities(n, date, &prio);
+        priority.extend(part.priority);
+        money.extend(part.money);
+        if let Some((at, line, work)) = part.first {
+            let cand = (at, n.path.as_str(), line, work);
+            if first.is_none_or(|f| (cand.0, cand.1, cand.2) < (f.0, f.1, f.2)) {
+                first = Some(cand);
             }
         }
     }
@@ -553,6 +522,72 @@ pub fn day_priorities(
         money,
         first_done_was_priority: first.map(|f| f.3),
     }
+}
+
+/// One note's part of a day's priorities (see [`day_priorities`]).
+#[derive(Debug)]
+pub(crate) struct NotePriorities {
+    pub priority: Vec<TaskRef>,
+    pub money: Vec<TaskRef>,
+    /// The note's first done task with a time: (time, line, is priority work).
+    pub first: Option<(u32, usize, bool)>,
+}
+
+/// The priority and money tasks of `date` in one note, and its first done task by the log.
+/// `prio` holds normalised priority tags ([`norm_tags`]).
+pub(crate) fn note_day_priorities(
+    n: &LoadedNote,
+    date: NaiveDate,
+    prio: &[String],
+) -> NotePriorities {
+    let note = &n.note;
+    let tasks = &note.tasks;
+    let mut out = NotePriorities {
+        priority: Vec::new(),
+        money: Vec::new(),
+        first: None,
+    };
+    let of_day: Vec<bool> = tasks.iter().map(|t| t.date == Some(date)).collect();
+    if !of_day.contains(&true) {
+        return out;
+    }
+    let is_prio: Vec<bool> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            of_day[i] && (is_priority(t, prio) || under_priority_heading(note, t.heading))
+        })
+        .collect();
+    let is_money: Vec<bool> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| of_day[i] && has_tag_nested(&t.tags, MONEY_TAG))
+        .collect();
+    let mut done_at: HashMap<usize, u32> = HashMap::new();
+    for e in &note.entries {
+        let Some(ti) = e.task else { continue };
+        if e.is_stop || e.date != Some(date) || !of_day[ti] || !tasks[ti].status.is_done() {
+            continue;
+        }
+        let at = e.end.unwrap_or(e.start);
+        let slot = done_at.entry(ti).or_insert(at);
+        *slot = (*slot).max(at);
+    }
+    for (i, t) in tasks.iter().enumerate() {
+        if is_prio[i] && !has_ancestor(tasks, i, &is_prio) {
+            out.priority.push(TaskRef::new(n, i));
+        }
+        if is_money[i] && !has_ancestor(tasks, i, &is_money) {
+            out.money.push(TaskRef::new(n, i));
+        }
+        if let Some(&at) = done_at.get(&i) {
+            let work = is_prio[i] || has_ancestor(tasks, i, &is_prio);
+            if out.first.is_none_or(|f| (at, t.line) < (f.0, f.1)) {
+                out.first = Some((at, t.line, work));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -330,7 +330,10 @@ fn summarize_colour_only_when_asked() {
 #[test]
 fn summary_json_matches_docs() {
     let t = journal();
-    let (out, _, _) = run(t.path(), &["summarize", "journal", "--format", "json"]);
+    let (out, _, _) = run(
+        t.path(),
+        &["summarize", "journal", "--format", "json", "--entries"],
+    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let mut got = std::collections::BTreeSet::new();
     flatten(&v, "", &mut got);
