@@ -40,13 +40,18 @@ pub fn has_conflict_copy(path: &Path) -> bool {
     }) else {
         return false;
     };
-    let names: std::collections::HashSet<String> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str().map(String::from))
-        .collect();
-    names
-        .iter()
-        .any(|n| conflict_original(n, &names).as_deref() == Some(name))
+    // Every kind of conflict copy starts with the note's stem.
+    let stem = name.rsplit_once('.').map_or(name, |p| p.0);
+    entries.filter_map(|e| e.ok()).any(|e| {
+        let n = e.file_name();
+        let b = n.as_encoded_bytes();
+        b.starts_with(stem.as_bytes())
+            && b != name.as_bytes()
+            && n.to_str()
+                .and_then(|n| conflict_original(n, |sib| sib == name))
+                .as_deref()
+                == Some(name)
+    })
 }
 
 /// Reads the note for editing, or says why it must not be edited.

@@ -4,7 +4,6 @@
 //! (unreadable, not UTF-8, a sync-conflict copy, a symlink leaving the root) become
 //! diagnostics for that file; the others are still read.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -98,14 +97,24 @@ pub enum LoadError {
 }
 
 fn is_note_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    (lower.ends_with(".md") || lower.ends_with(".markdown")) && !name.starts_with('.')
+    let ends = |ext: &str| {
+        name.len() > ext.len()
+            && name.as_bytes()[name.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
+    };
+    (ends(".md") || ends(".markdown")) && !name.starts_with('.')
 }
 
 /// If `name` is a sync tool's conflict copy, the name of the note it conflicts with.
-/// `siblings` holds the other names in the same folder (iCloud's `name 2.md` is only a copy
-/// when `name.md` is beside it).
-pub fn conflict_original(name: &str, siblings: &HashSet<String>) -> Option<String> {
+/// `has_sibling` says whether a name exists in the same folder (iCloud's `name 2.md` is only
+/// a copy when `name.md` is beside it); it is asked only about such names.
+pub fn conflict_original(name: &str, has_sibling: impl Fn(&str) -> bool) -> Option<String> {
+    // Every kind of copy has a space in its name, or Syncthing's marker: most names have
+    // neither, and this is asked of every note in the folder.
+    if memchr::memchr(b' ', name.as_bytes()).is_none()
+        && memchr::memmem::find(name.as_bytes(), b".sync-conflict-").is_none()
+    {
+        return None;
+    }
     let (stem, ext) = match name.rfind('.') {
         Some(i) => (&name[..i], &name[i..]),
         None => (name, ""),
@@ -129,7 +138,7 @@ pub fn conflict_original(name: &str, siblings: &HashSet<String>) -> Option<Strin
         && n != "0"
     {
         let original = format!("{base}{ext}");
-        if siblings.contains(&original) {
+        if has_sibling(&original) {
             return Some(original);
         }
     }
@@ -143,8 +152,13 @@ fn display_join(root_shown: &str, rel: &str) -> String {
     if root_shown.is_empty() || root_shown == "." {
         return rel.to_string();
     }
-    let sep = if root_shown.ends_with('/') { "" } else { "/" };
-    format!("{root_shown}{sep}{rel}")
+    let mut out = String::with_capacity(root_shown.len() + 1 + rel.len());
+    out.push_str(root_shown);
+    if !root_shown.ends_with('/') {
+        out.push('/');
+    }
+    out.push_str(rel);
+    out
 }
 
 struct Found {
@@ -160,106 +174,32 @@ fn walk(
     exclude: &[String],
     problems: &mut Vec<FileDiagnostic>,
 ) -> Vec<Found> {
-    let mut found = Vec::new();
     if root.is_file() {
-        found.push(Found {
+        return vec![Found {
             abs: root.to_path_buf(),
             rel: String::new(),
-        });
-        return found;
+        }];
     }
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut it = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() == 0 {
-                return true;
-            }
-            if e.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
-                return false;
-            }
-            // Excluded folders (templates, attachments), named relative to the root.
-            !(e.file_type().is_dir() && exclude.iter().any(|x| e.path() == root.join(x)))
-        });
-    let mut names_by_dir: std::collections::HashMap<PathBuf, HashSet<String>> = Default::default();
-    loop {
-        let entry = match it.next() {
-            None => break,
-            Some(Ok(e)) => e,
-            Some(Err(err)) => {
-                let path = err
-                    .path()
-                    .map(|p| rel_of(root, p))
-                    .map(|r| display_join(root_shown, &r))
-                    .unwrap_or_else(|| root_shown.to_string());
-                let d = if err.loop_ancestor().is_some() {
-                    Diagnostic::new(
-                        Code::FilesystemLoop,
-                        "this folder links back to a folder that contains it; not followed",
-                        "remove the symlink, or point it somewhere outside this folder tree",
-                    )
-                } else {
-                    Diagnostic::new(
-                        Code::ReadError,
-                        format!("cannot read: {err}"),
-                        "check that the file or folder exists and that you may read it",
-                    )
-                };
-                problems.push(FileDiagnostic {
-                    path,
-                    diagnostic: d,
-                });
-                continue;
-            }
-        };
-        if entry.path_is_symlink() {
-            let target = entry.path().canonicalize();
-            let inside = target.as_ref().is_ok_and(|t| t.starts_with(&canon_root));
-            if !inside {
-                let rel = rel_of(root, entry.path());
-                problems.push(FileDiagnostic {
-                    path: display_join(root_shown, &rel),
-                    diagnostic: Diagnostic::new(
-                        Code::SymlinkOutsideRoot,
-                        "this symlink points outside the notes folder; it is not read",
-                        "move the target into the notes folder, or point mdtasks at a folder \
-                         that contains both",
-                    ),
-                });
-                if entry.file_type().is_dir() {
-                    it.skip_current_dir();
-                }
-                continue;
-            }
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Some(name) = entry.file_name().to_str() else {
-            continue;
-        };
-        if !is_note_name(name) {
-            continue;
-        }
-        let dir = entry.path().parent().unwrap_or(root).to_path_buf();
-        names_by_dir
-            .entry(dir)
-            .or_default()
-            .insert(name.to_string());
-        found.push(Found {
-            abs: entry.path().to_path_buf(),
-            rel: rel_of(root, entry.path()),
-        });
-    }
-    // Conflict copies need their folder's full listing, so they are sorted out afterwards.
+    let exclude: Vec<&str> = exclude
+        .iter()
+        .map(|x| x.trim_matches('/'))
+        .filter(|x| !x.is_empty())
+        .collect();
+    let mut w = Walker {
+        root_shown,
+        exclude: &exclude,
+        ancestors: vec![canon_root.clone()],
+        canon_root,
+        found: Vec::new(),
+        problems,
+    };
+    w.dir(root, "");
+    let mut found = w.found;
     found.retain(|f| {
         let name = f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let dir = f.abs.parent().unwrap_or(root).to_path_buf();
-        let no_siblings = HashSet::new();
-        let siblings = names_by_dir.get(&dir).unwrap_or(&no_siblings);
-        match conflict_original(name, siblings) {
+        let dir = f.abs.parent().unwrap_or(root);
+        match conflict_original(name, |sib| dir.join(sib).is_file()) {
             Some(orig) => {
                 problems.push(FileDiagnostic {
                     path: display_join(root_shown, &f.rel),
@@ -279,11 +219,129 @@ fn walk(
     found
 }
 
-fn rel_of(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root)
-        .unwrap_or(p)
-        .to_string_lossy()
-        .replace('\\', "/")
+/// A recursive walk over `read_dir`: the entry's type comes with the folder listing, so
+/// only symlinks cost a `stat`. Symlinks are followed inside the root; one leaving the root
+/// is reported and not followed, and one that leads back to a folder it sits in is a loop.
+struct Walker<'a> {
+    root_shown: &'a str,
+    exclude: &'a [&'a str],
+    canon_root: PathBuf,
+    /// Canonical paths of the folders being walked, outermost first.
+    ancestors: Vec<PathBuf>,
+    found: Vec<Found>,
+    problems: &'a mut Vec<FileDiagnostic>,
+}
+
+impl Walker<'_> {
+    fn problem(&mut self, rel: &str, diagnostic: Diagnostic) {
+        self.problems.push(FileDiagnostic {
+            path: display_join(self.root_shown, rel),
+            diagnostic,
+        });
+    }
+
+    fn unreadable(&mut self, rel: &str, e: &std::io::Error) {
+        self.problem(
+            rel,
+            Diagnostic::new(
+                Code::ReadError,
+                format!("cannot read: {e}"),
+                "check that the file or folder exists and that you may read it",
+            ),
+        );
+    }
+
+    fn dir(&mut self, abs: &Path, rel: &str) {
+        let entries = match std::fs::read_dir(abs) {
+            Ok(r) => r,
+            Err(e) => return self.unreadable(rel, &e),
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    self.unreadable(rel, &e);
+                    continue;
+                }
+            };
+            let name = entry.file_name();
+            // Hidden files and folders; names that are not UTF-8 cannot be notes.
+            let Some(name) = name.to_str().filter(|n| !n.starts_with('.')) else {
+                continue;
+            };
+            let mut child_rel = String::with_capacity(rel.len() + 1 + name.len());
+            if !rel.is_empty() {
+                child_rel.push_str(rel);
+                child_rel.push('/');
+            }
+            child_rel.push_str(name);
+            let path = entry.path();
+            let file_type = match entry.file_type() {
+                Ok(t) => t,
+                Err(e) => {
+                    self.unreadable(&child_rel, &e);
+                    continue;
+                }
+            };
+            let (is_dir, is_file, canonical) = if file_type.is_symlink() {
+                let target = match path
+                    .canonicalize()
+                    .and_then(|t| Ok((std::fs::metadata(&t)?, t)))
+                {
+                    Ok(t) => t,
+                    Err(e) => {
+                        self.unreadable(&child_rel, &e);
+                        continue;
+                    }
+                };
+                if !target.1.starts_with(&self.canon_root) {
+                    self.problem(
+                        &child_rel,
+                        Diagnostic::new(
+                            Code::SymlinkOutsideRoot,
+                            "this symlink points outside the notes folder; it is not read",
+                            "move the target into the notes folder, or point mdtasks at a folder \
+                             that contains both",
+                        ),
+                    );
+                    continue;
+                }
+                (target.0.is_dir(), target.0.is_file(), Some(target.1))
+            } else {
+                (file_type.is_dir(), file_type.is_file(), None)
+            };
+            if is_dir {
+                // Excluded folders (templates, attachments), named relative to the root.
+                if self.exclude.contains(&child_rel.as_str()) {
+                    continue;
+                }
+                let canonical = canonical.unwrap_or_else(|| {
+                    self.ancestors
+                        .last()
+                        .map_or_else(|| path.clone(), |a| a.join(name))
+                });
+                if self.ancestors.contains(&canonical) {
+                    self.problem(
+                        &child_rel,
+                        Diagnostic::new(
+                            Code::FilesystemLoop,
+                            "this folder links back to a folder that contains it; not followed",
+                            "remove the symlink, or point it somewhere outside this folder tree",
+                        ),
+                    );
+                    continue;
+                }
+                self.ancestors.push(canonical);
+                self.dir(&path, &child_rel);
+                self.ancestors.pop();
+            } else if is_file && is_note_name(name) {
+                self.found.push(Found {
+                    abs: path,
+                    rel: child_rel,
+                });
+            }
+        }
+    }
 }
 
 /// What reading one file gave.
@@ -460,24 +518,24 @@ mod tests {
 
     #[test]
     fn conflict_names() {
-        let sib: HashSet<String> = ["note.md".to_string()].into();
-        let none = HashSet::new();
+        let sib = |n: &str| n == "note.md";
+        let none = |_: &str| false;
         assert_eq!(
-            conflict_original("note.sync-conflict-20261124-101010-ABCDEFG.md", &none),
+            conflict_original("note.sync-conflict-20261124-101010-ABCDEFG.md", none),
             Some("note.md".into())
         );
         assert_eq!(
-            conflict_original("note (conflicted copy 2026-11-24).md", &none),
+            conflict_original("note (conflicted copy 2026-11-24).md", none),
             Some("note.md".into())
         );
         assert_eq!(
-            conflict_original("note (Anna's conflicted copy 2026-11-24).md", &none),
+            conflict_original("note (Anna's conflicted copy 2026-11-24).md", none),
             Some("note.md".into())
         );
-        assert_eq!(conflict_original("note 2.md", &sib), Some("note.md".into()));
-        assert_eq!(conflict_original("note 2.md", &none), None);
-        assert_eq!(conflict_original("Week 2.md", &none), None);
-        assert_eq!(conflict_original("2026-11-24.md", &none), None);
+        assert_eq!(conflict_original("note 2.md", sib), Some("note.md".into()));
+        assert_eq!(conflict_original("note 2.md", none), None);
+        assert_eq!(conflict_original("Week 2.md", none), None);
+        assert_eq!(conflict_original("2026-11-24.md", none), None);
     }
 }
 
@@ -516,6 +574,7 @@ pub fn dated_paths(
             })
         })
         .collect();
-    out.sort_by(|a, b| (a.date, &a.shown).cmp(&(b.date, &b.shown)));
+    // Paths are unique, so an unstable sort gives one order.
+    out.sort_unstable_by(|a, b| (a.date, &a.shown).cmp(&(b.date, &b.shown)));
     out
 }

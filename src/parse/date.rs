@@ -43,7 +43,11 @@ pub fn iso_date_at(s: &str) -> Option<NaiveDate> {
 /// anywhere in the stem; or `YYYY/MM/DD.md`. `pattern` is a user's chrono format for the
 /// whole stem, tried first.
 pub fn date_from_path(rel_path: &str, pattern: Option<&str>) -> Option<NaiveDate> {
-    let rel = rel_path.replace('\\', "/");
+    let rel: std::borrow::Cow<str> = if rel_path.contains('\\') {
+        rel_path.replace('\\', "/").into()
+    } else {
+        rel_path.into()
+    };
     let file = rel.rsplit('/').next().unwrap_or(&rel);
     let stem = file
         .strip_suffix(".markdown")
