@@ -530,12 +530,23 @@ fn check(cfg: &Config, loaded: &Loaded, out: &mut dyn Write) -> io::Result<i32> 
     })
 }
 
-fn summary_format(f: cli::SummaryFormat) -> report::render::Format {
+/// The renderer for a text format; `None` for HTML, which is drawn by `report::html`.
+fn summary_format(f: cli::SummaryFormat) -> Option<report::render::Format> {
     match f {
-        cli::SummaryFormat::Text => report::render::Format::Text,
-        cli::SummaryFormat::Md => report::render::Format::Md,
-        cli::SummaryFormat::Json => report::render::Format::Json,
-        cli::SummaryFormat::Csv => report::render::Format::Csv,
+        cli::SummaryFormat::Text => Some(report::render::Format::Text),
+        cli::SummaryFormat::Md => Some(report::render::Format::Md),
+        cli::SummaryFormat::Json => Some(report::render::Format::Json),
+        cli::SummaryFormat::Csv => Some(report::render::Format::Csv),
+        cli::SummaryFormat::Html => None,
+    }
+}
+
+fn blocks_format(f: cli::BlocksFormat) -> report::render::Format {
+    match f {
+        cli::BlocksFormat::Text => report::render::Format::Text,
+        cli::BlocksFormat::Md => report::render::Format::Md,
+        cli::BlocksFormat::Json => report::render::Format::Json,
+        cli::BlocksFormat::Csv => report::render::Format::Csv,
     }
 }
 
@@ -563,7 +574,7 @@ fn blocks(
             .expect("checked when the config was read"),
     };
     let r = report::blocks::blocks_report(&loaded.notes, &cfg.settings, &period, cfg.today, &opts);
-    report::blocks::render_blocks(&r, summary_format(a.format), cfg.color, out)?;
+    report::blocks::render_blocks(&r, blocks_format(a.format), cfg.color, out)?;
     report_problems(cfg, loaded, err)?;
     Ok(if has_errors(loaded) {
         exit::ERROR
@@ -572,6 +583,122 @@ fn blocks(
     } else {
         exit::OK
     })
+}
+
+/// The file `summarize --format html` writes without `-o`, in the current folder.
+pub const DEFAULT_HTML_REPORT: &str = "mdtasks-report.html";
+
+/// Where `summarize` puts its report.
+enum Destination {
+    Stdout,
+    /// A file, and the path as shown to the user.
+    File(PathBuf),
+    /// Only `--write` (no report on stdout, as before `-o` existed).
+    Nowhere,
+}
+
+/// `-o FILE`, `-o -`, or the default: stdout for the text formats (nothing with `--write`),
+/// `mdtasks-report.html` for HTML. An HTML page never goes to a terminal unasked, and never
+/// into the notes folder by default.
+fn destination(cfg: &Config, a: &cli::SummarizeArgs) -> Result<Destination, String> {
+    match &a.output {
+        Some(p) if p.as_os_str() == "-" => Ok(Destination::Stdout),
+        Some(p) => Ok(Destination::File(p.clone())),
+        None if a.format == cli::SummaryFormat::Html => {
+            let p = PathBuf::from(DEFAULT_HTML_REPORT);
+            if inside_notes(&cfg.root, Path::new(".")) {
+                return Err(format!(
+                    "error: the report would go to {DEFAULT_HTML_REPORT} in the current folder, \
+                     which is inside the notes folder `{}`; mdtasks does not put files into \
+                     your notes unless asked\nhint: pass -o FILE to write it elsewhere \
+                     (-o {DEFAULT_HTML_REPORT} writes it here anyway; -o - prints it)",
+                    cfg.root_shown
+                ));
+            }
+            Ok(Destination::File(p))
+        }
+        None if a.write.is_some() => Ok(Destination::Nowhere),
+        None => Ok(Destination::Stdout),
+    }
+}
+
+/// Whether the folder `dir` is the notes folder (`root`, or the folder of a single note)
+/// or inside it.
+fn inside_notes(root: &Path, dir: &Path) -> bool {
+    let notes = if root.is_file() {
+        root.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    } else {
+        root
+    };
+    match (notes.canonicalize(), dir.canonicalize()) {
+        (Ok(n), Ok(d)) => d.starts_with(n),
+        _ => false,
+    }
+}
+
+/// Writes a report file atomically: a hidden temp file beside it (`.NAME.mdtasks-tmp-…`),
+/// flushed, renamed over `path`, then the folder flushed. A reader (a browser, a sync tool)
+/// sees the old file or the new one, never half a report. An existing file keeps its
+/// permissions; a symlink is written at its target.
+fn write_report_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => path.canonicalize()?,
+        _ => path.to_path_buf(),
+    };
+    if target.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a folder",
+        ));
+    }
+    let name = target
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "it names no file"))?;
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".mdtasks-tmp-");
+    let old_perms = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).rand_bytes(6);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // A new report is readable like any new file (the umask applies), not 0600.
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = b.tempfile_in(dir)?;
+    if let Some(p) = old_perms {
+        tmp.as_file().set_permissions(p)?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Some file systems cannot sync a folder; the report is in place either way.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// ISO weeks from the week of `from` to the week of `to`: the HTML calendar covers the
+/// report's period.
+fn weeks_spanned(from: Option<NaiveDate>, to: Option<NaiveDate>) -> u32 {
+    use chrono::Datelike;
+    match (from, to) {
+        (Some(f), Some(t)) if f <= t => {
+            let monday =
+                |d: NaiveDate| d.num_days_from_ce() - d.weekday().num_days_from_monday() as i32;
+            ((monday(t) - monday(f)) / 7 + 1).clamp(1, 520) as u32
+        }
+        _ => 8,
+    }
 }
 
 fn summarize(
@@ -589,6 +716,13 @@ fn summarize(
             return Ok(exit::ERROR);
         }
     };
+    let dest = match destination(cfg, a) {
+        Ok(d) => d,
+        Err(msg) => {
+            writeln!(err, "{msg}")?;
+            return Ok(exit::ERROR);
+        }
+    };
     let diagnostics = loaded.diagnostics().len();
     let summary = report::summarize(
         &loaded.notes,
@@ -597,16 +731,66 @@ fn summarize(
         cfg.today,
         diagnostics,
     );
-    let format = summary_format(a.format);
     let csv = match a.csv {
         cli::CsvKind::Entries => report::render::CsvKind::Entries,
         cli::CsvKind::Days => report::render::CsvKind::Days,
         cli::CsvKind::Tags => report::render::CsvKind::Tags,
     };
-    // With --write the report goes into the note; stdout then carries only a dry run's diff.
-    if a.write.is_none() {
-        report::render::render(&summary, format, csv, cfg.color, out)?;
+    let render = |bytes: &mut Vec<u8>| -> io::Result<()> {
+        match summary_format(a.format) {
+            Some(format) => {
+                // Colour only for a terminal, never into a file.
+                let color = cfg.color && matches!(dest, Destination::Stdout);
+                report::render::render(&summary, format, csv, color, bytes)
+            }
+            None => {
+                let opts = report::blocks::BlocksOptions {
+                    weeks: weeks_spanned(summary.period.from, summary.period.to),
+                    rest_days: cfg
+                        .settings
+                        .file
+                        .blocks
+                        .rest_weekdays()
+                        .expect("checked when the config was read"),
+                };
+                let blocks = report::blocks::blocks_report(
+                    &loaded.notes,
+                    &cfg.settings,
+                    &period,
+                    cfg.today,
+                    &opts,
+                );
+                let data = report::html::html_report(
+                    &summary,
+                    &blocks,
+                    &report::html::HtmlOptions {
+                        source: cfg.root_shown.clone(),
+                    },
+                );
+                bytes.extend_from_slice(report::html::render_html(&data).as_bytes());
+                Ok(())
+            }
+        }
+    };
+    match &dest {
+        Destination::Nowhere => {}
+        Destination::Stdout => {
+            let mut bytes = Vec::new();
+            render(&mut bytes)?;
+            out.write_all(&bytes)?;
+        }
+        Destination::File(path) => {
+            let mut bytes = Vec::new();
+            render(&mut bytes)?;
+            let shown = path.display();
+            if let Err(e) = write_report_file(path, &bytes) {
+                writeln!(err, "error: cannot write the report to {shown}: {e}")?;
+                return Ok(exit::ERROR);
+            }
+            writeln!(out, "wrote the report to {shown}")?;
+        }
     }
+    // With --write the Markdown report goes into the note, whatever the format.
     if let Some(note) = &a.write {
         let mut md = Vec::new();
         report::render::render(&summary, report::render::Format::Md, csv, false, &mut md)?;
