@@ -701,6 +701,52 @@ fn weeks_spanned(from: Option<NaiveDate>, to: Option<NaiveDate>) -> u32 {
     }
 }
 
+/// What `summarize --format html` draws: the chart data from the summary and the blocks
+/// report of the same period, the calendar covering the period's weeks.
+fn html_data(
+    cfg: &Config,
+    loaded: &Loaded,
+    period: &report::Period,
+    summary: &report::Summary,
+) -> report::html::HtmlReport {
+    let opts = report::blocks::BlocksOptions {
+        weeks: weeks_spanned(summary.period.from, summary.period.to),
+        rest_days: cfg
+            .settings
+            .file
+            .blocks
+            .rest_weekdays()
+            .expect("checked when the config was read"),
+    };
+    let blocks =
+        report::blocks::blocks_report(&loaded.notes, &cfg.settings, period, cfg.today, &opts);
+    report::html::html_report(
+        summary,
+        &blocks,
+        &report::html::HtmlOptions {
+            source: cfg.root_shown.clone(),
+        },
+    )
+}
+
+/// The HTML report's data for a resolved `summarize` command, as the page draws it (for
+/// tests and other front ends). None for another command, a bad period or unreadable notes.
+pub fn summarize_html_data(cfg: &Config) -> Option<report::html::HtmlReport> {
+    let Command::Summarize(a) = &cfg.command else {
+        return None;
+    };
+    let period = report::Period::resolve(&a.period.spec(), cfg.today).ok()?;
+    let loaded = load_notes(cfg).ok()?;
+    let summary = report::summarize(
+        &loaded.notes,
+        &cfg.settings,
+        &period,
+        cfg.today,
+        loaded.diagnostics().len(),
+    );
+    Some(html_data(cfg, &loaded, &period, &summary))
+}
+
 fn summarize(
     cfg: &Config,
     a: &cli::SummarizeArgs,
@@ -744,29 +790,7 @@ fn summarize(
                 report::render::render(&summary, format, csv, color, bytes)
             }
             None => {
-                let opts = report::blocks::BlocksOptions {
-                    weeks: weeks_spanned(summary.period.from, summary.period.to),
-                    rest_days: cfg
-                        .settings
-                        .file
-                        .blocks
-                        .rest_weekdays()
-                        .expect("checked when the config was read"),
-                };
-                let blocks = report::blocks::blocks_report(
-                    &loaded.notes,
-                    &cfg.settings,
-                    &period,
-                    cfg.today,
-                    &opts,
-                );
-                let data = report::html::html_report(
-                    &summary,
-                    &blocks,
-                    &report::html::HtmlOptions {
-                        source: cfg.root_shown.clone(),
-                    },
-                );
+                let data = html_data(cfg, loaded, &period, &summary);
                 bytes.extend_from_slice(report::html::render_html(&data).as_bytes());
                 Ok(())
             }

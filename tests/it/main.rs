@@ -8,6 +8,7 @@ mod differential;
 mod edit;
 mod faults;
 mod fixtures;
+mod html;
 mod interop;
 mod pathological;
 mod props;

@@ -29,6 +29,18 @@ fn hours_label(m: u64) -> String {
     }
 }
 
+/// An axis tick: `45m`, `3h`, `2.5h`, `1.25h` (short, to fit left of the plot).
+fn tick_label(m: u64) -> String {
+    if m < 60 {
+        format!("{m}m")
+    } else if m.is_multiple_of(60) {
+        format!("{}h", m / 60)
+    } else {
+        let h = format!("{:.2}", m as f64 / 60.0);
+        format!("{}h", h.trim_end_matches('0'))
+    }
+}
+
 /// A tick step (minutes) that puts at most six ticks on an axis up to `max`, and the top.
 fn axis(max: u64) -> (u64, u64) {
     const STEPS: [u64; 12] = [15, 30, 60, 120, 180, 240, 360, 480, 720, 1440, 2880, 5760];
@@ -164,7 +176,7 @@ fn value_axis(s: &mut Svg, left: f64, right: f64, top: f64, bottom: f64, max: u6
                 ("class", &if v == 0 { "axis" } else { "grid" }),
             ],
         );
-        s.label(left - 6.0, y + 4.0, "tick", "end", &hours_label(v));
+        s.label(left - 6.0, y + 4.0, "tick", "end", &tick_label(v));
         v += step;
     }
     s.vlabel(14.0, (top + bottom) / 2.0, "axis-title", title);
@@ -205,7 +217,7 @@ pub fn day_bars(d: &DayBars, series: &[Series]) -> String {
         "Hours logged",
     );
     let bw = (W - ml - mr) / n;
-    let bar = (bw * 0.72).max(1.0);
+    let bar = (bw * 0.72).clamp(1.0, 56.0);
     let every = ((n * 30.0) / (W - ml - mr)).ceil().max(1.0) as usize;
     s.start("g", &[("class", &"bars")]);
     for (i, day) in d.days.iter().enumerate() {
@@ -439,7 +451,7 @@ pub fn hours(p: &HourProfile) -> String {
         top,
         bottom,
         p.peak_minutes,
-        "Hours logged in the period",
+        "Hours logged (total)",
     );
     let bw = (W - ml - mr) / 24.0;
     s.start("g", &[("class", &"bars")]);
@@ -907,6 +919,15 @@ mod tests {
             let (step, top) = axis(m);
             assert!(top >= m && top / step <= 6, "{m}: {step} {top}");
         }
+    }
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(tick_label(0), "0m");
+        assert_eq!(tick_label(45), "45m");
+        assert_eq!(tick_label(180), "3h");
+        assert_eq!(tick_label(150), "2.5h");
+        assert_eq!(tick_label(75), "1.25h");
     }
 
     #[test]
