@@ -238,7 +238,7 @@ fn html_data_short_period_is_added_up_the_same_way() {
 // ---------------------------------------------------------------------------
 
 /// The elements the page is made of; anything else came from somewhere it should not.
-const ELEMENTS: [&str; 43] = [
+pub const ELEMENTS: [&str; 43] = [
     "html",
     "head",
     "meta",

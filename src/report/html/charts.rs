@@ -640,7 +640,7 @@ fn state_word(s: DayState) -> &'static str {
 
 /// One calendar cell's shape for `state` at (x, y), size `c`: fill plus a mark, so that the
 /// state reads without colour (✓ won, half filled partial, ✗ missed, dot rest).
-fn cal_cell(s: &mut Svg, x: f64, y: f64, c: f64, state: DayState) {
+fn cal_cell(s: &mut Svg, x: f64, y: f64, c: f64, state: DayState, class: &'static str) {
     let (fill, stroke, dash) = match state {
         DayState::Won => ("#1a7f37", "#1a7f37", ""),
         DayState::Partial => ("#c6ebd0", "#1a7f37", ""),
@@ -662,7 +662,7 @@ fn cal_cell(s: &mut Svg, x: f64, y: f64, c: f64, state: DayState) {
             ("stroke", &stroke),
             ("stroke-width", &1.2),
             ("stroke-dasharray", &dash),
-            ("class", &"day-cell"),
+            ("class", &class),
         ],
     );
     let p = |fx: f64, fy: f64| format!("{},{}", N(x + fx * c), N(y + fy * c));
@@ -723,7 +723,7 @@ fn cal_cell(s: &mut Svg, x: f64, y: f64, c: f64, state: DayState) {
     }
 }
 
-fn longest_marker(s: &mut Svg, x: f64, y: f64, c: f64) {
+fn longest_marker(s: &mut Svg, x: f64, y: f64, c: f64, class: &'static str) {
     s.empty(
         "circle",
         &[
@@ -733,12 +733,12 @@ fn longest_marker(s: &mut Svg, x: f64, y: f64, c: f64) {
             ("fill", &"#E69F00"),
             ("stroke", &"#333"),
             ("stroke-width", &0.8),
-            ("class", &"streak-longest"),
+            ("class", &class),
         ],
     );
 }
 
-fn current_marker(s: &mut Svg, x: f64, y: f64, c: f64) {
+fn current_marker(s: &mut Svg, x: f64, y: f64, c: f64, class: &'static str) {
     s.empty(
         "rect",
         &[
@@ -750,7 +750,7 @@ fn current_marker(s: &mut Svg, x: f64, y: f64, c: f64) {
             ("fill", &"none"),
             ("stroke", &"#111"),
             ("stroke-width", &2),
-            ("class", &"streak-current"),
+            ("class", &class),
         ],
     );
 }
@@ -826,12 +826,12 @@ pub fn calendar(c: &BlocksCalendar) -> String {
                 tip.push_str(", in the longest streak");
             }
             s.title(&tip);
-            cal_cell(&mut s, x, y, cell, d.state);
+            cal_cell(&mut s, x, y, cell, d.state, "day-cell");
             if d.current_streak {
-                current_marker(&mut s, x, y, cell);
+                current_marker(&mut s, x, y, cell, "streak-current");
             }
             if d.longest_streak {
-                longest_marker(&mut s, x, y, cell);
+                longest_marker(&mut s, x, y, cell, "streak-longest");
             }
             s.end();
         }
@@ -858,14 +858,14 @@ pub fn calendar(c: &BlocksCalendar) -> String {
     ];
     let mut x = ml;
     for st in states {
-        cal_cell(&mut s, x, ly, 16.0, st);
+        cal_cell(&mut s, x, ly, 16.0, st, "legend-cell");
         let word = state_word(st);
         s.label(x + 21.0, ly + 12.5, "legend-label", "start", word);
         x += 21.0 + CHAR_W * word.len() as f64 + 16.0;
     }
     let ly2 = ly + 26.0;
-    cal_cell(&mut s, ml, ly2, 16.0, DayState::Won);
-    current_marker(&mut s, ml, ly2, 16.0);
+    cal_cell(&mut s, ml, ly2, 16.0, DayState::Won, "legend-cell");
+    current_marker(&mut s, ml, ly2, 16.0, "legend-mark");
     s.label(
         ml + 24.0,
         ly2 + 12.5,
@@ -874,8 +874,8 @@ pub fn calendar(c: &BlocksCalendar) -> String {
         "current streak",
     );
     let x2 = ml + 24.0 + CHAR_W * 14.0 + 20.0;
-    cal_cell(&mut s, x2, ly2, 16.0, DayState::Won);
-    longest_marker(&mut s, x2, ly2, 16.0);
+    cal_cell(&mut s, x2, ly2, 16.0, DayState::Won, "legend-cell");
+    longest_marker(&mut s, x2, ly2, 16.0, "legend-mark");
     s.label(
         x2 + 24.0,
         ly2 + 12.5,

@@ -32,6 +32,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 figure { margin: 8px 0 0; }
 figcaption h3 { font-size: 1.05rem; margin: 0 0 2px; }
 .caption { font-size: 0.9rem; margin: 4px 0 8px; }
+.chart-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 svg.chart { display: block; max-width: 100%; height: auto; }
 svg.chart text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #1f2328; }
 svg.chart .tick { font-size: 12px; fill: #424a53; }
@@ -64,6 +65,9 @@ footer { font-size: 0.85rem; margin-top: 40px; padding-bottom: 32px; }
   .stats { grid-template-columns: repeat(2, 1fr); }
   .stat dd { font-size: 1.1rem; }
   th, td { padding: 3px 6px; }
+  /* Charts keep legible labels and scroll sideways, like the tables. */
+  svg.chart { max-width: none; width: 680px; }
+  svg#chart-calendar { width: 100%; max-width: 100%; }
 }
 @media print {
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -72,7 +76,8 @@ footer { font-size: 0.85rem; margin-top: 40px; padding-bottom: 32px; }
   h2 { break-after: avoid; margin-top: 18px; }
   figure, .stats, tr { break-inside: avoid; }
   details, .no-print { display: none; }
-  .table-wrap { overflow: visible; }
+  .table-wrap, .chart-wrap { overflow: visible; }
+  svg.chart { max-width: 100% !important; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -178,7 +183,7 @@ fn figure(id: &str, title: &str, alt: &str, svg: String, data: Markup) -> Markup
                 p.caption { (alt) }
             }
             // Built by `svg::Svg`, which escapes every value and text it writes.
-            (PreEscaped(svg))
+            div.chart-wrap { (PreEscaped(svg)) }
             (data)
         }
     }
