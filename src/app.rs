@@ -638,6 +638,16 @@ fn inside_notes(root: &Path, dir: &Path) -> bool {
     }
 }
 
+/// The loaded note that `path` is (the same file), if any.
+fn note_at(loaded: &Loaded, path: &Path) -> Option<String> {
+    let target = path.canonicalize().ok()?;
+    loaded
+        .notes
+        .iter()
+        .find(|n| Path::new(&n.path).canonicalize().is_ok_and(|c| c == target))
+        .map(|n| n.path.clone())
+}
+
 /// Writes a report file atomically: a hidden temp file beside it (`.NAME.mdtasks-tmp-…`),
 /// flushed, renamed over `path`, then the folder flushed. A reader (a browser, a sync tool)
 /// sees the old file or the new one, never half a report. An existing file keeps its
@@ -769,6 +779,17 @@ fn summarize(
             return Ok(exit::ERROR);
         }
     };
+    if let Destination::File(p) = &dest
+        && let Some(note) = note_at(loaded, p)
+    {
+        writeln!(
+            err,
+            "error: {} is the note {note}; mdtasks does not replace a note with a report\n\
+             hint: --write {note} puts the Markdown report into a region of that note",
+            p.display()
+        )?;
+        return Ok(exit::ERROR);
+    }
     let diagnostics = loaded.diagnostics().len();
     let summary = report::summarize(
         &loaded.notes,

@@ -534,6 +534,33 @@ fn html_default_is_refused_inside_the_notes_folder() {
 }
 
 #[test]
+fn a_note_is_never_replaced_by_a_report() {
+    let t = journal();
+    let before = std::fs::read(t.path().join("journal/2026-11-24.md")).unwrap();
+    for format in ["html", "md"] {
+        let (out, err, code) = run(
+            t.path(),
+            &[
+                "summarize",
+                "journal",
+                "--format",
+                format,
+                "-o",
+                "journal/2026-11-24.md",
+            ],
+        );
+        assert_eq!(code, 2, "{format}");
+        assert!(out.is_empty());
+        assert!(err.contains("is the note journal/2026-11-24.md"), "{err}");
+        assert!(err.contains("hint: --write journal/2026-11-24.md"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read(t.path().join("journal/2026-11-24.md")).unwrap(),
+        before
+    );
+}
+
+#[test]
 fn html_to_stdout_only_when_asked() {
     let t = journal();
     let (out, _, code) = run(

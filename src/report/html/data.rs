@@ -383,10 +383,10 @@ fn day_bars(s: &Summary, series: &[Series]) -> DayBars {
             duration(top.total_minutes)
         ));
     }
-    for se in series.iter().filter(|se| se.kind != Kind::Other) {
-        if se.kind == Kind::Uncategorised {
-            continue;
-        }
+    for se in series
+        .iter()
+        .filter(|se| matches!(se.kind, Kind::Money | Kind::Waste))
+    {
         alt.push_str(&format!(
             " {} in total: {}.",
             capitalise(&se.name),
