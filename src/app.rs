@@ -803,32 +803,27 @@ fn summarize(
         cli::CsvKind::Days => report::render::CsvKind::Days,
         cli::CsvKind::Tags => report::render::CsvKind::Tags,
     };
-    let render = |bytes: &mut Vec<u8>| -> io::Result<()> {
+    let report = || -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
         match summary_format(a.format) {
             Some(format) => {
                 // Colour only for a terminal, never into a file.
                 let color = cfg.color && matches!(dest, Destination::Stdout);
-                report::render::render(&summary, format, csv, color, bytes)
+                report::render::render(&summary, format, csv, color, &mut bytes)?;
             }
             None => {
                 let data = html_data(cfg, loaded, &period, &summary);
                 bytes.extend_from_slice(report::html::render_html(&data).as_bytes());
-                Ok(())
             }
         }
+        Ok(bytes)
     };
     match &dest {
         Destination::Nowhere => {}
-        Destination::Stdout => {
-            let mut bytes = Vec::new();
-            render(&mut bytes)?;
-            out.write_all(&bytes)?;
-        }
+        Destination::Stdout => out.write_all(&report()?)?,
         Destination::File(path) => {
-            let mut bytes = Vec::new();
-            render(&mut bytes)?;
             let shown = path.display();
-            if let Err(e) = write_report_file(path, &bytes) {
+            if let Err(e) = write_report_file(path, &report()?) {
                 writeln!(err, "error: cannot write the report to {shown}: {e}")?;
                 return Ok(exit::ERROR);
             }
