@@ -654,12 +654,23 @@ fn check(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i
     })
 }
 
-fn summary_format(f: cli::SummaryFormat) -> report::render::Format {
+/// The renderer for a text format; `None` for HTML, which is drawn by `report::html`.
+fn summary_format(f: cli::SummaryFormat) -> Option<report::render::Format> {
     match f {
-        cli::SummaryFormat::Text => report::render::Format::Text,
-        cli::SummaryFormat::Md => report::render::Format::Md,
-        cli::SummaryFormat::Json => report::render::Format::Json,
-        cli::SummaryFormat::Csv => report::render::Format::Csv,
+        cli::SummaryFormat::Text => Some(report::render::Format::Text),
+        cli::SummaryFormat::Md => Some(report::render::Format::Md),
+        cli::SummaryFormat::Json => Some(report::render::Format::Json),
+        cli::SummaryFormat::Csv => Some(report::render::Format::Csv),
+        cli::SummaryFormat::Html => None,
+    }
+}
+
+fn blocks_format(f: cli::BlocksFormat) -> report::render::Format {
+    match f {
+        cli::BlocksFormat::Text => report::render::Format::Text,
+        cli::BlocksFormat::Md => report::render::Format::Md,
+        cli::BlocksFormat::Json => report::render::Format::Json,
+        cli::BlocksFormat::Csv => report::render::Format::Csv,
     }
 }
 
@@ -687,7 +698,7 @@ fn blocks(
             .expect("checked when the config was read"),
     };
     let r = report::blocks::blocks_report(&loaded.notes, &cfg.settings, &period, cfg.today, &opts);
-    report::blocks::render_blocks(&r, summary_format(a.format), cfg.color, out)?;
+    report::blocks::render_blocks(&r, blocks_format(a.format), cfg.color, out)?;
     report_problems(cfg, loaded, err)?;
     Ok(if has_errors(loaded) {
         exit::ERROR
@@ -698,7 +709,193 @@ fn blocks(
     })
 }
 
-/// Streams the notes into the report: only a chunk of notes is in memory at a time.
+/// The file `summarize --format html` writes without `-o`, in the current folder.
+pub const DEFAULT_HTML_REPORT: &str = "mdtasks-report.html";
+
+/// Where `summarize` puts its report.
+enum Destination {
+    Stdout,
+    /// A file, and the path as shown to the user.
+    File(PathBuf),
+    /// Only `--write` (no report on stdout, as before `-o` existed).
+    Nowhere,
+}
+
+/// `-o FILE`, `-o -`, or the default: stdout for the text formats (nothing with `--write`),
+/// `mdtasks-report.html` for HTML. An HTML page never goes to a terminal unasked, and never
+/// into the notes folder by default.
+fn destination(cfg: &Config, a: &cli::SummarizeArgs) -> Result<Destination, String> {
+    match &a.output {
+        Some(p) if p.as_os_str() == "-" => Ok(Destination::Stdout),
+        Some(p) => Ok(Destination::File(p.clone())),
+        None if a.format == cli::SummaryFormat::Html => {
+            let p = PathBuf::from(DEFAULT_HTML_REPORT);
+            if inside_notes(&cfg.root, Path::new(".")) {
+                return Err(format!(
+                    "error: the report would go to {DEFAULT_HTML_REPORT} in the current folder, \
+                     which is inside the notes folder `{}`; mdtasks does not put files into \
+                     your notes unless asked\nhint: pass -o FILE to write it elsewhere \
+                     (-o {DEFAULT_HTML_REPORT} writes it here anyway; -o - prints it)",
+                    cfg.root_shown
+                ));
+            }
+            Ok(Destination::File(p))
+        }
+        None if a.write.is_some() => Ok(Destination::Nowhere),
+        None => Ok(Destination::Stdout),
+    }
+}
+
+/// Whether the folder `dir` is the notes folder (`root`, or the folder of a single note)
+/// or inside it.
+fn inside_notes(root: &Path, dir: &Path) -> bool {
+    let notes = if root.is_file() {
+        root.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    } else {
+        root
+    };
+    match (notes.canonicalize(), dir.canonicalize()) {
+        (Ok(n), Ok(d)) => d.starts_with(n),
+        _ => false,
+    }
+}
+
+/// The note that `path` is (a note file in the notes folder), as shown to the user.
+fn note_at(cfg: &Config, path: &Path) -> Option<String> {
+    let target = path.canonicalize().ok()?;
+    let name = target.file_name()?.to_str()?;
+    if cfg.root.is_file() {
+        return (cfg.root.canonicalize().ok()? == target).then(|| cfg.root_shown.clone());
+    }
+    let root = cfg.root.canonicalize().ok()?;
+    let rel = target.strip_prefix(&root).ok()?;
+    let hidden = rel
+        .components()
+        .any(|c| c.as_os_str().to_str().is_some_and(|s| s.starts_with('.')));
+    let is_note = name.ends_with(".md") || name.ends_with(".markdown");
+    (is_note && !hidden).then(|| {
+        let rel = rel.to_string_lossy();
+        if cfg.root_shown.is_empty() || cfg.root_shown == "." {
+            rel.into_owned()
+        } else {
+            format!("{}/{rel}", cfg.root_shown.trim_end_matches('/'))
+        }
+    })
+}
+
+/// Writes a report file atomically: a hidden temp file beside it (`.NAME.mdtasks-tmp-…`),
+/// flushed, renamed over `path`, then the folder flushed. A reader (a browser, a sync tool)
+/// sees the old file or the new one, never half a report. An existing file keeps its
+/// permissions; a symlink is written at its target.
+fn write_report_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => path.canonicalize()?,
+        _ => path.to_path_buf(),
+    };
+    if target.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a folder",
+        ));
+    }
+    let name = target
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "it names no file"))?;
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".mdtasks-tmp-");
+    let old_perms = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).rand_bytes(6);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // A new report is readable like any new file (the umask applies), not 0600.
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = b.tempfile_in(dir)?;
+    if let Some(p) = old_perms {
+        tmp.as_file().set_permissions(p)?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Some file systems cannot sync a folder; the report is in place either way.
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// ISO weeks from the week of `from` to the week of `to`: the HTML calendar covers the
+/// report's period.
+fn weeks_spanned(from: Option<NaiveDate>, to: Option<NaiveDate>) -> u32 {
+    use chrono::Datelike;
+    match (from, to) {
+        (Some(f), Some(t)) if f <= t => {
+            let monday =
+                |d: NaiveDate| d.num_days_from_ce() - d.weekday().num_days_from_monday() as i32;
+            ((monday(t) - monday(f)) / 7 + 1).clamp(1, 520) as u32
+        }
+        _ => 8,
+    }
+}
+
+/// What `summarize --format html` draws: the chart data from the summary and the blocks
+/// report of the same period, the calendar covering the period's weeks.
+fn html_data(
+    cfg: &Config,
+    loaded: &Loaded,
+    period: &report::Period,
+    summary: &report::Summary,
+) -> report::html::HtmlReport {
+    let opts = report::blocks::BlocksOptions {
+        weeks: weeks_spanned(summary.period.from, summary.period.to),
+        rest_days: cfg
+            .settings
+            .file
+            .blocks
+            .rest_weekdays()
+            .expect("checked when the config was read"),
+    };
+    let blocks =
+        report::blocks::blocks_report(&loaded.notes, &cfg.settings, period, cfg.today, &opts);
+    report::html::html_report(
+        summary,
+        &blocks,
+        &report::html::HtmlOptions {
+            source: cfg.root_shown.clone(),
+        },
+    )
+}
+
+/// The HTML report's data for a resolved `summarize` command, as the page draws it (for
+/// tests and other front ends). None for another command, a bad period or unreadable notes.
+pub fn summarize_html_data(cfg: &Config) -> Option<report::html::HtmlReport> {
+    let Command::Summarize(a) = &cfg.command else {
+        return None;
+    };
+    let period = report::Period::resolve(&a.period.spec(), cfg.today).ok()?;
+    let loaded = load_notes(cfg).ok()?;
+    let summary = report::summarize(
+        &loaded.notes,
+        &cfg.settings,
+        &period,
+        cfg.today,
+        loaded.diagnostics().len(),
+    );
+    Some(html_data(cfg, &loaded, &period, &summary))
+}
+
+/// Streams the notes into the report: only a chunk of notes is in memory at a time (the
+/// HTML page also draws the time blocks, and reads the notes whole).
 fn summarize(
     cfg: &Config,
     a: &cli::SummarizeArgs,
@@ -713,42 +910,108 @@ fn summarize(
             return Ok(exit::ERROR);
         }
     };
-    let keep_entries =
-        a.entries || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
+    let dest = match destination(cfg, a) {
+        Ok(d) => d,
+        Err(msg) => {
+            writeln!(err, "{msg}")?;
+            return Ok(exit::ERROR);
+        }
+    };
+    if let Destination::File(p) = &dest
+        && let Some(note) = note_at(cfg, p)
+    {
+        writeln!(
+            err,
+            "error: {} is the note {note}; mdtasks does not replace a note with a report\n\
+             hint: --write {note} puts the Markdown report into a region of that note",
+            p.display()
+        )?;
+        return Ok(exit::ERROR);
+    }
+    let html = a.format == cli::SummaryFormat::Html;
+    // The HTML page draws the time blocks too: it reads the notes whole.
+    let loaded = if html {
+        match load_notes(cfg) {
+            Ok(l) => Some(l),
+            Err(e) => return load_failed(cfg, &e, err),
+        }
+    } else {
+        None
+    };
+    let keep_entries = html
+        || a.entries
+        || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
     let mut builder = report::summary::SummaryBuilder::new(&cfg.settings, &period, keep_entries);
     let digester = builder.digester();
     // Problems inside notes: how many, and whether any is an error.
     let (mut in_notes, mut note_errors) = (0usize, false);
-    let problems = match load::stream(
-        &cfg.root,
-        &cfg.root_shown,
-        &load_options(cfg),
-        |ln| {
-            let ds = &ln.note.diagnostics;
-            let error = ds.iter().any(|d| d.severity == Severity::Error);
-            (ds.len(), error, digester.digest(ln))
-        },
-        |(n, error, digest)| {
-            in_notes += n;
-            note_errors |= error;
-            builder.add(digest);
-            true
-        },
-    ) {
-        Ok(p) => p,
-        Err(e) => return load_failed(cfg, &e, err),
+    let mut add = |ln: &LoadedNote| {
+        let ds = &ln.note.diagnostics;
+        in_notes += ds.len();
+        note_errors |= ds.iter().any(|d| d.severity == Severity::Error);
+    };
+    let problems = if let Some(loaded) = &loaded {
+        for ln in &loaded.notes {
+            add(ln);
+            builder.add(digester.digest(ln.clone()));
+        }
+        loaded.problems.clone()
+    } else {
+        match load::stream(
+            &cfg.root,
+            &cfg.root_shown,
+            &load_options(cfg),
+            |ln| {
+                let ds = &ln.note.diagnostics;
+                let error = ds.iter().any(|d| d.severity == Severity::Error);
+                (ds.len(), error, digester.digest(ln))
+            },
+            |(n, error, digest)| {
+                in_notes += n;
+                note_errors |= error;
+                builder.add(digest);
+                true
+            },
+        ) {
+            Ok(p) => p,
+            Err(e) => return load_failed(cfg, &e, err),
+        }
     };
     let summary = builder.finish(problems.len() + in_notes);
-    let format = summary_format(a.format);
     let csv = match a.csv {
         cli::CsvKind::Entries => report::render::CsvKind::Entries,
         cli::CsvKind::Days => report::render::CsvKind::Days,
         cli::CsvKind::Tags => report::render::CsvKind::Tags,
     };
-    // With --write the report goes into the note; stdout then carries only a dry run's diff.
-    if a.write.is_none() {
-        report::render::render(&summary, format, csv, cfg.color, out)?;
+    let report = || -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        match summary_format(a.format) {
+            Some(format) => {
+                // Colour only for a terminal, never into a file.
+                let color = cfg.color && matches!(dest, Destination::Stdout);
+                report::render::render(&summary, format, csv, color, &mut bytes)?;
+            }
+            None => {
+                let loaded = loaded.as_ref().expect("read whole for HTML");
+                let data = html_data(cfg, loaded, &period, &summary);
+                bytes.extend_from_slice(report::html::render_html(&data).as_bytes());
+            }
+        }
+        Ok(bytes)
+    };
+    match &dest {
+        Destination::Nowhere => {}
+        Destination::Stdout => out.write_all(&report()?)?,
+        Destination::File(path) => {
+            let shown = path.display();
+            if let Err(e) = write_report_file(path, &report()?) {
+                writeln!(err, "error: cannot write the report to {shown}: {e}")?;
+                return Ok(exit::ERROR);
+            }
+            writeln!(out, "wrote the report to {shown}")?;
+        }
     }
+    // With --write the Markdown report goes into the note, whatever the format.
     if let Some(note) = &a.write {
         let mut md = Vec::new();
         report::render::render(&summary, report::render::Format::Md, csv, false, &mut md)?;

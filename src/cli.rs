@@ -117,7 +117,8 @@ mdtasks add --checklist blog-post \"Rust error handling\" journal/")]
     /// Where the time went: per day, tag and category, money against waste, hours of the day
     #[command(
         after_help = "Examples:\n  mdtasks summarize journal/\n  mdtasks summarize journal/ --last 2w\n  \
-mdtasks summarize journal/ --week 2026-W47 --format md\n  mdtasks summarize journal/ --format csv --csv tags"
+mdtasks summarize journal/ --week 2026-W47 --format md\n  mdtasks summarize journal/ --format csv --csv tags\n  \
+mdtasks summarize journal/ --format html -o report.html"
     )]
     Summarize(SummarizeArgs),
 
@@ -256,8 +257,16 @@ pub struct BlocksArgs {
     /// Weeks shown in the calendar
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub weeks: u32,
-    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
-    pub format: SummaryFormat,
+    #[arg(long, value_enum, default_value_t = BlocksFormat::Text)]
+    pub format: BlocksFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BlocksFormat {
+    Text,
+    Md,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -325,6 +334,7 @@ pub enum SummaryFormat {
     Md,
     Json,
     Csv,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -342,6 +352,11 @@ pub struct SummarizeArgs {
     pub period: PeriodArgs,
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
+    /// Write the report to FILE (atomically) instead of stdout; `-` is stdout. With
+    /// `--format html` the default is mdtasks-report.html in the current folder, which must
+    /// not be inside the notes folder
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Which table `--format csv` writes
     #[arg(long, value_enum, default_value_t = CsvKind::Entries)]
     pub csv: CsvKind,

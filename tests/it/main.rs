@@ -1,6 +1,7 @@
 //! The one integration test binary: fixtures as specifications, the comrak oracle,
 //! property tests, the generated-corpus truth, and the CLI run as a user would.
 
+mod browser;
 mod cli;
 mod conventions;
 mod corpus_truth;
@@ -8,6 +9,7 @@ mod differential;
 mod edit;
 mod faults;
 mod fixtures;
+mod html;
 mod interop;
 mod pathological;
 mod props;

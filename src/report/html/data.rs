@@ -1,0 +1,838 @@
+//! The data behind each chart and table of the HTML report, computed from a `Summary` and a
+//! `BlocksReport` by a pure function. Drawing is a second step (`charts`, `page`).
+//!
+//! Everything here is a number, a date, a fixed word or a string copied from the notes or
+//! the config; the renderers escape the strings.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::report::blocks::{BlocksReport, DayState};
+use crate::report::render::duration;
+use crate::report::summary::{MONEY, Summary, UNCATEGORISED, WASTE, split_hours};
+
+pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Fill colours for categories other than money, waste and uncategorised, in order (the
+/// Okabe-Ito palette, distinguishable with the common colour-vision deficiencies).
+const OTHER_COLOURS: [&str; 6] = [
+    "#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#8C6D31",
+];
+pub const MONEY_COLOUR: &str = "#009E73";
+pub const WASTE_COLOUR: &str = "#D55E00";
+pub const UNCATEGORISED_COLOUR: &str = "#BBBBBB";
+
+/// What the page needs besides the two reports.
+#[derive(Debug, Clone)]
+pub struct HtmlOptions {
+    /// The notes folder or note, as the user wrote it (shown in the header).
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HtmlReport {
+    /// `Time log: 2026-11-05 to 2026-11-24`; also the page's `<title>` after `mdtasks: `.
+    pub title: String,
+    pub source: String,
+    pub today: NaiveDate,
+    /// No time entry in the period: the page says so instead of drawing empty charts.
+    pub empty: bool,
+    pub overview: Vec<Stat>,
+    /// One per category, in the summary's order: the legend.
+    pub series: Vec<Series>,
+    pub day_bars: DayBars,
+    pub heatmap: Heatmap,
+    pub hours: HourProfile,
+    pub money_waste: MoneyWasteChart,
+    pub calendar: BlocksCalendar,
+    pub tags: Vec<TagBar>,
+    pub days: Vec<DayLine>,
+    pub longest: Vec<LongEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stat {
+    pub label: String,
+    pub value: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Money,
+    Waste,
+    Other,
+    Uncategorised,
+}
+
+/// How a series is filled, so that colour is never the only difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fill {
+    Solid,
+    /// Diagonal white stripes over the colour (money).
+    Stripes,
+    /// White dots over the colour (waste).
+    Dots,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    /// The category name (from the config: user data).
+    pub name: String,
+    pub kind: Kind,
+    pub colour: String,
+    pub fill: Fill,
+    pub minutes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DayBars {
+    pub max_minutes: u64,
+    pub days: Vec<DayBar>,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DayBar {
+    pub date: NaiveDate,
+    pub weekday: String,
+    pub has_note: bool,
+    pub total_minutes: u64,
+    /// Bottom to top, in the order of `series`; only categories with time that day.
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Segment {
+    /// Index into `series`.
+    pub series: usize,
+    pub category: String,
+    pub minutes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Heatmap {
+    /// Monday to Sunday.
+    pub rows: Vec<HeatRow>,
+    pub max_minutes: u64,
+    /// `summary` when the summary had the weekday grid (periods longer than a week),
+    /// `entries` when it was added up here from the period's entries.
+    pub source: &'static str,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeatRow {
+    pub weekday: String,
+    /// 24 values, hour 0 to 23.
+    pub minutes: Vec<u64>,
+    pub total_minutes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HourProfile {
+    pub peak_minutes: u64,
+    /// 24 bars, hour 0 to 23.
+    pub hours: Vec<HourBar>,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HourBar {
+    pub hour: u32,
+    pub minutes: u64,
+    /// 1 to 3 for the most productive hours, best first.
+    pub productive_rank: Option<u32>,
+    /// money + priority minutes + 30 per task done in the hour (0 when not in the top 3).
+    pub score: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MoneyWasteChart {
+    /// Whether the config has a `money` and a `waste` category at all.
+    pub has_money: bool,
+    pub has_waste: bool,
+    pub money_minutes: u64,
+    pub waste_minutes: u64,
+    pub ratio: Option<f64>,
+    pub max_minutes: u64,
+    pub weeks: Vec<WeekPair>,
+    /// `summary` when the summary had the weekly trend, `days` when added up here.
+    pub source: &'static str,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WeekPair {
+    pub week: String,
+    pub money_minutes: u64,
+    pub waste_minutes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlocksCalendar {
+    pub has_blocks: bool,
+    pub headings: Vec<String>,
+    pub days_with_blocks: usize,
+    pub days_won: usize,
+    pub win_rate: f64,
+    pub current_streak: u32,
+    pub current_from: Option<NaiveDate>,
+    pub current_to: Option<NaiveDate>,
+    pub today_pending: bool,
+    pub longest_streak: u32,
+    pub longest_from: Option<NaiveDate>,
+    pub longest_to: Option<NaiveDate>,
+    pub weeks: Vec<CalWeek>,
+    /// Per block, the most slipping first.
+    pub blocks: Vec<BlockBar>,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalWeek {
+    /// The week's Monday.
+    pub start: NaiveDate,
+    pub days: Vec<CalCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalCell {
+    pub date: NaiveDate,
+    pub state: DayState,
+    pub blocks_done: usize,
+    pub blocks_total: usize,
+    /// A won day of the current (longest) streak.
+    pub current_streak: bool,
+    pub longest_streak: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockBar {
+    /// The block's text from the note (user data), or `#tag` for a group.
+    pub name: String,
+    pub done_days: usize,
+    pub planned_days: usize,
+    pub rate: f64,
+    pub current_streak: u32,
+    pub longest_streak: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagBar {
+    pub tag: String,
+    pub minutes: u64,
+    pub share: f64,
+    pub entries: usize,
+    /// Of the biggest tag's minutes, 0..1: the bar's length.
+    pub scale: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DayLine {
+    pub date: NaiveDate,
+    pub weekday: String,
+    pub has_note: bool,
+    pub logged_minutes: u64,
+    pub entries: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub money_minutes: u64,
+    pub waste_minutes: u64,
+    pub tasks_done: usize,
+    pub blocks_done: usize,
+    pub blocks_total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LongEntry {
+    pub date: NaiveDate,
+    pub start: String,
+    pub end: Option<String>,
+    pub minutes: u32,
+    pub category: String,
+    pub tags: Vec<String>,
+    pub text: String,
+    pub path: String,
+    pub line: usize,
+}
+
+/// `09:15` -> 555, `00:45+1` -> 1485: the summary's clock strings back to minutes.
+fn parse_clock(s: &str) -> Option<u32> {
+    let (hm, days) = match s.split_once('+') {
+        Some((hm, d)) => (hm, d.parse::<u32>().ok()?),
+        None => (s, 0),
+    };
+    let (h, m) = hm.split_once(':')?;
+    Some(days * 1440 + h.parse::<u32>().ok()? * 60 + m.parse::<u32>().ok()?)
+}
+
+fn period_label(s: &Summary) -> String {
+    match (s.period.from, s.period.to) {
+        (Some(f), Some(t)) if f == t => f.to_string(),
+        (Some(f), Some(t)) => format!("{f} to {t}"),
+        _ => "all notes".to_string(),
+    }
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+fn ratio_text(r: Option<f64>) -> String {
+    match r {
+        Some(r) => format!("{r:.2} : 1"),
+        None => "no waste time logged".to_string(),
+    }
+}
+
+fn days_word(n: u32) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
+    }
+}
+
+fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    match (from, to) {
+        (Some(f), Some(t)) if f == t => format!(" ({f})"),
+        (Some(f), Some(t)) => format!(" ({f} to {t})"),
+        _ => String::new(),
+    }
+}
+
+/// The series (legend) for the summary's categories.
+fn series(s: &Summary) -> Vec<Series> {
+    let mut other = 0;
+    s.categories
+        .iter()
+        .map(|name| {
+            let (kind, colour, fill) = if name == MONEY {
+                (Kind::Money, MONEY_COLOUR.to_string(), Fill::Stripes)
+            } else if name == WASTE {
+                (Kind::Waste, WASTE_COLOUR.to_string(), Fill::Dots)
+            } else if name == UNCATEGORISED {
+                (
+                    Kind::Uncategorised,
+                    UNCATEGORISED_COLOUR.to_string(),
+                    Fill::Solid,
+                )
+            } else {
+                let c = OTHER_COLOURS[other % OTHER_COLOURS.len()];
+                other += 1;
+                (Kind::Other, c.to_string(), Fill::Solid)
+            };
+            let minutes = s
+                .category_totals
+                .iter()
+                .find(|c| &c.category == name)
+                .map_or(0, |c| c.minutes);
+            Series {
+                name: name.clone(),
+                kind,
+                colour,
+                fill,
+                minutes,
+            }
+        })
+        .collect()
+}
+
+fn day_bars(s: &Summary, series: &[Series]) -> DayBars {
+    let days: Vec<DayBar> = s
+        .days
+        .iter()
+        .map(|d| DayBar {
+            date: d.date,
+            weekday: d.weekday.clone(),
+            has_note: d.has_note,
+            total_minutes: d.logged_minutes,
+            segments: series
+                .iter()
+                .enumerate()
+                .filter_map(|(i, se)| {
+                    let m = d.categories.get(&se.name).copied().unwrap_or(0);
+                    (m > 0).then(|| Segment {
+                        series: i,
+                        category: se.name.clone(),
+                        minutes: m,
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let max_minutes = days.iter().map(|d| d.total_minutes).max().unwrap_or(0);
+    let logged = days.iter().filter(|d| d.total_minutes > 0).count();
+    let mut alt = format!(
+        "Logged time per day, stacked by category, for {} days ({} with a log).",
+        days.len(),
+        logged
+    );
+    if let Some(top) = days
+        .iter()
+        .filter(|d| d.total_minutes > 0)
+        .max_by_key(|d| (d.total_minutes, std::cmp::Reverse(d.date)))
+    {
+        alt.push_str(&format!(
+            " The longest day is {} {} with {}.",
+            top.weekday,
+            top.date,
+            duration(top.total_minutes)
+        ));
+    }
+    for se in series
+        .iter()
+        .filter(|se| matches!(se.kind, Kind::Money | Kind::Waste))
+    {
+        alt.push_str(&format!(
+            " {} in total: {}.",
+            capitalise(&se.name),
+            duration(se.minutes)
+        ));
+    }
+    alt.push_str(" The table of days below has every number.");
+    DayBars {
+        max_minutes,
+        days,
+        alt,
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The weekday x hour minutes: the summary's grid, or the same sum over its entries when
+/// the period is a week or shorter (the summary leaves the grid out then).
+pub fn weekday_hour_grid(s: &Summary) -> (Vec<Vec<u64>>, &'static str) {
+    if let Some(g) = &s.hours.weekday_grid {
+        return (g.iter().map(|r| r.minutes.clone()).collect(), "summary");
+    }
+    let mut grid = vec![vec![0u64; 24]; 7];
+    for e in s.entries.iter().flatten().filter(|e| !e.open) {
+        let (Some(start), Some(end)) = (
+            parse_clock(&e.start),
+            e.end.as_deref().and_then(parse_clock),
+        ) else {
+            continue;
+        };
+        let wd = e.date.weekday().num_days_from_monday() as usize;
+        split_hours(start, end, |h, m| grid[wd][h] += u64::from(m));
+    }
+    (grid, "entries")
+}
+
+fn hour_range(h: usize) -> String {
+    format!("{:02}:00–{:02}:00", h, (h + 1) % 24)
+}
+
+fn heatmap(s: &Summary) -> Heatmap {
+    let (grid, source) = weekday_hour_grid(s);
+    let rows: Vec<HeatRow> = grid
+        .into_iter()
+        .enumerate()
+        .map(|(i, minutes)| HeatRow {
+            weekday: WEEKDAYS[i].to_string(),
+            total_minutes: minutes.iter().sum(),
+            minutes,
+        })
+        .collect();
+    let max_minutes = rows
+        .iter()
+        .flat_map(|r| r.minutes.iter().copied())
+        .max()
+        .unwrap_or(0);
+    let mut alt = "Logged time by weekday (rows, Monday first) and hour of day (columns), \
+                   added up over the period; darker is more."
+        .to_string();
+    let mut best: Option<(u64, usize, usize)> = None;
+    for (w, r) in rows.iter().enumerate() {
+        for (h, m) in r.minutes.iter().enumerate() {
+            if *m > 0 && best.is_none_or(|b| *m > b.0) {
+                best = Some((*m, w, h));
+            }
+        }
+    }
+    if let Some((m, w, h)) = best {
+        alt.push_str(&format!(
+            " The busiest slot is {} {} with {}.",
+            WEEKDAYS[w],
+            hour_range(h),
+            duration(m)
+        ));
+    }
+    if let Some(r) = rows
+        .iter()
+        .filter(|r| r.total_minutes > 0)
+        .max_by_key(|r| r.total_minutes)
+    {
+        alt.push_str(&format!(
+            " The busiest weekday is {} with {}.",
+            r.weekday,
+            duration(r.total_minutes)
+        ));
+    }
+    Heatmap {
+        rows,
+        max_minutes,
+        source,
+        alt,
+    }
+}
+
+fn hours(s: &Summary) -> HourProfile {
+    let hours: Vec<HourBar> = s
+        .hours
+        .per_hour
+        .iter()
+        .map(|h| {
+            let p = s.hours.productive.iter().position(|p| p.hour == h.hour);
+            HourBar {
+                hour: h.hour,
+                minutes: h.minutes,
+                productive_rank: p.map(|i| i as u32 + 1),
+                score: p.map_or(0, |i| s.hours.productive[i].score),
+            }
+        })
+        .collect();
+    let mut alt = "Logged time per hour of the day, added up over the period.".to_string();
+    if let Some(top) = hours
+        .iter()
+        .filter(|h| h.minutes > 0)
+        .max_by_key(|h| (h.minutes, std::cmp::Reverse(h.hour)))
+    {
+        alt.push_str(&format!(
+            " The busiest hour is {} with {}.",
+            hour_range(top.hour as usize),
+            duration(top.minutes)
+        ));
+    }
+    if s.hours.productive.is_empty() {
+        alt.push_str(" No hour has money or priority time or a task done.");
+    } else {
+        let list: Vec<String> = s
+            .hours
+            .productive
+            .iter()
+            .map(|p| format!("{} (score {})", hour_range(p.hour as usize), p.score))
+            .collect();
+        alt.push_str(&format!(
+            " The most productive hours, marked with a star, are {}.",
+            list.join(", ")
+        ));
+    }
+    HourProfile {
+        peak_minutes: s.hours.peak_minutes,
+        hours,
+        alt,
+    }
+}
+
+/// Money and waste minutes per ISO week: the summary's trend, or the same sum over its
+/// days when the period is a week or shorter (the summary leaves the trend out then).
+pub fn week_pairs(s: &Summary) -> (Vec<WeekPair>, &'static str) {
+    if !s.money_waste.trend.is_empty() {
+        let v = s
+            .money_waste
+            .trend
+            .iter()
+            .map(|w| WeekPair {
+                week: w.week.clone(),
+                money_minutes: w.money_minutes,
+                waste_minutes: w.waste_minutes,
+            })
+            .collect();
+        return (v, "summary");
+    }
+    let mut weeks: Vec<WeekPair> = Vec::new();
+    for d in &s.days {
+        let iw = d.date.iso_week();
+        let name = format!("{}-W{:02}", iw.year(), iw.week());
+        if weeks.last().is_none_or(|w| w.week != name) {
+            weeks.push(WeekPair {
+                week: name,
+                money_minutes: 0,
+                waste_minutes: 0,
+            });
+        }
+        let w = weeks.last_mut().expect("pushed above");
+        w.money_minutes += d.categories.get(MONEY).copied().unwrap_or(0);
+        w.waste_minutes += d.categories.get(WASTE).copied().unwrap_or(0);
+    }
+    (weeks, "days")
+}
+
+fn money_waste(s: &Summary) -> MoneyWasteChart {
+    let (weeks, source) = week_pairs(s);
+    let mw = &s.money_waste;
+    let has_money = s.categories.iter().any(|c| c == MONEY);
+    let has_waste = s.categories.iter().any(|c| c == WASTE);
+    let max_minutes = weeks
+        .iter()
+        .map(|w| w.money_minutes.max(w.waste_minutes))
+        .max()
+        .unwrap_or(0);
+    let mut alt = format!(
+        "Money time against waste time per ISO week. In total: money {} ({}), waste {} ({}); \
+         money : waste {}.",
+        duration(mw.money_minutes),
+        percent(mw.money_share),
+        duration(mw.waste_minutes),
+        percent(mw.waste_share),
+        ratio_text(mw.ratio)
+    );
+    for w in &weeks {
+        alt.push_str(&format!(
+            " {}: money {}, waste {}.",
+            w.week,
+            duration(w.money_minutes),
+            duration(w.waste_minutes)
+        ));
+    }
+    MoneyWasteChart {
+        has_money,
+        has_waste,
+        money_minutes: mw.money_minutes,
+        waste_minutes: mw.waste_minutes,
+        ratio: mw.ratio,
+        max_minutes,
+        weeks,
+        source,
+        alt,
+    }
+}
+
+fn calendar(b: &BlocksReport) -> BlocksCalendar {
+    let within = |d: NaiveDate, from: Option<NaiveDate>, to: Option<NaiveDate>| matches!((from, to), (Some(f), Some(t)) if f <= d && d <= t);
+    let cur = &b.current_streak;
+    let (lf, lt, ld) = match &b.longest_streak {
+        Some(l) => (Some(l.from), Some(l.to), l.days),
+        None => (None, None, 0),
+    };
+    let weeks: Vec<CalWeek> = b
+        .calendar
+        .weeks
+        .iter()
+        .map(|w| CalWeek {
+            start: w.start,
+            days: w
+                .days
+                .iter()
+                .map(|c| {
+                    let day = b.days.iter().find(|d| d.date == c.date);
+                    let won = c.state == DayState::Won;
+                    CalCell {
+                        date: c.date,
+                        state: c.state,
+                        blocks_done: day.map_or(0, |d| d.blocks_done),
+                        blocks_total: day.map_or(0, |d| d.blocks_total),
+                        current_streak: won && cur.days > 0 && within(c.date, cur.from, cur.to),
+                        longest_streak: won && ld > 0 && within(c.date, lf, lt),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let blocks: Vec<BlockBar> = b
+        .blocks
+        .iter()
+        .chain(&b.groups)
+        .map(|s| BlockBar {
+            name: s.name.clone(),
+            done_days: s.done_days,
+            planned_days: s.planned_days,
+            rate: s.rate,
+            current_streak: s.current_streak,
+            longest_streak: s.longest_streak,
+        })
+        .collect();
+    let o = &b.overview;
+    let alt = if b.has_blocks {
+        let mut a = format!(
+            "Time blocks per day, one column per week (Monday at the top): {} of {} days with \
+             blocks won ({}). Current streak: {}{}{}. Longest streak: {}{}.",
+            o.days_won,
+            o.days_with_blocks,
+            percent(o.win_rate),
+            days_word(cur.days),
+            span(cur.from, cur.to),
+            if cur.today_pending {
+                ", today not won yet"
+            } else {
+                ""
+            },
+            days_word(ld),
+            span(lf, lt),
+        );
+        if o.days_partial + o.days_missed > 0 {
+            a.push_str(&format!(
+                " {} partial, {} missed.",
+                days_word(o.days_partial as u32),
+                days_word(o.days_missed as u32)
+            ));
+        }
+        a
+    } else {
+        "No time blocks in these notes.".to_string()
+    };
+    BlocksCalendar {
+        has_blocks: b.has_blocks,
+        headings: b.headings.clone(),
+        days_with_blocks: o.days_with_blocks,
+        days_won: o.days_won,
+        win_rate: o.win_rate,
+        current_streak: cur.days,
+        current_from: cur.from,
+        current_to: cur.to,
+        today_pending: cur.today_pending,
+        longest_streak: ld,
+        longest_from: lf,
+        longest_to: lt,
+        weeks,
+        blocks,
+        alt,
+    }
+}
+
+fn overview(s: &Summary, b: &BlocksReport) -> Vec<Stat> {
+    let o = &s.overview;
+    let mw = &s.money_waste;
+    let stat = |label: &str, value: String, note: Option<String>| Stat {
+        label: label.to_string(),
+        value,
+        note,
+    };
+    let mut v = vec![
+        stat(
+            "Logged",
+            duration(o.total_minutes),
+            Some(format!("{} entries", o.entries)),
+        ),
+        stat(
+            "Days with a log",
+            format!("{} of {}", o.days_with_log, o.days_in_period),
+            Some(format!(
+                "{} average per logged day",
+                duration(o.average_minutes_per_logged_day)
+            )),
+        ),
+        stat(
+            "Money",
+            duration(mw.money_minutes),
+            Some(format!("{} of the logged time", percent(mw.money_share))),
+        ),
+        stat(
+            "Waste",
+            duration(mw.waste_minutes),
+            Some(format!("{} of the logged time", percent(mw.waste_share))),
+        ),
+        stat("Money : waste", ratio_text(mw.ratio), None),
+    ];
+    if b.has_blocks {
+        v.push(stat(
+            "Blocks streak",
+            days_word(b.current_streak.days),
+            Some(format!(
+                "longest {}; {} of {} days won",
+                days_word(b.longest_streak.as_ref().map_or(0, |l| l.days)),
+                b.overview.days_won,
+                b.overview.days_with_blocks
+            )),
+        ));
+    }
+    if o.gaps.count > 0 {
+        v.push(stat(
+            "Unlogged gaps",
+            duration(o.gaps.total_minutes),
+            Some(format!("in {} gaps between entries", o.gaps.count)),
+        ));
+    }
+    v
+}
+
+/// The report data for the page. Pure: the same inputs give the same data.
+pub fn html_report(s: &Summary, b: &BlocksReport, opts: &HtmlOptions) -> HtmlReport {
+    let series = series(s);
+    let max_tag = s.tags.iter().map(|t| t.minutes).max().unwrap_or(0);
+    HtmlReport {
+        title: format!("Time log: {}", period_label(s)),
+        source: opts.source.clone(),
+        today: b.today,
+        empty: s.overview.entries == 0,
+        overview: overview(s, b),
+        day_bars: day_bars(s, &series),
+        heatmap: heatmap(s),
+        hours: hours(s),
+        money_waste: money_waste(s),
+        calendar: calendar(b),
+        tags: s
+            .tags
+            .iter()
+            .map(|t| TagBar {
+                tag: t.tag.clone(),
+                minutes: t.minutes,
+                share: t.share,
+                entries: t.entries,
+                scale: if max_tag == 0 {
+                    0.0
+                } else {
+                    (t.minutes as f64 / max_tag as f64 * 1000.0).round() / 1000.0
+                },
+            })
+            .collect(),
+        days: s
+            .days
+            .iter()
+            .map(|d| DayLine {
+                date: d.date,
+                weekday: d.weekday.clone(),
+                has_note: d.has_note,
+                logged_minutes: d.logged_minutes,
+                entries: d.entries,
+                first: d.first.clone(),
+                last: d.last.clone(),
+                money_minutes: d.categories.get(MONEY).copied().unwrap_or(0),
+                waste_minutes: d.categories.get(WASTE).copied().unwrap_or(0),
+                tasks_done: d.tasks_done,
+                blocks_done: d.blocks_done,
+                blocks_total: d.blocks_total,
+            })
+            .collect(),
+        longest: s
+            .longest
+            .iter()
+            .map(|e| LongEntry {
+                date: e.date,
+                start: e.start.clone(),
+                end: e.end.clone(),
+                minutes: e.minutes,
+                category: e.category.clone(),
+                tags: e.tags.clone(),
+                text: e.text.clone(),
+                path: e.path.clone(),
+                line: e.line,
+            })
+            .collect(),
+        series,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clocks() {
+        assert_eq!(parse_clock("09:15"), Some(555));
+        assert_eq!(parse_clock("00:45+1"), Some(1485));
+        assert_eq!(parse_clock("23:59"), Some(1439));
+        assert_eq!(parse_clock("x"), None);
+    }
+}
