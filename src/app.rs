@@ -77,6 +77,8 @@ pub struct Config {
     /// Show a progress bar on stderr while reading many notes (a terminal, not --quiet).
     pub progress: bool,
     pub today: NaiveDate,
+    /// `today` was given with `--today` (a long-running `watch` otherwise reads the clock).
+    pub today_from_flag: bool,
     pub now: chrono::NaiveTime,
     pub color: bool,
     pub quiet: bool,
@@ -129,6 +131,7 @@ impl Config {
             Command::Blocks(a) => &a.path.path,
             Command::Export(a) => &a.path.path,
             Command::Config(p) => &p.path,
+            Command::Watch(a) => &a.path.path,
             Command::Open(a) => {
                 let (date, path) = a.positionals();
                 if let Some(d) = date {
@@ -166,6 +169,7 @@ impl Config {
         Ok(Config {
             progress: env.stderr_is_terminal && !cli.quiet,
             today,
+            today_from_flag: cli.today.is_some(),
             now: env.now,
             color,
             quiet: cli.quiet,
@@ -215,6 +219,12 @@ fn load_settings(p: &Path) -> Result<Settings, UsageError> {
 }
 
 pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
+    load_notes_with(cfg, cfg.progress)
+}
+
+/// `load_notes`, choosing whether a progress bar may be drawn (a watcher draws it only for
+/// its first pass).
+pub(crate) fn load_notes_with(cfg: &Config, progress: bool) -> Result<Loaded, load::LoadError> {
     let opts = LoadOptions {
         parse: ParseOptions {
             name_date: None,
@@ -223,7 +233,7 @@ pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
         date_format: cfg.settings.file.notes.date_format.clone(),
         serial: false,
         exclude: cfg.settings.file.notes.exclude.clone(),
-        progress: cfg.progress,
+        progress,
     };
     load::load(&cfg.root, &cfg.root_shown, &opts)
 }
@@ -237,6 +247,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         Command::Rollover(a) => return crate::commands::rollover(cfg, a, out, err),
         Command::Add(a) => return crate::commands::add(cfg, a, out, err),
         Command::Open(a) => return crate::commands::open(cfg, a, out, err),
+        Command::Watch(a) => return crate::watch::watch(cfg, a, out, err),
         Command::Config(_) => return show_config(cfg, out),
         Command::Completions(a) => return completions(a.shell, out),
         Command::Man => return man(out),
@@ -341,6 +352,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         | Command::Rollover(_)
         | Command::Add(_)
         | Command::Open(_)
+        | Command::Watch(_)
         | Command::Config(_)
         | Command::Completions(_)
         | Command::Man => {
@@ -399,6 +411,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Blocks(_) => "blocks",
         Command::Export(_) => "export",
         Command::Open(_) => "open",
+        Command::Watch(_) => "watch",
         Command::Config(_) => "config",
         Command::Completions(_) => "completions",
         Command::Man => "man",
@@ -574,6 +587,20 @@ fn blocks(
     })
 }
 
+/// The Markdown report a region holds (`summarize --write`, `watch`).
+pub(crate) fn summary_md(summary: &report::Summary) -> String {
+    let mut md = Vec::new();
+    report::render::render(
+        summary,
+        report::render::Format::Md,
+        report::render::CsvKind::Entries,
+        false,
+        &mut md,
+    )
+    .expect("writing to memory does not fail");
+    String::from_utf8(md).expect("the renderer writes UTF-8")
+}
+
 fn summarize(
     cfg: &Config,
     a: &cli::SummarizeArgs,
@@ -608,9 +635,7 @@ fn summarize(
         report::render::render(&summary, format, csv, cfg.color, out)?;
     }
     if let Some(note) = &a.write {
-        let mut md = Vec::new();
-        report::render::render(&summary, report::render::Format::Md, csv, false, &mut md)?;
-        let md = String::from_utf8(md).expect("the renderer writes UTF-8");
+        let md = summary_md(&summary);
         let code = crate::commands::write_region(cfg, note, &a.region, &md, a.dry_run, out, err)?;
         if code != exit::OK {
             return Ok(code);

@@ -121,6 +121,18 @@ mdtasks summarize journal/ --week 2026-W47 --format md\n  mdtasks summarize jour
     )]
     Summarize(SummarizeArgs),
 
+    /// Keep the summary regions of the notes up to date while the notes change
+    #[command(
+        after_help = "Examples:\n  mdtasks watch journal/\n  mdtasks watch journal/ --once\n  \
+mdtasks watch journal/ --once --dry-run\n\n\
+A note asks for a summary with a region: the lines `<!-- mdtasks:summary:start -->` and \
+`<!-- mdtasks:summary:end -->` (or `summary-NAME`). The start marker may say the period: \
+`last=7d`, `week=this`, `month=note`, `day=today`, `from=2026-11-01 to=2026-11-30`; without \
+it, a dated note summarises its own day and any other note the last 7 days. Only the bytes \
+between the markers are rewritten, and only when they would change."
+    )]
+    Watch(WatchArgs),
+
     /// Print the path of a day's note (default today), creating it with --create
     #[command(
         after_help = "Examples:\n  mdtasks open journal/\n  mdtasks open yesterday journal/\n  \
@@ -152,6 +164,21 @@ mdtasks completions powershell >> $PROFILE")]
 mdtasks man | man -l -"
     )]
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    /// Regenerate the summary regions once, then exit
+    #[arg(long)]
+    pub once: bool,
+    /// Print the diffs of what would change, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Milliseconds the notes must be quiet before a pass
+    #[arg(long, value_name = "MS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub debounce: u64,
 }
 
 #[derive(Debug, Args)]

@@ -15,4 +15,5 @@ pub mod output;
 pub mod parse;
 pub mod report;
 pub mod span;
+pub mod watch;
 pub mod write;

@@ -12,3 +12,4 @@ mod interop;
 mod pathological;
 mod props;
 mod support;
+mod watch;
