@@ -88,7 +88,20 @@ pub struct Config {
     pub settings: Settings,
     /// Where `settings` came from.
     pub config_source: ConfigSource,
+    /// The settings Obsidian's `.obsidian/daily-notes.json` filled in, if any.
+    pub obsidian: Option<ObsidianSettings>,
+    /// Problems that do not stop the command (a malformed Obsidian settings file), printed
+    /// on stderr before it runs.
+    pub warnings: Vec<String>,
     pub command: Command,
+}
+
+/// The settings taken from Obsidian's daily-notes file.
+#[derive(Debug, Clone)]
+pub struct ObsidianSettings {
+    /// The file, as shown to the user.
+    pub shown: String,
+    pub applied: crate::obsidian::Applied,
 }
 
 /// A problem before any note is read: bad flags or a bad config file.
@@ -162,9 +175,24 @@ impl Config {
         } else {
             ConfigSource::Defaults
         };
-        let settings = match config_source.path() {
-            None => Settings::default(),
-            Some(p) => load_settings(p)?,
+        let (mut settings, written) = match config_source.path() {
+            None => (Settings::default(), None),
+            Some(p) => {
+                let (s, t) = load_settings(p)?;
+                (s, Some(t))
+            }
+        };
+        let mut warnings = Vec::new();
+        let obsidian = if reads_config {
+            obsidian_settings(
+                &root,
+                &root_shown,
+                &mut settings,
+                written.as_ref(),
+                &mut warnings,
+            )
+        } else {
+            None
         };
         Ok(Config {
             progress: env.stderr_is_terminal && !cli.quiet,
@@ -177,6 +205,8 @@ impl Config {
             root_shown,
             settings,
             config_source,
+            obsidian,
+            warnings,
             command: cli.command,
         })
     }
@@ -208,14 +238,67 @@ pub fn parse_day(s: &str, today: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
-fn load_settings(p: &Path) -> Result<Settings, UsageError> {
+/// The settings in a config file, and the file as a table (to tell what it sets from what it
+/// leaves to the defaults).
+fn load_settings(p: &Path) -> Result<(Settings, toml::Table), UsageError> {
     let shown = p.to_string_lossy();
     let text = std::fs::read_to_string(p).map_err(|e| UsageError {
         message: format!("error: cannot read the config file {shown}: {e}"),
     })?;
-    Settings::parse(&text).map_err(|d| UsageError {
+    let settings = Settings::parse(&text).map_err(|d| UsageError {
         message: d.render(&shown).trim_end().to_string(),
-    })
+    })?;
+    Ok((settings, text.parse::<toml::Table>().unwrap_or_default()))
+}
+
+/// Obsidian's daily-note settings (`.obsidian/daily-notes.json` in the notes folder) fill
+/// what the config file (`written`, None without one) leaves unset. A file that cannot be
+/// read or understood is a warning naming it: the command still runs, on mdtasks's own
+/// settings.
+fn obsidian_settings(
+    root: &Path,
+    root_shown: &str,
+    settings: &mut Settings,
+    written: Option<&toml::Table>,
+    warnings: &mut Vec<String>,
+) -> Option<ObsidianSettings> {
+    use crate::obsidian::{self, DAILY_NOTES_JSON};
+    let path = root.join(DAILY_NOTES_JSON);
+    if !root.is_dir() || !path.exists() {
+        return None;
+    }
+    let shown = if root_shown.is_empty() || root_shown == "." {
+        DAILY_NOTES_JSON.to_string()
+    } else {
+        format!("{}/{DAILY_NOTES_JSON}", root_shown.trim_end_matches('/'))
+    };
+    let ignored = "Obsidian's daily-note settings are not used";
+    let daily = match std::fs::read_to_string(&path).map_err(|e| e.to_string()) {
+        Ok(text) => obsidian::parse(&text),
+        Err(e) => Err(format!("cannot be read ({e})")),
+    };
+    let daily = match daily {
+        Ok(d) => d,
+        Err(why) => {
+            warnings.push(format!(
+                "warning: {shown}: {why}; {ignored}
+hint: fix it in Obsidian (Settings → Daily                  notes), or set [daily] in .mdtasks.toml"
+            ));
+            return None;
+        }
+    };
+    let is_set = |section: &str, key: &str| {
+        written
+            .and_then(|t| t.get(section))
+            .and_then(|s| s.as_table())
+            .is_some_and(|s| s.contains_key(key))
+    };
+    let applied = obsidian::apply(&mut settings.file, &daily, &is_set);
+    for w in &applied.warnings {
+        warnings.push(format!("warning: {shown}: {w}"));
+    }
+    settings.daily_moment = applied.moment.clone();
+    (!applied.filled.is_empty()).then_some(ObsidianSettings { shown, applied })
 }
 
 pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
@@ -240,6 +323,9 @@ pub(crate) fn load_notes_with(cfg: &Config, progress: bool) -> Result<Loaded, lo
 
 /// Runs the command. Returns the exit code; an `Err` is a failure to write the output.
 pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    for w in &cfg.warnings {
+        writeln!(err, "{w}")?;
+    }
     match &cfg.command {
         Command::Init(_) => return init(cfg, out, err),
         Command::Log(a) => return crate::commands::log(cfg, a, out, err),
@@ -440,14 +526,49 @@ fn man(out: &mut dyn Write) -> io::Result<i32> {
 /// `mdtasks config`: where the settings came from, each top-level section's origin (set in
 /// the file, or the default), then the resolved settings as TOML. The whole output is TOML.
 fn show_config(cfg: &Config, out: &mut dyn Write) -> io::Result<i32> {
-    let sections = crate::config::section_origins(&cfg.settings.file);
+    // Each section's origin is judged on what the config file alone says; the values
+    // Obsidian's settings filled in are named on their own lines.
+    let mut own = cfg.settings.file.clone();
+    let filled = cfg
+        .obsidian
+        .as_ref()
+        .map(|o| o.applied.filled.as_slice())
+        .unwrap_or_default();
+    crate::obsidian::unfill(&mut own, filled);
+    let sections = crate::config::section_origins(&own);
     writeln!(out, "# settings from {}", cfg.config_source.describe())?;
+    if let Some(o) = &cfg.obsidian {
+        writeln!(
+            out,
+            "# and from {} (Obsidian's daily notes), for what that leaves unset:",
+            o.shown
+        )?;
+        for f in filled {
+            writeln!(
+                out,
+                "#   {} = {:?}  (Obsidian's {})",
+                f.key, f.value, f.from
+            )?;
+        }
+    }
     let from = match cfg.config_source.path() {
         Some(p) => format!("set in {}", p.display()),
         None => "default".to_string(),
     };
     for (name, set) in &sections {
-        let origin = if *set { from.as_str() } else { "default" };
+        let mut origin = if *set { from.clone() } else { "default".into() };
+        let keys: Vec<&str> = filled
+            .iter()
+            .filter_map(|f| f.key.strip_prefix(&format!("{name}.")))
+            .collect();
+        if let Some(o) = cfg.obsidian.as_ref().filter(|_| !keys.is_empty()) {
+            let these = format!("{} from {}", keys.join(", "), o.shown);
+            origin = if *set {
+                format!("{origin}; {these}")
+            } else {
+                these
+            };
+        }
         writeln!(out, "# {name}: {origin}")?;
     }
     writeln!(out, "# (optional settings that are unset are left out)")?;

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod load;
 pub mod model;
+pub mod obsidian;
 pub mod output;
 pub mod parse;
 pub mod report;
