@@ -65,6 +65,8 @@ struct PassResult {
     regions: usize,
     /// Notes written (or, in a dry run, that would be).
     changed: usize,
+    /// A note changed while the pass was writing it: another pass is due.
+    again: bool,
 }
 
 /// State kept between passes.
@@ -175,7 +177,10 @@ fn pass(
             },
         };
         let problems = RefCell::new(Vec::new());
-        let planned = RefCell::new(None::<String>);
+        // The text the last plan would write, and whether that plan was made on the note as
+        // the pass loaded it.
+        let planned = RefCell::new(None::<(String, bool)>);
+        let loaded_model = serde_json::to_value(&n.note).ok();
         let plan = |t: &str, note: &crate::model::Note| {
             let mut render = |p: &Period| {
                 cache
@@ -187,8 +192,11 @@ fn pass(
             let (set, probs) = plan_summaries(t, note, today, &mut render);
             *problems.borrow_mut() = probs;
             // What is written, if this plan is the one written: remembered to recognise the
-            // echo of the write.
-            *planned.borrow_mut() = set.apply(t).ok();
+            // echo of the write. Another program may have changed the note since the pass
+            // loaded it (the write re-plans on its new bytes then): the summary, made from
+            // the loaded notes, may then miss that change.
+            let fresh = loaded_model.is_some() && serde_json::to_value(note).ok() == loaded_model;
+            *planned.borrow_mut() = set.apply(t).ok().map(|text| (text, fresh));
             Ok(set)
         };
         let outcome = change::edit(&target, a.dry_run, plan);
@@ -203,10 +211,19 @@ fn pass(
         match outcome {
             Ok(Outcome::Written) | Ok(Outcome::Created) => {
                 r.changed += 1;
-                if let Some(text) = planned.take() {
-                    // Events name the canonical path.
-                    let key = path.canonicalize().unwrap_or_else(|_| path.clone());
-                    state.written.insert(key, fingerprint(text.as_bytes()));
+                // Events name the canonical path.
+                let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+                match planned.take() {
+                    Some((text, true)) => {
+                        state.written.insert(key, fingerprint(text.as_bytes()));
+                    }
+                    // Written over another program's change that the summary may not count
+                    // yet: that change's event must not pass for our echo, and another pass
+                    // follows.
+                    _ => {
+                        state.written.remove(&key);
+                        r.again = true;
+                    }
                 }
                 writeln!(out, "{}: summary updated", n.path)?;
             }
@@ -313,10 +330,13 @@ pub fn watch(
         )?;
     }
     let debounce = Duration::from_millis(a.debounce);
+    let mut again = r.again;
     loop {
-        // Wait for a change that matters, the end, or a new day.
-        let mut dirty = false;
-        match rx.recv_timeout(CLOCK_TICK) {
+        // Wait for a change that matters, the end, or a new day (unless the last pass asked
+        // for another one).
+        let mut dirty = again;
+        let wait = if again { debounce } else { CLOCK_TICK };
+        match rx.recv_timeout(wait) {
             Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
             Ok(Msg::Fs(e)) => dirty |= scope.handle(e, &mut watcher, &mut state, err)?,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -330,28 +350,34 @@ pub fn watch(
             continue;
         }
         // Debounce: wait until the notes have been quiet for one period (editors and sync
-        // tools write in bursts), but not forever.
+        // tools write in bursts), but not forever. Only changes that matter break the quiet:
+        // not reads (the echo check reads notes, which is an event of its own), not hidden
+        // or excluded files.
         let started = Instant::now();
+        let mut quiet_since = started;
         let mut stopping = false;
         loop {
-            match rx.recv_timeout(debounce) {
+            let left = debounce.saturating_sub(quiet_since.elapsed());
+            if left.is_zero() || started.elapsed() >= debounce * MAX_DEBOUNCES {
+                break;
+            }
+            match rx.recv_timeout(left) {
                 Ok(Msg::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                     stopping = true;
                     break;
                 }
                 Ok(Msg::Fs(e)) => {
-                    scope.handle(e, &mut watcher, &mut state, err)?;
+                    if scope.handle(e, &mut watcher, &mut state, err)? {
+                        quiet_since = Instant::now();
+                    }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
-            }
-            if started.elapsed() >= debounce * MAX_DEBOUNCES {
-                break;
             }
         }
         if stopping {
             break;
         }
-        pass(cfg, day, a, false, &mut state, out, err)?;
+        again = pass(cfg, day, a, false, &mut state, out, err)?.again;
     }
     if !cfg.quiet {
         writeln!(err, "stopped watching {}", cfg.root_shown)?;

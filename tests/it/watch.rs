@@ -317,6 +317,19 @@ fn watcher_follows_changes_without_looping_and_stops_on_ctrl_c() {
             && w.contains("| Logged | 2h 00m |")
     });
 
+    // An error in a note is reported, and the watcher goes on.
+    std::fs::write(dir.join("Broken.md"), "## Log\n- 25:00 impossible\n").unwrap();
+    assert!(
+        wait_for_line(&err, &mut errs, "error[invalid-time]"),
+        "{errs:?}"
+    );
+    let mut today = read(&day);
+    today.push_str("- 12:00-13:00 lunch\n");
+    std::fs::write(&day, today).unwrap();
+    wait_until("today's entry is in both of today's summaries", || {
+        read(&week).contains("| Logged | 3h 00m |") && read(&day).contains("| Logged | 3h 00m |")
+    });
+
     // Ctrl-C: a clean exit, no temp file left.
     #[cfg(unix)]
     {
