@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 heading per day) and reports on their tasks and time logs, without taking the files over.",
     after_help = "Examples:\n  mdtasks summarize journal/\n  mdtasks tasks journal/ --tag money\n  \
 mdtasks entries journal/ --format json | jq .minutes\n  mdtasks check journal/\n  \
-$EDITOR \"$(mdtasks open --create journal/)\"\n\n\
+mdtasks watch journal/\n  $EDITOR \"$(mdtasks open --create journal/)\"\n\n\
 Exit codes: 0 ok, 1 nothing found or only warnings, 2 errors (see docs/cli.md)."
 )]
 pub struct Cli {
