@@ -547,3 +547,70 @@ impl Scope {
         same
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Which paths may change a summary: notes the loader would read, nothing else.
+    #[test]
+    fn only_notes_the_loader_reads_are_changes() {
+        let root = PathBuf::from("/vault");
+        let scope = Scope {
+            root: root.clone(),
+            single_note: false,
+            exclude: vec![root.join("templates"), root.join("logseq/bak")],
+        };
+        let change = |p: &str| {
+            let p = root.join(p);
+            scope.inside(&p) && Scope::is_note(&p)
+        };
+        for note in [
+            "a.md",
+            "Daily/2026/11/24-11-2026 Tuesday.md",
+            "b.MARKDOWN",
+            "logseq/x.md",
+        ] {
+            assert!(change(note), "{note}");
+        }
+        for not in [
+            ".obsidian/workspace.json",
+            ".obsidian/Hidden.md",
+            ".trash/old.md",
+            "sub/.git/HEAD",
+            ".a.md.mdtasks-tmp-x1Y2z3",
+            "sub/.NAME.md.swp",
+            "templates/daily.md",
+            "logseq/bak/x.md",
+            "a.md~",
+            "picture.png",
+            "4913",
+        ] {
+            assert!(!change(not), "{not}");
+        }
+        assert!(!scope.inside(Path::new("/elsewhere/a.md")));
+    }
+
+    #[test]
+    fn the_echo_is_the_bytes_last_written() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("n.md");
+        std::fs::write(&p, "mine").unwrap();
+        let scope = Scope {
+            root: t.path().to_path_buf(),
+            single_note: false,
+            exclude: Vec::new(),
+        };
+        let mut state = State::default();
+        assert!(!scope.echo(&p, &mut state), "never written: a change");
+        state.written.insert(p.clone(), fingerprint(b"mine"));
+        assert!(scope.echo(&p, &mut state));
+        std::fs::write(&p, "theirs").unwrap();
+        assert!(!scope.echo(&p, &mut state));
+        std::fs::write(&p, "mine").unwrap();
+        assert!(
+            !scope.echo(&p, &mut state),
+            "forgotten once another program wrote it"
+        );
+    }
+}
