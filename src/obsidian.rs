@@ -384,6 +384,25 @@ mod tests {
             assert_eq!(file.daily.name, "%Y-%m-%d");
             assert!(a.filled.is_empty());
         }
+        // Every token mdtasks translates formats without a panic (chrono refuses bad
+        // patterns only when printing).
+        for f in [
+            "GGGG-[W]W E",
+            "YYYY DDD",
+            "YY M D d",
+            "GGGG-[W]WW",
+            "YYYY DDDD",
+        ] {
+            let mut file = FileConfig::default();
+            let daily = DailyNotes {
+                format: Some(f.into()),
+                ..DailyNotes::default()
+            };
+            let a = apply(&mut file, &daily, &unset);
+            // A week without its day names no day.
+            let ok = f != "GGGG-[W]WW";
+            assert_eq!(a.warnings.is_empty(), ok, "{f}: {a:?}");
+        }
         // Folders made of the date are fine when the file name holds it too, or is YYYY/MM/DD.
         for f in ["YYYY/MM/YYYY-MM-DD", "YYYY/MM/DD", "YYYY/MMMM/D MMMM YYYY"] {
             let mut file = FileConfig::default();
