@@ -77,6 +77,8 @@ pub struct Config {
     /// Show a progress bar on stderr while reading many notes (a terminal, not --quiet).
     pub progress: bool,
     pub today: NaiveDate,
+    /// `today` was given with `--today` (a long-running `watch` otherwise reads the clock).
+    pub today_from_flag: bool,
     pub now: chrono::NaiveTime,
     pub color: bool,
     pub quiet: bool,
@@ -86,7 +88,20 @@ pub struct Config {
     pub settings: Settings,
     /// Where `settings` came from.
     pub config_source: ConfigSource,
+    /// The settings Obsidian's `.obsidian/daily-notes.json` filled in, if any.
+    pub obsidian: Option<ObsidianSettings>,
+    /// Problems that do not stop the command (a malformed Obsidian settings file), printed
+    /// on stderr before it runs.
+    pub warnings: Vec<String>,
     pub command: Command,
+}
+
+/// The settings taken from Obsidian's daily-notes file.
+#[derive(Debug, Clone)]
+pub struct ObsidianSettings {
+    /// The file, as shown to the user.
+    pub shown: String,
+    pub applied: crate::obsidian::Applied,
 }
 
 /// A problem before any note is read: bad flags or a bad config file.
@@ -129,6 +144,7 @@ impl Config {
             Command::Blocks(a) => &a.path.path,
             Command::Export(a) => &a.path.path,
             Command::Config(p) => &p.path,
+            Command::Watch(a) => &a.path.path,
             Command::Open(a) => {
                 let (date, path) = a.positionals();
                 if let Some(d) = date {
@@ -159,13 +175,29 @@ impl Config {
         } else {
             ConfigSource::Defaults
         };
-        let settings = match config_source.path() {
-            None => Settings::default(),
-            Some(p) => load_settings(p)?,
+        let (mut settings, written) = match config_source.path() {
+            None => (Settings::default(), None),
+            Some(p) => {
+                let (s, t) = load_settings(p)?;
+                (s, Some(t))
+            }
+        };
+        let mut warnings = Vec::new();
+        let obsidian = if reads_config {
+            obsidian_settings(
+                &root,
+                &root_shown,
+                &mut settings,
+                written.as_ref(),
+                &mut warnings,
+            )
+        } else {
+            None
         };
         Ok(Config {
             progress: env.stderr_is_terminal && !cli.quiet,
             today,
+            today_from_flag: cli.today.is_some(),
             now: env.now,
             color,
             quiet: cli.quiet,
@@ -173,6 +205,8 @@ impl Config {
             root_shown,
             settings,
             config_source,
+            obsidian,
+            warnings,
             command: cli.command,
         })
     }
@@ -204,18 +238,84 @@ pub fn parse_day(s: &str, today: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
-fn load_settings(p: &Path) -> Result<Settings, UsageError> {
+/// The settings in a config file, and the file as a table (to tell what it sets from what it
+/// leaves to the defaults).
+fn load_settings(p: &Path) -> Result<(Settings, toml::Table), UsageError> {
     let shown = p.to_string_lossy();
     let text = std::fs::read_to_string(p).map_err(|e| UsageError {
         message: format!("error: cannot read the config file {shown}: {e}"),
     })?;
-    Settings::parse(&text).map_err(|d| UsageError {
+    let settings = Settings::parse(&text).map_err(|d| UsageError {
         message: d.render(&shown).trim_end().to_string(),
-    })
+    })?;
+    Ok((settings, text.parse::<toml::Table>().unwrap_or_default()))
+}
+
+/// Obsidian's daily-note settings (`.obsidian/daily-notes.json` in the notes folder) fill
+/// what the config file (`written`, None without one) leaves unset. A file that cannot be
+/// read or understood is a warning naming it: the command still runs, on mdtasks's own
+/// settings.
+fn obsidian_settings(
+    root: &Path,
+    root_shown: &str,
+    settings: &mut Settings,
+    written: Option<&toml::Table>,
+    warnings: &mut Vec<String>,
+) -> Option<ObsidianSettings> {
+    use crate::obsidian::{self, DAILY_NOTES_JSON};
+    let path = root.join(DAILY_NOTES_JSON);
+    if !root.is_dir() || !path.exists() {
+        return None;
+    }
+    let shown = if root_shown.is_empty() || root_shown == "." {
+        DAILY_NOTES_JSON.to_string()
+    } else {
+        format!("{}/{DAILY_NOTES_JSON}", root_shown.trim_end_matches('/'))
+    };
+    let ignored = "Obsidian's daily-note settings are not used";
+    let daily = match std::fs::read_to_string(&path).map_err(|e| e.to_string()) {
+        Ok(text) => obsidian::parse(&text),
+        Err(e) => Err(format!("cannot be read ({e})")),
+    };
+    let daily = match daily {
+        Ok(d) => d,
+        Err(why) => {
+            warnings.push(format!(
+                "warning: {shown}: {why}; {ignored}
+hint: fix it in Obsidian (Settings → Daily                  notes), or set [daily] in .mdtasks.toml"
+            ));
+            return None;
+        }
+    };
+    let is_set = |section: &str, key: &str| {
+        written
+            .and_then(|t| t.get(section))
+            .and_then(|s| s.as_table())
+            .is_some_and(|s| s.contains_key(key))
+    };
+    let applied = obsidian::apply(&mut settings.file, &daily, &is_set);
+    for w in &applied.warnings {
+        warnings.push(format!("warning: {shown}: {w}"));
+    }
+    settings.daily_moment = applied.moment.clone();
+    (!applied.filled.is_empty()).then_some(ObsidianSettings { shown, applied })
 }
 
 pub(crate) fn load_notes(cfg: &Config) -> Result<Loaded, load::LoadError> {
-    load::load(&cfg.root, &cfg.root_shown, &load_options(cfg))
+    load_notes_with(cfg, cfg.progress)
+}
+
+/// `load_notes`, choosing whether a progress bar may be drawn (a watcher draws it only for
+/// its first pass).
+pub(crate) fn load_notes_with(cfg: &Config, progress: bool) -> Result<Loaded, load::LoadError> {
+    load::load(
+        &cfg.root,
+        &cfg.root_shown,
+        &LoadOptions {
+            progress,
+            ..load_options(cfg)
+        },
+    )
 }
 
 fn load_options(cfg: &Config) -> LoadOptions {
@@ -244,6 +344,9 @@ fn load_failed(cfg: &Config, e: &load::LoadError, err: &mut dyn Write) -> io::Re
 
 /// Runs the command. Returns the exit code; an `Err` is a failure to write the output.
 pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    for w in &cfg.warnings {
+        writeln!(err, "{w}")?;
+    }
     match &cfg.command {
         Command::Init(_) => return init(cfg, out, err),
         Command::Log(a) => return crate::commands::log(cfg, a, out, err),
@@ -251,6 +354,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         Command::Rollover(a) => return crate::commands::rollover(cfg, a, out, err),
         Command::Add(a) => return crate::commands::add(cfg, a, out, err),
         Command::Open(a) => return crate::commands::open(cfg, a, out, err),
+        Command::Watch(a) => return crate::watch::watch(cfg, a, out, err),
         Command::Config(_) => return show_config(cfg, out),
         Command::Completions(a) => return completions(a.shell, out),
         Command::Man => return man(out),
@@ -326,6 +430,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         | Command::Rollover(_)
         | Command::Add(_)
         | Command::Open(_)
+        | Command::Watch(_)
         | Command::Config(_)
         | Command::Completions(_)
         | Command::Man => {
@@ -384,6 +489,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Blocks(_) => "blocks",
         Command::Export(_) => "export",
         Command::Open(_) => "open",
+        Command::Watch(_) => "watch",
         Command::Config(_) => "config",
         Command::Completions(_) => "completions",
         Command::Man => "man",
@@ -412,14 +518,49 @@ fn man(out: &mut dyn Write) -> io::Result<i32> {
 /// `mdtasks config`: where the settings came from, each top-level section's origin (set in
 /// the file, or the default), then the resolved settings as TOML. The whole output is TOML.
 fn show_config(cfg: &Config, out: &mut dyn Write) -> io::Result<i32> {
-    let sections = crate::config::section_origins(&cfg.settings.file);
+    // Each section's origin is judged on what the config file alone says; the values
+    // Obsidian's settings filled in are named on their own lines.
+    let mut own = cfg.settings.file.clone();
+    let filled = cfg
+        .obsidian
+        .as_ref()
+        .map(|o| o.applied.filled.as_slice())
+        .unwrap_or_default();
+    crate::obsidian::unfill(&mut own, filled);
+    let sections = crate::config::section_origins(&own);
     writeln!(out, "# settings from {}", cfg.config_source.describe())?;
+    if let Some(o) = &cfg.obsidian {
+        writeln!(
+            out,
+            "# and from {} (Obsidian's daily notes), for what that leaves unset:",
+            o.shown
+        )?;
+        for f in filled {
+            writeln!(
+                out,
+                "#   {} = {:?}  (Obsidian's {})",
+                f.key, f.value, f.from
+            )?;
+        }
+    }
     let from = match cfg.config_source.path() {
         Some(p) => format!("set in {}", p.display()),
         None => "default".to_string(),
     };
     for (name, set) in &sections {
-        let origin = if *set { from.as_str() } else { "default" };
+        let mut origin = if *set { from.clone() } else { "default".into() };
+        let keys: Vec<&str> = filled
+            .iter()
+            .filter_map(|f| f.key.strip_prefix(&format!("{name}.")))
+            .collect();
+        if let Some(o) = cfg.obsidian.as_ref().filter(|_| !keys.is_empty()) {
+            let these = format!("{} from {}", keys.join(", "), o.shown);
+            origin = if *set {
+                format!("{origin}; {these}")
+            } else {
+                these
+            };
+        }
         writeln!(out, "# {name}: {origin}")?;
     }
     writeln!(out, "# (optional settings that are unset are left out)")?;
@@ -894,6 +1035,20 @@ pub fn summarize_html_data(cfg: &Config) -> Option<report::html::HtmlReport> {
     Some(html_data(cfg, &loaded, &period, &summary))
 }
 
+/// The Markdown report a region holds (`summarize --write`, `watch`).
+pub(crate) fn summary_md(summary: &report::Summary) -> String {
+    let mut md = Vec::new();
+    report::render::render(
+        summary,
+        report::render::Format::Md,
+        report::render::CsvKind::Entries,
+        false,
+        &mut md,
+    )
+    .expect("writing to memory does not fail");
+    String::from_utf8(md).expect("the renderer writes UTF-8")
+}
+
 /// Streams the notes into the report: only a chunk of notes is in memory at a time (the
 /// HTML page also draws the time blocks, and reads the notes whole).
 fn summarize(
@@ -1013,9 +1168,7 @@ fn summarize(
     }
     // With --write the Markdown report goes into the note, whatever the format.
     if let Some(note) = &a.write {
-        let mut md = Vec::new();
-        report::render::render(&summary, report::render::Format::Md, csv, false, &mut md)?;
-        let md = String::from_utf8(md).expect("the renderer writes UTF-8");
+        let md = summary_md(&summary);
         let code = crate::commands::write_region(cfg, note, &a.region, &md, a.dry_run, out, err)?;
         if code != exit::OK {
             return Ok(code);

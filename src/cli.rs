@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 heading per day) and reports on their tasks and time logs, without taking the files over.",
     after_help = "Examples:\n  mdtasks summarize journal/\n  mdtasks tasks journal/ --tag money\n  \
 mdtasks entries journal/ --format json | jq .minutes\n  mdtasks check journal/\n  \
-$EDITOR \"$(mdtasks open --create journal/)\"\n\n\
+mdtasks watch journal/\n  $EDITOR \"$(mdtasks open --create journal/)\"\n\n\
 Exit codes: 0 ok, 1 nothing found or only warnings, 2 errors (see docs/cli.md)."
 )]
 pub struct Cli {
@@ -122,6 +122,18 @@ mdtasks summarize journal/ --format html -o report.html"
     )]
     Summarize(SummarizeArgs),
 
+    /// Keep the summary regions of the notes up to date while the notes change
+    #[command(
+        after_help = "Examples:\n  mdtasks watch journal/\n  mdtasks watch journal/ --once\n  \
+mdtasks watch journal/ --once --dry-run\n\n\
+A note asks for a summary with a region: the lines `<!-- mdtasks:summary:start -->` and \
+`<!-- mdtasks:summary:end -->` (or `summary-NAME`). The start marker may say the period: \
+`last=7d`, `week=this`, `month=note`, `day=today`, `from=2026-11-01 to=2026-11-30`; without \
+it, a dated note summarises its own day and any other note the last 7 days. Only the bytes \
+between the markers are rewritten, and only when they would change."
+    )]
+    Watch(WatchArgs),
+
     /// Print the path of a day's note (default today), creating it with --create
     #[command(
         after_help = "Examples:\n  mdtasks open journal/\n  mdtasks open yesterday journal/\n  \
@@ -153,6 +165,21 @@ mdtasks completions powershell >> $PROFILE")]
 mdtasks man | man -l -"
     )]
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub path: PathArg,
+    /// Regenerate the summary regions once, then exit
+    #[arg(long)]
+    pub once: bool,
+    /// Print the diffs of what would change, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Milliseconds the notes must be quiet before a pass
+    #[arg(long, value_name = "MS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub debounce: u64,
 }
 
 #[derive(Debug, Args)]

@@ -108,7 +108,7 @@ fn new_daily_text(cfg: &Config, date: NaiveDate) -> Result<String, String> {
         }
         None => std::fs::read_to_string(cfg.root.join("templates/daily.md")).ok(),
     };
-    daily::new_note_text(template.as_deref(), date, &cfg.settings)
+    daily::new_note_text(template.as_deref(), date, cfg.now, &cfg.settings)
 }
 
 fn require_folder(cfg: &Config, err: &mut dyn Write) -> io::Result<bool> {

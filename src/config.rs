@@ -220,6 +220,10 @@ impl Category {
 pub struct Settings {
     pub file: FileConfig,
     pub categories: Vec<Category>,
+    /// The Moment.js format new daily notes are named with when `daily.name` came from
+    /// Obsidian's settings (src/obsidian.rs): a template's `{{date}}` is then the date in
+    /// that format, as Obsidian fills it.
+    pub daily_moment: Option<String>,
 }
 
 impl Default for Settings {
@@ -276,8 +280,23 @@ impl Settings {
         }
         file.blocks.rest_weekdays()?;
         let probe = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a valid date");
+        // chrono refuses a bad pattern only when printing it, by panicking: check it first.
+        if chrono::format::StrftimeItems::new(&file.daily.name)
+            .any(|i| matches!(i, chrono::format::Item::Error))
+        {
+            return Err(format!(
+                "daily.name `{}` is not a chrono date pattern (try \"%Y-%m-%d\")",
+                file.daily.name
+            ));
+        }
         let name = probe.format(&file.daily.name).to_string();
-        if crate::parse::date::date_from_path(&name, Some(&file.daily.name)) != Some(probe) {
+        // The date is read from the file's name (the part after the last `/`), or from
+        // `YYYY/MM/DD.md`: a name with folders is checked as the loader will read it.
+        let file_part = file.daily.name.rsplit('/').next().unwrap_or_default();
+        let read = |pattern: Option<&str>| {
+            crate::parse::date::date_from_path(&name, pattern) == Some(probe)
+        };
+        if !read(Some(file_part)) && !read(file.notes.date_format.as_deref()) {
             return Err(format!(
                 "daily.name `{}` does not make a name that holds the date (try \"%Y-%m-%d\")",
                 file.daily.name
@@ -304,7 +323,11 @@ impl Settings {
                 keywords,
             });
         }
-        Ok(Settings { file, categories })
+        Ok(Settings {
+            file,
+            categories,
+            daily_moment: None,
+        })
     }
 
     /// Parses a config file's text. The error is a diagnostic pointing into the file.
@@ -419,6 +442,21 @@ mod tests {
         let e = Settings::parse("[summary]\nfocus_minuts = 3\n").unwrap_err();
         assert_eq!(e.code, Code::BadConfig);
         assert_eq!(e.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn bad_daily_name_is_an_error_not_a_crash() {
+        let e = Settings::parse("[daily]\nname = \"%Q\"\n").unwrap_err();
+        assert!(
+            e.message.contains("not a chrono date pattern"),
+            "{}",
+            e.message
+        );
+        let e = Settings::parse("[daily]\nname = \"%d\"\n").unwrap_err();
+        assert!(e.message.contains("does not make a name"), "{}", e.message);
+        // Folders in the name: the date is read from the file's name.
+        let s = Settings::parse("[daily]\nname = \"%Y/%m/%Y-%m-%d\"\n").unwrap();
+        assert_eq!(s.file.daily.name, "%Y/%m/%Y-%m-%d");
     }
 
     #[test]

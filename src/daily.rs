@@ -24,6 +24,24 @@ pub fn new_note_rel(date: NaiveDate, settings: &Settings) -> String {
 /// Fills `{{date}}`, `{{date:FORMAT}}` (chrono) and `{{weekday}}` in a template. Anything
 /// else between braces is left as written (Obsidian's own `{{title}}` and friends).
 pub fn expand_template(template: &str, date: NaiveDate) -> String {
+    expand_with(template, date, &TemplateVars::default())
+}
+
+/// What a new daily note's template may ask for besides the date, as Obsidian fills it.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateVars {
+    /// `{{title}}`: the note's file name without `.md`.
+    pub title: Option<String>,
+    /// `{{time}}`: the time of day it is created, `HH:MM`.
+    pub time: Option<String>,
+    /// `{{date}}`: the date as the note's name writes it, when that is not `YYYY-MM-DD`
+    /// (Obsidian fills `{{date}}` in its daily-note format).
+    pub date: Option<String>,
+}
+
+/// `expand_template` with `{{title}}`, `{{time}}` and `{{date}}` as `vars` say. The keys
+/// ignore case and spaces inside the braces (`{{ Title }}`), as Obsidian's do.
+pub fn expand_with(template: &str, date: NaiveDate, vars: &TemplateVars) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(p) = rest.find("{{") {
@@ -34,11 +52,20 @@ pub fn expand_template(template: &str, date: NaiveDate) -> String {
             return out;
         };
         let key = after[..end].trim();
-        let value = if key == "date" {
-            Some(date.format("%Y-%m-%d").to_string())
-        } else if key == "weekday" {
+        let lower = key.to_ascii_lowercase();
+        let value = if lower == "date" {
+            Some(
+                vars.date
+                    .clone()
+                    .unwrap_or_else(|| date.format("%Y-%m-%d").to_string()),
+            )
+        } else if lower == "weekday" {
             Some(weekday_name(date.weekday()).to_string())
-        } else if let Some(fmt) = key.strip_prefix("date:") {
+        } else if lower == "title" {
+            vars.title.clone()
+        } else if lower == "time" {
+            vars.time.clone()
+        } else if let Some(fmt) = lower.starts_with("date:").then(|| &key[5..]) {
             let fmt = fmt.trim();
             // Obsidian's templates write Moment.js formats (`YYYY-MM-DD`, `dddd`); chrono
             // formats have `%`.
@@ -141,8 +168,19 @@ fn default_template_with_blocks(heading: &str) -> String {
 pub fn new_note_text(
     template: Option<&str>,
     date: NaiveDate,
+    now: chrono::NaiveTime,
     settings: &Settings,
 ) -> Result<String, String> {
+    let rel = new_note_rel(date, settings);
+    let file = rel.rsplit('/').next().unwrap_or(&rel);
+    let vars = TemplateVars {
+        title: Some(file.strip_suffix(".md").unwrap_or(file).to_string()),
+        time: Some(now.format("%H:%M").to_string()),
+        date: settings
+            .daily_moment
+            .as_deref()
+            .map(|m| format_moment(date, m)),
+    };
     let mut blocks = Vec::new();
     for b in &settings.file.blocks.daily {
         if b.days.includes(date.weekday())? {
@@ -157,9 +195,9 @@ pub fn new_note_text(
         .cloned()
         .unwrap_or_else(|| "Time Blocks".into());
     let text = match template {
-        Some(t) => expand_template(t, date),
-        None if blocks.is_empty() => expand_template(DEFAULT_TEMPLATE, date),
-        None => expand_template(&default_template_with_blocks(&heading), date),
+        Some(t) => expand_with(t, date, &vars),
+        None if blocks.is_empty() => expand_with(DEFAULT_TEMPLATE, date, &vars),
+        None => expand_with(&default_template_with_blocks(&heading), date, &vars),
     };
     if blocks.is_empty() {
         return Ok(text);
@@ -221,6 +259,29 @@ mod tests {
         );
     }
 
+    fn noon() -> chrono::NaiveTime {
+        chrono::NaiveTime::from_hms_opt(12, 5, 0).unwrap()
+    }
+
+    /// As Obsidian's daily notes fill a template: `{{date}}` in the note's name format,
+    /// `{{title}}` the file name, `{{time}}` now; case and spaces inside braces do not matter.
+    #[test]
+    fn obsidian_template_variables() {
+        let t = "{{date}} | {{ Title }} | {{time}} | {{DATE:YYYY-MM-DD}} | {{date:dddd}}";
+        let mut s = Settings::default();
+        assert_eq!(
+            new_note_text(Some(t), d("2026-11-24"), noon(), &s).unwrap(),
+            "2026-11-24 | 2026-11-24 | 12:05 | 2026-11-24 | Tuesday"
+        );
+        s.file.daily.folder = "Daily".into();
+        s.file.daily.name = "%Y/%m/%d-%m-%Y %A".into();
+        s.daily_moment = Some("YYYY/MM/DD-MM-YYYY dddd".into());
+        assert_eq!(
+            new_note_text(Some(t), d("2026-11-24"), noon(), &s).unwrap(),
+            "2026/11/24-11-2026 Tuesday | 24-11-2026 Tuesday | 12:05 | 2026-11-24 | Tuesday"
+        );
+    }
+
     #[test]
     fn names() {
         let mut s = Settings::default();
@@ -236,7 +297,7 @@ mod tests {
             "[[blocks.daily]]\ntext = \"Exercise\"\n[[blocks.daily]]\ntext = \"Product 1h\"\ndays = \"weekdays\"\n",
         )
         .unwrap();
-        let tue = new_note_text(None, d("2026-11-24"), &s).unwrap();
+        let tue = new_note_text(None, d("2026-11-24"), noon(), &s).unwrap();
         assert_eq!(
             tue,
             "# 2026-11-24 Tuesday\n\n## Time Blocks\n- [ ] Exercise\n- [ ] Product 1h\n\n## Tasks\n\n## Log\n"
@@ -244,6 +305,7 @@ mod tests {
         let sat = new_note_text(
             Some("## Time Blocks\n- [ ] Exercise\n"),
             d("2026-11-28"),
+            noon(),
             &s,
         )
         .unwrap();

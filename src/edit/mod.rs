@@ -14,6 +14,7 @@ mod plan;
 pub mod progress;
 pub mod rollover;
 mod style;
+pub mod summaries;
 
 pub use plan::{insert_lines_at_end, insert_under_heading, replace_region, set_status};
 pub use style::{LineEnding, Style};

@@ -1052,11 +1052,14 @@ fn bracket_datetime(s: &str) -> Option<(chrono::NaiveDateTime, usize)> {
     Some((date.and_time(t), close + 2))
 }
 
-/// `<!-- mdtasks:NAME:start -->` / `<!-- mdtasks:NAME:end -->`.
+/// `<!-- mdtasks:NAME:start -->` / `<!-- mdtasks:NAME:end -->`. A start marker may carry
+/// settings after a space (`<!-- mdtasks:summary:start last=7d -->`); they belong to whoever
+/// fills the region (src/edit/summaries.rs) and are kept as written.
 pub fn marker(line: &str) -> Option<(&str, bool)> {
     let inner = line.strip_prefix("<!--")?.strip_suffix("-->")?.trim();
     let rest = inner.strip_prefix("mdtasks:")?;
-    let (name, which) = rest.rsplit_once(':')?;
+    // A name has no colon, so the first one ends it.
+    let (name, which) = rest.split_once(':')?;
     if name.is_empty()
         || !name
             .chars()
@@ -1067,7 +1070,10 @@ pub fn marker(line: &str) -> Option<(&str, bool)> {
     match which {
         "start" => Some((name, true)),
         "end" => Some((name, false)),
-        _ => None,
+        w => w
+            .strip_prefix("start")
+            .filter(|s| s.starts_with(char::is_whitespace))
+            .map(|_| (name, true)),
     }
 }
 

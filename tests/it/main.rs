@@ -14,3 +14,4 @@ mod interop;
 mod pathological;
 mod props;
 mod support;
+mod watch;
