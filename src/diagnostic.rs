@@ -30,6 +30,7 @@ pub enum Code {
     BinaryFile,
     ReadError,
     SyncConflict,
+    MergeConflict,
     SymlinkOutsideRoot,
     FilesystemLoop,
     UnclosedClock,
@@ -37,7 +38,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::InvalidTime,
         Code::MalformedTime,
         Code::EndBeforeStart,
@@ -51,6 +52,7 @@ impl Code {
         Code::BinaryFile,
         Code::ReadError,
         Code::SyncConflict,
+        Code::MergeConflict,
         Code::SymlinkOutsideRoot,
         Code::FilesystemLoop,
         Code::UnclosedClock,
@@ -72,6 +74,7 @@ impl Code {
             Code::BinaryFile => "binary-file",
             Code::ReadError => "read-error",
             Code::SyncConflict => "sync-conflict",
+            Code::MergeConflict => "merge-conflict",
             Code::SymlinkOutsideRoot => "symlink-outside-root",
             Code::FilesystemLoop => "filesystem-loop",
             Code::UnclosedClock => "unclosed-clock",
@@ -89,6 +92,7 @@ impl Code {
             | Code::NotUtf8
             | Code::BinaryFile
             | Code::ReadError
+            | Code::MergeConflict
             | Code::BadConfig => Severity::Error,
             Code::OverlappingEntries
             | Code::EntriesOutOfOrder

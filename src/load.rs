@@ -413,6 +413,22 @@ fn read_one(f: &Found, root_shown: &str, opts: &LoadOptions) -> Read {
             });
         }
     };
+    // A half-merged note (git merge-conflict markers) holds two versions of some lines:
+    // neither is read until the merge is resolved.
+    if let Some(at) = parse::merge_marker(&text) {
+        let ix = LineIndex::new(&text);
+        return Read::Problem(FileDiagnostic {
+            path,
+            diagnostic: Diagnostic::new(
+                Code::MergeConflict,
+                "this note holds git merge-conflict markers; it is not read until the merge is \
+                 resolved",
+                "resolve the conflict (keep the lines you want, delete the `<<<<<<<`, `=======` \
+                 and `>>>>>>>` lines), then run again",
+            )
+            .at(&text, &ix, Span::new(at.start, at.start + 7)),
+        });
+    }
     let mut popts = opts.parse.clone();
     popts.name_date = parse::date::date_from_path(name_for_date, opts.date_format.as_deref());
     let note = parse::parse_note(&text, &popts);

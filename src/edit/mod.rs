@@ -331,17 +331,13 @@ pub fn refuse_reason(
                 .into(),
         );
     }
-    let ix = LineIndex::new(text);
-    for line in 0..ix.line_count() {
-        let l = &text[ix.line_span(text, line).range()];
-        if l.starts_with("<<<<<<< ") || l.starts_with(">>>>>>> ") || l == "<<<<<<<" {
-            return Some(format!(
-                "line {} holds a git merge-conflict marker (`{}`), so the note is half-merged; \
-                 resolve the merge and remove the markers, then run again",
-                line + 1,
-                &l[..7]
-            ));
-        }
+    if let Some(at) = crate::parse::merge_marker(text) {
+        let line = LineIndex::new(text).line_of(at.start) + 1;
+        return Some(format!(
+            "line {line} holds a git merge-conflict marker (`{}`), so the note is half-merged; \
+             resolve the merge and remove the markers, then run again",
+            &text[at.start..at.start + 7]
+        ));
     }
     let note = note?;
     let bad: Vec<&Diagnostic> = note

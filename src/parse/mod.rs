@@ -996,6 +996,28 @@ fn push_collapsed(out: &mut String, s: &str) {
     out.push_str(rest);
 }
 
+/// The first line that holds a git merge-conflict marker (`<<<<<<< ours`, `>>>>>>> theirs`):
+/// the note is half-merged. Returns the line's span.
+pub fn merge_marker(text: &str) -> Option<Span> {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&b[from..], b"<<<<<<<")
+        .into_iter()
+        .chain(memchr::memmem::find(&b[from..], b">>>>>>>"))
+        .min()
+    {
+        let at = from + i;
+        let line_start = at == 0 || b[at - 1] == b'\n';
+        let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |e| at + e);
+        let line = text[at..end].trim_end_matches('\r');
+        if line_start && (line.len() == 7 || line.as_bytes()[7] == b' ') {
+            return Some(Span::new(at, end));
+        }
+        from = at + 7;
+    }
+    None
+}
+
 /// YAML front matter: a `---` line at the very top, up to the next `---` or `...` line.
 /// Returns the offset just after the closing line. No closing line, no front matter (the
 /// `---` is then a thematic break, as Obsidian shows it).

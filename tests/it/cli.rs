@@ -140,12 +140,16 @@ fn check_errors_exit_two_and_others_still_read() {
     std::fs::write(t.path().join("fine.md"), "- [ ] still listed\n").unwrap();
     let (out, _, code) = run(t.path(), &["check", "."]);
     assert_eq!(code, 2);
-    assert!(out.ends_with("7 errors, 8 warnings in 11 notes\n"), "{out}");
+    assert!(out.ends_with("8 errors, 8 warnings in 11 notes\n"), "{out}");
     let (out, err, code) = run(t.path(), &["tasks", "."]);
     assert_eq!(code, 2, "an unreadable file makes the exit code say so");
     assert!(out.contains("fine.md:1: [ ] still listed"), "{out}");
     assert!(err.contains("error[not-utf8]"), "{err}");
     assert!(err.contains("error[binary-file]"), "{err}");
+    // The half-merged note is not read: none of its entries is listed.
+    assert!(err.contains("error[merge-conflict]"), "{err}");
+    let (out, _, _) = run(t.path(), &["entries", "."]);
+    assert!(!out.contains("write chapter"), "{out}");
 }
 
 #[test]

@@ -66,6 +66,7 @@ fn error_fixtures_render() {
         Code::BadFrontMatterDate,
         Code::UnclosedClock,
         Code::SyncConflict,
+        Code::MergeConflict,
     ] {
         assert!(
             seen.contains(&code),
