@@ -37,6 +37,7 @@ fn load_options(settings: &Settings) -> LoadOptions {
         serial: false,
         exclude: settings.file.notes.exclude.clone(),
         progress: false,
+        named_within: None,
     }
 }
 

@@ -328,6 +328,7 @@ fn load_options(cfg: &Config) -> LoadOptions {
         serial: false,
         exclude: cfg.settings.file.notes.exclude.clone(),
         progress: cfg.progress,
+        named_within: None,
     }
 }
 
@@ -1112,10 +1113,23 @@ fn summarize(
         }
         loaded.problems.clone()
     } else {
+        // A daily note holds its own day (and, before `day_start_hour`, the day before), so
+        // one dated outside the period by more than a day adds nothing to the report: only
+        // the notes named for the period's days, and notes without a date in their name,
+        // are read. (A note whose date headings or front matter put it on days far from its
+        // name is the exception: see docs/syntax.md.)
+        let near = |d: Option<NaiveDate>, days: i64| {
+            d.and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
+        };
+        let opts = LoadOptions {
+            named_within: (period.from.is_some() || period.to.is_some())
+                .then(|| (near(period.from, -1), near(period.to, 1))),
+            ..load_options(cfg)
+        };
         match load::stream(
             &cfg.root,
             &cfg.root_shown,
-            &load_options(cfg),
+            &opts,
             |ln| {
                 let ds = &ln.note.diagnostics;
                 let error = ds.iter().any(|d| d.severity == Severity::Error);

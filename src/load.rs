@@ -83,6 +83,10 @@ pub struct LoadOptions {
     /// Draw a progress bar on stderr when there are many notes (the caller decides that
     /// stderr is a terminal and the user did not ask for quiet).
     pub progress: bool,
+    /// Read only the notes whose file name carries no date or a date within these bounds
+    /// (inclusive; None is open). A report on a few days then finds its daily notes by
+    /// name instead of reading years of them.
+    pub named_within: Option<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -466,6 +470,17 @@ pub fn stream<T: Send>(
     }
     let mut problems = Vec::new();
     let mut found = walk(root, root_shown, &opts.exclude, &mut problems);
+    if let Some((from, to)) = opts.named_within {
+        found.retain(|f| {
+            let name = if f.rel.is_empty() {
+                f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("")
+            } else {
+                f.rel.as_str()
+            };
+            parse::date::date_from_path(name, opts.date_format.as_deref())
+                .is_none_or(|d| from.is_none_or(|x| d >= x) && to.is_none_or(|x| d <= x))
+        });
+    }
     // Path order, as the user sees paths (the walk goes folder by folder).
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
     // Only for folders big enough to make someone wait.
