@@ -702,3 +702,44 @@ fn export_ics_and_todotxt() {
     assert_eq!(code, 0);
     insta::assert_snapshot!("export_todotxt", todo);
 }
+
+/// A report on a period finds its daily notes by name: a note dated far outside the period is
+/// not even read (its broken bytes go unnoticed), while a report without a period reads it,
+/// and notes without a date in their name are always read.
+#[test]
+fn period_reads_only_the_notes_named_for_it() {
+    let t = journal();
+    let j = t.path().join("journal");
+    std::fs::write(j.join("2020-01-01.md"), b"- 09:00-10:00 old \xff\n").unwrap();
+    let week = [
+        "summarize",
+        "journal",
+        "--week",
+        "2026-W47",
+        "--format",
+        "json",
+    ];
+    let (out, err, code) = run(t.path(), &week);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("not-utf8"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // 2026-W47 is Nov 16-22: its days are as a full read of every note gives them (the daily
+    // notes of those days and the undated "Time Log" note's headings for them).
+    let (all, _, _) = run(t.path(), &["summarize", "journal", "--format", "json"]);
+    let full: serde_json::Value = serde_json::from_str(&all).unwrap();
+    let in_week: Vec<&serde_json::Value> = full["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| ("2026-11-16".."2026-11-23").contains(&d["date"].as_str().unwrap()))
+        .collect();
+    let got: Vec<&serde_json::Value> = v["days"].as_array().unwrap().iter().collect();
+    assert_eq!(got, in_week);
+    assert!(v["overview"]["total_minutes"].as_u64().unwrap() > 0);
+    let (_, err, code) = run(t.path(), &["summarize", "journal"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("error[not-utf8]") && err.contains("2020-01-01.md"),
+        "{err}"
+    );
+}
