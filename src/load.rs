@@ -388,14 +388,20 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }
 }
 
-fn read_one(f: &Found, root_shown: &str, opts: &LoadOptions) -> Read {
+/// Parses one note from the bytes read from it (or says why it cannot be read).
+fn read_one(
+    f: &Found,
+    bytes: std::io::Result<Vec<u8>>,
+    root_shown: &str,
+    opts: &LoadOptions,
+) -> Read {
     let path = display_join(root_shown, &f.rel);
     let name_for_date = if f.rel.is_empty() {
         f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("")
     } else {
         f.rel.as_str()
     };
-    let bytes = match std::fs::read(&f.abs) {
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
             return Read::Problem(FileDiagnostic {
@@ -446,6 +452,9 @@ fn read_one(f: &Found, root_shown: &str, opts: &LoadOptions) -> Read {
 /// How many notes a folder needs before reading it shows a progress bar.
 const PROGRESS_FROM: usize = 3000;
 
+/// Threads that only read files (they mostly wait for the disk).
+const READERS: usize = 4;
+
 /// How many notes are read and parsed at a time: enough to keep every thread busy, few
 /// enough that a chunk's models stay small (a few MB) whatever the folder's size.
 const CHUNK: usize = 256;
@@ -492,8 +501,8 @@ pub fn stream<T: Send>(
         );
         bar
     });
-    let read = |f: &Found| {
-        let r = match read_one(f, root_shown, opts) {
+    let parse = |(f, bytes): (&Found, std::io::Result<Vec<u8>>)| {
+        let r = match read_one(f, bytes, root_shown, opts) {
             Read::Note(n) => Ok(map(*n)),
             Read::Problem(p) => Err(Box::new(p)),
         };
@@ -502,22 +511,57 @@ pub fn stream<T: Send>(
         }
         r
     };
-    'chunks: for chunk in found.chunks(CHUNK) {
-        let results: Vec<Result<T, Box<FileDiagnostic>>> = if opts.serial {
-            chunk.iter().map(read).collect()
-        } else {
-            chunk.par_iter().map(read).collect()
-        };
-        for r in results {
-            match r {
+    let read = |f: &Found| std::fs::read(&f.abs);
+    if opts.serial {
+        'serial: for f in &found {
+            match parse((f, read(f))) {
                 Ok(t) => {
                     if !sink(t) {
-                        break 'chunks;
+                        break 'serial;
                     }
                 }
                 Err(p) => problems.push(*p),
             }
         }
+    } else {
+        // Reading and parsing overlap: a reader thread reads the next chunk's files (with a
+        // few threads of its own, so a cold disk serves several requests at once) while the
+        // parsing threads work on this one. At most two chunks of bytes wait in between.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<std::io::Result<Vec<u8>>>>(1);
+        let chunks: Vec<&[Found]> = found.chunks(CHUNK).collect();
+        std::thread::scope(|scope| {
+            let to_read = &chunks;
+            scope.spawn(move || {
+                let io = rayon::ThreadPoolBuilder::new()
+                    .num_threads(READERS)
+                    .thread_name(|i| format!("mdtasks-read-{i}"))
+                    .build();
+                for chunk in to_read {
+                    let bytes = match &io {
+                        Ok(pool) => pool.install(|| chunk.par_iter().map(read).collect()),
+                        Err(_) => chunk.iter().map(read).collect(),
+                    };
+                    // The receiver is gone when the caller stopped early.
+                    if tx.send(bytes).is_err() {
+                        break;
+                    }
+                }
+            });
+            'chunks: for (chunk, bytes) in chunks.iter().zip(rx) {
+                let results: Vec<Result<T, Box<FileDiagnostic>>> =
+                    chunk.par_iter().zip(bytes).map(parse).collect();
+                for r in results {
+                    match r {
+                        Ok(t) => {
+                            if !sink(t) {
+                                break 'chunks;
+                            }
+                        }
+                        Err(p) => problems.push(*p),
+                    }
+                }
+            }
+        });
     }
     if let Some(b) = bar {
         b.finish_and_clear();
