@@ -547,19 +547,37 @@ pub fn stream<T: Send>(
                     }
                 }
             });
-            'chunks: for (chunk, bytes) in chunks.iter().zip(rx) {
-                let results: Vec<Result<T, Box<FileDiagnostic>>> =
-                    chunk.par_iter().zip(bytes).map(parse).collect();
+            // Hands a chunk's results to the sink in order; false once the sink stopped.
+            let mut drain = |results: Vec<Result<T, Box<FileDiagnostic>>>| {
                 for r in results {
                     match r {
                         Ok(t) => {
                             if !sink(t) {
-                                break 'chunks;
+                                return false;
                             }
                         }
                         Err(p) => problems.push(*p),
                     }
                 }
+                true
+            };
+            // The sink takes one chunk on this thread while the pool parses the next.
+            let mut pending: Option<Vec<Result<T, Box<FileDiagnostic>>>> = None;
+            for (chunk, bytes) in chunks.iter().zip(rx) {
+                let mut next = None;
+                let going = rayon::in_place_scope(|scope| {
+                    scope.spawn(|_| {
+                        next = Some(chunk.par_iter().zip(bytes).map(parse).collect());
+                    });
+                    pending.take().is_none_or(&mut drain)
+                });
+                if !going {
+                    return;
+                }
+                pending = next;
+            }
+            if let Some(results) = pending {
+                drain(results);
             }
         });
     }

@@ -302,10 +302,12 @@ struct DigestEntry {
     category: usize,
     /// Carries a priority tag.
     priority: bool,
-    /// The entry's distinct tags, in order of appearance.
+    /// The entry's distinct tags, in order of appearance, and its text: only while `row`.
     tags: Vec<String>,
     text: String,
     line: usize,
+    /// Its row may be wanted (every row is, or it is among its note's longest).
+    row: bool,
 }
 
 /// Tasks of one day in one note.
@@ -339,6 +341,8 @@ pub struct NoteDigest {
     task_dates: Vec<NaiveDate>,
     /// Task counts per day (done tasks by their done date).
     tasks: Vec<(NaiveDate, TaskCounts)>,
+    /// Minutes and entries of the period per tag (`(untagged)` for entries without).
+    tag_sums: Vec<(String, u64, usize)>,
     /// Entries of the period, sorted by day, start and line.
     entries: Vec<DigestEntry>,
     /// Days of entries outside the period (they still widen a period taken from the notes).
@@ -418,6 +422,7 @@ impl<'s> SummaryBuilder<'s> {
             digester: Digester {
                 settings,
                 period: *period,
+                keep_entries,
                 uncategorised: n - 1,
                 day_start: cfg.day_start_hour.min(23) * 60,
                 priority: cfg.priority_tags.iter().map(|t| t.to_lowercase()).collect(),
@@ -493,6 +498,17 @@ impl<'s> SummaryBuilder<'s> {
         for (_, start) in &d.done_tasks {
             self.tasks_h[((start / 60) % 24) as usize] += 1;
         }
+        for (t, m, n) in d.tag_sums {
+            match self.tag_acc.get_mut(t.as_str()) {
+                Some(a) => {
+                    a.0 += m;
+                    a.1 += n;
+                }
+                None => {
+                    self.tag_acc.insert(t, (m, n));
+                }
+            }
+        }
         let ncat = self.categories.len();
         for e in d.entries {
             self.dated.insert(e.date);
@@ -517,23 +533,6 @@ impl<'s> SummaryBuilder<'s> {
             self.entry_count += 1;
             if e.end.is_none() {
                 self.open_entries += 1;
-            }
-            // Tags and categories.
-            if e.tags.is_empty() {
-                let a = self.tag_acc.entry(UNTAGGED.to_string()).or_default();
-                a.0 += m;
-                a.1 += 1;
-            }
-            for t in &e.tags {
-                match self.tag_acc.get_mut(t.as_str()) {
-                    Some(a) => {
-                        a.0 += m;
-                        a.1 += 1;
-                    }
-                    None => {
-                        self.tag_acc.insert(t.clone(), (m, 1));
-                    }
-                }
             }
             self.cat_acc[e.category].0 += m;
             self.cat_acc[e.category].1 += 1;
@@ -565,7 +564,8 @@ impl<'s> SummaryBuilder<'s> {
             }
             // Rows: the longest, and every entry when asked.
             let key: EntryKey = (e.date, e.start, note, e.line);
-            let wanted_long = e.end.is_some()
+            let wanted_long = e.row
+                && e.end.is_some()
                 && (self.longest.len() < LONGEST
                     || self.longest.last().is_some_and(|(lm, lk, _)| {
                         (minutes, std::cmp::Reverse(key)) > (*lm, std::cmp::Reverse(*lk))
@@ -907,6 +907,8 @@ impl<'s> SummaryBuilder<'s> {
 pub struct Digester<'s> {
     settings: &'s Settings,
     period: Period,
+    /// Every entry's row is wanted.
+    keep_entries: bool,
     uncategorised: usize,
     day_start: u32,
     /// Priority tags, lower case, for entries.
@@ -1047,15 +1049,58 @@ impl Digester<'_> {
                 tags,
                 text: e.text,
                 line: e.line,
+                row: true,
             });
         }
         entries.sort_by_key(|e| (e.date, e.start, e.line));
+        // Minutes and entries per tag, summed here: the entries' strings are freed on the
+        // thread that made them (freeing them on the folding thread cost a fifth of the
+        // time in the allocator).
+        let mut tag_sums: Vec<(String, u64, usize)> = Vec::new();
+        let untagged = [UNTAGGED.to_string()];
+        for e in &entries {
+            let m = u64::from(e.end.map_or(0, |x| x.saturating_sub(e.start)));
+            let tags = if e.tags.is_empty() {
+                &untagged[..]
+            } else {
+                &e.tags[..]
+            };
+            for t in tags {
+                match tag_sums.iter_mut().find(|(x, _, _)| x == t) {
+                    Some(a) => {
+                        a.1 += m;
+                        a.2 += 1;
+                    }
+                    None => tag_sums.push((t.clone(), m, 1)),
+                }
+            }
+        }
+        // Only the note's longest entries can be among the longest of all; the others keep
+        // no text unless every entry's row is wanted.
+        if !self.keep_entries {
+            let mut order: Vec<usize> = (0..entries.len())
+                .filter(|i| entries[*i].end.is_some())
+                .collect();
+            order.sort_by_key(|i| {
+                let e = &entries[*i];
+                std::cmp::Reverse(e.end.map_or(0, |x| x.saturating_sub(e.start)))
+            });
+            let keep: Vec<usize> = order.into_iter().take(LONGEST).collect();
+            for (i, e) in entries.iter_mut().enumerate() {
+                e.row = keep.contains(&i);
+                if !e.row {
+                    e.tags = Vec::new();
+                    e.text = String::new();
+                }
+            }
+        }
         let done_tasks = last_of_task.into_values().map(|(d, s, _)| (d, s)).collect();
         NoteDigest {
             path,
             dates,
             task_dates,
             tasks,
+            tag_sums,
             entries,
             other_dates,
             undated_entries,
