@@ -242,12 +242,20 @@ fn default_categories() -> Vec<(String, CategoryConfig)> {
 impl Settings {
     /// Compiles the categories. Errors name the category and the bad expression.
     pub fn from_file(file: FileConfig) -> Result<Settings, String> {
-        let mut named: Vec<(String, CategoryConfig)> = if file.categories.is_empty() {
-            default_categories()
+        // Without categories in the file the built-in ones apply, and `category_order` is
+        // checked against them as against the file's own: `config --resolved` writes them out,
+        // and what it writes must read back.
+        let defaults: std::collections::BTreeMap<String, CategoryConfig>;
+        let cats = if file.categories.is_empty() {
+            defaults = default_categories().into_iter().collect();
+            &defaults
         } else {
+            &file.categories
+        };
+        let mut named: Vec<(String, CategoryConfig)> = {
             let mut v = Vec::new();
             for n in &file.category_order {
-                match file.categories.get(n) {
+                match cats.get(n) {
                     Some(c) => v.push((n.clone(), c.clone())),
                     None => {
                         return Err(format!(
@@ -256,7 +264,7 @@ impl Settings {
                     }
                 }
             }
-            for (n, c) in &file.categories {
+            for (n, c) in cats {
                 if !file.category_order.contains(n) {
                     v.push((n.clone(), c.clone()));
                 }
@@ -375,6 +383,22 @@ pub fn resolved_toml(settings: &Settings) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `config` fuzz target: with no categories in the file, `category_order` was
+    /// not checked, and `config --resolved` then wrote a file that did not read back.
+    #[test]
+    fn category_order_is_checked_against_the_builtin_categories() {
+        let e = Settings::parse("category_order = [\"a\"]\n").unwrap_err();
+        assert!(
+            e.message.contains("category_order names `a`"),
+            "{}",
+            e.message
+        );
+        let s = Settings::parse("category_order = [\"waste\"]\n").unwrap();
+        let names: Vec<_> = s.categories.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["waste", "money"]);
+        assert!(Settings::parse(&resolved_toml(&s)).is_ok());
+    }
 
     #[test]
     fn init_file_is_the_defaults() {
