@@ -8,6 +8,7 @@ mod differential;
 mod edit;
 mod faults;
 mod fixtures;
+mod fuzz_regressions;
 mod interop;
 mod pathological;
 mod props;
