@@ -284,8 +284,16 @@ impl Settings {
         }
         file.blocks.rest_weekdays()?;
         let probe = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a valid date");
-        let name = probe.format(&file.daily.name).to_string();
-        if crate::parse::date::date_from_path(&name, Some(&file.daily.name)) != Some(probe) {
+        // A format chrono cannot print (`%1d`, a lone `%`) fails in `Display`: `to_string()`
+        // would panic (found by the `config` fuzz target).
+        let mut name = String::new();
+        let printed = std::fmt::Write::write_fmt(
+            &mut name,
+            format_args!("{}", probe.format(&file.daily.name)),
+        );
+        if printed.is_err()
+            || crate::parse::date::date_from_path(&name, Some(&file.daily.name)) != Some(probe)
+        {
             return Err(format!(
                 "daily.name `{}` does not make a name that holds the date (try \"%Y-%m-%d\")",
                 file.daily.name
@@ -383,6 +391,16 @@ pub fn resolved_toml(settings: &Settings) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `config` fuzz target: `daily.name = "%Y-%m-%1d"` panicked (chrono's
+    /// `Display` fails on a format it cannot print, and `to_string()` panics on that).
+    #[test]
+    fn a_daily_name_chrono_cannot_print_is_an_error() {
+        for name in ["%Y-%m-%1d", "%Y-%m-%d%", "%Q"] {
+            let e = Settings::parse(&format!("[daily]\nname = \"{name}\"\n")).unwrap_err();
+            assert!(e.message.contains("daily.name"), "{name}: {}", e.message);
+        }
+    }
 
     /// Found by the `config` fuzz target: with no categories in the file, `category_order` was
     /// not checked, and `config --resolved` then wrote a file that did not read back.

@@ -31,6 +31,9 @@
 //!   add a diagnostic, the whole source plan falls back to marking.
 //! - A task line with no line ending at the end of the note is deleted together with the line
 //!   ending before it, so the note keeps its "no final newline" habit.
+//! - The planned target is read back: when the carried tasks would not be tasks there (today's
+//!   note ends inside an unclosed code fence or HTML comment, which would swallow them), the
+//!   plan is refused (`RolloverPlan::refused`) and neither note is changed.
 
 use std::collections::HashSet;
 
