@@ -182,36 +182,50 @@ pub fn log(cfg: &Config, a: &LogArgs, out: &mut dyn Write, err: &mut dyn Write) 
     let entry = format!("{time} {text}");
     let minute = time[..2].parse::<u32>().unwrap_or(0) * 60 + time[3..].parse::<u32>().unwrap_or(0);
     let heading = cfg.settings.file.daily.log_heading.clone();
-    // The same entry at the same time is already there: a second run adds nothing.
-    let plan = |t: &str, note: &crate::model::Note| {
-        let style = Style::detect(t, note);
-        let line = style.item(0, &entry);
-        if t.lines().any(|l| l.trim_end() == line || l.trim() == entry) {
-            return Ok(EditSet::new());
-        }
-        let mut set = EditSet::new();
-        // Logged after the fact: it goes before the first later entry of the log section,
-        // so the log stays in time order.
-        if let Some(at) = later_entry_in_section(t, note, &heading, minute) {
-            set.insert(at, format!("{line}{}", style.eol()));
-            return Ok(set);
-        }
-        // A log kept as plain lines (`07:00 wake`) gets a plain line, in time order.
-        if let Some((at, at_end_without_eol)) = plain_log_position(t, note, minute) {
-            let eol = style.eol();
-            let ins = if at_end_without_eol {
-                // The note's last line has no line ending, and stays without one.
-                format!("{eol}{entry}")
-            } else {
-                format!("{entry}{eol}")
-            };
-            set.insert(at, ins);
-            return Ok(set);
-        }
-        Ok(insert_under_heading(t, note, &style, &heading, 2, &[line]))
-    };
+    let plan = |t: &str, note: &crate::model::Note| Ok(plan_log(t, note, &entry, minute, &heading));
     let what = format!("logged `{entry}`");
     edit_today(cfg, a.dry_run, &what, plan, out, err)
+}
+
+/// The edits `log` makes to a note `t` (parsed as `note`): the line `entry` (`HH:MM text`,
+/// starting at `minute` after midnight) in the log under `heading`, in time order. Empty when
+/// the same entry is already there: a second run adds nothing.
+pub fn plan_log(
+    t: &str,
+    note: &crate::model::Note,
+    entry: &str,
+    minute: u32,
+    heading: &str,
+) -> EditSet {
+    let style = Style::detect(t, note);
+    let line = style.item(0, entry);
+    // Every line ending, lone CR too (`lines()` knows only `\n`): in a CR-only note the whole
+    // note is one `lines()` line, and a second run would log the entry again.
+    if t.split(['\n', '\r'])
+        .any(|l| l.trim_end() == line || l.trim() == entry)
+    {
+        return EditSet::new();
+    }
+    let mut set = EditSet::new();
+    // Logged after the fact: it goes before the first later entry of the log section,
+    // so the log stays in time order.
+    if let Some(at) = later_entry_in_section(t, note, heading, minute) {
+        set.insert(at, format!("{line}{}", style.eol()));
+        return set;
+    }
+    // A log kept as plain lines (`07:00 wake`) gets a plain line, in time order.
+    if let Some((at, at_end_without_eol)) = plain_log_position(t, note, minute) {
+        let eol = style.eol();
+        let ins = if at_end_without_eol {
+            // The note's last line has no line ending, and stays without one.
+            format!("{eol}{entry}")
+        } else {
+            format!("{entry}{eol}")
+        };
+        set.insert(at, ins);
+        return set;
+    }
+    insert_under_heading(t, note, &style, heading, 2, &[line])
 }
 
 /// The start of the line of the first top-level entry under the `heading` section that
@@ -440,6 +454,9 @@ fn do_rollover(
         Some(base) => {
             let note = parse_note(base, &today_opts);
             let plan = plan_rollover(&src_text, &src_note, base, &note, opts);
+            if let Some(e) = plan.refused {
+                return fail(err, &today.shown, &e.to_string());
+            }
             carried = plan.carried_lines.len();
             let contents = match plan.target.apply_checked(base, &today_opts) {
                 Ok(c) => c,
@@ -473,7 +490,10 @@ fn do_rollover(
             let plan_target = |t: &str, note: &crate::model::Note| {
                 let plan = plan_rollover(&src_text, &src_note, t, note, opts);
                 *seen.borrow_mut() = (plan.carried_lines.len(), t.to_string());
-                Ok(plan.target)
+                match plan.refused {
+                    Some(e) => Err(e),
+                    None => Ok(plan.target),
+                }
             };
             let outcome = change::edit(&today_target, dry_run, plan_target);
             let (n, planned_on) = seen.take();
@@ -654,29 +674,68 @@ pub fn add(cfg: &Config, a: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) 
     let heading = cfg.settings.file.daily.tasks_heading.clone();
     let today_date = cfg.today;
     let plan = |t: &str, note: &crate::model::Note| {
-        let style = Style::detect(t, note);
-        let lines = match &template {
-            Some(tpl) => daily::checklist_lines(tpl, title, today_date, &style),
-            None => vec![style.task(0, ' ', title)],
-        };
-        let Some(first) = lines.first() else {
-            return Ok(EditSet::new());
-        };
-        let first_text = parse_note(first, &ParseOptions::default())
-            .tasks
-            .first()
-            .map(|t| t.text.clone())
-            .unwrap_or_default();
-        if note.tasks.iter().any(|t| t.text == first_text) {
-            return Ok(EditSet::new());
-        }
-        Ok(insert_under_heading(t, note, &style, &heading, 2, &lines))
+        plan_add(t, note, title, template.as_deref(), today_date, &heading)
     };
     let what = match &a.checklist {
         Some(n) => format!("added checklist `{n}` for `{title}`"),
         None => format!("added `{title}`"),
     };
     edit_today(cfg, a.dry_run, &what, plan, out, err)
+}
+
+/// The edits `add` makes to a note `t` (parsed as `note`): the task `title`, or the
+/// checklist `template` filled in for it, under `heading`. Empty when the first line's task
+/// is already there: a second run adds nothing. Refused when the task would not be read back.
+pub fn plan_add(
+    t: &str,
+    note: &crate::model::Note,
+    title: &str,
+    template: Option<&str>,
+    today: NaiveDate,
+    heading: &str,
+) -> Result<EditSet, crate::edit::EditError> {
+    let style = Style::detect(t, note);
+    let lines = match template {
+        Some(tpl) => daily::checklist_lines(tpl, title, today, &style),
+        None => vec![style.task(0, ' ', title)],
+    };
+    let Some(first) = lines.first() else {
+        return Ok(EditSet::new());
+    };
+    // The first line alone, unindented (four spaces would make it code): its task's text.
+    let first_task = parse_note(first.trim_start(), &ParseOptions::default())
+        .tasks
+        .first()
+        .map(|t| t.text.clone());
+    let there = match &first_task {
+        Some(text) => note.tasks.iter().any(|t| t.text == *text),
+        // A checklist whose first item is no task (`- Prepare`, `- [??] x`): its first line
+        // (an item may hold a lone CR, which the note's line ending replaces when written).
+        None => {
+            let line = first.split(['\n', '\r']).next().unwrap_or("").trim();
+            t.split(['\n', '\r']).any(|l| l.trim() == line)
+        }
+    };
+    if there {
+        return Ok(EditSet::new());
+    }
+    let set = insert_under_heading(t, note, &style, heading, 2, &lines);
+    // Read back: appended after an unclosed code fence or HTML comment, the task would be
+    // invisible, and every later run would add it again.
+    if let Some(text) = first_task {
+        let after = set.apply(t)?;
+        let opts = ParseOptions::default();
+        if !parse_note(&after, &opts)
+            .tasks
+            .iter()
+            .any(|x| x.text == text)
+        {
+            return Err(crate::edit::EditError::NotReadBack {
+                what: format!("task `{text}`"),
+            });
+        }
+    }
+    Ok(set)
 }
 
 /// Applies `plan` to today's note, creating the note first (from the template) when it does
@@ -773,4 +832,61 @@ pub fn open(
     }
     writeln!(out, "{}", day.shown)?;
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Note;
+
+    fn note(t: &str) -> Note {
+        parse_note(t, &ParseOptions::with_defaults())
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    /// Found by the `edit` fuzz target: in a note with lone-CR line endings, `log` did not see
+    /// the entry it had written (`lines()` splits at `\n` only) and logged it again.
+    #[test]
+    fn log_twice_in_a_lone_cr_note_adds_one_entry() {
+        let t = "# Day\r## Log\r- 07:00 wake\r";
+        let set = plan_log(t, &note(t), "09:00 write", 540, "Log");
+        let once = set
+            .apply_checked(t, &ParseOptions::with_defaults())
+            .unwrap();
+        assert!(once.contains("- 09:00 write\r"), "{once:?}");
+        assert!(plan_log(&once, &note(&once), "09:00 write", 540, "Log").is_empty());
+    }
+
+    /// Found by the `edit` fuzz target: a checklist whose first item is indented (four spaces
+    /// alone make code) or is no task at all was added again by every run.
+    #[test]
+    fn add_checklist_twice_adds_it_once() {
+        for tpl in [
+            "  - [ ] Outline\n    - [ ] Intro\n",
+            "- Prepare\n  - [ ] Outline\n",
+        ] {
+            let t = "## Tasks\n- [ ] a\n";
+            let set = plan_add(t, &note(t), "Post", Some(tpl), day(), "Tasks").unwrap();
+            let once = set
+                .apply_checked(t, &ParseOptions::with_defaults())
+                .unwrap();
+            let again = plan_add(&once, &note(&once), "Post", Some(tpl), day(), "Tasks").unwrap();
+            assert!(again.is_empty(), "{tpl:?}: {once:?}");
+        }
+    }
+
+    /// Found by the `edit` fuzz target: a task added after an unclosed HTML comment was
+    /// invisible, and added again by every run. Now `add` refuses.
+    #[test]
+    fn add_refuses_a_task_that_would_be_hidden() {
+        let t = "# Today\n<!-- draft\n";
+        let e = plan_add(t, &note(t), "Send the invoice", None, day(), "Tasks").unwrap_err();
+        assert!(
+            matches!(e, crate::edit::EditError::NotReadBack { .. }),
+            "{e}"
+        );
+    }
 }

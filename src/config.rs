@@ -246,12 +246,20 @@ fn default_categories() -> Vec<(String, CategoryConfig)> {
 impl Settings {
     /// Compiles the categories. Errors name the category and the bad expression.
     pub fn from_file(file: FileConfig) -> Result<Settings, String> {
-        let mut named: Vec<(String, CategoryConfig)> = if file.categories.is_empty() {
-            default_categories()
+        // Without categories in the file the built-in ones apply, and `category_order` is
+        // checked against them as against the file's own: `config --resolved` writes them out,
+        // and what it writes must read back.
+        let defaults: std::collections::BTreeMap<String, CategoryConfig>;
+        let cats = if file.categories.is_empty() {
+            defaults = default_categories().into_iter().collect();
+            &defaults
         } else {
+            &file.categories
+        };
+        let mut named: Vec<(String, CategoryConfig)> = {
             let mut v = Vec::new();
             for n in &file.category_order {
-                match file.categories.get(n) {
+                match cats.get(n) {
                     Some(c) => v.push((n.clone(), c.clone())),
                     None => {
                         return Err(format!(
@@ -260,7 +268,7 @@ impl Settings {
                     }
                 }
             }
-            for (n, c) in &file.categories {
+            for (n, c) in cats {
                 if !file.category_order.contains(n) {
                     v.push((n.clone(), c.clone()));
                 }
@@ -289,7 +297,20 @@ impl Settings {
                 file.daily.name
             ));
         }
-        let name = probe.format(&file.daily.name).to_string();
+        // A format chrono cannot print (`%1d`, a lone `%`) fails in `Display`: `to_string()`
+        // would panic (found by the `config` fuzz target).
+        let mut name = String::new();
+        if std::fmt::Write::write_fmt(
+            &mut name,
+            format_args!("{}", probe.format(&file.daily.name)),
+        )
+        .is_err()
+        {
+            return Err(format!(
+                "daily.name `{}` does not make a name that holds the date (try \"%Y-%m-%d\")",
+                file.daily.name
+            ));
+        }
         // The date is read from the file's name (the part after the last `/`), or from
         // `YYYY/MM/DD.md`: a name with folders is checked as the loader will read it.
         let file_part = file.daily.name.rsplit('/').next().unwrap_or_default();
@@ -398,6 +419,32 @@ pub fn resolved_toml(settings: &Settings) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `config` fuzz target: `daily.name = "%Y-%m-%1d"` panicked (chrono's
+    /// `Display` fails on a format it cannot print, and `to_string()` panics on that).
+    #[test]
+    fn a_daily_name_chrono_cannot_print_is_an_error() {
+        for name in ["%Y-%m-%1d", "%Y-%m-%d%", "%Q"] {
+            let e = Settings::parse(&format!("[daily]\nname = \"{name}\"\n")).unwrap_err();
+            assert!(e.message.contains("daily.name"), "{name}: {}", e.message);
+        }
+    }
+
+    /// Found by the `config` fuzz target: with no categories in the file, `category_order` was
+    /// not checked, and `config --resolved` then wrote a file that did not read back.
+    #[test]
+    fn category_order_is_checked_against_the_builtin_categories() {
+        let e = Settings::parse("category_order = [\"a\"]\n").unwrap_err();
+        assert!(
+            e.message.contains("category_order names `a`"),
+            "{}",
+            e.message
+        );
+        let s = Settings::parse("category_order = [\"waste\"]\n").unwrap();
+        let names: Vec<_> = s.categories.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["waste", "money"]);
+        assert!(Settings::parse(&resolved_toml(&s)).is_ok());
+    }
 
     #[test]
     fn init_file_is_the_defaults() {

@@ -87,6 +87,11 @@ pub enum EditError {
          Fix the note or the text to insert, then run again"
     )]
     NewDiagnostic { code: &'static str, message: String },
+    #[error(
+        "the {what} would not be read back from the note once written (does the note end \
+         inside an unclosed code block or HTML comment?); close it, then run again"
+    )]
+    NotReadBack { what: String },
     #[error("region `{name}` cannot be updated: {reason}")]
     Region { name: String, reason: String },
     #[error("there is no task number {index} in this note (it has {count})")]

@@ -31,10 +31,13 @@
 //!   add a diagnostic, the whole source plan falls back to marking.
 //! - A task line with no line ending at the end of the note is deleted together with the line
 //!   ending before it, so the note keeps its "no final newline" habit.
+//! - The planned target is read back: when the carried tasks would not be tasks there (today's
+//!   note ends inside an unclosed code fence or HTML comment, which would swallow them), the
+//!   plan is refused (`RolloverPlan::refused`) and neither note is changed.
 
 use std::collections::HashSet;
 
-use super::{EditSet, Style, insert_lines_at_end, insert_under_heading, set_status};
+use super::{EditError, EditSet, Style, insert_lines_at_end, insert_under_heading, set_status};
 use crate::model::{Marker, Note, Status};
 use crate::parse::{ParseOptions, parse_note};
 use crate::span::{LineIndex, Span};
@@ -82,6 +85,10 @@ pub struct RolloverPlan {
     pub carried_lines: Vec<usize>,
     /// Texts skipped because today's note already has them.
     pub already_there: Vec<String>,
+    /// Why nothing may be written: the carried tasks would not be read back from today's
+    /// note (it ends inside an unclosed code fence or HTML comment). Both edit sets are then
+    /// empty, so no original is marked rolled over.
+    pub refused: Option<EditError>,
 }
 
 impl RolloverPlan {
@@ -196,6 +203,25 @@ pub fn plan_rollover(
             &lines,
         )
     };
+    // Read back: appended inside an unclosed code fence or HTML comment, the tasks would be
+    // invisible in today's note while their originals were marked rolled over, and every
+    // later run would append them again.
+    let read_back = plan.target.apply(target_text).map(|after| {
+        let back: HashSet<String> = parse_note(&after, &ParseOptions::default())
+            .tasks
+            .iter()
+            .map(|t| normalise(&t.text))
+            .collect();
+        (0..n).all(|i| !go[i] || back.contains(&normalise(&tasks[i].text)))
+    });
+    if read_back != Ok(true) {
+        return RolloverPlan {
+            refused: Some(read_back.err().unwrap_or(EditError::NotReadBack {
+                what: "rolled-over tasks".into(),
+            })),
+            ..RolloverPlan::default()
+        };
+    }
     plan
 }
 
@@ -366,6 +392,21 @@ fn move_edits(text: &str, source: &Note, go: &[bool]) -> Option<EditSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `edit` fuzz target: tasks appended after an unclosed code fence or HTML
+    /// comment were invisible in today's note while their originals were marked rolled over,
+    /// and every later run appended them again. Now nothing is written to either note.
+    #[test]
+    fn refuses_when_todays_note_ends_inside_a_fence_or_comment() {
+        for tgt in ["# Today\n```\ncode\n", "# Today\n<!-- draft\n"] {
+            let p = plan("- [ ] carry me\n", tgt, &opts(Mode::Mark));
+            assert!(
+                matches!(p.refused, Some(EditError::NotReadBack { .. })),
+                "{tgt:?}"
+            );
+            assert!(p.is_empty() && p.carried_lines.is_empty(), "{tgt:?}");
+        }
+    }
 
     fn popts() -> ParseOptions {
         ParseOptions::with_defaults()

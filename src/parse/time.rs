@@ -254,6 +254,17 @@ pub fn scan_entry_head(s: &str) -> Scan<EntryHead> {
         Scan::Bad(e) => return Scan::Bad(e),
     };
     let after = start.len;
+    if start.minutes() == 1440 {
+        // 24:00 only ends a range; as a start (of a range too: `24:00-01:00`) it would be
+        // the next day's 00:00.
+        return Scan::Bad(TimeError {
+            code: Code::InvalidTime,
+            start: 0,
+            end: after,
+            message: "`24:00` can end a range but cannot start an entry".into(),
+            hint: "write `00:00` and put the entry under the next day".into(),
+        });
+    }
     let i = skip_ws(s, after);
     if let Some(sep) = separator(s, i) {
         let j = skip_ws(s, i + sep);
@@ -288,16 +299,6 @@ pub fn scan_entry_head(s: &str) -> Scan<EntryHead> {
                 });
             }
         }
-    }
-    if start.minutes() == 1440 {
-        // 24:00 only ends a range; as a start it would be the next day's 00:00.
-        return Scan::Bad(TimeError {
-            code: Code::InvalidTime,
-            start: 0,
-            end: after,
-            message: "`24:00` can end a range but cannot start an entry".into(),
-            hint: "write `00:00` and put the entry under the next day".into(),
-        });
     }
     // `10:00: email`, `10:00, email`
     let mut rest = i;
@@ -492,6 +493,19 @@ pub fn find_estimate(s: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `time_entry` fuzz target: `24:00` was refused as an entry's start, but not
+    /// as a range's, which then started at minute 1440 (the next day's 00:00).
+    #[test]
+    fn a_range_cannot_start_at_24h() {
+        for s in ["24:00-01:00 late", "24:00 - ? open", "24:00 to 1am"] {
+            assert!(
+                matches!(scan_entry_head(s), Scan::Bad(ref e) if e.code == Code::InvalidTime),
+                "{s}"
+            );
+        }
+        assert!(matches!(scan_entry_head("23:00-24:00 x"), Scan::Yes(_)));
+    }
 
     fn head(s: &str) -> Option<(u32, Option<End>, &str)> {
         match scan_entry_head(s) {

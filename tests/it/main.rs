@@ -9,6 +9,7 @@ mod differential;
 mod edit;
 mod faults;
 mod fixtures;
+mod fuzz_regressions;
 mod html;
 mod interop;
 mod pathological;
