@@ -447,25 +447,25 @@ pub struct DayPriorities {
 }
 
 fn is_priority_heading(text: &str) -> bool {
-    let t = text
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase();
-    t == "priority" || t == "priorities"
+    let t = text.trim_matches(|c: char| !c.is_alphanumeric());
+    t.eq_ignore_ascii_case("priority") || t.eq_ignore_ascii_case("priorities")
 }
 
-/// Whether heading `h` or one of the headings it sits under is a Priority heading.
-fn under_priority_heading(note: &Note, h: Option<usize>) -> bool {
-    let Some(h) = h else { return false };
-    let mut level = u8::MAX;
-    for hd in note.headings[..=h].iter().rev() {
-        if hd.level < level {
-            if is_priority_heading(&hd.text) {
-                return true;
+/// For each heading of `note`: whether it or a heading it sits under is a Priority heading.
+fn under_priority_headings(note: &Note) -> Vec<bool> {
+    // The headings above the current one, each with its level and verdict.
+    let mut open: Vec<(u8, bool)> = Vec::new();
+    note.headings
+        .iter()
+        .map(|hd| {
+            while open.last().is_some_and(|(level, _)| *level >= hd.level) {
+                open.pop();
             }
-            level = hd.level;
-        }
-    }
-    false
+            let under = open.last().is_some_and(|(_, p)| *p) || is_priority_heading(&hd.text);
+            open.push((hd.level, under));
+            under
+        })
+        .collect()
 }
 
 fn has_ancestor(tasks: &[Task], i: usize, marked: &[bool]) -> bool {
@@ -551,11 +551,12 @@ pub(crate) fn note_day_priorities(
     if !of_day.contains(&true) {
         return out;
     }
+    let under_heading = under_priority_headings(note);
     let is_prio: Vec<bool> = tasks
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            of_day[i] && (is_priority(t, prio) || under_priority_heading(note, t.heading))
+            of_day[i] && (is_priority(t, prio) || t.heading.is_some_and(|h| under_heading[h]))
         })
         .collect();
     let is_money: Vec<bool> = tasks
