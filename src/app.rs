@@ -726,18 +726,17 @@ fn list_tasks(
             return Ok(exit::ERROR);
         }
     };
-    let s = match stream_listing(cfg, false, out, |notes, buf| match a.format {
-        ListFormat::Text => output::tasks_text(notes, &filter, buf),
-        ListFormat::Json => output::tasks_json(notes, &filter, buf),
-    })? {
-        Ok(s) => s,
-        Err(e) => return load_failed(cfg, &e, err),
-    };
-    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
-    if s.listed == 0 && !cfg.quiet && a.format == ListFormat::Text {
-        writeln!(err, "no tasks match")?;
-    }
-    Ok(streamed_exit(&s))
+    streamed_listing(
+        cfg,
+        a.format,
+        "no tasks match",
+        out,
+        err,
+        |notes, buf| match a.format {
+            ListFormat::Text => output::tasks_text(notes, &filter, buf),
+            ListFormat::Json => output::tasks_json(notes, &filter, buf),
+        },
+    )
 }
 
 fn list_entries(
@@ -746,16 +745,36 @@ fn list_entries(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
-    let s = match stream_listing(cfg, false, out, |notes, buf| match a.format {
-        ListFormat::Text => output::entries_text(notes, buf),
-        ListFormat::Json => output::entries_json(notes, buf),
-    })? {
+    streamed_listing(
+        cfg,
+        a.format,
+        "no time entries found",
+        out,
+        err,
+        |notes, buf| match a.format {
+            ListFormat::Text => output::entries_text(notes, buf),
+            ListFormat::Json => output::entries_json(notes, buf),
+        },
+    )
+}
+
+/// A listing streamed through `render`, its problems reported, `nothing` said (in text) when
+/// nothing was listed.
+fn streamed_listing(
+    cfg: &Config,
+    format: ListFormat,
+    nothing: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
+) -> io::Result<i32> {
+    let s = match stream_listing(cfg, false, out, render)? {
         Ok(s) => s,
         Err(e) => return load_failed(cfg, &e, err),
     };
     report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
-    if s.listed == 0 && !cfg.quiet && a.format == ListFormat::Text {
-        writeln!(err, "no time entries found")?;
+    if s.listed == 0 && !cfg.quiet && format == ListFormat::Text {
+        writeln!(err, "{nothing}")?;
     }
     Ok(streamed_exit(&s))
 }

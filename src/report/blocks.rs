@@ -158,6 +158,21 @@ pub enum DayState {
     NoData,
 }
 
+impl DayState {
+    /// The state in words, as the text report says it.
+    pub fn word(self) -> &'static str {
+        match self {
+            DayState::Won => "won",
+            DayState::Partial => "partial",
+            DayState::Missed => "missed",
+            DayState::Today => "today, not won yet",
+            DayState::Rest => "rest",
+            DayState::Future => "future",
+            DayState::NoData => "no data",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BlockDay {
     pub date: NaiveDate,

@@ -46,18 +46,6 @@ fn glyph(s: DayState) -> &'static str {
     }
 }
 
-fn state_word(s: DayState) -> &'static str {
-    match s {
-        DayState::Won => "won",
-        DayState::Partial => "partial",
-        DayState::Missed => "missed",
-        DayState::Today => "today, not won yet",
-        DayState::Rest => "rest",
-        DayState::Future => "future",
-        DayState::NoData => "no data",
-    }
-}
-
 /// A glyph in its colour (text with colour only).
 fn colored(d: &Doc, s: DayState) -> String {
     let g = glyph(s);
@@ -302,7 +290,7 @@ fn calendar(d: &mut Doc, r: &BlocksReport) {
         let word = match s {
             DayState::Rest => "rest or no data",
             DayState::Today => "today",
-            _ => state_word(*s),
+            _ => s.word(),
         };
         format!("{} {word}", colored(d, *s))
     })
@@ -425,7 +413,7 @@ fn last_days(d: &mut Doc, r: &BlocksReport) {
             .filter(|b| !b.done)
             .map(|b| b.name.as_str())
             .collect();
-        let mut state = state_word(day.state).to_string();
+        let mut state = day.state.word().to_string();
         if !day.has_note && day.state != DayState::Rest {
             state.push_str(" (no note)");
         }

@@ -628,13 +628,8 @@ pub fn money_waste(m: &MoneyWasteChart) -> String {
 
 fn state_word(s: DayState) -> &'static str {
     match s {
-        DayState::Won => "won",
-        DayState::Partial => "partial",
-        DayState::Missed => "missed",
-        DayState::Today => "today, not won yet",
         DayState::Rest => "rest day",
-        DayState::Future => "future",
-        DayState::NoData => "no data",
+        s => s.word(),
     }
 }
 

@@ -313,15 +313,12 @@ fn money_waste_section(r: &HtmlReport) -> Markup {
     }
 }
 
+/// Short words for the table (the calendar's tooltips say more).
 fn state_word(s: DayState) -> &'static str {
     match s {
-        DayState::Won => "won",
-        DayState::Partial => "partial",
-        DayState::Missed => "missed",
         DayState::Today => "today",
-        DayState::Rest => "rest",
-        DayState::Future => "future",
         DayState::NoData => "–",
+        s => s.word(),
     }
 }
 
