@@ -37,7 +37,8 @@ pub fn journal() -> tempfile::TempDir {
     t
 }
 
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
+/// Runs the binary in `dir`; its stdout, stderr and exit code.
+pub fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
     let o = mdtasks(dir).args(args).output().unwrap();
     (
         String::from_utf8(o.stdout).unwrap(),

@@ -1,14 +1,12 @@
 //! `summarize --format html`: the data behind each chart (reviewed snapshots, not SVG bytes),
 //! escaping of note text, a page that loads nothing, and where the file goes.
 
-use std::path::Path;
-
 use clap::Parser;
 use mdtasks::app::{Config, Env, summarize_html_data};
 use mdtasks::report::html::{self, HtmlReport};
 use serde::Serialize;
 
-use crate::cli::{copy_dir, journal, mdtasks};
+use crate::cli::{copy_dir, journal, run};
 use crate::support::root;
 
 /// The report data the CLI draws for `mdtasks --today TODAY summarize ARGS...`, run in `cwd`.
@@ -44,15 +42,6 @@ fn lines<T: Serialize>(items: &[T]) -> String {
         .map(|i| serde_json::to_string(i).unwrap())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let o = mdtasks(dir).args(args).output().unwrap();
-    (
-        String::from_utf8(o.stdout).unwrap(),
-        String::from_utf8(o.stderr).unwrap(),
-        o.status.code().unwrap(),
-    )
 }
 
 // ---------------------------------------------------------------------------

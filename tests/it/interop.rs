@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::cli::{copy_dir, mdtasks, mdtasks_on};
+use crate::cli::{copy_dir, mdtasks_on, run};
 use crate::support::root;
 
 fn vault(name: &str) -> tempfile::TempDir {
@@ -14,15 +14,6 @@ fn vault(name: &str) -> tempfile::TempDir {
         &t.path().join(name),
     );
     t
-}
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let o = mdtasks(dir).args(args).output().unwrap();
-    (
-        String::from_utf8(o.stdout).unwrap(),
-        String::from_utf8(o.stderr).unwrap(),
-        o.status.code().unwrap(),
-    )
 }
 
 /// Every reading command, one after the other, as one reviewable snapshot.

@@ -7,16 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::cli::mdtasks;
-
-fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let o = mdtasks(dir).args(args).output().unwrap();
-    (
-        String::from_utf8(o.stdout).unwrap(),
-        String::from_utf8(o.stderr).unwrap(),
-        o.status.code().unwrap(),
-    )
-}
+use crate::cli::run;
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap()
