@@ -158,8 +158,42 @@ fn legend(
     y + 20.0 - y0
 }
 
-/// Horizontal grid lines with their labels, and the value axis title.
-fn value_axis(s: &mut Svg, left: f64, right: f64, top: f64, bottom: f64, max: u64, title: &str) {
+/// Where a chart with its legend above a value axis draws its bars.
+struct Plot {
+    bottom: f64,
+    /// Pixels per minute.
+    scale: f64,
+}
+
+/// The legend at the top (between the standard margins), then, `gap` below it, a value axis
+/// for `max` minutes over `height` pixels.
+fn legend_and_axis(
+    s: &mut Svg,
+    items: &[(String, String, &'static str)],
+    gap: f64,
+    height: f64,
+    max: u64,
+    title: &str,
+) -> Plot {
+    let (ml, mr) = (64.0, 12.0);
+    let lh = legend(s, ml, 8.0, W - ml - mr, items);
+    let top = 8.0 + lh + gap;
+    let bottom = top + height;
+    let scale = value_axis(s, ml, W - mr, top, bottom, max, title);
+    Plot { bottom, scale }
+}
+
+/// Horizontal grid lines with their labels, and the value axis title; returns the scale in
+/// pixels per minute.
+fn value_axis(
+    s: &mut Svg,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    max: u64,
+    title: &str,
+) -> f64 {
     let (step, topv) = axis(max);
     let scale = (bottom - top) / topv as f64;
     s.start("g", &[("class", &"y-axis")]);
@@ -181,6 +215,7 @@ fn value_axis(s: &mut Svg, left: f64, right: f64, top: f64, bottom: f64, max: u6
     }
     s.vlabel(14.0, (top + bottom) / 2.0, "axis-title", title);
     s.end();
+    scale
 }
 
 /// The stacked bar per day of time per category.
@@ -199,23 +234,10 @@ pub fn day_bars(d: &DayBars, series: &[Series]) -> String {
         })
         .collect();
     let (ml, mr) = (64.0, 12.0);
-    let lh = legend(&mut s, ml, 8.0, W - ml - mr, &items);
-    let top = 8.0 + lh + 12.0;
-    let plot_h = 260.0;
-    let bottom = top + plot_h;
+    let Plot { bottom, scale } =
+        legend_and_axis(&mut s, &items, 12.0, 260.0, d.max_minutes, "Hours logged");
     let height = bottom + 70.0;
     let n = d.days.len().max(1) as f64;
-    let (_, topv) = axis(d.max_minutes);
-    let scale = plot_h / topv as f64;
-    value_axis(
-        &mut s,
-        ml,
-        W - mr,
-        top,
-        bottom,
-        d.max_minutes,
-        "Hours logged",
-    );
     let bw = (W - ml - mr) / n;
     let bar = (bw * 0.72).clamp(1.0, 56.0);
     let every = ((n * 30.0) / (W - ml - mr)).ceil().max(1.0) as usize;
@@ -438,18 +460,11 @@ pub fn hours(p: &HourProfile) -> String {
             "swatch",
         ),
     ];
-    let lh = legend(&mut s, ml, 8.0, W - ml - mr, &items);
-    let top = 8.0 + lh + 26.0;
-    let plot_h = 200.0;
-    let bottom = top + plot_h;
-    let (_, topv) = axis(p.peak_minutes);
-    let scale = plot_h / topv as f64;
-    value_axis(
+    let Plot { bottom, scale } = legend_and_axis(
         &mut s,
-        ml,
-        W - mr,
-        top,
-        bottom,
+        &items,
+        26.0,
+        200.0,
         p.peak_minutes,
         "Hours logged (total)",
     );
@@ -542,18 +557,11 @@ pub fn money_waste(m: &MoneyWasteChart) -> String {
             "swatch",
         ),
     ];
-    let lh = legend(&mut s, ml, 8.0, W - ml - mr, &items);
-    let top = 8.0 + lh + 22.0;
-    let plot_h = 220.0;
-    let bottom = top + plot_h;
-    let (_, topv) = axis(m.max_minutes);
-    let scale = plot_h / topv as f64;
-    value_axis(
+    let Plot { bottom, scale } = legend_and_axis(
         &mut s,
-        ml,
-        W - mr,
-        top,
-        bottom,
+        &items,
+        22.0,
+        220.0,
         m.max_minutes,
         "Hours in the week",
     );
