@@ -1171,28 +1171,30 @@ fn summarize(
         cli::CsvKind::Days => report::render::CsvKind::Days,
         cli::CsvKind::Tags => report::render::CsvKind::Tags,
     };
-    let report = || -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
+    // Straight into `out` for stdout (a century's JSON is 30 MB); whole for a file, which is
+    // replaced atomically.
+    let report = |w: &mut dyn Write| -> io::Result<()> {
         match summary_format(a.format) {
             Some(format) => {
                 // Colour only for a terminal, never into a file.
                 let color = cfg.color && matches!(dest, Destination::Stdout);
-                report::render::render(&summary, format, csv, color, &mut bytes)?;
+                report::render::render(&summary, format, csv, color, w)
             }
             None => {
                 let loaded = loaded.as_ref().expect("read whole for HTML");
                 let data = html_data(cfg, loaded, &period, &summary);
-                bytes.extend_from_slice(report::html::render_html(&data).as_bytes());
+                w.write_all(report::html::render_html(&data).as_bytes())
             }
         }
-        Ok(bytes)
     };
     match &dest {
         Destination::Nowhere => {}
-        Destination::Stdout => out.write_all(&report()?)?,
+        Destination::Stdout => report(out)?,
         Destination::File(path) => {
             let shown = path.display();
-            if let Err(e) = write_report_file(path, &report()?) {
+            let mut bytes = Vec::new();
+            report(&mut bytes)?;
+            if let Err(e) = write_report_file(path, &bytes) {
                 writeln!(err, "error: cannot write the report to {shown}: {e}")?;
                 return Ok(exit::ERROR);
             }

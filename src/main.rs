@@ -31,7 +31,24 @@ fn user_config_path() -> Option<PathBuf> {
 /// memory is reserved, not committed, until used).
 const STACK: usize = 256 * 1024 * 1024;
 
+/// mimalloc's defaults keep freed memory committed for a while and commit arenas eagerly: a
+/// streamed read of 36,500 notes then peaked at 45 MiB instead of 19 MiB. Return memory at
+/// once instead (measured: no difference in time). The option numbers are those of the
+/// mimalloc 3 sources that libmimalloc-sys 0.1.49 (pinned in Cargo.toml) builds
+/// (`mi_option_e` in mimalloc.h); the crate's own constants are mimalloc 2's.
+fn tune_allocator() {
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: called first thing in `main`, before any other thread exists (the setters are
+    // not thread safe); both options take plain integers.
+    unsafe {
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+    }
+}
+
 fn main() {
+    tune_allocator();
     // Rayon's workers (parallel parsing) get the same stack; failing to configure them only
     // leaves the default.
     let _ = rayon::ThreadPoolBuilder::new()

@@ -2,11 +2,12 @@
 //!
 //! Renderers only format: every number comes from the summary.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::summary::{MONEY, Summary, UNCATEGORISED, WASTE};
+use super::summary::{DayPriorityRow, DayRow, MONEY, Summary, UNCATEGORISED, WASTE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -285,17 +286,36 @@ impl Doc {
         self.style == Style::Md
     }
 
-    pub(crate) fn paint(&self, s: &str, p: Paint) -> String {
-        if !self.color() || p == Paint::None {
-            return s.to_string();
+    /// The ANSI colour code of `p`, when colour is on.
+    fn paint_code(&self, p: Paint) -> Option<&'static str> {
+        match p {
+            _ if !self.color() => None,
+            Paint::None => None,
+            Paint::Green => Some("32"),
+            Paint::Red => Some("31"),
+            Paint::Dim => Some("2"),
         }
-        let code = match p {
-            Paint::Green => "32",
-            Paint::Red => "31",
-            Paint::Dim => "2",
-            Paint::None => unreachable!(),
-        };
-        format!("\x1b[{code}m{s}\x1b[0m")
+    }
+
+    pub(crate) fn paint(&self, s: &str, p: Paint) -> String {
+        match self.paint_code(p) {
+            Some(code) => format!("\x1b[{code}m{s}\x1b[0m"),
+            None => s.to_string(),
+        }
+    }
+
+    /// Appends `s`, painted when colour is on.
+    fn push_painted(&mut self, s: &str, p: Paint) {
+        match self.paint_code(p) {
+            Some(code) => {
+                self.out.push_str("\x1b[");
+                self.out.push_str(code);
+                self.out.push('m');
+                self.out.push_str(s);
+                self.out.push_str("\x1b[0m");
+            }
+            None => self.out.push_str(s),
+        }
     }
 
     pub(crate) fn line(&mut self, s: &str) {
@@ -352,34 +372,41 @@ impl Doc {
     }
 
     pub(crate) fn table(&mut self, t: &Table) {
+        self.table_rows(t, || t.rows.iter());
+    }
+
+    /// A table whose rows come from `rows` instead of `t.rows`: called twice (column widths,
+    /// then the lines), so a table of 36,500 days never holds all its cells at once.
+    pub(crate) fn table_rows<R, I>(&mut self, t: &Table, rows: impl Fn() -> I)
+    where
+        R: AsRef<[Cell]>,
+        I: Iterator<Item = R>,
+    {
         if self.md() {
-            self.md_table(t);
+            self.md_table(t, rows());
         } else {
-            self.text_table(t);
+            self.text_table(t, rows);
         }
     }
 
-    fn text_table(&mut self, t: &Table) {
+    fn text_table<R, I>(&mut self, t: &Table, rows: impl Fn() -> I)
+    where
+        R: AsRef<[Cell]>,
+        I: Iterator<Item = R>,
+    {
         let n = t.headers.len();
-        let cells: Vec<Vec<String>> = t
-            .rows
-            .iter()
-            .map(|r| {
-                (0..n)
-                    .map(|i| {
-                        let s = r.get(i).map_or("", |c| c.text.as_str());
-                        match t.max[i] {
-                            Some(m) => truncate(s, m),
-                            None => s.to_string(),
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        // A cell as shown: cut to its column's limit.
+        fn shown<'r>(t: &Table, r: &'r [Cell], i: usize) -> Cow<'r, str> {
+            let s = r.get(i).map_or("", |c| c.text.as_str());
+            match t.max[i] {
+                Some(m) => truncate(s, m).into(),
+                None => s.into(),
+            }
+        }
         let mut widths: Vec<usize> = t.headers.iter().map(|h| width(h)).collect();
-        for r in &cells {
-            for (i, c) in r.iter().enumerate() {
-                widths[i] = widths[i].max(width(c));
+        for r in rows() {
+            for (i, w) in widths.iter_mut().enumerate() {
+                *w = (*w).max(width(&shown(t, r.as_ref(), i)));
             }
         }
         // Two spaces between columns, one when that would pass 80 columns.
@@ -388,42 +415,38 @@ impl Doc {
         } else {
             "  "
         };
-        let render_row = |doc: &Doc, texts: &[String], paints: &[Paint]| -> String {
-            let mut line = String::from("  ");
-            for i in 0..n {
-                let w = widths[i];
-                let s = &texts[i];
-                let pad = " ".repeat(w.saturating_sub(width(s)));
-                let shown = doc.paint(s, paints[i]);
+        let line = |doc: &mut Doc, cells: &mut dyn Iterator<Item = (Cow<'_, str>, Paint)>| {
+            let start = doc.out.len();
+            doc.out.push_str("  ");
+            for (i, (s, paint)) in cells.enumerate() {
+                let pad = widths[i].saturating_sub(width(&s));
                 if i > 0 {
-                    line.push_str(gap);
+                    doc.out.push_str(gap);
                 }
-                match t.align[i] {
-                    Align::Left => {
-                        line.push_str(&shown);
-                        line.push_str(&pad);
-                    }
-                    Align::Right => {
-                        line.push_str(&pad);
-                        line.push_str(&shown);
-                    }
+                if t.align[i] == Align::Right {
+                    doc.out.extend(std::iter::repeat_n(' ', pad));
+                }
+                doc.push_painted(&s, paint);
+                if t.align[i] == Align::Left {
+                    doc.out.extend(std::iter::repeat_n(' ', pad));
                 }
             }
-            line.trim_end().to_string()
+            let kept = doc.out[start..].trim_end().len();
+            doc.out.truncate(start + kept);
+            doc.out.push('\n');
         };
-        let header_paints = vec![Paint::Dim; n];
-        let head = render_row(self, &t.headers, &header_paints);
-        self.line(&head);
-        for (r, texts) in t.rows.iter().zip(&cells) {
-            let paints: Vec<Paint> = (0..n)
-                .map(|i| r.get(i).map_or(Paint::None, |c| c.paint))
-                .collect();
-            let l = render_row(self, texts, &paints);
-            self.line(&l);
+        line(
+            self,
+            &mut t.headers.iter().map(|h| (h.as_str().into(), Paint::Dim)),
+        );
+        for r in rows() {
+            let r = r.as_ref();
+            let paint = |i: usize| r.get(i).map_or(Paint::None, |c| c.paint);
+            line(self, &mut (0..n).map(|i| (shown(t, r, i), paint(i))));
         }
     }
 
-    fn md_table(&mut self, t: &Table) {
+    fn md_table<R: AsRef<[Cell]>>(&mut self, t: &Table, rows: impl Iterator<Item = R>) {
         let head: Vec<String> = t.headers.iter().map(|h| escape_md(h)).collect();
         self.line(&format!("| {} |", head.join(" | ")));
         let seps: Vec<&str> = t
@@ -435,7 +458,8 @@ impl Doc {
             })
             .collect();
         self.line(&format!("| {} |", seps.join(" | ")));
-        for r in &t.rows {
+        for r in rows {
+            let r = r.as_ref();
             let cells: Vec<String> = (0..t.headers.len())
                 .map(|i| match r.get(i) {
                     Some(c) if c.code && !c.text.is_empty() => {
@@ -592,7 +616,7 @@ fn overview(d: &mut Doc, s: &Summary) {
             style: d.style,
             out: String::new(),
         };
-        sub.text_table(&t);
+        sub.text_table(&t, || t.rows.iter());
         for l in sub.out.lines().skip(1) {
             d.line(l);
         }
@@ -755,8 +779,9 @@ fn days(d: &mut Doc, s: &Summary) {
     t.push_col("Done", Align::Right);
     t.push_col("Added", Align::Right);
     t.push_col("Blocks", Align::Right);
-    for r in &s.days {
-        let mut row: Vec<Cell> = Vec::new();
+    let n = t.headers.len();
+    let row = |r: &DayRow| -> Vec<Cell> {
+        let mut row: Vec<Cell> = Vec::with_capacity(n);
         if md {
             row.push(format!("{} {}", r.date, r.weekday).into());
         } else {
@@ -764,20 +789,16 @@ fn days(d: &mut Doc, s: &Summary) {
         }
         if !r.has_note {
             row.push(painted("no note", Paint::Dim));
-            d_fill(&mut row, t.headers.len());
-            t.row(row);
-            continue;
+            d_fill(&mut row, n);
+            return row;
         }
         row.push(duration(r.logged_minutes).into());
-        let (first, last) = (
-            r.first.clone().unwrap_or_default(),
-            r.last.clone().unwrap_or_default(),
-        );
+        let (first, last) = (r.first.as_deref(), r.last.as_deref());
         if md {
-            row.push(first.into());
-            row.push(last.into());
-        } else if r.first.is_some() {
-            row.push(format!("{first}-{last}").into());
+            row.push(first.unwrap_or_default().into());
+            row.push(last.unwrap_or_default().into());
+        } else if let Some(first) = first {
+            row.push(format!("{first}-{}", last.unwrap_or_default()).into());
         } else {
             row.push("".into());
         }
@@ -797,25 +818,26 @@ fn days(d: &mut Doc, s: &Summary) {
         } else {
             format!("{}/{}", r.blocks_done, r.blocks_total).into()
         });
-        t.row(row);
-    }
-    d.table(&t);
+        row
+    };
+    // One row at a time: a century of days is 36,500 rows.
+    d.table_rows(&t, || s.days.iter().map(row));
     d.blank();
 }
 
 /// Priority first: per day with priority or money tasks, how many were done, and whether
 /// priority work was the first thing done (when the log shows the order).
 fn priorities(d: &mut Doc, s: &Summary) {
-    let rows: Vec<_> = s
-        .days
-        .iter()
-        .filter_map(|r| r.priorities.as_ref().map(|p| (r, p)))
-        .collect();
-    if rows.is_empty() {
+    let with_priorities = || {
+        s.days
+            .iter()
+            .filter_map(|r| r.priorities.as_ref().map(|p| (r, p)))
+    };
+    if with_priorities().next().is_none() {
         return;
     }
     d.section("Priority first");
-    let mut t = Table::new(&[
+    let t = Table::new(&[
         ("Day", Align::Left),
         ("Priority", Align::Right),
         ("Money", Align::Right),
@@ -830,8 +852,8 @@ fn priorities(d: &mut Doc, s: &Summary) {
             format!("{done}/{total} done").into()
         }
     };
-    for (r, p) in rows {
-        t.row(vec![
+    let row = |(r, p): (&DayRow, &DayPriorityRow)| -> Vec<Cell> {
+        vec![
             format!("{} {}", r.weekday, r.date).into(),
             frac(p.priority_done, p.priority_total),
             frac(p.money_done, p.money_total),
@@ -840,9 +862,9 @@ fn priorities(d: &mut Doc, s: &Summary) {
                 Some(false) => painted("no", Paint::Red),
                 None => "no times logged".into(),
             },
-        ]);
-    }
-    d.table(&t);
+        ]
+    };
+    d.table_rows(&t, || with_priorities().map(row));
     d.blank();
 }
 
@@ -1027,7 +1049,7 @@ fn focus(d: &mut Doc, s: &Summary) {
             style: d.style,
             out: String::new(),
         };
-        sub.text_table(&t);
+        sub.text_table(&t, || t.rows.iter());
         for l in sub.out.lines().skip(1) {
             d.line(l);
         }
