@@ -7,7 +7,9 @@ use std::io::{self, Write};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::summary::{DayPriorityRow, DayRow, MONEY, Summary, UNCATEGORISED, WASTE};
+use super::summary::{
+    CategoryMinutes, DayPriorityRow, DayRow, MONEY, Summary, UNCATEGORISED, WASTE,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -153,7 +155,7 @@ impl Col {
         }
     }
 
-    fn minutes(&self, map: &std::collections::BTreeMap<String, u64>) -> u64 {
+    fn minutes(&self, map: &CategoryMinutes) -> u64 {
         match self {
             Col::Named(n) => map.get(n).copied().unwrap_or(0),
             Col::Other(names) => names.iter().filter_map(|n| map.get(n)).sum(),

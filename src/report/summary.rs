@@ -5,6 +5,7 @@
 //! carries a `+1` suffix (`00:45+1`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -28,6 +29,46 @@ pub const TASK_SCORE: u64 = 30;
 pub const DIAGNOSTICS_HINT: &str = "run `mdtasks check` to see them";
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Minutes per category, only categories with time, sorted by name; a JSON object. A small
+/// vector sharing the category names: a century of day rows holds 36,500 of these.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CategoryMinutes(Vec<(Arc<str>, u64)>);
+
+impl CategoryMinutes {
+    /// From minutes per category index (`names` in the same order).
+    fn from_indexed(minutes: &[u64], names: &[Arc<str>]) -> Self {
+        let mut v: Vec<(Arc<str>, u64)> = minutes
+            .iter()
+            .zip(names)
+            .filter(|(m, _)| **m > 0)
+            .map(|(m, n)| (n.clone(), *m))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        CategoryMinutes(v)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&u64> {
+        self.0.iter().find(|(n, _)| &**n == name).map(|(_, m)| m)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.0.iter().map(|(n, m)| (&**n, *m))
+    }
+}
+
+impl std::ops::Index<&str> for CategoryMinutes {
+    type Output = u64;
+    fn index(&self, name: &str) -> &u64 {
+        self.get(name).expect("a category with minutes")
+    }
+}
+
+impl Serialize for CategoryMinutes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(n, m)| (&**n, m)))
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -104,7 +145,7 @@ pub struct Gap {
 #[derive(Debug, Clone, Serialize)]
 pub struct DayRow {
     pub date: NaiveDate,
-    pub weekday: String,
+    pub weekday: &'static str,
     /// A note, date heading, task or entry exists for the day.
     pub has_note: bool,
     pub logged_minutes: u64,
@@ -113,7 +154,7 @@ pub struct DayRow {
     pub first: Option<String>,
     pub last: Option<String>,
     /// Minutes per category, only categories with time that day.
-    pub categories: BTreeMap<String, u64>,
+    pub categories: CategoryMinutes,
     pub tasks_done: usize,
     pub tasks_added: usize,
     pub blocks_done: usize,
@@ -189,7 +230,7 @@ pub struct HourRow {
     pub hour: u32,
     pub minutes: u64,
     /// Minutes per category, only categories with time in the hour.
-    pub categories: BTreeMap<String, u64>,
+    pub categories: CategoryMinutes,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -362,15 +403,47 @@ struct Seg {
     category: u32,
 }
 
-#[derive(Debug, Default)]
-struct DayAcc {
+impl Seg {
+    fn closed_end(&self) -> Option<u32> {
+        (self.end != u32::MAX).then_some(self.end)
+    }
+}
+
+/// A day's entries, as segments: its totals are computed from them at the end, so a century
+/// of days keeps one small vector per day and nothing else.
+type DayAcc = Vec<Seg>;
+
+/// A day's totals, from its segments.
+struct DayTotals {
     minutes: u64,
     entries: usize,
     first: Option<u32>,
     last: Option<u32>,
     /// Minutes per category index.
     categories: Vec<u64>,
-    segs: Vec<Seg>,
+}
+
+impl DayTotals {
+    fn of(segs: &[Seg], ncat: usize) -> DayTotals {
+        let mut t = DayTotals {
+            minutes: 0,
+            entries: segs.len(),
+            first: None,
+            last: None,
+            categories: vec![0; ncat],
+        };
+        for s in segs {
+            let (m, reach) = match s.closed_end() {
+                Some(end) => (u64::from(end.saturating_sub(s.start)), end),
+                None => (0, s.start),
+            };
+            t.minutes += m;
+            t.categories[s.category as usize] += m;
+            t.first = Some(t.first.map_or(s.start, |f| f.min(s.start)));
+            t.last = Some(t.last.map_or(reach, |l| l.max(reach)));
+        }
+        t
+    }
 }
 
 /// Sort key of an entry: day, start, note (in path order), line.
@@ -509,22 +582,18 @@ impl<'s> SummaryBuilder<'s> {
                 }
             }
         }
-        let ncat = self.categories.len();
+        // A day's entries come together (they are sorted by day): room for exactly them.
+        for run in d.entries.chunk_by(|a, b| a.date == b.date) {
+            let day = self.days.entry(run[0].date).or_default();
+            if day.is_empty() {
+                day.reserve_exact(run.len());
+            }
+        }
         for e in d.entries {
             self.dated.insert(e.date);
             let minutes = e.end.map_or(0, |x| x.saturating_sub(e.start));
             let m = u64::from(minutes);
-            let day = self.days.entry(e.date).or_default();
-            if day.categories.is_empty() {
-                day.categories = vec![0; ncat];
-            }
-            day.minutes += m;
-            day.entries += 1;
-            day.first = Some(day.first.map_or(e.start, |f| f.min(e.start)));
-            let reach = e.end.unwrap_or(e.start);
-            day.last = Some(day.last.map_or(reach, |l| l.max(reach)));
-            day.categories[e.category] += m;
-            day.segs.push(Seg {
+            self.days.entry(e.date).or_default().push(Seg {
                 start: e.start,
                 end: e.end.unwrap_or(u32::MAX),
                 category: e.category as u32,
@@ -631,7 +700,8 @@ impl<'s> SummaryBuilder<'s> {
         let has_note = |d: &NaiveDate| self.dated.contains(d) || self.has_note.contains(d);
 
         let no_tasks = TaskCounts::default();
-        let no_day = DayAcc::default();
+        let ncat = categories.len();
+        let names: Vec<Arc<str>> = categories.iter().map(|c| Arc::from(c.as_str())).collect();
         let mut gaps: Vec<Gap> = Vec::new();
         let mut gap_total = 0u64;
         let mut gap_count = 0usize;
@@ -642,8 +712,8 @@ impl<'s> SummaryBuilder<'s> {
         let mut day_rows: Vec<DayRow> = Vec::with_capacity(day_list.len());
         let mut days = std::mem::take(&mut self.days);
         for &date in &day_list {
-            let mut acc = days.remove(&date).unwrap_or_default();
-            let a = if acc.entries == 0 { &no_day } else { &acc };
+            let mut segs = days.remove(&date).unwrap_or_default();
+            let a = DayTotals::of(&segs, ncat);
             let t = self.task_days.get(&date).unwrap_or(&no_tasks);
             day_rows.push(DayRow {
                 priorities: self.priorities.get(&date).and_then(|p| {
@@ -656,27 +726,21 @@ impl<'s> SummaryBuilder<'s> {
                     })
                 }),
                 date,
-                weekday: WEEKDAYS[date.weekday().num_days_from_monday() as usize].to_string(),
+                weekday: WEEKDAYS[date.weekday().num_days_from_monday() as usize],
                 has_note: in_period(date) && has_note(&date),
                 logged_minutes: a.minutes,
                 entries: a.entries,
                 first: a.first.map(clock),
                 last: a.last.map(clock),
-                categories: a
-                    .categories
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, m)| **m > 0)
-                    .map(|(c, m)| (categories[c].clone(), *m))
-                    .collect(),
+                categories: CategoryMinutes::from_indexed(&a.categories, &names),
                 tasks_done: t.done,
                 tasks_added: t.added,
                 blocks_done: t.blocks_done,
                 blocks_total: t.blocks_total,
             });
             // Entries in start order; ties keep the order they came in (path, then line).
-            acc.segs.sort_by_key(|s| s.start);
-            let segs = &acc.segs;
+            segs.sort_by_key(|s| s.start);
+            let segs = &segs;
             // Gaps between entries of the day.
             let mut reach: Option<u32> = None;
             for s in segs {
@@ -799,12 +863,7 @@ impl<'s> SummaryBuilder<'s> {
             .map(|h| HourRow {
                 hour: h as u32,
                 minutes: self.hour_cat[h].iter().sum(),
-                categories: self.hour_cat[h]
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, m)| **m > 0)
-                    .map(|(c, m)| (categories[c].clone(), *m))
-                    .collect(),
+                categories: CategoryMinutes::from_indexed(&self.hour_cat[h], &names),
             })
             .collect();
         let peak_minutes = per_hour.iter().map(|h| h.minutes).max().unwrap_or(0);

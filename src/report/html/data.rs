@@ -347,7 +347,7 @@ fn day_bars(s: &Summary, series: &[Series]) -> DayBars {
         .iter()
         .map(|d| DayBar {
             date: d.date,
-            weekday: d.weekday.clone(),
+            weekday: d.weekday.to_string(),
             has_note: d.has_note,
             total_minutes: d.logged_minutes,
             segments: series
@@ -792,7 +792,7 @@ pub fn html_report(s: &Summary, b: &BlocksReport, opts: &HtmlOptions) -> HtmlRep
             .iter()
             .map(|d| DayLine {
                 date: d.date,
-                weekday: d.weekday.clone(),
+                weekday: d.weekday.to_string(),
                 has_note: d.has_note,
                 logged_minutes: d.logged_minutes,
                 entries: d.entries,
