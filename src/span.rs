@@ -62,6 +62,11 @@ impl LineIndex {
         }
     }
 
+    /// Byte offsets of the line starts, the first being 0.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
+    }
+
     /// 0-based line number of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         match self.starts.binary_search(&offset) {

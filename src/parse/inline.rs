@@ -12,6 +12,11 @@ use crate::model::Priority;
 fn opaque_ranges(s: &str) -> Vec<(usize, usize)> {
     let b = s.as_bytes();
     let mut out = Vec::new();
+    // Most lines have none of them: two fast scans instead of a look at every byte.
+    if memchr::memchr3(b'`', b'[', b'<', b).is_none() && memchr::memmem::find(b, b"http").is_none()
+    {
+        return out;
+    }
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -79,7 +84,7 @@ pub fn tags(s: &str) -> Vec<(String, usize, usize)> {
     }
     let opaque = opaque_ranges(s);
     let mut out = Vec::new();
-    for (p, _) in s.match_indices('#') {
+    for p in memchr::memchr_iter(b'#', s.as_bytes()) {
         if opaque.iter().any(|&(a, b)| a <= p && p < b) {
             continue;
         }

@@ -133,17 +133,21 @@ struct Parse<'a> {
 pub fn parse_note(text: &str, opts: &ParseOptions) -> Note {
     let bom = text.starts_with('\u{feff}');
     let crlf = text.contains("\r\n");
+    let ix = LineIndex::new(text);
+    // Room for the tasks and entries up front: a task is a few hundred bytes, and growing
+    // the vectors one doubling at a time copied them several times over.
+    let (tasks, entries) = estimate_items(text, &ix);
     let mut p = Parse {
         text,
-        ix: LineIndex::new(text),
+        ix,
         opts,
         note: Note {
             date: opts.name_date,
             date_source: opts.name_date.map(|_| DateSource::FileName),
             days: Vec::new(),
             headings: Vec::new(),
-            tasks: Vec::new(),
-            entries: Vec::new(),
+            tasks: Vec::with_capacity(tasks),
+            entries: Vec::with_capacity(entries),
             regions: Vec::new(),
             diagnostics: Vec::new(),
             len: text.len(),
@@ -153,7 +157,7 @@ pub fn parse_note(text: &str, opts: &ParseOptions) -> Note {
         items: Vec::new(),
         lists: Vec::new(),
         quote_depth: 0,
-        raw_entries: Vec::new(),
+        raw_entries: Vec::with_capacity(entries),
         clocks: Vec::new(),
         current_heading: None,
         in_plan: false,
@@ -163,6 +167,29 @@ pub fn parse_note(text: &str, opts: &ParseOptions) -> Note {
     };
     p.run();
     p.finish()
+}
+
+/// About how many tasks and time entries a note holds, from its lines' first bytes: a line
+/// whose content (after indentation, `>` and a bullet) starts with `[` may be a task, one
+/// starting with a digit an entry. Only sizes the vectors; never decides anything.
+fn estimate_items(text: &str, ix: &LineIndex) -> (usize, usize) {
+    let b = text.as_bytes();
+    let (mut tasks, mut entries) = (0, 0);
+    for &start in ix.starts() {
+        let mut i = start;
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'>') {
+            i += 1;
+        }
+        if i + 1 < b.len() && matches!(b[i], b'-' | b'*' | b'+') && b[i + 1] == b' ' {
+            i += 2;
+        }
+        match b.get(i) {
+            Some(b'[') => tasks += 1,
+            Some(c) if c.is_ascii_digit() => entries += 1,
+            _ => {}
+        }
+    }
+    (tasks, entries)
 }
 
 impl<'a> Parse<'a> {
@@ -808,15 +835,23 @@ impl<'a> Parse<'a> {
         // (a long note may hold thousands of days: no linear search per entry).
         let mut day_index: std::collections::HashMap<Option<NaiveDate>, usize> = Default::default();
         let mut by_day: Vec<(Option<NaiveDate>, Vec<RawEntry>)> = Vec::new();
-        for r in raws {
-            if r.task.is_some_and(|t| clocked.contains(&t)) {
-                continue;
+        // Most notes hold one day: no regrouping.
+        if clocked.is_empty() && raws.iter().all(|r| r.date == raws[0].date) {
+            if let Some(first) = raws.first() {
+                by_day.push((first.date, Vec::new()));
+                by_day[0].1 = raws;
             }
-            let i = *day_index.entry(r.date).or_insert_with(|| {
-                by_day.push((r.date, Vec::new()));
-                by_day.len() - 1
-            });
-            by_day[i].1.push(r);
+        } else {
+            for r in raws {
+                if r.task.is_some_and(|t| clocked.contains(&t)) {
+                    continue;
+                }
+                let i = *day_index.entry(r.date).or_insert_with(|| {
+                    by_day.push((r.date, Vec::new()));
+                    by_day.len() - 1
+                });
+                by_day[i].1.push(r);
+            }
         }
         for (date, day) in by_day {
             self.resolve_day(date, day);
