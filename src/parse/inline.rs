@@ -13,8 +13,7 @@ fn opaque_ranges(s: &str) -> Vec<(usize, usize)> {
     let b = s.as_bytes();
     let mut out = Vec::new();
     // Most lines have none of them: two fast scans instead of a look at every byte.
-    if memchr::memchr3(b'`', b'[', b'<', b).is_none() && memchr::memmem::find(b, b"http").is_none()
-    {
+    if memchr::memchr3(b'`', b'[', b'<', b).is_none() && !super::has(b, b"http") {
         return out;
     }
     let mut i = 0;
@@ -130,14 +129,15 @@ pub struct Fields {
     pub estimate_minutes: Option<u32>,
 }
 
-const DATE_EMOJI: [&str; 6] = ["📅", "⏳", "🛫", "➕", "✅", "❌"];
+/// Obsidian Tasks' emoji: six dates (due, scheduled, start, created, done, cancelled),
+/// recurrence, five priorities (highest to lowest), the timer.
 const ALL_EMOJI: [&str; 13] = [
     "📅", "⏳", "🛫", "➕", "✅", "❌", "🔁", "🔺", "⏫", "🔼", "🔽", "⏬", "⏱",
 ];
 
-/// Date after an emoji field: `📅 2026-11-30`, `📅️2026-11-30` (U+FE0F), NBSP allowed.
-fn date_after(s: &str, emoji: &str) -> Option<NaiveDate> {
-    let p = s.find(emoji)?;
+/// Date after an emoji field found at `p`: `📅 2026-11-30`, `📅️2026-11-30` (U+FE0F), NBSP
+/// allowed.
+fn date_after(s: &str, p: usize, emoji: &str) -> Option<NaiveDate> {
     let rest = s[p + emoji.len()..].trim_start_matches(['\u{fe0f}', ' ', '\t', '\u{a0}']);
     iso_date_at(rest)
 }
@@ -146,18 +146,34 @@ fn dataview_date(s: &str, key: &str) -> Option<NaiveDate> {
     inline_field(s, key).and_then(|(_, v)| iso_date_at(v))
 }
 
+/// Where each of `ALL_EMOJI` first occurs in `s`: one scan for the lead bytes they share
+/// (U+2xxx and U+1Fxxx) instead of a search per emoji.
+fn emoji_positions(s: &str) -> [Option<usize>; ALL_EMOJI.len()] {
+    let mut first = [None; ALL_EMOJI.len()];
+    let b = s.as_bytes();
+    for i in memchr::memchr2_iter(0xE2, 0xF0, b) {
+        for (k, e) in ALL_EMOJI.iter().enumerate() {
+            if first[k].is_none() && b[i..].starts_with(e.as_bytes()) {
+                first[k] = Some(i);
+            }
+        }
+    }
+    first
+}
+
 pub fn fields(s: &str) -> Fields {
     let mut f = Fields::default();
     let has_emoji = !s.is_ascii();
     if has_emoji {
-        let [due, sch, start, created, done, cancelled] = DATE_EMOJI.map(|e| date_after(s, e));
-        f.due = due;
-        f.scheduled = sch;
-        f.start = start;
-        f.created = created;
-        f.done = done;
-        f.cancelled = cancelled;
-        if let Some(p) = s.find("🔁") {
+        let at = emoji_positions(s);
+        let date = |k: usize| at[k].and_then(|p| date_after(s, p, ALL_EMOJI[k]));
+        f.due = date(0);
+        f.scheduled = date(1);
+        f.start = date(2);
+        f.created = date(3);
+        f.done = date(4);
+        f.cancelled = date(5);
+        if let Some(p) = at[6] {
             let rest = s[p + "🔁".len()..].trim_start_matches(['\u{fe0f}', ' ', '\u{a0}']);
             let end = ALL_EMOJI
                 .iter()
@@ -170,17 +186,17 @@ pub fn fields(s: &str) -> Fields {
             }
         }
         f.priority = [
-            ("🔺", Priority::Highest),
-            ("⏫", Priority::High),
-            ("🔼", Priority::Medium),
-            ("🔽", Priority::Low),
-            ("⏬", Priority::Lowest),
+            Priority::Highest,
+            Priority::High,
+            Priority::Medium,
+            Priority::Low,
+            Priority::Lowest,
         ]
-        .iter()
-        .find(|(e, _)| s.contains(e))
-        .map(|(_, p)| *p);
+        .into_iter()
+        .zip(&at[7..12])
+        .find_map(|(p, found)| found.map(|_| p));
     }
-    if s.contains("::") {
+    if super::has(s.as_bytes(), b"::") {
         f.due = f.due.or_else(|| dataview_date(s, "due"));
         f.scheduled = f.scheduled.or_else(|| dataview_date(s, "scheduled"));
         f.start = f.start.or_else(|| dataview_date(s, "start"));
@@ -204,7 +220,7 @@ pub fn fields(s: &str) -> Fields {
         }
     }
     // Logseq `[#A]`..`[#C]`
-    if f.priority.is_none() && s.contains("[#") {
+    if f.priority.is_none() && super::has(s.as_bytes(), b"[#") {
         for (p, pr) in [
             ("[#A]", Priority::High),
             ("[#B]", Priority::Medium),

@@ -389,7 +389,9 @@ fn is_word_start(s: &str, i: usize) -> bool {
 /// Finds `[KEY:: value]` or `(KEY:: value)` and returns the value's span in `s`.
 pub fn inline_field<'a>(s: &'a str, key: &str) -> Option<(usize, &'a str)> {
     // Most lines have no field at all: one fast scan instead of one search per key.
-    memchr::memmem::find(s.as_bytes(), b"::")?;
+    if !super::has(s.as_bytes(), b"::") {
+        return None;
+    }
     let mut from = 0;
     while let Some(p) = s[from..].find(key) {
         let k = from + p;
