@@ -3,6 +3,8 @@
 //! Renderers only format: every number comes from the summary.
 
 use std::borrow::Cow;
+
+use chrono::Datelike;
 use std::io::{self, Write};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -52,10 +54,37 @@ pub fn render(
 
 /// `0m`, `45m`, `1h 05m`, `2h 00m`.
 pub fn duration(m: u64) -> String {
+    // By hand, not `format!`: a century's report formats a million of these.
+    let mut s = String::with_capacity(12);
     if m < 60 {
-        format!("{m}m")
+        push_number(&mut s, m, 1);
     } else {
-        format!("{}h {:02}m", m / 60, m % 60)
+        push_number(&mut s, m / 60, 1);
+        s.push_str("h ");
+        push_number(&mut s, m % 60, 2);
+    }
+    s.push('m');
+    s
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits.
+pub(crate) fn push_number(s: &mut String, n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in (digits.len() - i)..width {
+        s.push('0');
+    }
+    for &d in &digits[i..] {
+        s.push(char::from(d));
     }
 }
 
@@ -787,7 +816,14 @@ fn days(d: &mut Doc, s: &Summary) {
         if md {
             row.push(format!("{} {}", r.date, r.weekday).into());
         } else {
-            row.push(format!("{} {}", r.weekday, r.date.format("%m-%d")).into());
+            // By hand: chrono's `format("%m-%d")` parses its pattern on every call.
+            let mut label = String::with_capacity(9);
+            label.push_str(r.weekday);
+            label.push(' ');
+            push_number(&mut label, r.date.month().into(), 2);
+            label.push('-');
+            push_number(&mut label, r.date.day().into(), 2);
+            row.push(label.into());
         }
         if !r.has_note {
             row.push(painted("no note", Paint::Dim));

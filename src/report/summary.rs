@@ -292,13 +292,19 @@ pub struct EntryRow {
 
 /// `HH:MM`, with `+1` (or `+N`) for minutes past the day's midnight.
 pub fn clock(m: u32) -> String {
+    use super::render::push_number;
     let days = m / 1440;
     let m = m % 1440;
-    if days == 0 {
-        format!("{:02}:{:02}", m / 60, m % 60)
-    } else {
-        format!("{:02}:{:02}+{days}", m / 60, m % 60)
+    // By hand, not `format!`: a century's report has a few hundred thousand of these.
+    let mut s = String::with_capacity(8);
+    push_number(&mut s, (m / 60).into(), 2);
+    s.push(':');
+    push_number(&mut s, (m % 60).into(), 2);
+    if days > 0 {
+        s.push('+');
+        push_number(&mut s, days.into(), 1);
     }
+    s
 }
 
 fn share(part: u64, total: u64) -> f64 {
