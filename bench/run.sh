@@ -103,12 +103,15 @@ EOF
 # build
 # ---------------------------------------------------------------------------------------------
 log "building the release binary and the corpus generator"
-cargo build --release --quiet --bin mdtasks --example gen_corpus
+cargo build --release --quiet --bin mdtasks --example gen_corpus --example floor
 # A private copy, so that a concurrent `cargo build` cannot swap the binary mid-run.
 BIN="$WORK/mdtasks"
 GEN="$WORK/gen_corpus"
 cp "$TARGET/release/mdtasks" "$BIN"
 cp "$TARGET/release/examples/gen_corpus" "$GEN"
+# The design's floor (issue 7): walk, read, pulldown-cmark with offsets, count tasks/log lines.
+FLOOR="$WORK/floor"
+cp "$TARGET/release/examples/floor" "$FLOOR"
 VERSION="$("$BIN" --version)"
 
 # ---------------------------------------------------------------------------------------------
@@ -217,6 +220,10 @@ for n in $SIZES; do
     measure "entries-$n" "entries DIR" "$n" "$bytes" "$runs" "$BIN" entries "$notes"
     measure "check-$n" "check DIR" "$n" "$bytes" "$runs" "$BIN" check "$notes"
     measure "blocks-$n" "blocks DIR" "$n" "$bytes" "$runs" "$BIN" blocks "$notes"
+    measure "floor-$n" "examples/floor DIR (pulldown-cmark floor)" "$n" "$bytes" "$runs" "$FLOOR" "$notes"
+    if [ "$n" = "$LARGEST" ]; then
+        measure "floor-1t-$n" "RAYON_NUM_THREADS=1 examples/floor DIR" "$n" "$bytes" "$runs" env RAYON_NUM_THREADS=1 "$FLOOR" "$notes"
+    fi
     if [ "$HAVE_RG" = 1 ]; then
         measure "rg-$n" "rg -c . DIR (reference)" "$n" "$bytes" "$RUNS" rg -c . "$notes"
     fi
@@ -234,6 +241,7 @@ for pair in "30:$small" "$LARGEST:$big"; do
     measure "last1d-$n" "summarize DIR --last 1d --today $LAST" "$n" "" "$runs" "$BIN" summarize "$d" --last 1d --today "$LAST"
     measure "today-$n" "today DIR --dry-run --today $NEXT" "$n" "" "$runs" "$BIN" today "$d" --dry-run --today "$NEXT"
     measure "log-$n" "log \"bench #money\" DIR --at 09:00 --dry-run --today $NEXT" "$n" "" "$runs" "$BIN" log "bench #money" "$d" --at 09:00 --dry-run --today "$NEXT"
+    measure "rollover-$n" "rollover DIR --dry-run --today $NEXT" "$n" "" "$runs" "$BIN" rollover "$d" --dry-run --today "$NEXT"
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
@@ -279,8 +287,11 @@ ratio() { awk -v a="${MEAN_MS[$1]:-}" -v b="${MEAN_MS[$2]:-}" 'BEGIN { if (a == 
         echo "| $c vs summarize --format json, $LARGEST notes | $(ratio "$c-$LARGEST" "sum-json-$LARGEST") |"
     done
     echo "| summarize, 1 thread vs all, $LARGEST notes | $(ratio "sum-1t-$LARGEST" "sum-json-$LARGEST") |"
+    echo "| summarize vs the pulldown-cmark floor, $LARGEST notes (target: at most 1.2x) | $(ratio "sum-json-$LARGEST" "floor-$LARGEST") |"
+    echo "| summarize vs the floor, 1 thread, $LARGEST notes | $(ratio "sum-1t-$LARGEST" "floor-1t-$LARGEST") |"
+    echo "| check vs the floor, $LARGEST notes | $(ratio "check-$LARGEST" "floor-$LARGEST") |"
     [ "$HAVE_RG" = 1 ] && echo "| summarize vs rg -c ., $LARGEST notes | $(ratio "sum-json-$LARGEST" "rg-$LARGEST") |"
-    for c in last1d today log; do
+    for c in last1d today log rollover; do
         echo "| $c: $LARGEST-note vs 30-note folder | $(ratio "$c-$LARGEST" "$c-30") |"
     done
 } | tee "$OUT"
