@@ -632,10 +632,8 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// What streaming the notes through a listing found.
+/// What streaming the notes found, besides what the sink took.
 struct Streamed {
-    /// Items listed.
-    listed: usize,
     notes: usize,
     /// Problems inside notes (every one with `keep_diagnostics`, else none).
     diagnostics: Vec<FileDiagnostic>,
@@ -645,72 +643,99 @@ struct Streamed {
     problems: Vec<FileDiagnostic>,
 }
 
-/// Streams the notes in path order: `render` (on any thread) writes a note's part of the
-/// output and says how many items it listed; the parts are written to `out` in order, so
-/// only a chunk of notes is ever in memory. A closed pipe stops the reading.
-fn stream_listing(
+impl Streamed {
+    /// A file could not be read, or a note has errors.
+    fn has_errors(&self) -> bool {
+        self.note_errors > 0
+            || self
+                .problems
+                .iter()
+                .any(|p| p.diagnostic.severity == Severity::Error)
+    }
+}
+
+/// Streams the notes (read with `opts`) through `map`, on any thread, into `sink`, in path
+/// order (it returns false to stop the reading), counting the problems inside the notes on
+/// the way: only a chunk of notes is ever in memory. `map` gets each note without its
+/// diagnostics, which are counted (and kept, with `keep_diagnostics`) here.
+fn stream_notes<T: Send>(
     cfg: &Config,
+    opts: &LoadOptions,
     keep_diagnostics: bool,
-    out: &mut dyn Write,
-    render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
-) -> io::Result<Result<Streamed, load::LoadError>> {
+    map: impl Fn(LoadedNote) -> T + Sync,
+    mut sink: impl FnMut(T) -> bool,
+) -> Result<Streamed, load::LoadError> {
     let mut s = Streamed {
-        listed: 0,
         notes: 0,
         diagnostics: Vec::new(),
         in_notes: 0,
         note_errors: 0,
         problems: Vec::new(),
     };
-    let mut failed: Option<io::Error> = None;
-    let result = load::stream(
+    let problems = load::stream(
         &cfg.root,
         &cfg.root_shown,
-        &load_options(cfg),
-        |ln| {
-            let mut buf = Vec::new();
-            let listed = render(std::slice::from_ref(&ln), &mut buf);
-            (ln.path, listed.map(|n| (n, buf)), ln.note.diagnostics)
+        opts,
+        |mut ln| {
+            let diagnostics = std::mem::take(&mut ln.note.diagnostics);
+            let path = (keep_diagnostics && !diagnostics.is_empty()).then(|| ln.path.clone());
+            (path, diagnostics, map(ln))
         },
-        |(path, rendered, diagnostics)| {
+        |(path, diagnostics, t)| {
             s.notes += 1;
             s.in_notes += diagnostics.len();
             s.note_errors += diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            if keep_diagnostics {
+            if let Some(path) = path {
                 s.diagnostics
                     .extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic {
                         path: path.clone(),
                         diagnostic,
                     }));
             }
-            match rendered.and_then(|(n, buf)| out.write_all(&buf).map(|()| n)) {
-                Ok(n) => {
-                    s.listed += n;
-                    true
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    false
-                }
+            sink(t)
+        },
+    )?;
+    Ok(Streamed { problems, ..s })
+}
+
+/// Streams the notes in path order: `render` (on any thread) writes a note's part of the
+/// output and says how many items it listed; the parts are written to `out` in order, so
+/// only a chunk of notes is ever in memory. A closed pipe stops the reading. Returns what
+/// the stream found and how many items were listed.
+fn stream_listing(
+    cfg: &Config,
+    keep_diagnostics: bool,
+    out: &mut dyn Write,
+    render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
+) -> io::Result<Result<(Streamed, usize), load::LoadError>> {
+    let mut listed = 0;
+    let mut failed: Option<io::Error> = None;
+    let result = stream_notes(
+        cfg,
+        &load_options(cfg),
+        keep_diagnostics,
+        |ln| {
+            let mut buf = Vec::new();
+            render(std::slice::from_ref(&ln), &mut buf).map(|n| (n, buf))
+        },
+        |rendered| match rendered.and_then(|(n, buf)| out.write_all(&buf).map(|()| n)) {
+            Ok(n) => {
+                listed += n;
+                true
+            }
+            Err(e) => {
+                failed = Some(e);
+                false
             }
         },
     );
     if let Some(e) = failed {
         return Err(e);
     }
-    Ok(result.map(|problems| Streamed { problems, ..s }))
-}
-
-/// `listing_exit` for a streamed listing.
-fn streamed_exit(s: &Streamed) -> i32 {
-    let unreadable = s
-        .problems
-        .iter()
-        .any(|p| p.diagnostic.severity == Severity::Error);
-    exit_code(unreadable || s.note_errors > 0, s.listed)
+    Ok(result.map(|s| (s, listed)))
 }
 
 fn list_tasks(
@@ -768,20 +793,20 @@ fn streamed_listing(
     err: &mut dyn Write,
     render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
 ) -> io::Result<i32> {
-    let s = match stream_listing(cfg, false, out, render)? {
-        Ok(s) => s,
+    let (s, listed) = match stream_listing(cfg, false, out, render)? {
+        Ok(r) => r,
         Err(e) => return load_failed(cfg, &e, err),
     };
     report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
-    if s.listed == 0 && !cfg.quiet && format == ListFormat::Text {
+    if listed == 0 && !cfg.quiet && format == ListFormat::Text {
         writeln!(err, "{nothing}")?;
     }
-    Ok(streamed_exit(&s))
+    Ok(exit_code(s.has_errors(), listed))
 }
 
 fn check(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
     let s = match stream_listing(cfg, true, out, |_, _| Ok(0))? {
-        Ok(s) => s,
+        Ok((s, _)) => s,
         Err(e) => return load_failed(cfg, &e, err),
     };
     let mut all = s.problems;
@@ -1145,23 +1170,22 @@ fn summarize(
                 .then(|| (near(period.from, -1), near(period.to, 1))),
             ..load_options(cfg)
         };
-        match load::stream(
-            &cfg.root,
-            &cfg.root_shown,
+        let streamed = stream_notes(
+            cfg,
             &opts,
-            |ln| {
-                let ds = &ln.note.diagnostics;
-                let error = ds.iter().any(|d| d.severity == Severity::Error);
-                (ds.len(), error, digester.digest(ln))
-            },
-            |(n, error, digest)| {
-                in_notes += n;
-                note_errors |= error;
+            false,
+            |ln| digester.digest(ln),
+            |digest| {
                 builder.add(digest);
                 true
             },
-        ) {
-            Ok(p) => p,
+        );
+        match streamed {
+            Ok(s) => {
+                in_notes += s.in_notes;
+                note_errors |= s.note_errors > 0;
+                s.problems
+            }
             Err(e) => return load_failed(cfg, &e, err),
         }
     };
