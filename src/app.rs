@@ -365,6 +365,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             return list_tasks(cfg, a, out, err);
         }
         Command::Entries(a) => return list_entries(cfg, a, out, err),
+        Command::Blocks(a) => return blocks(cfg, a, out, err),
         _ => {}
     }
     let loaded = match load_notes(cfg) {
@@ -387,7 +388,6 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             report_problems(cfg, &loaded, err)?;
             Ok(listing_exit(&loaded, rows.len()))
         }
-        Command::Blocks(a) => blocks(cfg, a, &loaded, out, err),
         Command::Export(a) => {
             let period = match report::Period::resolve(&a.period.spec(), cfg.today) {
                 Ok(p) => p,
@@ -426,6 +426,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         | Command::Check(_)
         | Command::Tasks(_)
         | Command::Entries(_)
+        | Command::Blocks(_)
         | Command::Log(_)
         | Command::Today(_)
         | Command::Rollover(_)
@@ -860,13 +861,22 @@ fn blocks_format(f: cli::BlocksFormat) -> report::render::Format {
     }
 }
 
+/// Streams the notes into the time-blocks report: only a chunk of notes is in memory at a
+/// time.
 fn blocks(
     cfg: &Config,
     a: &cli::BlocksArgs,
-    loaded: &Loaded,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
+    // A folder that is not there is reported before a bad period, as it was when the notes
+    // were read before the period.
+    if !cfg.root.exists() {
+        let e = load::LoadError::NotFound {
+            path: cfg.root_shown.clone(),
+        };
+        return load_failed(cfg, &e, err);
+    }
     let period = match report::Period::resolve(&a.period.spec(), cfg.today) {
         Ok(p) => p,
         Err(e) => {
@@ -874,25 +884,45 @@ fn blocks(
             return Ok(exit::ERROR);
         }
     };
-    let opts = report::blocks::BlocksOptions {
-        weeks: a.weeks.clamp(1, 520),
-        rest_days: cfg
-            .settings
-            .file
-            .blocks
-            .rest_weekdays()
-            .expect("checked when the config was read"),
+    let mut builder = report::blocks::BlocksBuilder::new(&cfg.settings, &period, cfg.today);
+    let digester = builder.digester();
+    let streamed = stream_notes(
+        cfg,
+        &load_options(cfg),
+        false,
+        |ln| digester.digest(&ln),
+        |digest| {
+            builder.add(digest);
+            true
+        },
+    );
+    let s = match streamed {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
     };
-    let r = report::blocks::blocks_report(&loaded.notes, &cfg.settings, &period, cfg.today, &opts);
+    let r = builder.finish(&blocks_options(cfg, a.weeks));
     report::blocks::render_blocks(&r, blocks_format(a.format), cfg.color, out)?;
-    report_problems(cfg, loaded, err)?;
-    Ok(if has_errors(loaded) {
+    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
+    Ok(if s.has_errors() {
         exit::ERROR
     } else if !r.has_blocks {
         exit::WARNINGS
     } else {
         exit::OK
     })
+}
+
+/// The blocks report's options: `weeks` in the calendar, the config's rest days.
+fn blocks_options(cfg: &Config, weeks: u32) -> report::blocks::BlocksOptions {
+    report::blocks::BlocksOptions {
+        weeks: weeks.clamp(1, 520),
+        rest_days: cfg
+            .settings
+            .file
+            .blocks
+            .rest_weekdays()
+            .expect("checked when the config was read"),
+    }
 }
 
 /// The file `summarize --format html` writes without `-o`, in the current folder.
@@ -1042,15 +1072,7 @@ fn html_data(
     period: &report::Period,
     summary: &report::Summary,
 ) -> report::html::HtmlReport {
-    let opts = report::blocks::BlocksOptions {
-        weeks: weeks_spanned(summary.period.from, summary.period.to),
-        rest_days: cfg
-            .settings
-            .file
-            .blocks
-            .rest_weekdays()
-            .expect("checked when the config was read"),
-    };
+    let opts = blocks_options(cfg, weeks_spanned(summary.period.from, summary.period.to));
     let blocks =
         report::blocks::blocks_report(&loaded.notes, &cfg.settings, period, cfg.today, &opts);
     report::html::html_report(

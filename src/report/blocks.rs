@@ -43,7 +43,7 @@
 //!   week (Monday first), one cell per day: won, partial, missed, rest, future or no-data
 //!   (outside the counted days).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -324,7 +324,7 @@ fn cut(s: &str, a: usize, b: usize) -> String {
 }
 
 /// What a block's text says: its name, identity, group tags and planned minutes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct BlockText {
     name: String,
     key: String,
@@ -392,11 +392,15 @@ fn block_text(text: &str) -> BlockText {
 }
 
 fn words(s: &str) -> Vec<String> {
-    s.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    words_of_lower(&s.to_lowercase())
         .map(str::to_string)
         .collect()
+}
+
+/// The words of a lower-case text.
+fn words_of_lower(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 // ---------------------------------------------------------------------------
@@ -492,7 +496,8 @@ fn monday_of(d: NaiveDate) -> NaiveDate {
 /// A block of one day, before the day is settled.
 #[derive(Debug)]
 struct Inst {
-    text: BlockText,
+    /// Shared by every day the same block is on (the builder keeps one of each).
+    text: Arc<BlockText>,
     checked: bool,
     source: BlockSource,
     /// The note and line of its checkbox (None for intended blocks).
@@ -508,8 +513,18 @@ struct EntryRef {
     /// Byte offsets into `DayData::text`: `[start, tags_end, words_end]`. The lower-case tags
     /// each end with `\n` (a tag is part of one line, so it holds none); the words (what
     /// `words` gives, only for a closed entry: an open one logs no minutes) are separated by
-    /// single spaces.
-    at: [usize; 3],
+    /// single spaces. (`u32`: a long report keeps hundreds of thousands of entries.)
+    at: [u32; 3],
+}
+
+/// `n` as an offset into a day's text or lists.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).expect("a day's notes hold less than 4 GiB")
+}
+
+/// Whether `list` (each item ended by `\n`) holds `item`.
+fn listed(list: &str, item: &str) -> bool {
+    list.split_terminator('\n').any(|x| x == item)
 }
 
 /// What the report keeps of one day: one note's part of it (in a digest), then every note's
@@ -519,8 +534,8 @@ struct EntryRef {
 struct DayData {
     has_note: bool,
     blocks: Vec<Inst>,
-    /// The lower-case tags of the day's done tasks, each once.
-    done_tags: Vec<String>,
+    /// The lower-case tags of the day's done tasks, each once, each ended by `\n`.
+    done_tags: String,
     /// Entries with tags or minutes (others can be evidence for no block).
     entries: Vec<EntryRef>,
     text: String,
@@ -531,11 +546,29 @@ struct DayData {
 
 impl DayData {
     fn tags<'a>(&'a self, e: &EntryRef) -> impl Iterator<Item = &'a str> + 'a {
-        self.text[e.at[0]..e.at[1]].split_terminator('\n')
+        self.text[e.at[0] as usize..e.at[1] as usize].split_terminator('\n')
     }
 
     fn has_word(&self, e: &EntryRef, w: &str) -> bool {
-        self.text[e.at[1]..e.at[2]].split(' ').any(|x| x == w)
+        self.text[e.at[1] as usize..e.at[2] as usize]
+            .split(' ')
+            .any(|x| x == w)
+    }
+
+    fn add_done_tag(&mut self, tag: &str) {
+        if !listed(&self.done_tags, tag) {
+            self.done_tags.push_str(tag);
+            self.done_tags.push('\n');
+        }
+    }
+
+    /// Frees what the lists hold beyond their length (a digest's part may be kept to the end).
+    fn shrink(&mut self) {
+        self.blocks.shrink_to_fit();
+        self.done_tags.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.own.shrink_to_fit();
     }
 
     /// Adds a later note's part of the day.
@@ -549,20 +582,18 @@ impl DayData {
         }
         self.has_note |= part.has_note;
         let (blocks, entries, text) = (
-            self.blocks.len() as u32,
-            self.entries.len() as u32,
-            self.text.len(),
+            offset(self.blocks.len()),
+            offset(self.entries.len()),
+            offset(self.text.len()),
         );
         self.blocks.extend(part.blocks);
-        for t in part.done_tags {
-            if !self.done_tags.contains(&t) {
-                self.done_tags.push(t);
-            }
+        for t in part.done_tags.split_terminator('\n') {
+            self.add_done_tag(t);
         }
         self.entries
             .extend(part.entries.into_iter().map(|e| EntryRef {
                 minutes: e.minutes,
-                at: e.at.map(|x| x + text),
+                at: e.at.map(|x| offset(x as usize + text as usize)),
             }));
         self.text.push_str(&part.text);
         self.own
@@ -638,10 +669,10 @@ impl Digester {
                 && t.block
             {
                 let d = t.date.expect("a day has a date");
-                blocks.push((d, ti, t.line, day.blocks.len() as u32));
+                blocks.push((d, ti, t.line, offset(day.blocks.len())));
                 let path = path.get_or_insert_with(|| Arc::from(ln.path.as_str()));
                 day.blocks.push(Inst {
-                    text: block_text(&t.text),
+                    text: Arc::new(block_text(&t.text)),
                     checked: t.status.is_done(),
                     source: BlockSource::Note,
                     at: Some((path.clone(), t.line)),
@@ -656,10 +687,7 @@ impl Digester {
                     }
                     let day = days.entry(d).or_default();
                     for tag in &t.tags {
-                        let tag = tag.to_lowercase();
-                        if !day.done_tags.contains(&tag) {
-                            day.done_tags.push(tag);
-                        }
+                        day.add_done_tag(&tag.to_lowercase());
                     }
                 }
             }
@@ -675,20 +703,20 @@ impl Digester {
             if e.tags.is_empty() && minutes.is_none() {
                 continue;
             }
-            let ei = day.entries.len() as u32;
+            let ei = offset(day.entries.len());
             for &(bd, ti, line, bi) in &blocks {
                 if bd == d && (e.task == Some(ti) || e.line == line) {
                     day.own.push((ei, bi));
                 }
             }
-            let start = day.text.len();
+            let start = offset(day.text.len());
             for t in &e.tags {
                 day.text.push_str(&t.to_lowercase());
                 day.text.push('\n');
             }
-            let tags_end = day.text.len();
+            let tags_end = offset(day.text.len());
             if minutes.is_some() {
-                for (i, w) in words(&e.text).iter().enumerate() {
+                for (i, w) in words_of_lower(&e.text.to_lowercase()).enumerate() {
                     if i > 0 {
                         day.text.push(' ');
                     }
@@ -697,12 +725,18 @@ impl Digester {
             }
             day.entries.push(EntryRef {
                 minutes,
-                at: [start, tags_end, day.text.len()],
+                at: [start, tags_end, offset(day.text.len())],
             });
         }
         NoteDigest {
             first,
-            days: days.into_iter().collect(),
+            days: days
+                .into_iter()
+                .map(|(d, mut part)| {
+                    part.shrink();
+                    (d, part)
+                })
+                .collect(),
         }
     }
 }
@@ -717,19 +751,15 @@ pub struct BlocksBuilder<'s> {
     settings: &'s Settings,
     period: Period,
     today: NaiveDate,
-    opts: BlocksOptions,
     digester: Digester,
     first: Option<NaiveDate>,
     days: BTreeMap<NaiveDate, DayData>,
+    /// Every block text met, once: a daily block is on hundreds of days.
+    texts: HashSet<Arc<BlockText>>,
 }
 
 impl<'s> BlocksBuilder<'s> {
-    pub fn new(
-        settings: &'s Settings,
-        period: &Period,
-        today: NaiveDate,
-        opts: &BlocksOptions,
-    ) -> Self {
+    pub fn new(settings: &'s Settings, period: &Period, today: NaiveDate) -> Self {
         let daily = &settings.file.blocks.daily;
         let mut intended_on = [false; 7];
         for (i, slot) in intended_on.iter_mut().enumerate() {
@@ -740,7 +770,6 @@ impl<'s> BlocksBuilder<'s> {
             settings,
             period: *period,
             today,
-            opts: opts.clone(),
             digester: Digester {
                 from: period.from,
                 end: period.to.map_or(today, |t| t.min(today)),
@@ -748,6 +777,7 @@ impl<'s> BlocksBuilder<'s> {
             },
             first: None,
             days: BTreeMap::new(),
+            texts: HashSet::new(),
         }
     }
 
@@ -764,25 +794,37 @@ impl<'s> BlocksBuilder<'s> {
         {
             self.first = Some(f);
         }
-        for (date, part) in d.days {
+        for (date, mut part) in d.days {
+            for b in &mut part.blocks {
+                match self.texts.get(&*b.text) {
+                    Some(t) => b.text = Arc::clone(t),
+                    None => {
+                        self.texts.insert(Arc::clone(&b.text));
+                    }
+                }
+            }
             self.days.entry(date).or_default().absorb(part);
         }
     }
 
-    /// Computes the report. See the module documentation for the rules.
-    pub fn finish(self) -> BlocksReport {
+    /// Computes the report. See the module documentation for the rules. The options are
+    /// read only here (the HTML page's calendar spans the summary's period, known at its end).
+    pub fn finish(self, opts: &BlocksOptions) -> BlocksReport {
         let BlocksBuilder {
             settings,
             period,
             today,
-            opts,
             digester,
             first,
             days: mut data,
+            texts: _,
         } = self;
-        let opts = &opts;
         let cfg = &settings.file.blocks;
-        let config_texts: Vec<BlockText> = cfg.daily.iter().map(|b| block_text(&b.text)).collect();
+        let config_texts: Vec<Arc<BlockText>> = cfg
+            .daily
+            .iter()
+            .map(|b| Arc::new(block_text(&b.text)))
+            .collect();
 
         // The counted days: from the first day with blocks (or the period's start, when
         // later) to the report's last day.
@@ -807,7 +849,7 @@ impl<'s> BlocksBuilder<'s> {
                     && !insts.iter().any(|i| i.text.key == bt.key)
                 {
                     insts.push(Inst {
-                        text: bt.clone(),
+                        text: Arc::clone(bt),
                         checked: false,
                         source: BlockSource::Config,
                         at: None,
@@ -827,7 +869,7 @@ impl<'s> BlocksBuilder<'s> {
                             .tags
                             .iter()
                             .find(|g| {
-                                dd.done_tags.contains(g)
+                                listed(&dd.done_tags, g)
                                     || dd.entries.iter().enumerate().any(|(ei, e)| {
                                         !own(ei) && dd.tags(e).any(|t| t == g.as_str())
                                     })
@@ -855,9 +897,9 @@ impl<'s> BlocksBuilder<'s> {
                 };
                 blocks.push(DayBlock {
                     done: inst.checked || satisfied_by.is_some(),
-                    name: inst.text.name,
-                    key: inst.text.key,
-                    tags: inst.text.tags,
+                    name: inst.text.name.clone(),
+                    key: inst.text.key.clone(),
+                    tags: inst.text.tags.clone(),
                     source: inst.source,
                     checked: inst.checked,
                     satisfied_by,
@@ -1111,12 +1153,12 @@ pub fn blocks_report(
     today: NaiveDate,
     opts: &BlocksOptions,
 ) -> BlocksReport {
-    let mut b = BlocksBuilder::new(settings, period, today, opts);
+    let mut b = BlocksBuilder::new(settings, period, today);
     let digester = b.digester();
     for ln in notes {
         b.add(digester.digest(ln));
     }
-    b.finish()
+    b.finish(opts)
 }
 
 #[cfg(test)]
@@ -1559,7 +1601,7 @@ mod tests {
             from: Some(d("2026-11-20")),
             to: None,
         };
-        let b = BlocksBuilder::new(&st, &p, d("2026-11-24"), &BlocksOptions::default());
+        let b = BlocksBuilder::new(&st, &p, d("2026-11-24"));
         let dg = b.digester();
         // Before the period: nothing kept, but it starts the count at the period's start.
         let early = dg.digest(&won("2026-11-10"));
@@ -1572,7 +1614,7 @@ mod tests {
         b.add(early);
         b.add(late);
         b.add(dg.digest(&won("2026-11-22")));
-        let r = b.finish();
+        let r = b.finish(&BlocksOptions::default());
         assert_eq!(r.period.from, Some(d("2026-11-20")));
         assert_eq!(r.period.to, Some(d("2026-11-24")));
         assert_eq!(r.days[0].state, DayState::Missed);
