@@ -1064,20 +1064,22 @@ fn weeks_spanned(from: Option<NaiveDate>, to: Option<NaiveDate>) -> u32 {
     }
 }
 
+/// The blocks report the HTML page draws: the summary's period, the calendar covering its
+/// weeks.
+fn html_blocks_options(cfg: &Config, summary: &report::Summary) -> report::blocks::BlocksOptions {
+    blocks_options(cfg, weeks_spanned(summary.period.from, summary.period.to))
+}
+
 /// What `summarize --format html` draws: the chart data from the summary and the blocks
-/// report of the same period, the calendar covering the period's weeks.
+/// report of the same period.
 fn html_data(
     cfg: &Config,
-    loaded: &Loaded,
-    period: &report::Period,
     summary: &report::Summary,
+    blocks: &report::blocks::BlocksReport,
 ) -> report::html::HtmlReport {
-    let opts = blocks_options(cfg, weeks_spanned(summary.period.from, summary.period.to));
-    let blocks =
-        report::blocks::blocks_report(&loaded.notes, &cfg.settings, period, cfg.today, &opts);
     report::html::html_report(
         summary,
-        &blocks,
+        blocks,
         &report::html::HtmlOptions {
             source: cfg.root_shown.clone(),
         },
@@ -1099,7 +1101,14 @@ pub fn summarize_html_data(cfg: &Config) -> Option<report::html::HtmlReport> {
         cfg.today,
         loaded.diagnostics().len(),
     );
-    Some(html_data(cfg, &loaded, &period, &summary))
+    let blocks = report::blocks::blocks_report(
+        &loaded.notes,
+        &cfg.settings,
+        &period,
+        cfg.today,
+        &html_blocks_options(cfg, &summary),
+    );
+    Some(html_data(cfg, &summary, &blocks))
 }
 
 /// The Markdown report a region holds (`summarize --write`, `watch`).
@@ -1116,8 +1125,8 @@ pub(crate) fn summary_md(summary: &report::Summary) -> String {
     String::from_utf8(md).expect("the renderer writes UTF-8")
 }
 
-/// Streams the notes into the report: only a chunk of notes is in memory at a time (the
-/// HTML page also draws the time blocks, and reads the notes whole).
+/// Streams the notes into the report (and, for the HTML page, into the time-blocks report):
+/// only a chunk of notes is in memory at a time.
 fn summarize(
     cfg: &Config,
     a: &cli::SummarizeArgs,
@@ -1151,67 +1160,52 @@ fn summarize(
         return Ok(exit::ERROR);
     }
     let html = a.format == cli::SummaryFormat::Html;
-    // The HTML page draws the time blocks too: it reads the notes whole.
-    let loaded = if html {
-        match load_notes(cfg) {
-            Ok(l) => Some(l),
-            Err(e) => return load_failed(cfg, &e, err),
-        }
-    } else {
-        None
-    };
     let keep_entries = html
         || a.entries
         || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
     let mut builder = report::summary::SummaryBuilder::new(&cfg.settings, &period, keep_entries);
     let digester = builder.digester();
-    // Problems inside notes: how many, and whether any is an error.
-    let (mut in_notes, mut note_errors) = (0usize, false);
-    let mut add = |ln: &LoadedNote| {
-        let ds = &ln.note.diagnostics;
-        in_notes += ds.len();
-        note_errors |= ds.iter().any(|d| d.severity == Severity::Error);
+    // The HTML page draws the time blocks too: each note's blocks digest rides along.
+    let mut blocks =
+        html.then(|| report::blocks::BlocksBuilder::new(&cfg.settings, &period, cfg.today));
+    let blocks_digester = blocks.as_ref().map(|b| b.digester());
+    // A daily note holds its own day (and, before `day_start_hour`, the day before), so one
+    // dated outside the period by more than a day adds nothing to the report: only the notes
+    // named for the period's days, and notes without a date in their name, are read. (A note
+    // whose date headings or front matter put it on days far from its name is the exception:
+    // see docs/syntax.md.) The HTML page reads every note: its time blocks count from the
+    // first day with blocks, which may lie before the period.
+    let near = |d: Option<NaiveDate>, days: i64| {
+        d.and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
     };
-    let problems = if let Some(loaded) = &loaded {
-        for ln in &loaded.notes {
-            add(ln);
-            builder.add(digester.digest(ln.clone()));
-        }
-        loaded.problems.clone()
-    } else {
-        // A daily note holds its own day (and, before `day_start_hour`, the day before), so
-        // one dated outside the period by more than a day adds nothing to the report: only
-        // the notes named for the period's days, and notes without a date in their name,
-        // are read. (A note whose date headings or front matter put it on days far from its
-        // name is the exception: see docs/syntax.md.)
-        let near = |d: Option<NaiveDate>, days: i64| {
-            d.and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
-        };
-        let opts = LoadOptions {
-            named_within: (period.from.is_some() || period.to.is_some())
-                .then(|| (near(period.from, -1), near(period.to, 1))),
-            ..load_options(cfg)
-        };
-        let streamed = stream_notes(
-            cfg,
-            &opts,
-            false,
-            |ln| digester.digest(ln),
-            |digest| {
-                builder.add(digest);
-                true
-            },
-        );
-        match streamed {
-            Ok(s) => {
-                in_notes += s.in_notes;
-                note_errors |= s.note_errors > 0;
-                s.problems
+    let opts = LoadOptions {
+        named_within: (!html && (period.from.is_some() || period.to.is_some()))
+            .then(|| (near(period.from, -1), near(period.to, 1))),
+        ..load_options(cfg)
+    };
+    let streamed = stream_notes(
+        cfg,
+        &opts,
+        false,
+        |ln| {
+            let b = blocks_digester.map(|d| d.digest(&ln));
+            (digester.digest(ln), b)
+        },
+        |(digest, b)| {
+            builder.add(digest);
+            if let (Some(blocks), Some(b)) = (&mut blocks, b) {
+                blocks.add(b);
             }
-            Err(e) => return load_failed(cfg, &e, err),
-        }
+            true
+        },
+    );
+    let streamed = match streamed {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
     };
-    let summary = builder.finish(problems.len() + in_notes);
+    let problems = &streamed.problems;
+    let summary = builder.finish(problems.len() + streamed.in_notes);
+    let blocks = blocks.map(|b| b.finish(&html_blocks_options(cfg, &summary)));
     let csv = match a.csv {
         cli::CsvKind::Entries => report::render::CsvKind::Entries,
         cli::CsvKind::Days => report::render::CsvKind::Days,
@@ -1226,8 +1220,8 @@ fn summarize(
                 report::render::render(&summary, format, csv, color, &mut bytes)?;
             }
             None => {
-                let loaded = loaded.as_ref().expect("read whole for HTML");
-                let data = html_data(cfg, loaded, &period, &summary);
+                let blocks = blocks.as_ref().expect("digested for HTML");
+                let data = html_data(cfg, &summary, blocks);
                 bytes.extend_from_slice(report::html::render_html(&data).as_bytes());
             }
         }
@@ -1253,8 +1247,8 @@ fn summarize(
             return Ok(code);
         }
     }
-    let mut errors = note_errors;
-    for p in &problems {
+    let mut errors = streamed.note_errors > 0;
+    for p in problems {
         if p.diagnostic.severity == Severity::Error {
             errors = true;
             write!(err, "{}", p.diagnostic.render(&p.path))?;
