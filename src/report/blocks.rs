@@ -562,15 +562,6 @@ impl DayData {
         }
     }
 
-    /// Frees what the lists hold beyond their length (a digest's part may be kept to the end).
-    fn shrink(&mut self) {
-        self.blocks.shrink_to_fit();
-        self.done_tags.shrink_to_fit();
-        self.entries.shrink_to_fit();
-        self.text.shrink_to_fit();
-        self.own.shrink_to_fit();
-    }
-
     /// Adds a later note's part of the day.
     fn absorb(&mut self, part: DayData) {
         if self.blocks.is_empty() && self.entries.is_empty() && self.done_tags.is_empty() {
@@ -730,13 +721,7 @@ impl Digester {
         }
         NoteDigest {
             first,
-            days: days
-                .into_iter()
-                .map(|(d, mut part)| {
-                    part.shrink();
-                    (d, part)
-                })
-                .collect(),
+            days: days.into_iter().collect(),
         }
     }
 }
@@ -794,16 +779,43 @@ impl<'s> BlocksBuilder<'s> {
         {
             self.first = Some(f);
         }
-        for (date, mut part) in d.days {
-            for b in &mut part.blocks {
-                match self.texts.get(&*b.text) {
-                    Some(t) => b.text = Arc::clone(t),
-                    None => {
-                        self.texts.insert(Arc::clone(&b.text));
-                    }
-                }
-            }
-            self.days.entry(date).or_default().absorb(part);
+        // What is kept is copied here, on the builder's thread, at its length: a digest is
+        // made on a worker thread, and the memory a worker allocated stays with it (idle
+        // once the notes are read), while this thread's is reused for the report when the
+        // days are settled.
+        let mut path: Option<Arc<str>> = None;
+        for (date, part) in d.days {
+            let blocks = part
+                .blocks
+                .iter()
+                .map(|b| Inst {
+                    text: match self.texts.get(&*b.text) {
+                        Some(t) => Arc::clone(t),
+                        None => {
+                            let t = Arc::new(BlockText::clone(&b.text));
+                            self.texts.insert(Arc::clone(&t));
+                            t
+                        }
+                    },
+                    checked: b.checked,
+                    source: b.source,
+                    at: b.at.as_ref().map(|(p, line)| {
+                        (
+                            Arc::clone(path.get_or_insert_with(|| Arc::from(&**p))),
+                            *line,
+                        )
+                    }),
+                })
+                .collect();
+            let kept = DayData {
+                has_note: part.has_note,
+                blocks,
+                done_tags: part.done_tags.as_str().to_owned(),
+                entries: part.entries.to_vec(),
+                text: part.text.as_str().to_owned(),
+                own: part.own.to_vec(),
+            };
+            self.days.entry(date).or_default().absorb(kept);
         }
     }
 
@@ -839,7 +851,7 @@ impl<'s> BlocksBuilder<'s> {
         };
 
         // Settle each day.
-        let mut days: Vec<BlockDay> = Vec::new();
+        let mut days: Vec<BlockDay> = Vec::with_capacity(day_list.len());
         for &date in &day_list {
             let mut dd = data.remove(&date).unwrap_or_default();
             let wd = date.weekday();
@@ -856,7 +868,7 @@ impl<'s> BlocksBuilder<'s> {
                     });
                 }
             }
-            let mut blocks: Vec<DayBlock> = Vec::new();
+            let mut blocks: Vec<DayBlock> = Vec::with_capacity(insts.len());
             for (bi, inst) in insts.into_iter().enumerate() {
                 let own = |ei: usize| dd.own.contains(&(ei as u32, bi as u32));
                 // Done tasks need no such test: a block's own checkbox is done only when the
@@ -1038,7 +1050,13 @@ impl<'s> BlocksBuilder<'s> {
             .collect();
 
         // Planned against logged.
-        let mut planned_days: Vec<PlannedDay> = Vec::new();
+        // Sized first: a long report has a row for most of its blocks.
+        let rows = days
+            .iter()
+            .flat_map(|d| &d.blocks)
+            .filter(|b| b.planned_minutes.is_some() && b.logged_minutes.is_some())
+            .count();
+        let mut planned_days: Vec<PlannedDay> = Vec::with_capacity(rows);
         let mut totals: BTreeMap<String, PlannedTotal> = BTreeMap::new();
         for d in &days {
             for b in &d.blocks {
