@@ -365,6 +365,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             return list_tasks(cfg, a, out, err);
         }
         Command::Entries(a) => return list_entries(cfg, a, out, err),
+        Command::Blocks(a) => return blocks(cfg, a, out, err),
         _ => {}
     }
     let loaded = match load_notes(cfg) {
@@ -387,7 +388,6 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             report_problems(cfg, &loaded, err)?;
             Ok(listing_exit(&loaded, rows.len()))
         }
-        Command::Blocks(a) => blocks(cfg, a, &loaded, out, err),
         Command::Export(a) => {
             let period = match report::Period::resolve(&a.period.spec(), cfg.today) {
                 Ok(p) => p,
@@ -426,6 +426,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         | Command::Check(_)
         | Command::Tasks(_)
         | Command::Entries(_)
+        | Command::Blocks(_)
         | Command::Log(_)
         | Command::Today(_)
         | Command::Rollover(_)
@@ -632,10 +633,8 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// What streaming the notes through a listing found.
+/// What streaming the notes found, besides what the sink took.
 struct Streamed {
-    /// Items listed.
-    listed: usize,
     notes: usize,
     /// Problems inside notes (every one with `keep_diagnostics`, else none).
     diagnostics: Vec<FileDiagnostic>,
@@ -645,72 +644,99 @@ struct Streamed {
     problems: Vec<FileDiagnostic>,
 }
 
-/// Streams the notes in path order: `render` (on any thread) writes a note's part of the
-/// output and says how many items it listed; the parts are written to `out` in order, so
-/// only a chunk of notes is ever in memory. A closed pipe stops the reading.
-fn stream_listing(
+impl Streamed {
+    /// A file could not be read, or a note has errors.
+    fn has_errors(&self) -> bool {
+        self.note_errors > 0
+            || self
+                .problems
+                .iter()
+                .any(|p| p.diagnostic.severity == Severity::Error)
+    }
+}
+
+/// Streams the notes (read with `opts`) through `map`, on any thread, into `sink`, in path
+/// order (it returns false to stop the reading), counting the problems inside the notes on
+/// the way: only a chunk of notes is ever in memory. `map` gets each note without its
+/// diagnostics, which are counted (and kept, with `keep_diagnostics`) here.
+fn stream_notes<T: Send>(
     cfg: &Config,
+    opts: &LoadOptions,
     keep_diagnostics: bool,
-    out: &mut dyn Write,
-    render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
-) -> io::Result<Result<Streamed, load::LoadError>> {
+    map: impl Fn(LoadedNote) -> T + Sync,
+    mut sink: impl FnMut(T) -> bool,
+) -> Result<Streamed, load::LoadError> {
     let mut s = Streamed {
-        listed: 0,
         notes: 0,
         diagnostics: Vec::new(),
         in_notes: 0,
         note_errors: 0,
         problems: Vec::new(),
     };
-    let mut failed: Option<io::Error> = None;
-    let result = load::stream(
+    let problems = load::stream(
         &cfg.root,
         &cfg.root_shown,
-        &load_options(cfg),
-        |ln| {
-            let mut buf = Vec::new();
-            let listed = render(std::slice::from_ref(&ln), &mut buf);
-            (ln.path, listed.map(|n| (n, buf)), ln.note.diagnostics)
+        opts,
+        |mut ln| {
+            let diagnostics = std::mem::take(&mut ln.note.diagnostics);
+            let path = (keep_diagnostics && !diagnostics.is_empty()).then(|| ln.path.clone());
+            (path, diagnostics, map(ln))
         },
-        |(path, rendered, diagnostics)| {
+        |(path, diagnostics, t)| {
             s.notes += 1;
             s.in_notes += diagnostics.len();
             s.note_errors += diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            if keep_diagnostics {
+            if let Some(path) = path {
                 s.diagnostics
                     .extend(diagnostics.into_iter().map(|diagnostic| FileDiagnostic {
                         path: path.clone(),
                         diagnostic,
                     }));
             }
-            match rendered.and_then(|(n, buf)| out.write_all(&buf).map(|()| n)) {
-                Ok(n) => {
-                    s.listed += n;
-                    true
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    false
-                }
+            sink(t)
+        },
+    )?;
+    Ok(Streamed { problems, ..s })
+}
+
+/// Streams the notes in path order: `render` (on any thread) writes a note's part of the
+/// output and says how many items it listed; the parts are written to `out` in order, so
+/// only a chunk of notes is ever in memory. A closed pipe stops the reading. Returns what
+/// the stream found and how many items were listed.
+fn stream_listing(
+    cfg: &Config,
+    keep_diagnostics: bool,
+    out: &mut dyn Write,
+    render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
+) -> io::Result<Result<(Streamed, usize), load::LoadError>> {
+    let mut listed = 0;
+    let mut failed: Option<io::Error> = None;
+    let result = stream_notes(
+        cfg,
+        &load_options(cfg),
+        keep_diagnostics,
+        |ln| {
+            let mut buf = Vec::new();
+            render(std::slice::from_ref(&ln), &mut buf).map(|n| (n, buf))
+        },
+        |rendered| match rendered.and_then(|(n, buf)| out.write_all(&buf).map(|()| n)) {
+            Ok(n) => {
+                listed += n;
+                true
+            }
+            Err(e) => {
+                failed = Some(e);
+                false
             }
         },
     );
     if let Some(e) = failed {
         return Err(e);
     }
-    Ok(result.map(|problems| Streamed { problems, ..s }))
-}
-
-/// `listing_exit` for a streamed listing.
-fn streamed_exit(s: &Streamed) -> i32 {
-    let unreadable = s
-        .problems
-        .iter()
-        .any(|p| p.diagnostic.severity == Severity::Error);
-    exit_code(unreadable || s.note_errors > 0, s.listed)
+    Ok(result.map(|s| (s, listed)))
 }
 
 fn list_tasks(
@@ -768,20 +794,20 @@ fn streamed_listing(
     err: &mut dyn Write,
     render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
 ) -> io::Result<i32> {
-    let s = match stream_listing(cfg, false, out, render)? {
-        Ok(s) => s,
+    let (s, listed) = match stream_listing(cfg, false, out, render)? {
+        Ok(r) => r,
         Err(e) => return load_failed(cfg, &e, err),
     };
     report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
-    if s.listed == 0 && !cfg.quiet && format == ListFormat::Text {
+    if listed == 0 && !cfg.quiet && format == ListFormat::Text {
         writeln!(err, "{nothing}")?;
     }
-    Ok(streamed_exit(&s))
+    Ok(exit_code(s.has_errors(), listed))
 }
 
 fn check(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
     let s = match stream_listing(cfg, true, out, |_, _| Ok(0))? {
-        Ok(s) => s,
+        Ok((s, _)) => s,
         Err(e) => return load_failed(cfg, &e, err),
     };
     let mut all = s.problems;
@@ -835,13 +861,22 @@ fn blocks_format(f: cli::BlocksFormat) -> report::render::Format {
     }
 }
 
+/// Streams the notes into the time-blocks report: only a chunk of notes is in memory at a
+/// time.
 fn blocks(
     cfg: &Config,
     a: &cli::BlocksArgs,
-    loaded: &Loaded,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
+    // A folder that is not there is reported before a bad period, as it was when the notes
+    // were read before the period.
+    if !cfg.root.exists() {
+        let e = load::LoadError::NotFound {
+            path: cfg.root_shown.clone(),
+        };
+        return load_failed(cfg, &e, err);
+    }
     let period = match report::Period::resolve(&a.period.spec(), cfg.today) {
         Ok(p) => p,
         Err(e) => {
@@ -849,25 +884,45 @@ fn blocks(
             return Ok(exit::ERROR);
         }
     };
-    let opts = report::blocks::BlocksOptions {
-        weeks: a.weeks.clamp(1, 520),
-        rest_days: cfg
-            .settings
-            .file
-            .blocks
-            .rest_weekdays()
-            .expect("checked when the config was read"),
+    let mut builder = report::blocks::BlocksBuilder::new(&cfg.settings, &period, cfg.today);
+    let digester = builder.digester();
+    let streamed = stream_notes(
+        cfg,
+        &load_options(cfg),
+        false,
+        |ln| digester.digest(&ln),
+        |digest| {
+            builder.add(digest);
+            true
+        },
+    );
+    let s = match streamed {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
     };
-    let r = report::blocks::blocks_report(&loaded.notes, &cfg.settings, &period, cfg.today, &opts);
+    let r = builder.finish(&blocks_options(cfg, a.weeks));
     report::blocks::render_blocks(&r, blocks_format(a.format), cfg.color, out)?;
-    report_problems(cfg, loaded, err)?;
-    Ok(if has_errors(loaded) {
+    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
+    Ok(if s.has_errors() {
         exit::ERROR
     } else if !r.has_blocks {
         exit::WARNINGS
     } else {
         exit::OK
     })
+}
+
+/// The blocks report's options: `weeks` in the calendar, the config's rest days.
+fn blocks_options(cfg: &Config, weeks: u32) -> report::blocks::BlocksOptions {
+    report::blocks::BlocksOptions {
+        weeks: weeks.clamp(1, 520),
+        rest_days: cfg
+            .settings
+            .file
+            .blocks
+            .rest_weekdays()
+            .expect("checked when the config was read"),
+    }
 }
 
 /// The file `summarize --format html` writes without `-o`, in the current folder.
@@ -1009,28 +1064,22 @@ fn weeks_spanned(from: Option<NaiveDate>, to: Option<NaiveDate>) -> u32 {
     }
 }
 
+/// The blocks report the HTML page draws: the summary's period, the calendar covering its
+/// weeks.
+fn html_blocks_options(cfg: &Config, summary: &report::Summary) -> report::blocks::BlocksOptions {
+    blocks_options(cfg, weeks_spanned(summary.period.from, summary.period.to))
+}
+
 /// What `summarize --format html` draws: the chart data from the summary and the blocks
-/// report of the same period, the calendar covering the period's weeks.
+/// report of the same period.
 fn html_data(
     cfg: &Config,
-    loaded: &Loaded,
-    period: &report::Period,
     summary: &report::Summary,
+    blocks: &report::blocks::BlocksReport,
 ) -> report::html::HtmlReport {
-    let opts = report::blocks::BlocksOptions {
-        weeks: weeks_spanned(summary.period.from, summary.period.to),
-        rest_days: cfg
-            .settings
-            .file
-            .blocks
-            .rest_weekdays()
-            .expect("checked when the config was read"),
-    };
-    let blocks =
-        report::blocks::blocks_report(&loaded.notes, &cfg.settings, period, cfg.today, &opts);
     report::html::html_report(
         summary,
-        &blocks,
+        blocks,
         &report::html::HtmlOptions {
             source: cfg.root_shown.clone(),
         },
@@ -1052,7 +1101,14 @@ pub fn summarize_html_data(cfg: &Config) -> Option<report::html::HtmlReport> {
         cfg.today,
         loaded.diagnostics().len(),
     );
-    Some(html_data(cfg, &loaded, &period, &summary))
+    let blocks = report::blocks::blocks_report(
+        &loaded.notes,
+        &cfg.settings,
+        &period,
+        cfg.today,
+        &html_blocks_options(cfg, &summary),
+    );
+    Some(html_data(cfg, &summary, &blocks))
 }
 
 /// The Markdown report a region holds (`summarize --write`, `watch`).
@@ -1069,8 +1125,8 @@ pub(crate) fn summary_md(summary: &report::Summary) -> String {
     String::from_utf8(md).expect("the renderer writes UTF-8")
 }
 
-/// Streams the notes into the report: only a chunk of notes is in memory at a time (the
-/// HTML page also draws the time blocks, and reads the notes whole).
+/// Streams the notes into the report (and, for the HTML page, into the time-blocks report):
+/// only a chunk of notes is in memory at a time.
 fn summarize(
     cfg: &Config,
     a: &cli::SummarizeArgs,
@@ -1104,68 +1160,52 @@ fn summarize(
         return Ok(exit::ERROR);
     }
     let html = a.format == cli::SummaryFormat::Html;
-    // The HTML page draws the time blocks too: it reads the notes whole.
-    let loaded = if html {
-        match load_notes(cfg) {
-            Ok(l) => Some(l),
-            Err(e) => return load_failed(cfg, &e, err),
-        }
-    } else {
-        None
-    };
     let keep_entries = html
         || a.entries
         || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
     let mut builder = report::summary::SummaryBuilder::new(&cfg.settings, &period, keep_entries);
     let digester = builder.digester();
-    // Problems inside notes: how many, and whether any is an error.
-    let (mut in_notes, mut note_errors) = (0usize, false);
-    let mut add = |ln: &LoadedNote| {
-        let ds = &ln.note.diagnostics;
-        in_notes += ds.len();
-        note_errors |= ds.iter().any(|d| d.severity == Severity::Error);
+    // The HTML page draws the time blocks too: each note's blocks digest rides along.
+    let mut blocks =
+        html.then(|| report::blocks::BlocksBuilder::new(&cfg.settings, &period, cfg.today));
+    let blocks_digester = blocks.as_ref().map(|b| b.digester());
+    // A daily note holds its own day (and, before `day_start_hour`, the day before), so one
+    // dated outside the period by more than a day adds nothing to the report: only the notes
+    // named for the period's days, and notes without a date in their name, are read. (A note
+    // whose date headings or front matter put it on days far from its name is the exception:
+    // see docs/syntax.md.) The HTML page reads every note: its time blocks count from the
+    // first day with blocks, which may lie before the period.
+    let near = |d: Option<NaiveDate>, days: i64| {
+        d.and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
     };
-    let problems = if let Some(loaded) = &loaded {
-        for ln in &loaded.notes {
-            add(ln);
-            builder.add(digester.digest(ln.clone()));
-        }
-        loaded.problems.clone()
-    } else {
-        // A daily note holds its own day (and, before `day_start_hour`, the day before), so
-        // one dated outside the period by more than a day adds nothing to the report: only
-        // the notes named for the period's days, and notes without a date in their name,
-        // are read. (A note whose date headings or front matter put it on days far from its
-        // name is the exception: see docs/syntax.md.)
-        let near = |d: Option<NaiveDate>, days: i64| {
-            d.and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
-        };
-        let opts = LoadOptions {
-            named_within: (period.from.is_some() || period.to.is_some())
-                .then(|| (near(period.from, -1), near(period.to, 1))),
-            ..load_options(cfg)
-        };
-        match load::stream(
-            &cfg.root,
-            &cfg.root_shown,
-            &opts,
-            |ln| {
-                let ds = &ln.note.diagnostics;
-                let error = ds.iter().any(|d| d.severity == Severity::Error);
-                (ds.len(), error, digester.digest(ln))
-            },
-            |(n, error, digest)| {
-                in_notes += n;
-                note_errors |= error;
-                builder.add(digest);
-                true
-            },
-        ) {
-            Ok(p) => p,
-            Err(e) => return load_failed(cfg, &e, err),
-        }
+    let opts = LoadOptions {
+        named_within: (!html && (period.from.is_some() || period.to.is_some()))
+            .then(|| (near(period.from, -1), near(period.to, 1))),
+        ..load_options(cfg)
     };
-    let summary = builder.finish(problems.len() + in_notes);
+    let streamed = stream_notes(
+        cfg,
+        &opts,
+        false,
+        |ln| {
+            let b = blocks_digester.map(|d| d.digest(&ln));
+            (digester.digest(ln), b)
+        },
+        |(digest, b)| {
+            builder.add(digest);
+            if let (Some(blocks), Some(b)) = (&mut blocks, b) {
+                blocks.add(b);
+            }
+            true
+        },
+    );
+    let streamed = match streamed {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    let problems = &streamed.problems;
+    let summary = builder.finish(problems.len() + streamed.in_notes);
+    let blocks = blocks.map(|b| b.finish(&html_blocks_options(cfg, &summary)));
     let csv = match a.csv {
         cli::CsvKind::Entries => report::render::CsvKind::Entries,
         cli::CsvKind::Days => report::render::CsvKind::Days,
@@ -1181,8 +1221,8 @@ fn summarize(
                 report::render::render(&summary, format, csv, color, w)
             }
             None => {
-                let loaded = loaded.as_ref().expect("read whole for HTML");
-                let data = html_data(cfg, loaded, &period, &summary);
+                let blocks = blocks.as_ref().expect("digested for HTML");
+                let data = html_data(cfg, &summary, blocks);
                 w.write_all(report::html::render_html(&data).as_bytes())
             }
         }
@@ -1209,8 +1249,8 @@ fn summarize(
             return Ok(code);
         }
     }
-    let mut errors = note_errors;
-    for p in &problems {
+    let mut errors = streamed.note_errors > 0;
+    for p in problems {
         if p.diagnostic.severity == Severity::Error {
             errors = true;
             write!(err, "{}", p.diagnostic.render(&p.path))?;

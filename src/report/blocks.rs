@@ -1,7 +1,8 @@
 //! The time-blocks report (`mdtasks blocks`): the daily game of checking every block off.
 //!
-//! Computed once from the loaded notes as data (`BlocksReport`, serialisable), rendered by
-//! `render_blocks` (text, Markdown, JSON, CSV).
+//! Computed as data (`BlocksReport`, serialisable) from notes streamed through a
+//! `BlocksBuilder` (a digest per note, folded in path order), rendered by `render_blocks`
+//! (text, Markdown, JSON, CSV).
 //!
 //! # Rules
 //!
@@ -42,7 +43,8 @@
 //!   week (Monday first), one cell per day: won, partial, missed, rest, future or no-data
 //!   (outside the counted days).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::Serialize;
@@ -50,7 +52,6 @@ use serde::Serialize;
 use super::period::Period;
 use crate::config::{DailyBlock, Settings};
 use crate::load::LoadedNote;
-use crate::model::{Task, TimeEntry};
 use crate::parse::inline;
 use crate::parse::time::{End, Scan, find_duration, scan_entry_head};
 
@@ -323,7 +324,7 @@ fn cut(s: &str, a: usize, b: usize) -> String {
 }
 
 /// What a block's text says: its name, identity, group tags and planned minutes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct BlockText {
     name: String,
     key: String,
@@ -391,11 +392,15 @@ fn block_text(text: &str) -> BlockText {
 }
 
 fn words(s: &str) -> Vec<String> {
-    s.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    words_of_lower(&s.to_lowercase())
         .map(str::to_string)
         .collect()
+}
+
+/// The words of a lower-case text.
+fn words_of_lower(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 // ---------------------------------------------------------------------------
@@ -465,29 +470,6 @@ pub(crate) fn longest_streak(steps: &[Step]) -> (u32, Option<(usize, usize)>) {
 // The report
 // ---------------------------------------------------------------------------
 
-/// A block of one day, before the day is settled.
-struct Inst<'a> {
-    text: BlockText,
-    checked: bool,
-    source: BlockSource,
-    /// (note index, task index) of the checkbox.
-    at: Option<(usize, usize)>,
-    task: Option<&'a Task>,
-}
-
-#[derive(Default)]
-struct DayData<'a> {
-    has_note: bool,
-    blocks: Vec<Inst<'a>>,
-    /// Done tasks of the day: (note, task index, lower-case tags).
-    done_tags: Vec<(usize, usize, Vec<String>)>,
-    entries: Vec<(usize, &'a TimeEntry)>,
-}
-
-fn lower_tags(tags: &[String]) -> Vec<String> {
-    tags.iter().map(|t| t.to_lowercase()).collect()
-}
-
 fn intended(daily: &[DailyBlock], wd: Weekday) -> Vec<&DailyBlock> {
     daily
         .iter()
@@ -511,225 +493,504 @@ fn monday_of(d: NaiveDate) -> NaiveDate {
     d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
-/// Computes the time-blocks report. See the module documentation for the rules.
-pub fn blocks_report(
-    notes: &[LoadedNote],
-    settings: &Settings,
-    period: &Period,
-    today: NaiveDate,
-    opts: &BlocksOptions,
-) -> BlocksReport {
-    let cfg = &settings.file.blocks;
-    let config_texts: Vec<BlockText> = cfg.daily.iter().map(|b| block_text(&b.text)).collect();
+/// A block of one day, before the day is settled.
+#[derive(Debug)]
+struct Inst {
+    /// Shared by every day the same block is on (the builder keeps one of each).
+    text: Arc<BlockText>,
+    checked: bool,
+    source: BlockSource,
+    /// The note and line of its checkbox (None for intended blocks).
+    at: Option<(Arc<str>, usize)>,
+}
 
-    // Everything by day.
-    let mut data: BTreeMap<NaiveDate, DayData> = BTreeMap::new();
-    for (ni, ln) in notes.iter().enumerate() {
-        let note = &ln.note;
-        for d in note.date.iter().chain(note.days.iter().map(|s| &s.date)) {
-            data.entry(*d).or_default().has_note = true;
+/// A time entry of one day as the report reads it; its tags and words are in the day's
+/// `text`.
+#[derive(Debug, Clone, Copy)]
+struct EntryRef {
+    /// None while open.
+    minutes: Option<u32>,
+    /// Byte offsets into `DayData::text`: `[start, tags_end, words_end]`. The lower-case tags
+    /// each end with `\n` (a tag is part of one line, so it holds none); the words (what
+    /// `words` gives, only for a closed entry: an open one logs no minutes) are separated by
+    /// single spaces. (`u32`: a long report keeps hundreds of thousands of entries.)
+    at: [u32; 3],
+}
+
+/// `n` as an offset into a day's text or lists.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).expect("a day's notes hold less than 4 GiB")
+}
+
+/// Whether `list` (each item ended by `\n`) holds `item`.
+fn listed(list: &str, item: &str) -> bool {
+    list.split_terminator('\n').any(|x| x == item)
+}
+
+/// What the report keeps of one day: one note's part of it (in a digest), then every note's
+/// (in the builder). Only what settling the day reads: the blocks, the tags of done tasks,
+/// and of each time entry its minutes, tags and words.
+#[derive(Debug, Default)]
+struct DayData {
+    has_note: bool,
+    blocks: Vec<Inst>,
+    /// The lower-case tags of the day's done tasks, each once, each ended by `\n`.
+    done_tags: String,
+    /// Entries with tags or minutes (others can be evidence for no block).
+    entries: Vec<EntryRef>,
+    text: String,
+    /// (entry, block): the entry is the block's own line or its clock line, no evidence for
+    /// it. Both always come from one note.
+    own: Vec<(u32, u32)>,
+}
+
+impl DayData {
+    fn tags<'a>(&'a self, e: &EntryRef) -> impl Iterator<Item = &'a str> + 'a {
+        self.text[e.at[0] as usize..e.at[1] as usize].split_terminator('\n')
+    }
+
+    fn has_word(&self, e: &EntryRef, w: &str) -> bool {
+        self.text[e.at[1] as usize..e.at[2] as usize]
+            .split(' ')
+            .any(|x| x == w)
+    }
+
+    fn add_done_tag(&mut self, tag: &str) {
+        if !listed(&self.done_tags, tag) {
+            self.done_tags.push_str(tag);
+            self.done_tags.push('\n');
         }
+    }
+
+    /// Adds a later note's part of the day.
+    fn absorb(&mut self, part: DayData) {
+        if self.blocks.is_empty() && self.entries.is_empty() && self.done_tags.is_empty() {
+            // Most days are in one note: take its part as it is.
+            let has_note = self.has_note;
+            *self = part;
+            self.has_note |= has_note;
+            return;
+        }
+        self.has_note |= part.has_note;
+        let (blocks, entries, text) = (
+            offset(self.blocks.len()),
+            offset(self.entries.len()),
+            offset(self.text.len()),
+        );
+        self.blocks.extend(part.blocks);
+        for t in part.done_tags.split_terminator('\n') {
+            self.add_done_tag(t);
+        }
+        self.entries
+            .extend(part.entries.into_iter().map(|e| EntryRef {
+                minutes: e.minutes,
+                at: e.at.map(|x| offset(x as usize + text as usize)),
+            }));
+        self.text.push_str(&part.text);
+        self.own
+            .extend(part.own.into_iter().map(|(e, b)| (e + entries, b + blocks)));
+    }
+}
+
+/// What the report needs of one note: computed in parallel by [`Digester::digest`], after
+/// which the note itself can be dropped.
+#[derive(Debug)]
+pub struct NoteDigest {
+    /// The earliest of the note's days (up to the report's last day) that can start the
+    /// counted days: one with a block, or a note on a weekday the config intends blocks for.
+    first: Option<NaiveDate>,
+    /// The note's part of each of its days that can be counted, in date order.
+    days: Vec<(NaiveDate, DayData)>,
+}
+
+/// The part of a [`BlocksBuilder`] that turns a note into a [`NoteDigest`]; shareable
+/// between threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Digester {
+    /// The days that can be counted: from the period's first day (open: any) to the report's
+    /// last day (the period's last, or today when that is earlier).
+    from: Option<NaiveDate>,
+    end: NaiveDate,
+    /// The weekdays (Monday first) the config intends blocks for.
+    intended: [bool; 7],
+}
+
+impl Digester {
+    /// Notes the day `d` of a note (`block`: it has a block there) and returns the note's part
+    /// of it, when it can be counted. Days after the report's last cannot start the counted
+    /// days either: the count would end before it began.
+    fn day<'a>(
+        &self,
+        days: &'a mut BTreeMap<NaiveDate, DayData>,
+        first: &mut Option<NaiveDate>,
+        d: NaiveDate,
+        block: bool,
+    ) -> Option<&'a mut DayData> {
+        if d > self.end {
+            return None;
+        }
+        let starts = block || self.intended[d.weekday().num_days_from_monday() as usize];
+        if starts && first.is_none_or(|f| d < f) {
+            *first = Some(d);
+        }
+        if self.from.is_some_and(|f| d < f) {
+            return None;
+        }
+        let day = days.entry(d).or_default();
+        day.has_note = true;
+        Some(day)
+    }
+
+    /// What the report needs of one note. Pure: runs on any thread.
+    pub fn digest(&self, ln: &LoadedNote) -> NoteDigest {
+        let note = &ln.note;
+        let mut days: BTreeMap<NaiveDate, DayData> = BTreeMap::new();
+        let mut first = None;
+        for d in note.date.iter().chain(note.days.iter().map(|s| &s.date)) {
+            self.day(&mut days, &mut first, *d, false);
+        }
+        let mut path: Option<Arc<str>> = None;
+        // The note's blocks: (day, task index, line, index in the day's blocks).
+        let mut blocks: Vec<(NaiveDate, usize, usize, u32)> = Vec::new();
         for (ti, t) in note.tasks.iter().enumerate() {
-            if let Some(d) = t.date {
-                data.entry(d).or_default().has_note = true;
-            }
-            if t.status.is_done() {
-                let tags = lower_tags(&t.tags);
-                let mut days: Vec<NaiveDate> = t.date.into_iter().chain(t.done_date).collect();
-                days.dedup();
-                for d in days {
-                    data.entry(d)
-                        .or_default()
-                        .done_tags
-                        .push((ni, ti, tags.clone()));
-                }
-            }
-            if let Some(d) = t.date
+            let day = t
+                .date
+                .and_then(|d| self.day(&mut days, &mut first, d, t.block));
+            if let Some(day) = day
                 && t.block
             {
-                data.entry(d).or_default().blocks.push(Inst {
-                    text: block_text(&t.text),
+                let d = t.date.expect("a day has a date");
+                blocks.push((d, ti, t.line, offset(day.blocks.len())));
+                let path = path.get_or_insert_with(|| Arc::from(ln.path.as_str()));
+                day.blocks.push(Inst {
+                    text: Arc::new(block_text(&t.text)),
                     checked: t.status.is_done(),
                     source: BlockSource::Note,
-                    at: Some((ni, ti)),
-                    task: Some(t),
+                    at: Some((path.clone(), t.line)),
                 });
+            }
+            if t.status.is_done() {
+                let mut on: Vec<NaiveDate> = t.date.into_iter().chain(t.done_date).collect();
+                on.dedup();
+                for d in on {
+                    if d > self.end || self.from.is_some_and(|f| d < f) {
+                        continue;
+                    }
+                    let day = days.entry(d).or_default();
+                    for tag in &t.tags {
+                        day.add_done_tag(&tag.to_lowercase());
+                    }
+                }
             }
         }
         for e in &note.entries {
-            if let Some(d) = e.date
-                && !e.is_stop
-            {
-                let dd = data.entry(d).or_default();
-                dd.has_note = true;
-                dd.entries.push((ni, e));
+            let Some(d) = e.date.filter(|_| !e.is_stop) else {
+                continue;
+            };
+            let minutes = e.minutes();
+            let Some(day) = self.day(&mut days, &mut first, d, false) else {
+                continue;
+            };
+            if e.tags.is_empty() && minutes.is_none() {
+                continue;
             }
+            let ei = offset(day.entries.len());
+            for &(bd, ti, line, bi) in &blocks {
+                if bd == d && (e.task == Some(ti) || e.line == line) {
+                    day.own.push((ei, bi));
+                }
+            }
+            let start = offset(day.text.len());
+            for t in &e.tags {
+                day.text.push_str(&t.to_lowercase());
+                day.text.push('\n');
+            }
+            let tags_end = offset(day.text.len());
+            if minutes.is_some() {
+                for (i, w) in words_of_lower(&e.text.to_lowercase()).enumerate() {
+                    if i > 0 {
+                        day.text.push(' ');
+                    }
+                    day.text.push_str(w);
+                }
+            }
+            day.entries.push(EntryRef {
+                minutes,
+                at: [start, tags_end, offset(day.text.len())],
+            });
+        }
+        NoteDigest {
+            first,
+            days: days.into_iter().collect(),
+        }
+    }
+}
+
+/// Builds the report from notes fed one at a time, in path order, so a large folder never has
+/// to be held in memory: [`Digester::digest`] (parallel, per note) keeps what the report needs
+/// of a note, [`BlocksBuilder::add`] (in path order) folds it in, and
+/// [`BlocksBuilder::finish`] settles the days. What it holds grows with the counted days (their
+/// blocks, and the tags and words of their time entries, which a block in another note may
+/// need), not with the notes.
+pub struct BlocksBuilder<'s> {
+    settings: &'s Settings,
+    period: Period,
+    today: NaiveDate,
+    digester: Digester,
+    first: Option<NaiveDate>,
+    days: BTreeMap<NaiveDate, DayData>,
+    /// Every block text met, once: a daily block is on hundreds of days.
+    texts: HashSet<Arc<BlockText>>,
+}
+
+impl<'s> BlocksBuilder<'s> {
+    pub fn new(settings: &'s Settings, period: &Period, today: NaiveDate) -> Self {
+        let daily = &settings.file.blocks.daily;
+        let mut intended_on = [false; 7];
+        for (i, slot) in intended_on.iter_mut().enumerate() {
+            let wd = Weekday::try_from(i as u8).expect("0..7 is a weekday");
+            *slot = !intended(daily, wd).is_empty();
+        }
+        BlocksBuilder {
+            settings,
+            period: *period,
+            today,
+            digester: Digester {
+                from: period.from,
+                end: period.to.map_or(today, |t| t.min(today)),
+                intended: intended_on,
+            },
+            first: None,
+            days: BTreeMap::new(),
+            texts: HashSet::new(),
         }
     }
 
-    // The counted days.
-    let first_day = data
-        .iter()
-        .find(|(d, dd)| {
-            !dd.blocks.is_empty() || (dd.has_note && !intended(&cfg.daily, d.weekday()).is_empty())
-        })
-        .map(|(d, _)| *d);
-    let end = period.to.map_or(today, |t| t.min(today));
-    let start = match (first_day, period.from) {
-        (Some(f), Some(p)) => Some(f.max(p)),
-        (f, _) => f,
-    };
-    let day_list: Vec<NaiveDate> = match start {
-        Some(s) if s <= end => s.iter_days().take_while(|d| *d <= end).collect(),
-        _ => Vec::new(),
-    };
+    /// What digests notes for this builder.
+    pub fn digester(&self) -> Digester {
+        self.digester
+    }
 
-    // Settle each day.
-    let mut days: Vec<BlockDay> = Vec::new();
-    let mut empty = DayData::default();
-    for &date in &day_list {
-        let dd = data.get_mut(&date).unwrap_or(&mut empty);
-        let wd = date.weekday();
-        let mut insts: Vec<Inst> = std::mem::take(&mut dd.blocks);
-        for (b, bt) in cfg.daily.iter().zip(&config_texts) {
-            if b.days.includes(wd).unwrap_or(false) && !insts.iter().any(|i| i.text.key == bt.key) {
-                insts.push(Inst {
-                    text: bt.clone(),
-                    checked: false,
-                    source: BlockSource::Config,
-                    at: None,
-                    task: None,
-                });
-            }
+    /// Folds in one note's digest. Notes must come in path order (a day's blocks are listed
+    /// in the order of their notes).
+    pub fn add(&mut self, d: NoteDigest) {
+        if let Some(f) = d.first
+            && self.first.is_none_or(|x| f < x)
+        {
+            self.first = Some(f);
         }
-        let mut blocks: Vec<DayBlock> = Vec::new();
-        for inst in &insts {
-            let own = |ni: usize, ti: usize| inst.at == Some((ni, ti));
-            let own_entry = |ni: usize, e: &TimeEntry| {
-                e.task.is_some_and(|ti| own(ni, ti))
-                    || inst
-                        .task
-                        .is_some_and(|t| inst.at.is_some_and(|(n, _)| n == ni) && t.line == e.line)
+        // What is kept is copied here, on the builder's thread, at its length: a digest is
+        // made on a worker thread, and the memory a worker allocated stays with it (idle
+        // once the notes are read), while this thread's is reused for the report when the
+        // days are settled.
+        let mut path: Option<Arc<str>> = None;
+        for (date, part) in d.days {
+            let blocks = part
+                .blocks
+                .iter()
+                .map(|b| Inst {
+                    text: match self.texts.get(&*b.text) {
+                        Some(t) => Arc::clone(t),
+                        None => {
+                            let t = Arc::new(BlockText::clone(&b.text));
+                            self.texts.insert(Arc::clone(&t));
+                            t
+                        }
+                    },
+                    checked: b.checked,
+                    source: b.source,
+                    at: b.at.as_ref().map(|(p, line)| {
+                        (
+                            Arc::clone(path.get_or_insert_with(|| Arc::from(&**p))),
+                            *line,
+                        )
+                    }),
+                })
+                .collect();
+            let kept = DayData {
+                has_note: part.has_note,
+                blocks,
+                done_tags: part.done_tags.as_str().to_owned(),
+                entries: part.entries.to_vec(),
+                text: part.text.as_str().to_owned(),
+                own: part.own.to_vec(),
             };
-            let satisfied_by = if inst.checked {
-                None
-            } else {
-                inst.text
-                    .tags
-                    .iter()
-                    .find(|g| {
-                        dd.done_tags
-                            .iter()
-                            .any(|(ni, ti, tags)| !own(*ni, *ti) && tags.contains(g))
-                            || dd.entries.iter().any(|(ni, e)| {
-                                !own_entry(*ni, e) && e.tags.iter().any(|t| t.to_lowercase() == **g)
-                            })
-                    })
-                    .cloned()
-            };
-            let logged = inst.text.planned.map(|_| {
-                let bw = words(&inst.text.key);
-                dd.entries
-                    .iter()
-                    .filter(|(ni, e)| !own_entry(*ni, e))
-                    .filter(|(_, e)| {
-                        let ew = words(&e.text);
-                        let by_words = !bw.is_empty() && bw.iter().all(|w| ew.contains(w));
-                        let by_tag = e
+            self.days.entry(date).or_default().absorb(kept);
+        }
+    }
+
+    /// Computes the report. See the module documentation for the rules. The options are
+    /// read only here (the HTML page's calendar spans the summary's period, known at its end).
+    pub fn finish(self, opts: &BlocksOptions) -> BlocksReport {
+        let BlocksBuilder {
+            settings,
+            period,
+            today,
+            digester,
+            first,
+            days: mut data,
+            texts: _,
+        } = self;
+        let cfg = &settings.file.blocks;
+        let config_texts: Vec<Arc<BlockText>> = cfg
+            .daily
+            .iter()
+            .map(|b| Arc::new(block_text(&b.text)))
+            .collect();
+
+        // The counted days: from the first day with blocks (or the period's start, when
+        // later) to the report's last day.
+        let end = digester.end;
+        let start = match (first, period.from) {
+            (Some(f), Some(p)) => Some(f.max(p)),
+            (f, _) => f,
+        };
+        let day_list: Vec<NaiveDate> = match start {
+            Some(s) if s <= end => s.iter_days().take_while(|d| *d <= end).collect(),
+            _ => Vec::new(),
+        };
+
+        // Settle each day.
+        let mut days: Vec<BlockDay> = Vec::with_capacity(day_list.len());
+        for &date in &day_list {
+            let mut dd = data.remove(&date).unwrap_or_default();
+            let wd = date.weekday();
+            let mut insts: Vec<Inst> = std::mem::take(&mut dd.blocks);
+            for (b, bt) in cfg.daily.iter().zip(&config_texts) {
+                if b.days.includes(wd).unwrap_or(false)
+                    && !insts.iter().any(|i| i.text.key == bt.key)
+                {
+                    insts.push(Inst {
+                        text: Arc::clone(bt),
+                        checked: false,
+                        source: BlockSource::Config,
+                        at: None,
+                    });
+                }
+            }
+            let mut blocks: Vec<DayBlock> = Vec::with_capacity(insts.len());
+            for (bi, inst) in insts.into_iter().enumerate() {
+                let own = |ei: usize| dd.own.contains(&(ei as u32, bi as u32));
+                // Done tasks need no such test: a block's own checkbox is done only when the
+                // block is checked off, and then it needs no evidence.
+                let satisfied_by =
+                    if inst.checked {
+                        None
+                    } else {
+                        inst.text
                             .tags
                             .iter()
-                            .any(|t| inst.text.tags.contains(&t.to_lowercase()));
-                        by_words || by_tag
-                    })
-                    .filter_map(|(_, e)| e.minutes())
-                    .map(u64::from)
-                    .sum::<u64>()
-            });
-            let (path, line) = match (inst.at, inst.task) {
-                (Some((ni, _)), Some(t)) => (Some(notes[ni].path.clone()), Some(t.line)),
-                _ => (None, None),
+                            .find(|g| {
+                                listed(&dd.done_tags, g)
+                                    || dd.entries.iter().enumerate().any(|(ei, e)| {
+                                        !own(ei) && dd.tags(e).any(|t| t == g.as_str())
+                                    })
+                            })
+                            .cloned()
+                    };
+                let logged = inst.text.planned.map(|_| {
+                    let bw = words(&inst.text.key);
+                    dd.entries
+                        .iter()
+                        .enumerate()
+                        .filter(|(ei, _)| !own(*ei))
+                        .filter(|(_, e)| {
+                            let by_words = !bw.is_empty() && bw.iter().all(|w| dd.has_word(e, w));
+                            let by_tag = dd.tags(e).any(|t| inst.text.tags.iter().any(|g| g == t));
+                            by_words || by_tag
+                        })
+                        .filter_map(|(_, e)| e.minutes)
+                        .map(u64::from)
+                        .sum::<u64>()
+                });
+                let (path, line) = match inst.at {
+                    Some((path, line)) => (Some(path.to_string()), Some(line)),
+                    None => (None, None),
+                };
+                blocks.push(DayBlock {
+                    done: inst.checked || satisfied_by.is_some(),
+                    name: inst.text.name.clone(),
+                    key: inst.text.key.clone(),
+                    tags: inst.text.tags.clone(),
+                    source: inst.source,
+                    checked: inst.checked,
+                    satisfied_by,
+                    planned_minutes: inst.text.planned,
+                    logged_minutes: logged,
+                    path,
+                    line,
+                });
+            }
+            let total = blocks.len();
+            let done = blocks.iter().filter(|b| b.done).count();
+            let won = total > 0 && done == total;
+            let rest = !won && opts.rest_days.contains(&wd);
+            let state = if won {
+                DayState::Won
+            } else if rest {
+                DayState::Rest
+            } else if date == today {
+                DayState::Today
+            } else if dd.has_note && done > 0 {
+                DayState::Partial
+            } else {
+                DayState::Missed
             };
-            blocks.push(DayBlock {
-                name: inst.text.name.clone(),
-                key: inst.text.key.clone(),
-                tags: inst.text.tags.clone(),
-                source: inst.source,
-                checked: inst.checked,
-                done: inst.checked || satisfied_by.is_some(),
-                satisfied_by,
-                planned_minutes: inst.text.planned,
-                logged_minutes: logged,
-                path,
-                line,
+            days.push(BlockDay {
+                date,
+                weekday: weekday_name(wd),
+                has_note: dd.has_note,
+                rest,
+                state,
+                won,
+                blocks_done: done,
+                blocks_total: total,
+                blocks,
             });
         }
-        let total = blocks.len();
-        let done = blocks.iter().filter(|b| b.done).count();
-        let won = total > 0 && done == total;
-        let rest = !won && opts.rest_days.contains(&wd);
-        let state = if won {
-            DayState::Won
-        } else if rest {
-            DayState::Rest
-        } else if date == today {
-            DayState::Today
-        } else if dd.has_note && done > 0 {
-            DayState::Partial
-        } else {
-            DayState::Missed
+        drop(data);
+        let has_blocks = days.iter().any(|d| d.blocks_total > 0);
+        let last_is_today = day_list.last() == Some(&today);
+
+        // Overall streaks.
+        let steps: Vec<Step> = days
+            .iter()
+            .map(|d| match d.state {
+                DayState::Won => Step::Won,
+                DayState::Rest => Step::Skip,
+                _ => Step::Lost,
+            })
+            .collect();
+        let (cur, cf, cl, pending) = current_streak(&steps, last_is_today);
+        let current = CurrentStreak {
+            days: cur,
+            from: cf.map(|i| days[i].date),
+            to: cl.map(|i| days[i].date),
+            today_pending: pending,
         };
-        days.push(BlockDay {
-            date,
-            weekday: weekday_name(wd),
-            has_note: dd.has_note,
-            rest,
-            state,
-            won,
-            blocks_done: done,
-            blocks_total: total,
-            blocks,
+        let (ln, lspan) = longest_streak(&steps);
+        let longest = lspan.map(|(a, b)| StreakSpan {
+            days: ln,
+            from: days[a].date,
+            to: days[b].date,
         });
-    }
-    let has_blocks = days.iter().any(|d| d.blocks_total > 0);
-    let last_is_today = day_list.last() == Some(&today);
 
-    // Overall streaks.
-    let steps: Vec<Step> = days
-        .iter()
-        .map(|d| match d.state {
-            DayState::Won => Step::Won,
-            DayState::Rest => Step::Skip,
-            _ => Step::Lost,
-        })
-        .collect();
-    let (cur, cf, cl, pending) = current_streak(&steps, last_is_today);
-    let current = CurrentStreak {
-        days: cur,
-        from: cf.map(|i| days[i].date),
-        to: cl.map(|i| days[i].date),
-        today_pending: pending,
-    };
-    let (ln, lspan) = longest_streak(&steps);
-    let longest = lspan.map(|(a, b)| StreakSpan {
-        days: ln,
-        from: days[a].date,
-        to: days[b].date,
-    });
-
-    // Per block and per group.
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for bt in &config_texts {
-        names.entry(bt.key.clone()).or_insert(bt.name.clone());
-    }
-    let mut group_names: BTreeSet<String> = BTreeSet::new();
-    for d in &days {
-        for b in &d.blocks {
-            names.entry(b.key.clone()).or_insert(b.name.clone());
-            group_names.extend(b.tags.iter().cloned());
+        // Per block and per group.
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        for bt in &config_texts {
+            names.entry(bt.key.clone()).or_insert(bt.name.clone());
         }
-    }
-    let stat =
-        |name: String, key: String, configured: bool, on: &dyn Fn(&BlockDay) -> Option<bool>| {
+        let mut group_names: BTreeSet<String> = BTreeSet::new();
+        for d in &days {
+            for b in &d.blocks {
+                names.entry(b.key.clone()).or_insert(b.name.clone());
+                group_names.extend(b.tags.iter().cloned());
+            }
+        }
+        let stat = |name: String,
+                    key: String,
+                    configured: bool,
+                    on: &dyn Fn(&BlockDay) -> Option<bool>| {
             let mut steps = Vec::with_capacity(days.len());
             let (mut planned, mut done) = (0, 0);
             for d in &days {
@@ -759,138 +1020,163 @@ pub fn blocks_report(
                 longest_streak: longest_streak(&steps).0,
             }
         };
-    let mut block_stats: Vec<BlockStat> = names
-        .iter()
-        .map(|(key, name)| {
-            let configured = config_texts.iter().any(|c| &c.key == key);
-            stat(name.clone(), key.clone(), configured, &|d: &BlockDay| {
-                let mine: Vec<&DayBlock> = d.blocks.iter().filter(|b| &b.key == key).collect();
-                (!mine.is_empty()).then(|| mine.iter().any(|b| b.done))
-            })
-        })
-        .filter(|s| s.planned_days > 0)
-        .collect();
-    block_stats.sort_by(|a, b| {
-        a.rate
-            .total_cmp(&b.rate)
-            .then(b.planned_days.cmp(&a.planned_days))
-            .then_with(|| a.key.cmp(&b.key))
-    });
-    let groups: Vec<BlockStat> = group_names
-        .iter()
-        .map(|g| {
-            let configured = config_texts.iter().any(|c| c.tags.contains(g));
-            stat(format!("#{g}"), g.clone(), configured, &|d: &BlockDay| {
-                let mine: Vec<&DayBlock> = d.blocks.iter().filter(|b| b.tags.contains(g)).collect();
-                (!mine.is_empty()).then(|| mine.iter().any(|b| b.done))
-            })
-        })
-        .collect();
-
-    // Planned against logged.
-    let mut planned_days: Vec<PlannedDay> = Vec::new();
-    let mut totals: BTreeMap<String, PlannedTotal> = BTreeMap::new();
-    for d in &days {
-        for b in &d.blocks {
-            let (Some(p), Some(l)) = (b.planned_minutes, b.logged_minutes) else {
-                continue;
-            };
-            planned_days.push(PlannedDay {
-                date: d.date,
-                name: names[&b.key].clone(),
-                key: b.key.clone(),
-                done: b.done,
-                planned_minutes: p,
-                logged_minutes: l,
-            });
-            let t = totals.entry(b.key.clone()).or_insert_with(|| PlannedTotal {
-                name: names[&b.key].clone(),
-                key: b.key.clone(),
-                days: 0,
-                days_logged: 0,
-                planned_minutes: 0,
-                logged_minutes: 0,
-            });
-            t.days += 1;
-            t.days_logged += usize::from(l > 0);
-            t.planned_minutes += u64::from(p);
-            t.logged_minutes += l;
-        }
-    }
-    planned_days.sort_by(|a, b| (a.date, &a.key).cmp(&(b.date, &b.key)));
-
-    // The calendar.
-    let mut weeks = Vec::new();
-    if has_blocks {
-        let by_date: BTreeMap<NaiveDate, DayState> =
-            days.iter().map(|d| (d.date, d.state)).collect();
-        let last_monday = monday_of(end);
-        let n = i64::from(opts.weeks.max(1));
-        for w in (0..n).rev() {
-            let monday = last_monday - Duration::days(7 * w);
-            let cells = monday
-                .iter_days()
-                .take(7)
-                .map(|date| CalendarDay {
-                    date,
-                    state: if date > today {
-                        DayState::Future
-                    } else {
-                        by_date.get(&date).copied().unwrap_or(DayState::NoData)
-                    },
+        let mut block_stats: Vec<BlockStat> = names
+            .iter()
+            .map(|(key, name)| {
+                let configured = config_texts.iter().any(|c| &c.key == key);
+                stat(name.clone(), key.clone(), configured, &|d: &BlockDay| {
+                    let mine: Vec<&DayBlock> = d.blocks.iter().filter(|b| &b.key == key).collect();
+                    (!mine.is_empty()).then(|| mine.iter().any(|b| b.done))
                 })
-                .collect();
-            weeks.push(CalendarWeek {
-                start: monday,
-                days: cells,
-            });
+            })
+            .filter(|s| s.planned_days > 0)
+            .collect();
+        block_stats.sort_by(|a, b| {
+            a.rate
+                .total_cmp(&b.rate)
+                .then(b.planned_days.cmp(&a.planned_days))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        let groups: Vec<BlockStat> = group_names
+            .iter()
+            .map(|g| {
+                let configured = config_texts.iter().any(|c| c.tags.contains(g));
+                stat(format!("#{g}"), g.clone(), configured, &|d: &BlockDay| {
+                    let mine: Vec<&DayBlock> =
+                        d.blocks.iter().filter(|b| b.tags.contains(g)).collect();
+                    (!mine.is_empty()).then(|| mine.iter().any(|b| b.done))
+                })
+            })
+            .collect();
+
+        // Planned against logged.
+        // Sized first: a long report has a row for most of its blocks.
+        let rows = days
+            .iter()
+            .flat_map(|d| &d.blocks)
+            .filter(|b| b.planned_minutes.is_some() && b.logged_minutes.is_some())
+            .count();
+        let mut planned_days: Vec<PlannedDay> = Vec::with_capacity(rows);
+        let mut totals: BTreeMap<String, PlannedTotal> = BTreeMap::new();
+        for d in &days {
+            for b in &d.blocks {
+                let (Some(p), Some(l)) = (b.planned_minutes, b.logged_minutes) else {
+                    continue;
+                };
+                planned_days.push(PlannedDay {
+                    date: d.date,
+                    name: names[&b.key].clone(),
+                    key: b.key.clone(),
+                    done: b.done,
+                    planned_minutes: p,
+                    logged_minutes: l,
+                });
+                let t = totals.entry(b.key.clone()).or_insert_with(|| PlannedTotal {
+                    name: names[&b.key].clone(),
+                    key: b.key.clone(),
+                    days: 0,
+                    days_logged: 0,
+                    planned_minutes: 0,
+                    logged_minutes: 0,
+                });
+                t.days += 1;
+                t.days_logged += usize::from(l > 0);
+                t.planned_minutes += u64::from(p);
+                t.logged_minutes += l;
+            }
+        }
+        planned_days.sort_by(|a, b| (a.date, &a.key).cmp(&(b.date, &b.key)));
+
+        // The calendar.
+        let mut weeks = Vec::new();
+        if has_blocks {
+            let by_date: BTreeMap<NaiveDate, DayState> =
+                days.iter().map(|d| (d.date, d.state)).collect();
+            let last_monday = monday_of(end);
+            let n = i64::from(opts.weeks.max(1));
+            for w in (0..n).rev() {
+                let monday = last_monday - Duration::days(7 * w);
+                let cells = monday
+                    .iter_days()
+                    .take(7)
+                    .map(|date| CalendarDay {
+                        date,
+                        state: if date > today {
+                            DayState::Future
+                        } else {
+                            by_date.get(&date).copied().unwrap_or(DayState::NoData)
+                        },
+                    })
+                    .collect();
+                weeks.push(CalendarWeek {
+                    start: monday,
+                    days: cells,
+                });
+            }
+        }
+        let calendar = Calendar {
+            from: weeks.first().map(|w| w.start),
+            to: weeks.last().map(|w| w.start + Duration::days(6)),
+            weeks,
+        };
+
+        let count = |s: DayState| days.iter().filter(|d| d.state == s).count();
+        let days_with_blocks = days.iter().filter(|d| d.blocks_total > 0).count();
+        let days_won = count(DayState::Won);
+        let overview = Overview {
+            days: days.len(),
+            days_with_blocks,
+            days_won,
+            days_partial: count(DayState::Partial),
+            days_missed: count(DayState::Missed),
+            days_rest: count(DayState::Rest),
+            days_without_note: days.iter().filter(|d| !d.has_note).count(),
+            win_rate: rate(days_won, days_with_blocks),
+            blocks_planned: days.iter().map(|d| d.blocks_total).sum(),
+            blocks_done: days.iter().map(|d| d.blocks_done).sum(),
+        };
+        let mut rest_days = opts.rest_days.clone();
+        rest_days.sort_by_key(|w| w.num_days_from_monday());
+        rest_days.dedup();
+        BlocksReport {
+            schema_version: SCHEMA_VERSION,
+            today,
+            period: BlocksPeriod {
+                from: day_list.first().copied(),
+                to: day_list.last().copied(),
+                days: day_list.len(),
+            },
+            has_blocks,
+            headings: cfg.headings.clone(),
+            rest_days: rest_days.into_iter().map(weekday_name).collect(),
+            overview,
+            current_streak: current,
+            longest_streak: longest,
+            blocks: block_stats,
+            groups,
+            planned: totals.into_values().collect(),
+            planned_days,
+            calendar,
+            days,
         }
     }
-    let calendar = Calendar {
-        from: weeks.first().map(|w| w.start),
-        to: weeks.last().map(|w| w.start + Duration::days(6)),
-        weeks,
-    };
+}
 
-    let count = |s: DayState| days.iter().filter(|d| d.state == s).count();
-    let days_with_blocks = days.iter().filter(|d| d.blocks_total > 0).count();
-    let days_won = count(DayState::Won);
-    let overview = Overview {
-        days: days.len(),
-        days_with_blocks,
-        days_won,
-        days_partial: count(DayState::Partial),
-        days_missed: count(DayState::Missed),
-        days_rest: count(DayState::Rest),
-        days_without_note: days.iter().filter(|d| !d.has_note).count(),
-        win_rate: rate(days_won, days_with_blocks),
-        blocks_planned: days.iter().map(|d| d.blocks_total).sum(),
-        blocks_done: days.iter().map(|d| d.blocks_done).sum(),
-    };
-    let mut rest_days = opts.rest_days.clone();
-    rest_days.sort_by_key(|w| w.num_days_from_monday());
-    rest_days.dedup();
-    BlocksReport {
-        schema_version: SCHEMA_VERSION,
-        today,
-        period: BlocksPeriod {
-            from: day_list.first().copied(),
-            to: day_list.last().copied(),
-            days: day_list.len(),
-        },
-        has_blocks,
-        headings: cfg.headings.clone(),
-        rest_days: rest_days.into_iter().map(weekday_name).collect(),
-        overview,
-        current_streak: current,
-        longest_streak: longest,
-        blocks: block_stats,
-        groups,
-        planned: totals.into_values().collect(),
-        planned_days,
-        calendar,
-        days,
+/// Computes the time-blocks report from notes in memory (sorted by path), through the same
+/// digests as a streamed folder. See the module documentation for the rules.
+pub fn blocks_report(
+    notes: &[LoadedNote],
+    settings: &Settings,
+    period: &Period,
+    today: NaiveDate,
+    opts: &BlocksOptions,
+) -> BlocksReport {
+    let mut b = BlocksBuilder::new(settings, period, today);
+    let digester = b.digester();
+    for ln in notes {
+        b.add(digester.digest(ln));
     }
+    b.finish(opts)
 }
 
 #[cfg(test)]
@@ -1151,6 +1437,213 @@ mod tests {
         assert_eq!(exercise.longest_streak, 1);
         // The most slipping block first.
         assert!(r.blocks.windows(2).all(|w| w[0].rate <= w[1].rate));
+    }
+
+    /// A note at a path, holding what `text` says (dated by its name when `date` is given).
+    fn note_at(path: &str, date: Option<&str>, text: &str) -> LoadedNote {
+        let mut n = note(date, text);
+        n.path = path.to_string();
+        n
+    }
+
+    /// (key, done, satisfied_by, logged) of a day's blocks, by key.
+    fn settled(r: &BlocksReport, date: &str) -> Vec<(String, bool, Option<String>, Option<u64>)> {
+        let day = r.days.iter().find(|x| x.date == d(date)).unwrap();
+        let mut v: Vec<_> = day
+            .blocks
+            .iter()
+            .map(|b| {
+                (
+                    b.key.clone(),
+                    b.done,
+                    b.satisfied_by.clone(),
+                    b.logged_minutes,
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_day_split_across_notes() {
+        // The blocks are in the daily note; what satisfies them and what was logged for them is
+        // also in a log that sorts before it and in a `Time Log` after it, under date headings.
+        let early = note_at(
+            "notes/0-log.md",
+            None,
+            "## 2026-11-24\n\n- 07:00-07:45 run #Active\n- 09:00-10:00 deep work on chapter\n",
+        );
+        let daily = note_at(
+            "notes/2026-11-24.md",
+            Some("2026-11-24"),
+            "## Time Blocks\n\n- [ ] Something active #active\n- [ ] 09:00-10:30 Deep work\n\
+             - [ ] Read 30m #reading\n\n## Log\n\n- 14:00-14:30 more deep work\n",
+        );
+        let later = note_at(
+            "notes/Time Log.md",
+            None,
+            "## 2026-11-23\n\n- [x] a novel #reading\n\n## 2026-11-24\n\n\
+             - 20:00-20:20 reading #reading\n- [x] a poem #Reading\n",
+        );
+        let expected = vec![
+            ("deep work".to_string(), false, None, Some(90)),
+            (
+                "read".to_string(),
+                true,
+                Some("reading".to_string()),
+                Some(20),
+            ),
+            (
+                "something active".to_string(),
+                true,
+                Some("active".to_string()),
+                None,
+            ),
+        ];
+        // Whichever note comes first, the day settles the same.
+        for order in [
+            [&early, &daily, &later],
+            [&daily, &early, &later],
+            [&later, &early, &daily],
+        ] {
+            let notes: Vec<LoadedNote> = order.iter().map(|n| (*n).clone()).collect();
+            let r = run(&notes, "2026-11-24");
+            assert_eq!(settled(&r, "2026-11-24"), expected);
+            let day = r.days.last().unwrap();
+            assert_eq!((day.blocks_done, day.blocks_total), (2, 3));
+            assert!(day.has_note);
+            assert!(
+                day.blocks
+                    .iter()
+                    .all(|b| b.path.as_deref() == Some("notes/2026-11-24.md"))
+            );
+        }
+        // The 23rd has a note (the done task's), but no blocks.
+        let r = run(&[early, daily, later], "2026-11-24");
+        assert_eq!(r.period.from, Some(d("2026-11-24")));
+    }
+
+    #[test]
+    fn a_block_line_is_its_own_evidence_only_in_its_note() {
+        // A Day Planner block is also a time entry: no evidence for itself, but the same line
+        // in another note is.
+        let own = "## Tasks\n\n- [ ] 07:00-08:00 run #active #block\n";
+        let r = run(&[note(Some("2026-11-24"), own)], "2026-11-24");
+        assert_eq!(
+            settled(&r, "2026-11-24"),
+            [("run".to_string(), false, None, Some(0))]
+        );
+        let other = note_at(
+            "notes/Time Log.md",
+            None,
+            "## 2026-11-24\n\n- 07:00-08:00 run #active\n",
+        );
+        let r = run(&[note(Some("2026-11-24"), own), other], "2026-11-24");
+        assert_eq!(
+            settled(&r, "2026-11-24"),
+            [(
+                "run".to_string(),
+                true,
+                Some("active".to_string()),
+                Some(60)
+            )]
+        );
+        // Two blocks of one note: each line is evidence for the other.
+        let two = "## Tasks\n\n- [ ] 07:00-08:00 run #active #block\n\
+                   - [ ] 08:00-08:30 stretch #active #block\n";
+        let r = run(&[note(Some("2026-11-24"), two)], "2026-11-24");
+        assert_eq!(
+            settled(&r, "2026-11-24"),
+            [
+                (
+                    "run".to_string(),
+                    true,
+                    Some("active".to_string()),
+                    Some(30)
+                ),
+                (
+                    "stretch".to_string(),
+                    true,
+                    Some("active".to_string()),
+                    Some(60)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_time_log_note_holds_several_days() {
+        // One note with date headings: each day's blocks and entries stay on their day, and a
+        // daily note adds to one of them.
+        let log = note_at(
+            "notes/Time Log.md",
+            None,
+            "# Time Log\n\n## 2026-11-20\n\n- [x] Write 1h #block\n- 09:00-10:00 write intro\n\n\
+             ## 2026-11-21\n\n- [ ] Write 1h #block\n- 09:00-09:20 write more\n\
+             - 10:00-11:00 gym #fit\n\n## 2026-11-22\n\n- [ ] Move #fit #block\n\
+             - 18:00-18:30 walk #fit\n",
+        );
+        let daily = note(
+            Some("2026-11-21"),
+            "## Time Blocks\n\n- [ ] Move #fit\n\n## Log\n\n- 17:00-17:40 write the outro\n",
+        );
+        let r = run(&[daily, log], "2026-11-22");
+        assert_eq!(r.period.from, Some(d("2026-11-20")));
+        assert_eq!(
+            settled(&r, "2026-11-20"),
+            [("write".to_string(), true, None, Some(60))]
+        );
+        assert_eq!(
+            settled(&r, "2026-11-21"),
+            [
+                ("move".to_string(), true, Some("fit".to_string()), None),
+                ("write".to_string(), false, None, Some(60)),
+            ]
+        );
+        assert_eq!(
+            settled(&r, "2026-11-22"),
+            [("move".to_string(), true, Some("fit".to_string()), None)]
+        );
+        let states: Vec<DayState> = r.days.iter().map(|x| x.state).collect();
+        assert_eq!(states, [DayState::Won, DayState::Partial, DayState::Won]);
+        // The 21st's blocks: the daily note's first (it sorts first), then the log's.
+        let keys: Vec<&str> = r.days[1].blocks.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(keys, ["move", "write"]);
+    }
+
+    #[test]
+    fn digests_keep_only_days_that_can_be_counted() {
+        let st = Settings::default();
+        let p = Period {
+            from: Some(d("2026-11-20")),
+            to: None,
+        };
+        let b = BlocksBuilder::new(&st, &p, d("2026-11-24"));
+        let dg = b.digester();
+        // Before the period: nothing kept, but it starts the count at the period's start.
+        let early = dg.digest(&won("2026-11-10"));
+        assert!(early.days.is_empty());
+        assert_eq!(early.first, Some(d("2026-11-10")));
+        // After today: nothing at all.
+        let late = dg.digest(&won("2026-11-25"));
+        assert!(late.days.is_empty() && late.first.is_none());
+        let mut b = b;
+        b.add(early);
+        b.add(late);
+        b.add(dg.digest(&won("2026-11-22")));
+        let r = b.finish(&BlocksOptions::default());
+        assert_eq!(r.period.from, Some(d("2026-11-20")));
+        assert_eq!(r.period.to, Some(d("2026-11-24")));
+        assert_eq!(r.days[0].state, DayState::Missed);
+        assert_eq!(r.days[2].state, DayState::Won);
+        // Entries without tags or minutes can be no evidence: not kept.
+        let n = note(
+            Some("2026-11-22"),
+            "## Log\n\n- 08:00-08:30 closed\n- 10:00 still open\n",
+        );
+        let dig = dg.digest(&n);
+        assert_eq!(dig.days[0].1.entries.len(), 1);
     }
 
     #[test]

@@ -680,6 +680,89 @@ fn daily_game_fixture() {
     assert_eq!(day("2026-10-29")["state"], "missed");
 }
 
+/// fixtures/blocks-split: a day's blocks, and the entries and done tasks that satisfy them or
+/// log time for them, are in different notes: a log that sorts before the daily notes, a
+/// `Time Log` holding several days, daily notes in a subfolder; a clock line and a Day
+/// Planner line are their block's own. The streamed report equals the one computed from the
+/// notes loaded whole.
+#[test]
+fn blocks_split_across_notes() {
+    use mdtasks::config::Settings;
+    use mdtasks::load::{LoadOptions, load};
+    use mdtasks::parse::ParseOptions;
+    use mdtasks::report::Period;
+    use mdtasks::report::blocks::{BlocksOptions, blocks_report};
+
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("split");
+    copy_dir(&root().join("fixtures/blocks-split"), &dir);
+    let (out, err, code) = run(t.path(), &["blocks", "split"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("blocks_split_text", out);
+    let (json, _, _) = run(t.path(), &["blocks", "split", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let day = |d: &str| {
+        v["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["date"] == d)
+            .unwrap()
+            .clone()
+    };
+    let block = |d: &str, key: &str| {
+        day(d)["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["key"] == key)
+            .unwrap()
+            .clone()
+    };
+    // Logged in the log that sorts first and in the daily note.
+    assert_eq!(block("2026-11-19", "deep work")["logged_minutes"], 30);
+    assert_eq!(
+        block("2026-11-19", "something active")["satisfied_by"],
+        "active"
+    );
+    // The block `run` logs nothing by its own clock line; a done task of the 20th, done on
+    // the 22nd, satisfies its #active, and the 22nd's (an intended block) too.
+    assert_eq!(block("2026-11-20", "run")["logged_minutes"], 0);
+    assert_eq!(block("2026-11-20", "run")["satisfied_by"], "active");
+    assert_eq!(block("2026-11-22", "something active")["source"], "config");
+    assert_eq!(
+        block("2026-11-22", "something active")["satisfied_by"],
+        "active"
+    );
+    // The Time Log's entry logs time for the subfolder note's block.
+    assert_eq!(block("2026-11-21", "product")["logged_minutes"], 60);
+
+    let settings =
+        Settings::parse(&std::fs::read_to_string(dir.join(".mdtasks.toml")).unwrap()).unwrap();
+    let opts = LoadOptions {
+        parse: ParseOptions {
+            name_date: None,
+            plan_headings: settings.plan_headings_lower(),
+        },
+        ..LoadOptions::default()
+    };
+    let loaded = load(&dir, "split", &opts).unwrap();
+    let whole = blocks_report(
+        &loaded.notes,
+        &settings,
+        &Period::ALL,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        &BlocksOptions {
+            weeks: 8,
+            rest_days: settings.file.blocks.rest_weekdays().unwrap(),
+        },
+    );
+    assert_eq!(
+        json,
+        format!("{}\n", serde_json::to_string_pretty(&whole).unwrap())
+    );
+}
+
 #[test]
 fn export_ics_and_todotxt() {
     let t = journal();
