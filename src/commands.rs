@@ -69,8 +69,27 @@ fn find_day(cfg: &Config, dated: &[DatedPath], date: NaiveDate) -> Today {
 }
 
 /// The note of `date`, as `find_day` finds it among every note named for that day, and what
-/// was listed to find it.
+/// was listed to find it. The note at the configured path wins over any other named for the
+/// day, so when a probe proves that a walk would find it there (`load::probe_named`), no
+/// folder is listed; else the notes are walked.
 fn locate_day(cfg: &Config, date: NaiveDate) -> (Today, Listed) {
+    let rel = daily::new_note_rel(date, &cfg.settings);
+    let notes = &cfg.settings.file.notes;
+    if let Some(d) = load::probe_named(
+        &cfg.root,
+        &cfg.root_shown,
+        &rel,
+        date,
+        notes.date_format.as_deref(),
+        &notes.exclude,
+    ) {
+        let day = Today {
+            path: d.path,
+            shown: d.shown,
+            exists: true,
+        };
+        return (day, Listed::default());
+    }
     let dated = dated(cfg, &Wanted::days(&[date]));
     (find_day(cfg, &dated.notes, date), dated.listed)
 }

@@ -878,6 +878,89 @@ mod tests {
         listed.created(&at("new/2026-11-26.md"));
         assert_eq!(listed.conflict_copy(&at("new/2026-11-26.md")), None);
     }
+
+    /// The probe finds a day's note by its path only where a walk would find it there, with
+    /// that date; every rule it cannot prove sends the caller to the walk.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn probe_named_only_where_a_walk_agrees() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        let write = |n: &str| {
+            let p = root.join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        };
+        for n in [
+            "2026-11-24.md",
+            "Daily/2026/11/24-11-2026 Tuesday.md",
+            "skip/2026-11-24.md",
+            ".hidden/2026-11-24.md",
+            "real/2026-11-24.md",
+            "copied/2026-11-24.md",
+            "copied/2026-11-24 (conflicted copy 2026-11-24).md",
+            "Tagebücher/2026-11-24.md",
+            "semi/2026-11-24;x.md",
+            "nodate/today.md",
+        ] {
+            write(n);
+        }
+        std::os::unix::fs::symlink("real", root.join("linked")).unwrap();
+        std::os::unix::fs::symlink("../2026-11-24.md", root.join("real/2026-11-23.md")).unwrap();
+        std::fs::create_dir_all(root.join("dir/2026-11-24.md")).unwrap();
+        // Two names for one file in one folder: what a case-insensitive folder looks like.
+        write("folded/2026-11-24.md");
+        std::fs::hard_link(
+            root.join("folded/2026-11-24.md"),
+            root.join("folded/2026-11-24.MD"),
+        )
+        .unwrap();
+        let day = d("2026-11-24");
+        let exclude = ["skip".to_string()];
+        let probe =
+            |rel: &str, date| probe_named(root, "n", rel, date, None, &exclude).map(|d| d.shown);
+        // Found: the very path and name a walk gives.
+        let agrees = |rel: &str, format: Option<&str>| {
+            let found = probe_named(root, "n", rel, day, format, &exclude).expect(rel);
+            let walked = dated_paths(root, "n", format, &exclude, &Wanted::days(&[day]));
+            assert!(
+                walked
+                    .notes
+                    .iter()
+                    .any(|w| w.path.as_os_str() == found.path.as_os_str() && w.shown == found.shown),
+                "{rel}: {found:?} not in {:?}",
+                walked.notes
+            );
+        };
+        agrees("2026-11-24.md", None);
+        // A copy beside the note does not hide it from a walk (`change` refuses to edit it).
+        agrees("copied/2026-11-24.md", None);
+        // Obsidian's nested daily notes, dated by the file-name part of their format.
+        let nested = "Daily/2026/11/24-11-2026 Tuesday.md";
+        agrees(nested, Some("%d-%m-%Y %A"));
+        for (rel, date) in [
+            ("2026-11-24.md", d("2026-11-25")),      // another day's name
+            ("2026-11-25.md", d("2026-11-25")),      // missing
+            ("skip/2026-11-24.md", day),             // excluded
+            (".hidden/2026-11-24.md", day),          // hidden
+            ("linked/2026-11-24.md", day),           // through a symlinked folder
+            ("real/2026-11-23.md", d("2026-11-23")), // a symlink
+            ("copied/2026-11-24 (conflicted copy 2026-11-24).md", day), // a copy
+            ("Tagebücher/2026-11-24.md", day),       // not ASCII
+            ("semi/2026-11-24;x.md", day),           // `;`
+            ("nodate/today.md", day),                // no date in its name
+            ("dir/2026-11-24.md", day),              // a folder
+            ("folded/2026-11-24.md", day),           // the folder ignores case
+            ("./2026-11-24.md", day),
+            ("Daily//2026/11/24-11-2026 Tuesday.md", day),
+            (nested, day), // no date in its name without the format
+        ] {
+            assert_eq!(probe(rel, date), None, "{rel}");
+        }
+        // A date format the name is read with.
+        write("24.11.2026.md");
+        agrees("24.11.2026.md", Some("%d.%m.%Y"));
+    }
 }
 
 /// A note found by its name alone.
@@ -964,4 +1047,121 @@ pub fn dated_paths(
     notes.sort_unstable_by(|a, b| (a.date, &a.shown).cmp(&(b.date, &b.shown)));
     listed.notes = notes.iter().map(|d| d.path.clone()).collect();
     Dated { notes, listed }
+}
+
+/// The note at `rel` below `root` (as `daily::new_note_rel` names a day's note) when a walk
+/// is certain to find it there, named for `date`: a command about one day then need not
+/// list a folder of thousands of notes. None when that is not certain: the caller walks.
+///
+/// A walk finds the file at `rel`, by this path, when (each rule is checked here):
+/// - every step of `rel` is a plain name: not empty, `.` or `..`, and not hidden (`.name`);
+/// - each folder on the way, and the root, can be opened (the walk cannot see into a
+///   folder it cannot list); each folder below the root is a real folder, not a symlink (a
+///   symlink may leave the root or make a loop: the walk decides those) and not excluded
+///   (`notes.exclude`);
+/// - the file is a regular file (not a symlink) with a note's name, and not a sync-conflict
+///   copy (told as the walk tells it);
+/// - its path carries `date` as the walk reads it (`date_from_path`, `notes.date_format`);
+/// - the names on disk are the bytes of `rel`: the walk shows the names it lists, while a
+///   lookup may match another spelling where names ignore case or normalise Unicode. Linux
+///   compares names as bytes except in case-insensitive (casefold) folders, which ignore the
+///   case of ASCII letters and also match a few other characters to ASCII ones (the Kelvin
+///   sign to `k`, `ſ` to `s`, U+037E to `;`, U+1FEF to `` ` ``). So: Linux only, `rel` in
+///   ASCII without `;`, `` ` `` or `\`, and each step with a letter is looked up again with
+///   its letters' case swapped: meeting the same file there means the folder ignores case,
+///   and the probe gives up.
+///
+/// Assumed: a folder that can be opened is listed whole (a read error in the middle of a
+/// listing hides the notes after it from the walk, not from this probe). A sync-conflict copy
+/// beside the note cannot be seen without a listing: `change` lists the note's folder before
+/// editing it. Other notes named for the same day do not matter: the note at the configured
+/// path wins over them (`commands::find_day`).
+pub fn probe_named(
+    root: &Path,
+    root_shown: &str,
+    rel: &str,
+    date: chrono::NaiveDate,
+    date_format: Option<&str>,
+    exclude: &[String],
+) -> Option<DatedPath> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let plain = |c: char| c.is_ascii() && !c.is_ascii_control() && !matches!(c, ';' | '`' | '\\');
+    if !rel.chars().all(plain) || parse::date::date_from_path(rel, date_format) != Some(date) {
+        return None;
+    }
+    let steps: Vec<&str> = rel.split('/').collect();
+    let (file, folders) = steps.split_last()?;
+    if steps
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == ".." || s.starts_with('.'))
+        || !is_note_name(file)
+    {
+        return None;
+    }
+    let exclude: Vec<&str> = exclude
+        .iter()
+        .map(|x| x.trim_matches('/'))
+        .filter(|x| !x.is_empty())
+        .collect();
+    std::fs::read_dir(root).ok()?;
+    // Joined step by step, as the walk joins them: the same path, byte for byte.
+    let mut dir = root.to_path_buf();
+    for (i, step) in folders.iter().enumerate() {
+        if exclude.contains(&steps[..=i].join("/").as_str()) {
+            return None;
+        }
+        let next = dir.join(step);
+        let meta = std::fs::symlink_metadata(&next).ok()?;
+        if !meta.file_type().is_dir() || ignores_case(&dir, step, &meta) != Some(false) {
+            return None;
+        }
+        std::fs::read_dir(&next).ok()?;
+        dir = next;
+    }
+    let path = dir.join(file);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.file_type().is_file()
+        || ignores_case(&dir, file, &meta) != Some(false)
+        || conflict_original(file, |sib| dir.join(sib).is_file()).is_some()
+    {
+        return None;
+    }
+    Some(DatedPath {
+        date,
+        path,
+        shown: display_join(root_shown, rel),
+    })
+}
+
+/// Whether the folder `dir` ignores case when it looks up `name` (found there as `meta`):
+/// the name with its ASCII letters' case swapped leads to the same file. A name without
+/// letters cannot tell, and needs not. None when the lookup fails for another reason.
+#[cfg(unix)]
+fn ignores_case(dir: &Path, name: &str, meta: &std::fs::Metadata) -> Option<bool> {
+    use std::os::unix::fs::MetadataExt;
+    if !name.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return Some(false);
+    }
+    let swapped: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect();
+    match std::fs::symlink_metadata(dir.join(swapped)) {
+        Ok(m) => Some(m.dev() == meta.dev() && m.ino() == meta.ino()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(false),
+        Err(_) => None,
+    }
+}
+
+#[cfg(not(unix))]
+fn ignores_case(_: &Path, _: &str, _: &std::fs::Metadata) -> Option<bool> {
+    None
 }
