@@ -113,9 +113,13 @@ fn is_note_name(name: &str) -> bool {
 /// a copy when `name.md` is beside it); it is asked only about such names.
 pub fn conflict_original(name: &str, has_sibling: impl Fn(&str) -> bool) -> Option<String> {
     // Every kind of copy has a space in its name, or Syncthing's marker: most names have
-    // neither, and this is asked of every note in the folder.
-    if memchr::memchr(b' ', name.as_bytes()).is_none()
-        && memchr::memmem::find(name.as_bytes(), b".sync-conflict-").is_none()
+    // neither, and this is asked of every name in the folder. Names are short: a plain scan
+    // for the space, one searcher for the marker (not one per name), and a name shorter
+    // than the marker cannot hold it.
+    static SYNC_MARKER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b".sync-conflict-"));
+    if !name.as_bytes().contains(&b' ')
+        && (name.len() < b".sync-conflict-".len() || SYNC_MARKER.find(name.as_bytes()).is_none())
     {
         return None;
     }
