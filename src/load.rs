@@ -603,6 +603,9 @@ const PROGRESS_FROM: usize = 3000;
 /// Threads that only read files (they mostly wait for the disk).
 const READERS: usize = 4;
 
+/// Up to how many notes are read and parsed on the caller's thread.
+const FEW: usize = 4;
+
 /// How many notes are read and parsed at a time: enough to keep every thread busy, few
 /// enough that a chunk's models stay small (a few MB) whatever the folder's size.
 const CHUNK: usize = 256;
@@ -656,7 +659,9 @@ pub fn stream<T: Send>(
         r
     };
     let read = |f: &Found| std::fs::read(&f.abs);
-    if opts.serial {
+    // A few notes (a report on a day or two) are read and parsed here: starting the reader
+    // threads would take longer than reading them.
+    if opts.serial || found.len() <= FEW {
         'serial: for f in &found {
             match parse((f, read(f))) {
                 Ok(t) => {
