@@ -163,7 +163,7 @@ pub fn is_conflict_copy_of(candidate: &str, name: &str) -> bool {
         && conflict_original(candidate, |sib| sib == name).as_deref() == Some(name)
 }
 
-pub(crate) fn display_join(root_shown: &str, rel: &str) -> String {
+fn display_join(root_shown: &str, rel: &str) -> String {
     if rel.is_empty() {
         return root_shown.to_string();
     }
@@ -186,7 +186,7 @@ struct Found {
 
 /// A note file the walk met, as its visitor sees it: borrowed, so that nothing is allocated
 /// for the many notes a one-day command passes over.
-pub(crate) struct Seen<'a> {
+struct Seen<'a> {
     /// The folder it is in, as walked (the root as given, joined with the folders' names);
     /// the note itself when the root is a single note.
     dir: &'a Path,
