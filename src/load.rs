@@ -219,6 +219,10 @@ impl Seen<'_> {
 /// listed whole, so that a command about to edit a note the walk found knows whether a copy
 /// lies beside it without listing the folder again (`change::has_conflict_copy` lists it for
 /// any other note). On a 36,500-note folder a listing is most of a one-day command's time.
+///
+/// The answer is as of the listing, made as the command starts, milliseconds before the
+/// edit; a fresh listing just before the edit was no safer (a sync tool may write a copy
+/// right after any listing), and the next run sees a copy that came in between.
 #[derive(Debug, Default)]
 pub struct Listed {
     /// The folders listed from the first entry to the last, as walked.
