@@ -242,6 +242,11 @@ for pair in "30:$small" "$LARGEST:$big"; do
     measure "today-$n" "today DIR --dry-run --today $NEXT" "$n" "" "$runs" "$BIN" today "$d" --dry-run --today "$NEXT"
     measure "log-$n" "log \"bench #money\" DIR --at 09:00 --dry-run --today $NEXT" "$n" "" "$runs" "$BIN" log "bench #money" "$d" --at 09:00 --dry-run --today "$NEXT"
     measure "rollover-$n" "rollover DIR --dry-run --today $NEXT" "$n" "" "$runs" "$BIN" rollover "$d" --dry-run --today "$NEXT"
+    # Today's note exists: found at its path; the folder is listed once, for conflict copies.
+    measure "log-there-$n" "log \"bench #money\" DIR --at 00:01 --dry-run --today $LAST" "$n" "" "$runs" "$BIN" log "bench #money" "$d" --at 00:01 --dry-run --today "$LAST"
+    # What one listing of the folder costs: the floor of every command above but `log` in a
+    # folder of month folders.
+    measure "ls-$n" "ls -f DIR (reference: one listing)" "$n" "" "$runs" ls -f "$d"
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
@@ -291,7 +296,7 @@ ratio() { awk -v a="${MEAN_MS[$1]:-}" -v b="${MEAN_MS[$2]:-}" 'BEGIN { if (a == 
     echo "| summarize vs the floor, 1 thread, $LARGEST notes | $(ratio "sum-1t-$LARGEST" "floor-1t-$LARGEST") |"
     echo "| check vs the floor, $LARGEST notes | $(ratio "check-$LARGEST" "floor-$LARGEST") |"
     [ "$HAVE_RG" = 1 ] && echo "| summarize vs rg -c ., $LARGEST notes | $(ratio "sum-json-$LARGEST" "rg-$LARGEST") |"
-    for c in last1d today log rollover; do
+    for c in last1d today log rollover log-there ls; do
         echo "| $c: $LARGEST-note vs 30-note folder | $(ratio "$c-$LARGEST" "$c-30") |"
     done
 } | tee "$OUT"

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::edit::{EditError, EditSet, refuse_reason, unified_diff};
-use crate::load::conflict_original;
+use crate::load::is_conflict_copy_of;
 use crate::model::Note;
 use crate::parse::{ParseOptions, parse_note};
 use crate::write::{self, WriteOutcome};
@@ -17,6 +17,9 @@ pub struct Target<'a> {
     /// The path as shown to the user.
     pub shown: String,
     pub parse: ParseOptions,
+    /// Whether a sync-conflict copy lies beside the note, when the walk that found it just
+    /// listed its folder (`load::Listed`); None: list the folder before editing.
+    pub conflict_copy: Option<bool>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -40,17 +43,13 @@ pub fn has_conflict_copy(path: &Path) -> bool {
     }) else {
         return false;
     };
-    // Every kind of conflict copy starts with the note's stem.
+    // Every kind of conflict copy starts with the note's stem: most names are passed over
+    // on their first bytes.
     let stem = name.rsplit_once('.').map_or(name, |p| p.0);
     entries.filter_map(|e| e.ok()).any(|e| {
         let n = e.file_name();
-        let b = n.as_encoded_bytes();
-        b.starts_with(stem.as_bytes())
-            && b != name.as_bytes()
-            && n.to_str()
-                .and_then(|n| conflict_original(n, |sib| sib == name))
-                .as_deref()
-                == Some(name)
+        n.as_encoded_bytes().starts_with(stem.as_bytes())
+            && n.to_str().is_some_and(|n| is_conflict_copy_of(n, name))
     })
 }
 
@@ -62,7 +61,9 @@ pub fn read(target: &Target) -> Result<(Vec<u8>, String, Note), String> {
     if let Some(reason) = refuse_reason(
         text.as_deref(),
         note.as_ref(),
-        has_conflict_copy(&target.path),
+        target
+            .conflict_copy
+            .unwrap_or_else(|| has_conflict_copy(&target.path)),
     ) {
         return Err(reason);
     }

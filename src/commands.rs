@@ -12,7 +12,7 @@ use crate::cli::{AddArgs, LogArgs, OpenArgs, RolloverArgs, RolloverMode, Rollove
 use crate::daily;
 use crate::edit::rollover::{Mode, RolloverOptions, plan_rollover};
 use crate::edit::{EditSet, Style, insert_under_heading, replace_region};
-use crate::load::{self, DatedPath};
+use crate::load::{self, Dated, DatedPath, Listed, Wanted};
 use crate::parse::time::{Scan, scan_clock};
 use crate::parse::{ParseOptions, parse_note};
 
@@ -44,7 +44,8 @@ fn find_today(cfg: &Config, dated: &[DatedPath]) -> Today {
     find_day(cfg, dated, cfg.today)
 }
 
-/// The note of `date`, found as `find_today` finds today's.
+/// The note of `date` among `dated` (which holds every note named for that day), found as
+/// `find_today` finds today's.
 fn find_day(cfg: &Config, dated: &[DatedPath], date: NaiveDate) -> Today {
     let rel = daily::new_note_rel(date, &cfg.settings);
     let want = cfg.root.join(&rel);
@@ -67,14 +68,53 @@ fn find_day(cfg: &Config, dated: &[DatedPath], date: NaiveDate) -> Today {
     }
 }
 
-/// The change target for a day's note (found or to be created).
-fn day_target<'a>(cfg: &'a Config, day: &Today, date: NaiveDate) -> Target<'a> {
+/// The note of `date`, as `find_day` finds it among every note named for that day, and what
+/// was listed to find it. The note at the configured path wins over any other named for the
+/// day, so when a probe proves that a walk would find it there (`load::probe_named`), no
+/// folder is listed; else the notes are walked.
+fn locate_day(cfg: &Config, date: NaiveDate) -> (Today, Listed) {
+    let rel = daily::new_note_rel(date, &cfg.settings);
+    let notes = &cfg.settings.file.notes;
+    if let Some(d) = load::probe_named(
+        &cfg.root,
+        &cfg.root_shown,
+        &rel,
+        date,
+        notes.date_format.as_deref(),
+        &notes.exclude,
+    ) {
+        let day = Today {
+            path: d.path,
+            shown: d.shown,
+            exists: true,
+        };
+        return (day, Listed::default());
+    }
+    let dated = dated(cfg, &Wanted::days(&[date]));
+    (find_day(cfg, &dated.notes, date), dated.listed)
+}
+
+/// The change target for a note (found or to be created): what `listed` knows of a
+/// sync-conflict copy beside it saves listing its folder again.
+fn note_target<'a>(
+    cfg: &'a Config,
+    path: &Path,
+    shown: &str,
+    date: NaiveDate,
+    listed: &Listed,
+) -> Target<'a> {
     Target {
         root: &cfg.root,
-        path: day.path.clone(),
-        shown: day.shown.clone(),
+        path: path.to_path_buf(),
+        shown: shown.to_string(),
         parse: parse_opts(cfg, Some(date)),
+        conflict_copy: listed.conflict_copy(path),
     }
+}
+
+/// The change target for a day's note (found or to be created).
+fn day_target<'a>(cfg: &'a Config, day: &Today, date: NaiveDate, listed: &Listed) -> Target<'a> {
+    note_target(cfg, &day.path, &day.shown, date, listed)
 }
 
 /// The folder writes are confined to: the notes folder, or a single note's folder.
@@ -86,12 +126,14 @@ fn writable_root(cfg: &Config) -> PathBuf {
     }
 }
 
-fn dated(cfg: &Config) -> Vec<DatedPath> {
+/// The notes `wanted` asks for (see `load::Wanted`), by one walk over the names.
+fn dated(cfg: &Config, wanted: &Wanted) -> Dated {
     load::dated_paths(
         &cfg.root,
         &cfg.root_shown,
         cfg.settings.file.notes.date_format.as_deref(),
         &cfg.settings.file.notes.exclude,
+        wanted,
     )
 }
 
@@ -314,7 +356,17 @@ pub fn today(
     if !require_folder(cfg, err)? {
         return Ok(exit::ERROR);
     }
-    let dated = dated(cfg);
+    // Today's notes and the latest earlier day's: one walk finds both.
+    let Dated {
+        notes: dated,
+        mut listed,
+    } = dated(
+        cfg,
+        &Wanted {
+            days: vec![cfg.today],
+            latest_before: Some(cfg.today),
+        },
+    );
     let today = find_today(cfg, &dated);
     let mut created_text = None;
     if today.exists {
@@ -328,9 +380,12 @@ pub fn today(
             // The rollover below is shown against this text, as if it had been written.
             created_text = Some(text);
         } else {
-            let target = day_target(cfg, &today, cfg.today);
+            let target = day_target(cfg, &today, cfg.today, &listed);
             match change::create(&target, &text, false) {
-                Ok(o) => report(&o, &today.shown, "today's note", out)?,
+                Ok(o) => {
+                    listed.created(&today.path);
+                    report(&o, &today.shown, "today's note", out)?;
+                }
                 Err(CreateError::Exists) => {
                     writeln!(out, "{}: today's note is there", today.shown)?;
                 }
@@ -355,6 +410,7 @@ pub fn today(
         source,
         &opts,
         a.dry_run,
+        &mut listed,
         out,
         err,
     )
@@ -369,8 +425,7 @@ pub fn rollover(
     if !require_folder(cfg, err)? {
         return Ok(exit::ERROR);
     }
-    let dated = dated(cfg);
-    let source = match &a.from {
+    let from = match &a.from {
         Some(f) => {
             let Ok(date) = NaiveDate::parse_from_str(f, "%Y-%m-%d") else {
                 writeln!(
@@ -383,18 +438,34 @@ pub fn rollover(
                 writeln!(err, "error: --from is today; roll over from an earlier day")?;
                 return Ok(exit::ERROR);
             }
-            match dated.iter().find(|d| d.date == date) {
-                Some(d) => Some(d.clone()),
-                None => {
-                    writeln!(
-                        err,
-                        "error: there is no note for {date} in {}",
-                        cfg.root_shown
-                    )?;
-                    return Ok(exit::ERROR);
-                }
-            }
+            Some(date)
         }
+        None => None,
+    };
+    // Today's notes and the source's: the --from day's, else the latest earlier day's.
+    let wanted = match from {
+        Some(date) => Wanted::days(&[date, cfg.today]),
+        None => Wanted {
+            days: vec![cfg.today],
+            latest_before: Some(cfg.today),
+        },
+    };
+    let Dated {
+        notes: dated,
+        mut listed,
+    } = dated(cfg, &wanted);
+    let source = match from {
+        Some(date) => match dated.iter().find(|d| d.date == date) {
+            Some(d) => Some(d.clone()),
+            None => {
+                writeln!(
+                    err,
+                    "error: there is no note for {date} in {}",
+                    cfg.root_shown
+                )?;
+                return Ok(exit::ERROR);
+            }
+        },
         None => dated.iter().rev().find(|d| d.date < cfg.today).cloned(),
     };
     let today = find_today(cfg, &dated);
@@ -413,6 +484,7 @@ pub fn rollover(
         source,
         &opts,
         a.dry_run,
+        &mut listed,
         out,
         err,
     )
@@ -420,7 +492,8 @@ pub fn rollover(
 
 /// Carries tasks from `source` into today's note. Today's note is written first (created
 /// from `new_text` when it does not exist yet), the source only after that succeeded: if
-/// anything fails in between, the tasks are in both notes, never in neither.
+/// anything fails in between, the tasks are in both notes, never in neither. `listed` is what
+/// the walk that found the notes listed (a note created here is added to it).
 #[allow(clippy::too_many_arguments)]
 fn do_rollover(
     cfg: &Config,
@@ -429,6 +502,7 @@ fn do_rollover(
     source: Option<DatedPath>,
     opts: &RolloverOptions,
     dry_run: bool,
+    listed: &mut Listed,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
@@ -436,18 +510,14 @@ fn do_rollover(
         writeln!(out, "nothing to roll over: no note before {}", cfg.today)?;
         return Ok(exit::WARNINGS);
     };
-    let src_target = Target {
-        root: &cfg.root,
-        path: source.path.clone(),
-        shown: source.shown.clone(),
-        parse: parse_opts(cfg, Some(source.date)),
-    };
-    let (_, src_text, src_note) = match change::read(&src_target) {
+    let src_target =
+        |listed: &Listed| note_target(cfg, &source.path, &source.shown, source.date, listed);
+    let (_, src_text, src_note) = match change::read(&src_target(listed)) {
         Ok(r) => r,
         Err(m) => return fail(err, &source.shown, &m),
     };
     let today_opts = parse_opts(cfg, Some(cfg.today));
-    let today_target = day_target(cfg, today, cfg.today);
+    let today_target = day_target(cfg, today, cfg.today, listed);
     // 1. Today's note.
     let carried: usize;
     let target_after: String = match &new_text {
@@ -469,6 +539,7 @@ fn do_rollover(
             } else {
                 match change::create(&today_target, &contents, false) {
                     Ok(o) => {
+                        listed.created(&today.path);
                         report(&o, &today.shown, &plural_tasks(carried), out)?;
                         contents
                     }
@@ -523,7 +594,7 @@ fn do_rollover(
     let plan_source = |t: &str, note: &crate::model::Note| {
         Ok(plan_rollover(t, note, &target_after, &after_note, opts).source)
     };
-    match change::edit(&src_target, dry_run, plan_source) {
+    match change::edit(&src_target(listed), dry_run, plan_source) {
         Ok(Outcome::Unchanged) | Ok(Outcome::WouldChange(_)) if carried == 0 && !dry_run => {
             writeln!(out, "nothing to roll over from {}", source.shown)?;
         }
@@ -559,6 +630,7 @@ pub fn write_region(
         path: note.to_path_buf(),
         shown: shown.clone(),
         parse: parse_opts(cfg, None),
+        conflict_copy: None,
     };
     let what = format!("region `{region}` updated");
     let plan = |t: &str, n: &crate::model::Note| {
@@ -615,6 +687,7 @@ pub fn write_progress(
             path,
             shown: n.path.clone(),
             parse: parse_opts(cfg, n.note.date),
+            conflict_copy: None,
         };
         let plan = |_: &str, note: &crate::model::Note| {
             Ok(crate::edit::progress::plan_progress_cookies(note))
@@ -752,9 +825,9 @@ fn edit_today<F>(
 where
     F: FnMut(&str, &crate::model::Note) -> Result<EditSet, crate::edit::EditError>,
 {
-    let today = find_today(cfg, &dated(cfg));
+    let (today, listed) = locate_day(cfg, cfg.today);
     let opts = parse_opts(cfg, Some(cfg.today));
-    let target = day_target(cfg, &today, cfg.today);
+    let target = day_target(cfg, &today, cfg.today, &listed);
     if !today.exists {
         let base = match new_daily_text(cfg, cfg.today) {
             Ok(t) => t,
@@ -800,7 +873,7 @@ pub fn open(
         Some(d) => crate::app::parse_day(d, cfg.today).unwrap_or(cfg.today),
         None => cfg.today,
     };
-    let day = find_day(cfg, &dated(cfg), date);
+    let (day, listed) = locate_day(cfg, date);
     if day.exists {
         writeln!(out, "{}", day.shown)?;
         return Ok(exit::OK);
@@ -819,7 +892,7 @@ pub fn open(
         Ok(t) => t,
         Err(m) => return fail(err, &day.shown, &m),
     };
-    let target = day_target(cfg, &day, date);
+    let target = day_target(cfg, &day, date, &listed);
     match change::create(&target, &text, false) {
         Ok(_) => {
             if !cfg.quiet {

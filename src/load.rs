@@ -113,9 +113,13 @@ fn is_note_name(name: &str) -> bool {
 /// a copy when `name.md` is beside it); it is asked only about such names.
 pub fn conflict_original(name: &str, has_sibling: impl Fn(&str) -> bool) -> Option<String> {
     // Every kind of copy has a space in its name, or Syncthing's marker: most names have
-    // neither, and this is asked of every note in the folder.
-    if memchr::memchr(b' ', name.as_bytes()).is_none()
-        && memchr::memmem::find(name.as_bytes(), b".sync-conflict-").is_none()
+    // neither, and this is asked of every name in the folder. Names are short: a plain scan
+    // for the space, one searcher for the marker (not one per name), and a name shorter
+    // than the marker cannot hold it.
+    static SYNC_MARKER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b".sync-conflict-"));
+    if !name.as_bytes().contains(&b' ')
+        && (name.len() < b".sync-conflict-".len() || SYNC_MARKER.find(name.as_bytes()).is_none())
     {
         return None;
     }
@@ -149,6 +153,16 @@ pub fn conflict_original(name: &str, has_sibling: impl Fn(&str) -> bool) -> Opti
     None
 }
 
+/// Whether the entry `candidate` is a sync tool's conflict copy of the note `name` beside it
+/// (every kind of copy starts with the note's stem). `change::has_conflict_copy` asks this
+/// of each name in the note's folder; a walk's `Listed` of the names it saw.
+pub fn is_conflict_copy_of(candidate: &str, name: &str) -> bool {
+    let stem = name.rsplit_once('.').map_or(name, |p| p.0);
+    candidate.starts_with(stem)
+        && candidate != name
+        && conflict_original(candidate, |sib| sib == name).as_deref() == Some(name)
+}
+
 fn display_join(root_shown: &str, rel: &str) -> String {
     if rel.is_empty() {
         return root_shown.to_string();
@@ -170,19 +184,108 @@ struct Found {
     rel: String,
 }
 
-/// Walks `root` (a folder or a single note) and returns the note files in it, plus the
-/// problems met on the way.
-fn walk(
+/// A note file the walk met, as its visitor sees it: borrowed, so that nothing is allocated
+/// for the many notes a one-day command passes over.
+struct Seen<'a> {
+    /// The folder it is in, as walked (the root as given, joined with the folders' names);
+    /// the note itself when the root is a single note.
+    dir: &'a Path,
+    name: &'a str,
+    /// Relative to the root, with `/` separators; empty when the root is this note.
+    rel: &'a str,
+}
+
+impl Seen<'_> {
+    fn abs(&self) -> PathBuf {
+        if self.rel.is_empty() {
+            self.dir.to_path_buf()
+        } else {
+            self.dir.join(self.name)
+        }
+    }
+
+    /// What the note's date is read from: its path below the root (`2026/11/24.md` carries
+    /// a date), or the file name of a root that is a single note.
+    fn name_for_date(&self) -> &str {
+        if self.rel.is_empty() {
+            self.name
+        } else {
+            self.rel
+        }
+    }
+}
+
+/// The names a walk saw that have the shape of a sync-conflict copy, with the folders it
+/// listed whole, so that a command about to edit a note the walk found knows whether a copy
+/// lies beside it without listing the folder again (`change::has_conflict_copy` lists it for
+/// any other note). On a 36,500-note folder a listing is most of a one-day command's time.
+///
+/// The answer is as of the listing, made as the command starts, milliseconds before the
+/// edit; a fresh listing just before the edit was no safer (a sync tool may write a copy
+/// right after any listing), and the next run sees a copy that came in between.
+#[derive(Debug, Default)]
+pub struct Listed {
+    /// The folders listed from the first entry to the last, as walked.
+    folders: Vec<PathBuf>,
+    /// Each (folder, name) that `conflict_original` makes a copy of some note when any
+    /// sibling exists: the only names that can be a copy of a note. Hidden names are left
+    /// out: a copy's name starts with its note's, and a note's name is never hidden.
+    copies: Vec<(PathBuf, String)>,
+    /// The notes the answer is known for: those the walk kept, and those this run created.
+    notes: Vec<PathBuf>,
+}
+
+impl Listed {
+    /// Whether a sync-conflict copy of the note at `path` lay beside it when its folder was
+    /// listed; None when the walk did not see this note in a folder it listed whole (look).
+    pub fn conflict_copy(&self, path: &Path) -> Option<bool> {
+        let dir = path.parent()?;
+        let name = path.file_name()?.to_str()?;
+        if !self.notes.iter().any(|n| n == path) || !self.folders.iter().any(|f| f == dir) {
+            return None;
+        }
+        Some(
+            self.copies
+                .iter()
+                .any(|(d, n)| d == dir && is_conflict_copy_of(n, name)),
+        )
+    }
+
+    /// This run created the note at `path`: it is in its folder's listing from now on (a
+    /// new note could, in principle, be named as a copy of the one it rolls over from).
+    pub fn created(&mut self, path: &Path) {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str()))
+        else {
+            return;
+        };
+        if !self.folders.iter().any(|f| f == dir) {
+            return;
+        }
+        if conflict_original(name, |_| true).is_some() {
+            self.copies.push((dir.to_path_buf(), name.to_string()));
+        }
+        self.notes.push(path.to_path_buf());
+    }
+}
+
+/// Walks `root` (a folder or a single note), handing every note file in it to `visit`, in
+/// walk order; sync-conflict copies are reported as problems instead (after the walk's own
+/// problems, as they always were). Returns what the walk listed.
+fn walk_with(
     root: &Path,
     root_shown: &str,
     exclude: &[String],
     problems: &mut Vec<FileDiagnostic>,
-) -> Vec<Found> {
+    mut visit: impl FnMut(&Seen),
+) -> Listed {
     if root.is_file() {
-        return vec![Found {
-            abs: root.to_path_buf(),
-            rel: String::new(),
-        }];
+        let name = root.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        visit(&Seen {
+            dir: root,
+            name,
+            rel: "",
+        });
+        return Listed::default();
     }
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let exclude: Vec<&str> = exclude
@@ -195,29 +298,37 @@ fn walk(
         exclude: &exclude,
         ancestors: vec![canon_root.clone()],
         canon_root,
-        found: Vec::new(),
         problems,
+        conflicts: Vec::new(),
+        listed: Listed::default(),
+        rel: String::new(),
+        visit: &mut visit,
     };
-    w.dir(root, "");
-    let mut found = w.found;
-    found.retain(|f| {
-        let name = f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let dir = f.abs.parent().unwrap_or(root);
-        match conflict_original(name, |sib| dir.join(sib).is_file()) {
-            Some(orig) => {
-                problems.push(FileDiagnostic {
-                    path: display_join(root_shown, &f.rel),
-                    diagnostic: Diagnostic::new(
-                        Code::SyncConflict,
-                        format!("this is a sync-conflict copy of `{orig}`; it is not read"),
-                        format!(
-                            "compare it with `{orig}`, merge what you want to keep, then delete the copy"
-                        ),
-                    ),
-                });
-                false
-            }
-            None => true,
+    w.dir(root);
+    let Walker {
+        mut conflicts,
+        listed,
+        ..
+    } = w;
+    problems.append(&mut conflicts);
+    listed
+}
+
+/// Walks `root` and returns the note files `keep` accepts, plus the problems met on the way.
+fn walk(
+    root: &Path,
+    root_shown: &str,
+    exclude: &[String],
+    problems: &mut Vec<FileDiagnostic>,
+    keep: impl Fn(&Seen) -> bool,
+) -> Vec<Found> {
+    let mut found = Vec::new();
+    walk_with(root, root_shown, exclude, problems, |s| {
+        if keep(s) {
+            found.push(Found {
+                abs: s.abs(),
+                rel: s.rel.to_string(),
+            });
         }
     });
     found
@@ -226,45 +337,55 @@ fn walk(
 /// A recursive walk over `read_dir`: the entry's type comes with the folder listing, so
 /// only symlinks cost a `stat`. Symlinks are followed inside the root; one leaving the root
 /// is reported and not followed, and one that leads back to a folder it sits in is a loop.
-struct Walker<'a> {
+/// Nothing is allocated for a note the visitor does not keep: the relative path is built in
+/// one buffer.
+struct Walker<'a, V: FnMut(&Seen)> {
     root_shown: &'a str,
     exclude: &'a [&'a str],
     canon_root: PathBuf,
     /// Canonical paths of the folders being walked, outermost first.
     ancestors: Vec<PathBuf>,
-    found: Vec<Found>,
     problems: &'a mut Vec<FileDiagnostic>,
+    /// The sync-conflict copies met, reported after the walk.
+    conflicts: Vec<FileDiagnostic>,
+    listed: Listed,
+    /// The relative path of the folder being listed, then of its entry.
+    rel: String,
+    visit: &'a mut V,
 }
 
-impl Walker<'_> {
-    fn problem(&mut self, rel: &str, diagnostic: Diagnostic) {
+impl<V: FnMut(&Seen)> Walker<'_, V> {
+    /// A problem with the entry (or folder) at `self.rel`.
+    fn problem(&mut self, diagnostic: Diagnostic) {
         self.problems.push(FileDiagnostic {
-            path: display_join(self.root_shown, rel),
+            path: display_join(self.root_shown, &self.rel),
             diagnostic,
         });
     }
 
-    fn unreadable(&mut self, rel: &str, e: &std::io::Error) {
-        self.problem(
-            rel,
-            Diagnostic::new(
-                Code::ReadError,
-                format!("cannot read: {e}"),
-                "check that the file or folder exists and that you may read it",
-            ),
-        );
+    fn unreadable(&mut self, e: &std::io::Error) {
+        self.problem(Diagnostic::new(
+            Code::ReadError,
+            format!("cannot read: {e}"),
+            "check that the file or folder exists and that you may read it",
+        ));
     }
 
-    fn dir(&mut self, abs: &Path, rel: &str) {
+    /// Lists the folder `abs`, whose relative path is `self.rel`.
+    fn dir(&mut self, abs: &Path) {
         let entries = match std::fs::read_dir(abs) {
             Ok(r) => r,
-            Err(e) => return self.unreadable(rel, &e),
+            Err(e) => return self.unreadable(&e),
         };
+        let base = self.rel.len();
+        let mut whole = true;
         for entry in entries {
+            self.rel.truncate(base);
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    self.unreadable(rel, &e);
+                    whole = false;
+                    self.unreadable(&e);
                     continue;
                 }
             };
@@ -273,20 +394,31 @@ impl Walker<'_> {
             let Some(name) = name.to_str().filter(|n| !n.starts_with('.')) else {
                 continue;
             };
-            let mut child_rel = String::with_capacity(rel.len() + 1 + name.len());
-            if !rel.is_empty() {
-                child_rel.push_str(rel);
-                child_rel.push('/');
+            if base > 0 {
+                self.rel.push('/');
             }
-            child_rel.push_str(name);
-            let path = entry.path();
+            self.rel.push_str(name);
+            // Whatever its type: `change::has_conflict_copy` counts any entry.
+            let copy_shaped = conflict_original(name, |_| true).is_some();
+            if copy_shaped {
+                self.listed
+                    .copies
+                    .push((abs.to_path_buf(), name.to_string()));
+            }
             let file_type = match entry.file_type() {
                 Ok(t) => t,
                 Err(e) => {
-                    self.unreadable(&child_rel, &e);
+                    self.unreadable(&e);
                     continue;
                 }
             };
+            if !(file_type.is_symlink() || file_type.is_dir()) {
+                if file_type.is_file() && is_note_name(name) {
+                    self.note(abs, name, copy_shaped);
+                }
+                continue;
+            }
+            let path = entry.path();
             let (is_dir, is_file, canonical) = if file_type.is_symlink() {
                 let target = match path
                     .canonicalize()
@@ -294,29 +426,26 @@ impl Walker<'_> {
                 {
                     Ok(t) => t,
                     Err(e) => {
-                        self.unreadable(&child_rel, &e);
+                        self.unreadable(&e);
                         continue;
                     }
                 };
                 if !target.1.starts_with(&self.canon_root) {
-                    self.problem(
-                        &child_rel,
-                        Diagnostic::new(
-                            Code::SymlinkOutsideRoot,
-                            "this symlink points outside the notes folder; it is not read",
-                            "move the target into the notes folder, or point mdtasks at a folder \
-                             that contains both",
-                        ),
-                    );
+                    self.problem(Diagnostic::new(
+                        Code::SymlinkOutsideRoot,
+                        "this symlink points outside the notes folder; it is not read",
+                        "move the target into the notes folder, or point mdtasks at a folder \
+                         that contains both",
+                    ));
                     continue;
                 }
                 (target.0.is_dir(), target.0.is_file(), Some(target.1))
             } else {
-                (file_type.is_dir(), file_type.is_file(), None)
+                (true, false, None)
             };
             if is_dir {
                 // Excluded folders (templates, attachments), named relative to the root.
-                if self.exclude.contains(&child_rel.as_str()) {
+                if self.exclude.contains(&self.rel.as_str()) {
                     continue;
                 }
                 let canonical = canonical.unwrap_or_else(|| {
@@ -325,26 +454,49 @@ impl Walker<'_> {
                         .map_or_else(|| path.clone(), |a| a.join(name))
                 });
                 if self.ancestors.contains(&canonical) {
-                    self.problem(
-                        &child_rel,
-                        Diagnostic::new(
-                            Code::FilesystemLoop,
-                            "this folder links back to a folder that contains it; not followed",
-                            "remove the symlink, or point it somewhere outside this folder tree",
-                        ),
-                    );
+                    self.problem(Diagnostic::new(
+                        Code::FilesystemLoop,
+                        "this folder links back to a folder that contains it; not followed",
+                        "remove the symlink, or point it somewhere outside this folder tree",
+                    ));
                     continue;
                 }
                 self.ancestors.push(canonical);
-                self.dir(&path, &child_rel);
+                self.dir(&path);
                 self.ancestors.pop();
             } else if is_file && is_note_name(name) {
-                self.found.push(Found {
-                    abs: path,
-                    rel: child_rel,
-                });
+                self.note(abs, name, copy_shaped);
             }
         }
+        self.rel.truncate(base);
+        if whole {
+            self.listed.folders.push(abs.to_path_buf());
+        }
+    }
+
+    /// The note `name` in the folder `abs` (its relative path is `self.rel`): a
+    /// sync-conflict copy is reported and not read, any other goes to the visitor.
+    fn note(&mut self, abs: &Path, name: &str, copy_shaped: bool) {
+        // Only a name with a copy's shape can be one (iCloud's `name 2.md` only when
+        // `name.md` is beside it: the one case that costs a `stat`).
+        if copy_shaped && let Some(orig) = conflict_original(name, |sib| abs.join(sib).is_file()) {
+            self.conflicts.push(FileDiagnostic {
+                path: display_join(self.root_shown, &self.rel),
+                diagnostic: Diagnostic::new(
+                    Code::SyncConflict,
+                    format!("this is a sync-conflict copy of `{orig}`; it is not read"),
+                    format!(
+                        "compare it with `{orig}`, merge what you want to keep, then delete the copy"
+                    ),
+                ),
+            });
+            return;
+        }
+        (self.visit)(&Seen {
+            dir: abs,
+            name,
+            rel: &self.rel,
+        });
     }
 }
 
@@ -455,6 +607,9 @@ const PROGRESS_FROM: usize = 3000;
 /// Threads that only read files (they mostly wait for the disk).
 const READERS: usize = 4;
 
+/// Up to how many notes are read and parsed on the caller's thread.
+const FEW: usize = 4;
+
 /// How many notes are read and parsed at a time: enough to keep every thread busy, few
 /// enough that a chunk's models stay small (a few MB) whatever the folder's size.
 const CHUNK: usize = 256;
@@ -478,18 +633,14 @@ pub fn stream<T: Send>(
         });
     }
     let mut problems = Vec::new();
-    let mut found = walk(root, root_shown, &opts.exclude, &mut problems);
-    if let Some((from, to)) = opts.named_within {
-        found.retain(|f| {
-            let name = if f.rel.is_empty() {
-                f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("")
-            } else {
-                f.rel.as_str()
-            };
-            parse::date::date_from_path(name, opts.date_format.as_deref())
+    // Notes named for days outside `named_within` are passed over during the walk, before
+    // anything is allocated for them (sync-conflict copies are reported whatever their date).
+    let mut found = walk(root, root_shown, &opts.exclude, &mut problems, |s| {
+        opts.named_within.is_none_or(|(from, to)| {
+            parse::date::date_from_path(s.name_for_date(), opts.date_format.as_deref())
                 .is_none_or(|d| from.is_none_or(|x| d >= x) && to.is_none_or(|x| d <= x))
-        });
-    }
+        })
+    });
     // Path order, as the user sees paths (the walk goes folder by folder).
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
     // Only for folders big enough to make someone wait.
@@ -512,7 +663,9 @@ pub fn stream<T: Send>(
         r
     };
     let read = |f: &Found| std::fs::read(&f.abs);
-    if opts.serial {
+    // A few notes (a report on a day or two) are read and parsed here: starting the reader
+    // threads would take longer than reading them.
+    if opts.serial || found.len() <= FEW {
         'serial: for f in &found {
             match parse((f, read(f))) {
                 Ok(t) => {
@@ -630,6 +783,197 @@ mod tests {
         assert_eq!(conflict_original("Week 2.md", none), None);
         assert_eq!(conflict_original("2026-11-24.md", none), None);
     }
+
+    /// What `change::has_conflict_copy` asks of each name beside a note.
+    #[test]
+    fn copies_of_a_note() {
+        let note = "2026-11-24.md";
+        for copy in [
+            "2026-11-24.sync-conflict-20261124-101010-ABCDEFG.md",
+            "2026-11-24 (conflicted copy 2026-11-24).md",
+            "2026-11-24 2.md",
+        ] {
+            assert!(is_conflict_copy_of(copy, note), "{copy}");
+        }
+        for other in [
+            note,
+            "2026-11-25 2.md",
+            "2026-11-24 2.txt",
+            "2026-11-24 0.md",
+            "2026-11-24 Tuesday.md",
+        ] {
+            assert!(!is_conflict_copy_of(other, note), "{other}");
+        }
+    }
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// A walk keeps the notes of the wanted days and every note of the latest day before
+    /// `latest_before`, whatever order the folder lists them in.
+    #[test]
+    fn dated_paths_keeps_what_is_wanted() {
+        let t = tempfile::tempdir().unwrap();
+        for n in [
+            "2026-11-20.md",
+            "2026-11-22.md",
+            "a/2026-11-22.md",
+            "2026_11_22 b.md",
+            "2026-11-24.md",
+            "2026-11-25.md",
+            "Projects.md",
+            "2026-11-22 (conflicted copy 2026-11-23).md",
+        ] {
+            let p = t.path().join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let shown = |dated: &Dated| -> Vec<String> {
+            dated.notes.iter().map(|n| n.shown.clone()).collect()
+        };
+        let wanted = Wanted {
+            days: vec![d("2026-11-24")],
+            latest_before: Some(d("2026-11-24")),
+        };
+        let dated = dated_paths(t.path(), "n", None, &[], &wanted);
+        assert_eq!(
+            shown(&dated),
+            [
+                "n/2026-11-22.md",
+                "n/2026_11_22 b.md",
+                "n/a/2026-11-22.md",
+                "n/2026-11-24.md"
+            ]
+        );
+        // A wanted day that is also the latest before: once, with its day's other notes.
+        let wanted = Wanted {
+            days: vec![d("2026-11-20"), d("2026-11-22")],
+            latest_before: Some(d("2026-11-24")),
+        };
+        let dated = dated_paths(t.path(), "n", None, &["a".into()], &wanted);
+        assert_eq!(
+            shown(&dated),
+            ["n/2026-11-20.md", "n/2026-11-22.md", "n/2026_11_22 b.md"]
+        );
+        let dated = dated_paths(t.path(), "n", None, &[], &Wanted::days(&[d("2026-11-23")]));
+        assert!(dated.notes.is_empty());
+    }
+
+    /// The walk tells whether a copy lies beside a note it kept, and knows nothing of a
+    /// note it did not keep; a note created afterwards joins its folder's listing.
+    #[test]
+    fn listed_knows_the_copies_beside_kept_notes() {
+        let t = tempfile::tempdir().unwrap();
+        for n in [
+            "2026-11-23.md",
+            "2026-11-24.md",
+            "2026-11-24.sync-conflict-20261124-101010-ABCDEFG.md",
+            "sub/2026-11-23.md",
+        ] {
+            let p = t.path().join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let wanted = Wanted::days(&[d("2026-11-23"), d("2026-11-24")]);
+        let mut dated = dated_paths(t.path(), "n", None, &[], &wanted);
+        let listed = &mut dated.listed;
+        let at = |n: &str| t.path().join(n);
+        assert_eq!(listed.conflict_copy(&at("2026-11-24.md")), Some(true));
+        assert_eq!(listed.conflict_copy(&at("2026-11-23.md")), Some(false));
+        assert_eq!(listed.conflict_copy(&at("sub/2026-11-23.md")), Some(false));
+        // Not kept by the walk (not a wanted day): look.
+        assert_eq!(listed.conflict_copy(&at("2026-11-25.md")), None);
+        listed.created(&at("2026-11-23 2.md"));
+        assert_eq!(listed.conflict_copy(&at("2026-11-23.md")), Some(true));
+        assert_eq!(listed.conflict_copy(&at("2026-11-23 2.md")), Some(false));
+        // Created in a folder the walk did not list: look.
+        listed.created(&at("new/2026-11-26.md"));
+        assert_eq!(listed.conflict_copy(&at("new/2026-11-26.md")), None);
+    }
+
+    /// The probe finds a day's note by its path only where a walk would find it there, with
+    /// that date; every rule it cannot prove sends the caller to the walk.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn probe_named_only_where_a_walk_agrees() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        let write = |n: &str| {
+            let p = root.join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        };
+        for n in [
+            "2026-11-24.md",
+            "Daily/2026/11/24-11-2026 Tuesday.md",
+            "skip/2026-11-24.md",
+            ".hidden/2026-11-24.md",
+            "real/2026-11-24.md",
+            "copied/2026-11-24.md",
+            "copied/2026-11-24 (conflicted copy 2026-11-24).md",
+            "Tagebücher/2026-11-24.md",
+            "semi/2026-11-24;x.md",
+            "nodate/today.md",
+        ] {
+            write(n);
+        }
+        std::os::unix::fs::symlink("real", root.join("linked")).unwrap();
+        std::os::unix::fs::symlink("../2026-11-24.md", root.join("real/2026-11-23.md")).unwrap();
+        std::fs::create_dir_all(root.join("dir/2026-11-24.md")).unwrap();
+        // Two names for one file in one folder: what a case-insensitive folder looks like.
+        write("folded/2026-11-24.md");
+        std::fs::hard_link(
+            root.join("folded/2026-11-24.md"),
+            root.join("folded/2026-11-24.MD"),
+        )
+        .unwrap();
+        let day = d("2026-11-24");
+        let exclude = ["skip".to_string()];
+        let probe =
+            |rel: &str, date| probe_named(root, "n", rel, date, None, &exclude).map(|d| d.shown);
+        // Found: the very path and name a walk gives.
+        let agrees = |rel: &str, format: Option<&str>| {
+            let found = probe_named(root, "n", rel, day, format, &exclude).expect(rel);
+            let walked = dated_paths(root, "n", format, &exclude, &Wanted::days(&[day]));
+            assert!(
+                walked
+                    .notes
+                    .iter()
+                    .any(|w| w.path.as_os_str() == found.path.as_os_str() && w.shown == found.shown),
+                "{rel}: {found:?} not in {:?}",
+                walked.notes
+            );
+        };
+        agrees("2026-11-24.md", None);
+        // A copy beside the note does not hide it from a walk (`change` refuses to edit it).
+        agrees("copied/2026-11-24.md", None);
+        // Obsidian's nested daily notes, dated by the file-name part of their format.
+        let nested = "Daily/2026/11/24-11-2026 Tuesday.md";
+        agrees(nested, Some("%d-%m-%Y %A"));
+        for (rel, date) in [
+            ("2026-11-24.md", d("2026-11-25")),      // another day's name
+            ("2026-11-25.md", d("2026-11-25")),      // missing
+            ("skip/2026-11-24.md", day),             // excluded
+            (".hidden/2026-11-24.md", day),          // hidden
+            ("linked/2026-11-24.md", day),           // through a symlinked folder
+            ("real/2026-11-23.md", d("2026-11-23")), // a symlink
+            ("copied/2026-11-24 (conflicted copy 2026-11-24).md", day), // a copy
+            ("Tagebücher/2026-11-24.md", day),       // not ASCII
+            ("semi/2026-11-24;x.md", day),           // `;`
+            ("nodate/today.md", day),                // no date in its name
+            ("dir/2026-11-24.md", day),              // a folder
+            ("folded/2026-11-24.md", day),           // the folder ignores case
+            ("./2026-11-24.md", day),
+            ("Daily//2026/11/24-11-2026 Tuesday.md", day),
+            (nested, day), // no date in its name without the format
+        ] {
+            assert_eq!(probe(rel, date), None, "{rel}");
+        }
+        // A date format the name is read with.
+        write("24.11.2026.md");
+        agrees("24.11.2026.md", Some("%d.%m.%Y"));
+    }
 }
 
 /// A note found by its name alone.
@@ -641,33 +985,196 @@ pub struct DatedPath {
     pub shown: String,
 }
 
-/// The notes under `root` whose names carry a date, sorted by date then path, found by walking
-/// names only: commands that touch one day never read the other notes. Sync-conflict copies
-/// and hidden folders are left out, as in `load`.
+/// Which dated notes a command about one day needs. Keeping only those, a walk over years
+/// of daily notes allocates for a handful of them.
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    /// The notes named for these days.
+    pub days: Vec<chrono::NaiveDate>,
+    /// Every note named for the latest day before this one that has a note (`rollover`'s
+    /// source; which of them wins is the caller's choice).
+    pub latest_before: Option<chrono::NaiveDate>,
+}
+
+impl Wanted {
+    /// The notes named for these days.
+    pub fn days(days: &[chrono::NaiveDate]) -> Wanted {
+        Wanted {
+            days: days.to_vec(),
+            latest_before: None,
+        }
+    }
+}
+
+/// The dated notes a walk kept, and what it listed on the way.
+#[derive(Debug, Default)]
+pub struct Dated {
+    /// Sorted by date, then by path as shown.
+    pub notes: Vec<DatedPath>,
+    pub listed: Listed,
+}
+
+/// The notes under `root` whose names carry a date `wanted` asks for, sorted by date then
+/// path, found by walking names only: commands that touch one day never read the other
+/// notes. Sync-conflict copies, hidden and excluded folders are left out, as in `load`.
 pub fn dated_paths(
     root: &Path,
     root_shown: &str,
     date_format: Option<&str>,
     exclude: &[String],
-) -> Vec<DatedPath> {
+    wanted: &Wanted,
+) -> Dated {
     let mut problems = Vec::new();
-    let mut out: Vec<DatedPath> = walk(root, root_shown, exclude, &mut problems)
-        .into_iter()
-        .filter_map(|f| {
-            let name = if f.rel.is_empty() {
-                f.abs.file_name()?.to_str()?.to_string()
+    let mut notes = Vec::new();
+    // The latest day before `wanted.latest_before` met so far, and its notes (those not on
+    // a wanted day, which are in `notes` already).
+    let mut latest: Option<chrono::NaiveDate> = None;
+    let mut on_latest: Vec<DatedPath> = Vec::new();
+    let mut listed = walk_with(root, root_shown, exclude, &mut problems, |s| {
+        let Some(date) = parse::date::date_from_path(s.name_for_date(), date_format) else {
+            return;
+        };
+        let on_day = wanted.days.contains(&date);
+        let before =
+            wanted.latest_before.is_some_and(|b| date < b) && latest.is_none_or(|l| date >= l);
+        if !on_day && !before {
+            return;
+        }
+        if before && latest != Some(date) {
+            latest = Some(date);
+            on_latest.clear();
+        }
+        let d = DatedPath {
+            date,
+            path: s.abs(),
+            shown: display_join(root_shown, s.rel),
+        };
+        if on_day {
+            notes.push(d);
+        } else {
+            on_latest.push(d);
+        }
+    });
+    notes.append(&mut on_latest);
+    // Paths are unique, so an unstable sort gives one order.
+    notes.sort_unstable_by(|a, b| (a.date, &a.shown).cmp(&(b.date, &b.shown)));
+    listed.notes = notes.iter().map(|d| d.path.clone()).collect();
+    Dated { notes, listed }
+}
+
+/// The note at `rel` below `root` (as `daily::new_note_rel` names a day's note) when a walk
+/// is certain to find it there, named for `date`: a command about one day then need not
+/// list a folder of thousands of notes. None when that is not certain: the caller walks.
+///
+/// A walk finds the file at `rel`, by this path, when (each rule is checked here):
+/// - every step of `rel` is a plain name: not empty, `.` or `..`, and not hidden (`.name`);
+/// - each folder on the way, and the root, can be opened (the walk cannot see into a
+///   folder it cannot list); each folder below the root is a real folder, not a symlink (a
+///   symlink may leave the root or make a loop: the walk decides those) and not excluded
+///   (`notes.exclude`);
+/// - the file is a regular file (not a symlink) with a note's name, and not a sync-conflict
+///   copy (told as the walk tells it);
+/// - its path carries `date` as the walk reads it (`date_from_path`, `notes.date_format`);
+/// - the names on disk are the bytes of `rel`: the walk shows the names it lists, while a
+///   lookup may match another spelling where names ignore case or normalise Unicode. Linux
+///   compares names as bytes except in case-insensitive (casefold) folders, which ignore the
+///   case of ASCII letters and also match a few other characters to ASCII ones (the Kelvin
+///   sign to `k`, `ſ` to `s`, U+037E to `;`, U+1FEF to `` ` ``). So: Linux only, `rel` in
+///   ASCII without `;`, `` ` `` or `\`, and each step with a letter is looked up again with
+///   its letters' case swapped: meeting the same file there means the folder ignores case,
+///   and the probe gives up.
+///
+/// Assumed: a folder that can be opened is listed whole (a read error in the middle of a
+/// listing hides the notes after it from the walk, not from this probe). A sync-conflict copy
+/// beside the note cannot be seen without a listing: `change` lists the note's folder before
+/// editing it. Other notes named for the same day do not matter: the note at the configured
+/// path wins over them (`commands::find_day`).
+pub fn probe_named(
+    root: &Path,
+    root_shown: &str,
+    rel: &str,
+    date: chrono::NaiveDate,
+    date_format: Option<&str>,
+    exclude: &[String],
+) -> Option<DatedPath> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let plain = |c: char| c.is_ascii() && !c.is_ascii_control() && !matches!(c, ';' | '`' | '\\');
+    if !rel.chars().all(plain) || parse::date::date_from_path(rel, date_format) != Some(date) {
+        return None;
+    }
+    let steps: Vec<&str> = rel.split('/').collect();
+    let (file, folders) = steps.split_last()?;
+    if steps
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == ".." || s.starts_with('.'))
+        || !is_note_name(file)
+    {
+        return None;
+    }
+    let exclude: Vec<&str> = exclude
+        .iter()
+        .map(|x| x.trim_matches('/'))
+        .filter(|x| !x.is_empty())
+        .collect();
+    std::fs::read_dir(root).ok()?;
+    // Joined step by step, as the walk joins them: the same path, byte for byte.
+    let mut dir = root.to_path_buf();
+    for (i, step) in folders.iter().enumerate() {
+        if exclude.contains(&steps[..=i].join("/").as_str()) {
+            return None;
+        }
+        let next = dir.join(step);
+        let meta = std::fs::symlink_metadata(&next).ok()?;
+        if !meta.file_type().is_dir() || ignores_case(&dir, step, &meta) != Some(false) {
+            return None;
+        }
+        std::fs::read_dir(&next).ok()?;
+        dir = next;
+    }
+    let path = dir.join(file);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.file_type().is_file()
+        || ignores_case(&dir, file, &meta) != Some(false)
+        || conflict_original(file, |sib| dir.join(sib).is_file()).is_some()
+    {
+        return None;
+    }
+    Some(DatedPath {
+        date,
+        path,
+        shown: display_join(root_shown, rel),
+    })
+}
+
+/// Whether the folder `dir` ignores case when it looks up `name` (found there as `meta`):
+/// the name with its ASCII letters' case swapped leads to the same file. A name without
+/// letters cannot tell, and needs not. None when the lookup fails for another reason.
+#[cfg(unix)]
+fn ignores_case(dir: &Path, name: &str, meta: &std::fs::Metadata) -> Option<bool> {
+    use std::os::unix::fs::MetadataExt;
+    if !name.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return Some(false);
+    }
+    let swapped: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                c.to_ascii_lowercase()
             } else {
-                f.rel.clone()
-            };
-            let date = parse::date::date_from_path(&name, date_format)?;
-            Some(DatedPath {
-                date,
-                shown: display_join(root_shown, &f.rel),
-                path: f.abs,
-            })
+                c.to_ascii_uppercase()
+            }
         })
         .collect();
-    // Paths are unique, so an unstable sort gives one order.
-    out.sort_unstable_by(|a, b| (a.date, &a.shown).cmp(&(b.date, &b.shown)));
-    out
+    match std::fs::symlink_metadata(dir.join(swapped)) {
+        Ok(m) => Some(m.dev() == meta.dev() && m.ino() == meta.ino()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(false),
+        Err(_) => None,
+    }
+}
+
+#[cfg(not(unix))]
+fn ignores_case(_: &Path, _: &str, _: &std::fs::Metadata) -> Option<bool> {
+    None
 }

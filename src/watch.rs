@@ -175,6 +175,7 @@ fn pass(
                 ),
                 plan_headings: cfg.settings.plan_headings_lower(),
             },
+            conflict_copy: None,
         };
         let problems = RefCell::new(Vec::new());
         // The text the last plan would write, and whether that plan was made on the note as

@@ -43,12 +43,40 @@ pub fn iso_date_at(s: &str) -> Option<NaiveDate> {
 /// anywhere in the stem; or `YYYY/MM/DD.md`. `pattern` is a user's chrono format for the
 /// whole stem, tried first.
 pub fn date_from_path(rel_path: &str, pattern: Option<&str>) -> Option<NaiveDate> {
+    // The usual daily note, `2026-11-24.md` in the root, read without the search below: a
+    // walk asks this of every name in a folder of thousands (the same answer: see
+    // `iso_names_read_as_the_search_reads_them`).
+    if pattern.is_none()
+        && let Some(date) = iso_note_name(rel_path.as_bytes())
+    {
+        return date;
+    }
+    date_by_search(rel_path, pattern)
+}
+
+/// The date of a path that is exactly `YYYY-MM-DD.md`: None when it is not that shape, Some(None)
+/// when it is but names no day (`2026-02-30.md`: no other date is in such a name either).
+fn iso_note_name(b: &[u8]) -> Option<Option<NaiveDate>> {
+    if b.len() != 13 || &b[10..] != b".md" || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (four(&b[0..4])?, two(&b[5..7])?, two(&b[8..10])?);
+    Some(NaiveDate::from_ymd_opt(y, m, d))
+}
+
+/// `date_from_path` for any path: the pattern, then each shape anywhere in the stem, then
+/// `YYYY/MM/DD.md`.
+fn date_by_search(rel_path: &str, pattern: Option<&str>) -> Option<NaiveDate> {
     let rel: std::borrow::Cow<str> = if rel_path.contains('\\') {
         rel_path.replace('\\', "/").into()
     } else {
         rel_path.into()
     };
-    let file = rel.rsplit('/').next().unwrap_or(&rel);
+    // Names are short: a byte loop, not a vectorised search that costs more to set up.
+    let file = match rel.bytes().rposition(|b| b == b'/') {
+        Some(i) => &rel[i + 1..],
+        None => &rel,
+    };
     let stem = file
         .strip_suffix(".markdown")
         .or_else(|| file.strip_suffix(".md"))
@@ -262,6 +290,38 @@ pub fn front_matter_date(yaml: &str) -> Option<Result<NaiveDate, String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `date_from_path` reads `YYYY-MM-DD.md` without searching: the same answer as the
+    /// search, for real days, days that do not exist, and near misses of the shape.
+    #[test]
+    fn iso_names_read_as_the_search_reads_them() {
+        let mut names = Vec::new();
+        for y in ["0000", "0001", "1999", "2000", "2026", "2100", "9999"] {
+            for m in 0..=13 {
+                for dd in 0..=32 {
+                    names.push(format!("{y}-{m:02}-{dd:02}.md"));
+                }
+            }
+        }
+        names.extend(
+            [
+                "2026-11-24.MD",
+                "2026_11_24.md",
+                "2026-11-2a.md",
+                "2026-1-124.md",
+                "2026-11-24.mdx",
+                "x026-11-24.md",
+                "2026-11-24-md",
+                "+026-11-24.md",
+            ]
+            .map(String::from),
+        );
+        for n in &names {
+            assert_eq!(date_from_path(n, None), date_by_search(n, None), "{n}");
+        }
+        assert_eq!(iso_note_name(b"2026-02-30.md"), Some(None));
+        assert_eq!(iso_note_name(b"2026_11_24.md"), None);
+    }
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap()

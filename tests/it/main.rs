@@ -12,6 +12,7 @@ mod fixtures;
 mod fuzz_regressions;
 mod html;
 mod interop;
+mod one_day;
 mod pathological;
 mod props;
 mod support;
