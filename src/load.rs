@@ -806,6 +806,15 @@ mod tests {
         }
     }
 
+    /// Creates each of `names` (with its folders) under `root`.
+    fn touch_all(root: &Path, names: &[&str]) {
+        for n in names {
+            let p = root.join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+    }
+
     fn d(s: &str) -> chrono::NaiveDate {
         chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
@@ -815,20 +824,19 @@ mod tests {
     #[test]
     fn dated_paths_keeps_what_is_wanted() {
         let t = tempfile::tempdir().unwrap();
-        for n in [
-            "2026-11-20.md",
-            "2026-11-22.md",
-            "a/2026-11-22.md",
-            "2026_11_22 b.md",
-            "2026-11-24.md",
-            "2026-11-25.md",
-            "Projects.md",
-            "2026-11-22 (conflicted copy 2026-11-23).md",
-        ] {
-            let p = t.path().join(n);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "x").unwrap();
-        }
+        touch_all(
+            t.path(),
+            &[
+                "2026-11-20.md",
+                "2026-11-22.md",
+                "a/2026-11-22.md",
+                "2026_11_22 b.md",
+                "2026-11-24.md",
+                "2026-11-25.md",
+                "Projects.md",
+                "2026-11-22 (conflicted copy 2026-11-23).md",
+            ],
+        );
         let shown = |dated: &Dated| -> Vec<String> {
             dated.notes.iter().map(|n| n.shown.clone()).collect()
         };
@@ -865,16 +873,15 @@ mod tests {
     #[test]
     fn listed_knows_the_copies_beside_kept_notes() {
         let t = tempfile::tempdir().unwrap();
-        for n in [
-            "2026-11-23.md",
-            "2026-11-24.md",
-            "2026-11-24.sync-conflict-20261124-101010-ABCDEFG.md",
-            "sub/2026-11-23.md",
-        ] {
-            let p = t.path().join(n);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "x").unwrap();
-        }
+        touch_all(
+            t.path(),
+            &[
+                "2026-11-23.md",
+                "2026-11-24.md",
+                "2026-11-24.sync-conflict-20261124-101010-ABCDEFG.md",
+                "sub/2026-11-23.md",
+            ],
+        );
         let wanted = Wanted::days(&[d("2026-11-23"), d("2026-11-24")]);
         let mut dated = dated_paths(t.path(), "n", None, &[], &wanted);
         let listed = &mut dated.listed;

@@ -38,6 +38,21 @@ pub fn journal() -> tempfile::TempDir {
 }
 
 /// Runs the binary in `dir`; its stdout, stderr and exit code.
+/// The object of `v[key]` (an array) whose `field` equals `value`.
+pub fn find_in<'a>(
+    v: &'a serde_json::Value,
+    key: &str,
+    field: &str,
+    value: &str,
+) -> &'a serde_json::Value {
+    v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[field] == value)
+        .unwrap_or_else(|| panic!("no {key} with {field} = {value}"))
+}
+
 pub fn run(dir: &Path, args: &[&str]) -> (String, String, i32) {
     let o = mdtasks(dir).args(args).output().unwrap();
     (
@@ -501,12 +516,7 @@ fn sample_journal_day_totals() {
     let (out, _, _) = run(t.path(), &["summarize", "journal", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let day = |d: &str| {
-        v["days"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["date"] == d)
-            .unwrap()["logged_minutes"]
+        find_in(&v, "days", "date", d)["logged_minutes"]
             .as_u64()
             .unwrap()
     };
@@ -662,15 +672,7 @@ fn daily_game_fixture() {
         v["current_streak"]["days"], 3,
         "Oct 30 to Nov 2 across the month end and a rest day"
     );
-    let day = |d: &str| {
-        v["days"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["date"] == d)
-            .unwrap()
-            .clone()
-    };
+    let day = |d: &str| find_in(&v, "days", "date", d).clone();
     assert_eq!(
         day("2026-10-31")["state"],
         "won",
@@ -701,24 +703,8 @@ fn blocks_split_across_notes() {
     insta::assert_snapshot!("blocks_split_text", out);
     let (json, _, _) = run(t.path(), &["blocks", "split", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let day = |d: &str| {
-        v["days"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["date"] == d)
-            .unwrap()
-            .clone()
-    };
-    let block = |d: &str, key: &str| {
-        day(d)["blocks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["key"] == key)
-            .unwrap()
-            .clone()
-    };
+    let day = |d: &str| find_in(&v, "days", "date", d).clone();
+    let block = |d: &str, key: &str| find_in(&day(d), "blocks", "key", key).clone();
     // Logged in the log that sorts first and in the daily note.
     assert_eq!(block("2026-11-19", "deep work")["logged_minutes"], 30);
     assert_eq!(
