@@ -906,30 +906,26 @@ mod tests {
     fn probe_named_only_where_a_walk_agrees() {
         let t = tempfile::tempdir().unwrap();
         let root = t.path();
-        let write = |n: &str| {
-            let p = root.join(n);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "x").unwrap();
-        };
-        for n in [
-            "2026-11-24.md",
-            "Daily/2026/11/24-11-2026 Tuesday.md",
-            "skip/2026-11-24.md",
-            ".hidden/2026-11-24.md",
-            "real/2026-11-24.md",
-            "copied/2026-11-24.md",
-            "copied/2026-11-24 (conflicted copy 2026-11-24).md",
-            "Tagebücher/2026-11-24.md",
-            "semi/2026-11-24;x.md",
-            "nodate/today.md",
-        ] {
-            write(n);
-        }
+        touch_all(
+            root,
+            &[
+                "2026-11-24.md",
+                "Daily/2026/11/24-11-2026 Tuesday.md",
+                "skip/2026-11-24.md",
+                ".hidden/2026-11-24.md",
+                "real/2026-11-24.md",
+                "copied/2026-11-24.md",
+                "copied/2026-11-24 (conflicted copy 2026-11-24).md",
+                "Tagebücher/2026-11-24.md",
+                "semi/2026-11-24;x.md",
+                "nodate/today.md",
+            ],
+        );
         std::os::unix::fs::symlink("real", root.join("linked")).unwrap();
         std::os::unix::fs::symlink("../2026-11-24.md", root.join("real/2026-11-23.md")).unwrap();
         std::fs::create_dir_all(root.join("dir/2026-11-24.md")).unwrap();
         // Two names for one file in one folder: what a case-insensitive folder looks like.
-        write("folded/2026-11-24.md");
+        touch_all(root, &["folded/2026-11-24.md"]);
         std::fs::hard_link(
             root.join("folded/2026-11-24.md"),
             root.join("folded/2026-11-24.MD"),
@@ -978,7 +974,7 @@ mod tests {
             assert_eq!(probe(rel, date), None, "{rel}");
         }
         // A date format the name is read with.
-        write("24.11.2026.md");
+        touch_all(root, &["24.11.2026.md"]);
         agrees("24.11.2026.md", Some("%d.%m.%Y"));
     }
 }
