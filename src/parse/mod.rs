@@ -846,11 +846,11 @@ impl<'a> Parse<'a> {
         let mut day_index: std::collections::HashMap<Option<NaiveDate>, usize> = Default::default();
         let mut by_day: Vec<(Option<NaiveDate>, Vec<RawEntry>)> = Vec::new();
         // Most notes hold one day: no regrouping.
-        if clocked.is_empty() && raws.iter().all(|r| r.date == raws[0].date) {
-            if let Some(first) = raws.first() {
-                by_day.push((first.date, Vec::new()));
-                by_day[0].1 = raws;
-            }
+        if let Some(date) = raws.first().map(|r| r.date)
+            && clocked.is_empty()
+            && raws.iter().all(|r| r.date == date)
+        {
+            by_day.push((date, raws));
         } else {
             for r in raws {
                 if r.task.is_some_and(|t| clocked.contains(&t)) {
@@ -1154,6 +1154,17 @@ mod tests {
     use super::*;
 
     /// pulldown-cmark starts a tab-indented nested item at the previous line's ending.
+    #[test]
+    fn has_finds_short_needles() {
+        assert!(has(b"[due:: 2026-11-30]", b"::"));
+        assert!(!has(b"10:00 call: dentist", b"::"));
+        assert!(has(b"see https://x", b"http"));
+        assert!(!has(b"htt", b"http"));
+        assert!(has(b"anything", b""));
+        assert!(has(b"::", b"::"));
+        assert!(!has(b":", b"::"));
+    }
+
     #[test]
     fn tab_indented_nested_item_starts_on_its_own_line() {
         let text = "- [ ] a\n\t- [ ] b\n";

@@ -1278,6 +1278,11 @@ mod tests {
         assert_eq!(duration(45), "45m");
         assert_eq!(duration(65), "1h 05m");
         assert_eq!(duration(120), "2h 00m");
+        assert_eq!(duration(551_118 * 60 + 7), "551118h 07m");
+        let mut s = String::new();
+        push_number(&mut s, u64::MAX, 2);
+        push_number(&mut s, 0, 3);
+        assert_eq!(s, format!("{}000", u64::MAX));
         assert_eq!(bar(1.0, 20), "█".repeat(20));
         assert_eq!(bar(0.0, 20), "");
         assert_eq!(bar(0.5, 20), "█".repeat(10));
