@@ -5,12 +5,14 @@
 //! it reports, so every span points into the original text and any status character,
 //! not only the two GFM knows, is seen.
 
+mod blocks;
 pub mod date;
 pub mod inline;
 pub mod time;
 
+use blocks::Block;
 use chrono::{Duration, NaiveDate};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Options, Parser};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
@@ -131,6 +133,26 @@ struct Parse<'a> {
 
 /// Parses one note. Never panics, whatever the text; problems become diagnostics.
 pub fn parse_note(text: &str, opts: &ParseOptions) -> Note {
+    parse_with(text, opts, true)
+}
+
+/// [`parse_note`] with the block structure always from pulldown-cmark, never from the fast
+/// line scanner: the reference the scanner is tested and benchmarked against.
+#[doc(hidden)]
+pub fn parse_note_reference(text: &str, opts: &ParseOptions) -> Note {
+    parse_with(text, opts, false)
+}
+
+/// Whether the fast line scanner reads this note's block structure (else pulldown-cmark
+/// does). For tests and benchmarks.
+#[doc(hidden)]
+pub fn fast_scanner_reads(text: &str) -> bool {
+    let from = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let from = front_matter_end(text, from).unwrap_or(from);
+    blocks::scan(text, from, &mut Vec::new())
+}
+
+fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
     let bom = text.starts_with('\u{feff}');
     let crlf = text.contains("\r\n");
     let ix = LineIndex::new(text);
@@ -165,7 +187,7 @@ pub fn parse_note(text: &str, opts: &ParseOptions) -> Note {
         markers: Vec::new(),
         in_heading: None,
     };
-    p.run();
+    p.run(fast);
     p.finish()
 }
 
@@ -222,7 +244,7 @@ impl<'a> Parse<'a> {
             .unwrap_or(self.text.len())
     }
 
-    fn run(&mut self) {
+    fn run(&mut self, fast: bool) {
         let mut body_start = if self.note.bom { 3 } else { 0 };
         // Front matter is found here, not by pulldown-cmark's metadata extension: that one
         // takes a `---` ... `---` pair anywhere in a note for metadata, which would hide every
@@ -231,13 +253,20 @@ impl<'a> Parse<'a> {
             self.front_matter(Span::new(body_start, end));
             body_start = end;
         }
-        let body = &self.text[body_start..];
-        let mut opts = Options::empty();
-        opts.insert(Options::ENABLE_TABLES);
-        let parser = Parser::new_ext(body, opts).into_offset_iter();
-        for (event, range) in parser {
-            let span = Span::new(range.start + body_start, range.end + body_start);
-            self.event(event, span);
+        let mut events = Vec::new();
+        if fast && blocks::scan(self.text, body_start, &mut events) {
+            for (block, span) in events {
+                self.event(block, span);
+            }
+        } else {
+            let body = &self.text[body_start..];
+            let mut opts = Options::empty();
+            opts.insert(Options::ENABLE_TABLES);
+            let parser = Parser::new_ext(body, opts).into_offset_iter();
+            for (event, range) in parser {
+                let span = Span::new(range.start + body_start, range.end + body_start);
+                self.event(blocks::from_event(&event), span);
+            }
         }
         // Close date sections still open at the end of the note.
         let len = self.text.len();
@@ -246,32 +275,14 @@ impl<'a> Parse<'a> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) {
+    fn event(&mut self, event: Block, span: Span) {
         // The first inline content of an item decides whether it is a task or an entry.
         if let Some(frame) = self.items.last()
             && frame.awaiting_head
         {
-            match &event {
-                Event::Start(Tag::Paragraph) => return,
-                Event::Text(_)
-                | Event::Code(_)
-                | Event::InlineHtml(_)
-                | Event::InlineMath(_)
-                | Event::FootnoteReference(_)
-                | Event::SoftBreak
-                | Event::HardBreak
-                | Event::TaskListMarker(_)
-                | Event::Start(
-                    Tag::Emphasis
-                    | Tag::Strong
-                    | Tag::Strikethrough
-                    | Tag::Link { .. }
-                    | Tag::Image { .. }
-                    | Tag::Superscript
-                    | Tag::Subscript,
-                ) => {
-                    self.item_head(span.start);
-                }
+            match event {
+                Block::ParaStart => return,
+                Block::Inline => self.item_head(span.start),
                 _ => {
                     if let Some(f) = self.items.last_mut() {
                         f.awaiting_head = false;
@@ -280,18 +291,14 @@ impl<'a> Parse<'a> {
             }
         }
         if self.items.last().is_some_and(|f| f.head_pending.is_some()) {
-            let until = match &event {
-                Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => Some(span.end),
-                Event::Start(
-                    Tag::List(_)
-                    | Tag::CodeBlock(_)
-                    | Tag::BlockQuote(_)
-                    | Tag::HtmlBlock
-                    | Tag::Heading { .. }
-                    | Tag::Table(_)
-                    | Tag::Paragraph,
-                )
-                | Event::Rule => Some(span.start),
+            let until = match event {
+                Block::ParaEnd | Block::ItemEnd => Some(span.end),
+                Block::ListStart(_)
+                | Block::Other
+                | Block::QuoteStart
+                | Block::Html
+                | Block::HeadingStart(_)
+                | Block::ParaStart => Some(span.start),
                 _ => None,
             };
             if let Some(until) = until {
@@ -302,23 +309,23 @@ impl<'a> Parse<'a> {
             }
         }
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                self.in_heading = Some((level as u8, span));
+            Block::HeadingStart(level) => {
+                self.in_heading = Some((level, span));
             }
-            Event::End(TagEnd::Heading(_)) => {
+            Block::HeadingEnd => {
                 if let Some((level, span)) = self.in_heading.take() {
                     self.heading(level, span);
                 }
             }
-            Event::Start(Tag::BlockQuote(_)) => self.quote_depth += 1,
-            Event::End(TagEnd::BlockQuote(_)) => self.quote_depth -= 1,
-            Event::Start(Tag::List(first)) => self.lists.push(ListFrame {
+            Block::QuoteStart => self.quote_depth += 1,
+            Block::QuoteEnd => self.quote_depth -= 1,
+            Block::ListStart(first) => self.lists.push(ListFrame {
                 next_ordinal: first,
             }),
-            Event::End(TagEnd::List(_)) => {
+            Block::ListEnd => {
                 self.lists.pop();
             }
-            Event::Start(Tag::Item) => {
+            Block::ItemStart => {
                 let bytes = self.text.as_bytes();
                 // pulldown-cmark starts a tab-indented nested item at the line ending before
                 // it; the item (and so a task's span) starts on its own line.
@@ -352,13 +359,13 @@ impl<'a> Parse<'a> {
                     quoted: self.quote_depth > 0,
                 });
             }
-            Event::End(TagEnd::Item) => {
+            Block::ItemEnd => {
                 self.items.pop();
             }
-            Event::Start(Tag::Paragraph) if self.items.is_empty() => {
+            Block::ParaStart if self.items.is_empty() => {
                 self.plain_paragraph(span);
             }
-            Event::Start(Tag::HtmlBlock) => self.html_block(span),
+            Block::Html => self.html_block(span),
             _ => {}
         }
     }

@@ -1,6 +1,7 @@
 //! The one integration test binary: fixtures as specifications, the comrak oracle,
 //! property tests, the generated-corpus truth, and the CLI run as a user would.
 
+mod blocks_agree;
 mod browser;
 mod cli;
 mod conventions;

@@ -1,0 +1,527 @@
+//! The block structure of a note, as the note parser needs it: headings, block quotes, lists
+//! and their items, paragraphs, HTML blocks, and where an item's inline content begins.
+//!
+//! Two sources produce the same events. [`scan`] is a line scanner for the Markdown that
+//! daily notes are mostly made of (ATX headings, paragraphs, bullet and ordered lists nested
+//! by spaces, fenced code, pipe tables); it gives up, returning `false`, on the first line it
+//! does not handle exactly as CommonMark does (block quotes, HTML blocks, tabs in
+//! indentation, setext headings, thematic breaks, indented code, lazy continuation lines,
+//! link reference definitions ...). The note is then parsed by pulldown-cmark, whose events
+//! [`from_event`] maps to the same [`Block`]s. The two must give the same note model:
+//! `tests/it/blocks_agree.rs` checks that on every fixture, on generated notes, and on
+//! generated lines built from every construct the scanner declines.
+//!
+//! The scanner exists for speed: pulldown-cmark also parses every inline (emphasis, links,
+//! code spans) and builds a tree of the whole note, which was more than half of the cost of
+//! reading a note, while the note parser reads tasks and entries from the raw bytes itself.
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use crate::span::Span;
+
+/// One block-structure event. Spans are byte ranges of the whole note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Block {
+    /// An ATX or setext heading starts; the span covers it.
+    HeadingStart(u8),
+    HeadingEnd,
+    QuoteStart,
+    QuoteEnd,
+    /// A list starts; ordered lists carry their first number.
+    ListStart(Option<u64>),
+    ListEnd,
+    /// A list item; its span runs from the marker to where the item ends.
+    ItemStart,
+    ItemEnd,
+    /// A paragraph; its span covers its lines (from the first content byte).
+    ParaStart,
+    ParaEnd,
+    /// An HTML block; the span covers its lines.
+    Html,
+    /// Another block starts (fenced or indented code, a table, a thematic break).
+    Other,
+    /// Inline content (text, code span, link, emphasis ...) starts at the span's start.
+    Inline,
+    /// Anything else: the end of an inline or of another block, a table cell ...
+    Nothing,
+}
+
+/// The block event a pulldown-cmark event stands for.
+pub(crate) fn from_event(event: &Event<'_>) -> Block {
+    match event {
+        Event::Start(tag) => match tag {
+            Tag::Heading { level, .. } => Block::HeadingStart(*level as u8),
+            Tag::BlockQuote(_) => Block::QuoteStart,
+            Tag::List(first) => Block::ListStart(*first),
+            Tag::Item => Block::ItemStart,
+            Tag::Paragraph => Block::ParaStart,
+            Tag::HtmlBlock => Block::Html,
+            Tag::CodeBlock(_) | Tag::Table(_) => Block::Other,
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript => Block::Inline,
+            _ => Block::Nothing,
+        },
+        Event::End(tag) => match tag {
+            TagEnd::Heading(_) => Block::HeadingEnd,
+            TagEnd::BlockQuote(_) => Block::QuoteEnd,
+            TagEnd::List(_) => Block::ListEnd,
+            TagEnd::Item => Block::ItemEnd,
+            TagEnd::Paragraph => Block::ParaEnd,
+            _ => Block::Nothing,
+        },
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::InlineHtml(_)
+        | Event::InlineMath(_)
+        | Event::FootnoteReference(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::TaskListMarker(_) => Block::Inline,
+        Event::Rule => Block::Other,
+        _ => Block::Nothing,
+    }
+}
+
+/// What a line's content (after its indentation) starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    /// `#`..`######` and white space or the end: the level.
+    Heading(u8),
+    /// A code fence: its character and length.
+    Fence(u8, usize),
+    /// A list marker: the list's kind (`-`, `*`, `+`, or `.`/`)` for ordered lists), the
+    /// number of an ordered item, and the marker's width.
+    Marker(u8, Option<u64>, usize),
+    /// Anything else: paragraph text.
+    Text,
+    /// Something the scanner does not handle.
+    Unsupported,
+}
+
+/// Whether `b` is white space inside a line.
+fn ws(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Classifies a line's content; `rest` starts after the indentation and ends before the
+/// line ending.
+fn classify(rest: &[u8]) -> Kind {
+    let Some(&first) = rest.first() else {
+        return Kind::Blank;
+    };
+    match first {
+        b' ' | b'\t' => {
+            if rest.iter().all(|&b| ws(b)) {
+                Kind::Blank
+            } else {
+                // Indentation that was not measured (a tab, or deeper than the caller looked).
+                Kind::Unsupported
+            }
+        }
+        b'#' => {
+            let n = rest.iter().take_while(|&&b| b == b'#').count();
+            match rest.get(n) {
+                _ if n > 6 => Kind::Text,
+                None | Some(b' ') => Kind::Heading(n as u8),
+                // `#\tx` is a heading too; not handled here.
+                Some(b'\t') => Kind::Unsupported,
+                Some(_) => Kind::Text,
+            }
+        }
+        b'`' | b'~' => {
+            let n = rest.iter().take_while(|&&b| b == first).count();
+            if n < 3 {
+                return Kind::Text;
+            }
+            // A backtick fence's info string may not hold a backtick: then it is no fence.
+            if first == b'`' && rest[n..].contains(&b'`') {
+                return Kind::Unsupported;
+            }
+            Kind::Fence(first, n)
+        }
+        b'-' | b'*' | b'+' => {
+            if thematic_break(rest) || (first == b'-' && rest.iter().all(|&b| b == b'-' || ws(b))) {
+                // A thematic break, or a setext underline.
+                return Kind::Unsupported;
+            }
+            match rest.get(1) {
+                Some(b' ') => Kind::Marker(first, None, 1),
+                // An empty item, or a tab after the marker.
+                None | Some(b'\t') => Kind::Unsupported,
+                Some(_) => Kind::Text,
+            }
+        }
+        b'0'..=b'9' => {
+            let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            if n > 9 {
+                return Kind::Text;
+            }
+            match (rest.get(n), rest.get(n + 1)) {
+                (Some(&d @ (b'.' | b')')), Some(b' ')) => {
+                    let num = rest[..n]
+                        .iter()
+                        .fold(0u64, |a, &b| a * 10 + u64::from(b - b'0'));
+                    Kind::Marker(d, Some(num), n + 1)
+                }
+                (Some(b'.' | b')'), None | Some(b'\t')) => Kind::Unsupported,
+                _ => Kind::Text,
+            }
+        }
+        // Block quotes, setext underlines, escapes: not handled.
+        b'>' | b'=' | b'\\' => Kind::Unsupported,
+        b'<' => {
+            // `<scheme:...>` is an autolink (no HTML tag name holds a colon); any other `<`
+            // may start an HTML block.
+            let scheme = rest[1..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+                .count();
+            if (2..=32).contains(&scheme)
+                && rest[1].is_ascii_alphabetic()
+                && rest.get(1 + scheme) == Some(&b':')
+            {
+                Kind::Text
+            } else {
+                Kind::Unsupported
+            }
+        }
+        // A link reference definition is no paragraph.
+        b'[' if crate::parse::has(rest, b"]:") => Kind::Unsupported,
+        b'_' if thematic_break(rest) => Kind::Unsupported,
+        _ => Kind::Text,
+    }
+}
+
+/// `***`, `- - -`, `___`: three or more of one character, white space between.
+fn thematic_break(rest: &[u8]) -> bool {
+    let c = rest[0];
+    let mut n = 0;
+    for &b in rest {
+        if b == c {
+            n += 1;
+        } else if !ws(b) {
+            return false;
+        }
+    }
+    n >= 3
+}
+
+/// Only `|`, `:`, `-` and white space, with a `-`: it might make the line above a table.
+fn delimiter_like(rest: &[u8]) -> bool {
+    rest.contains(&b'-')
+        && rest
+            .iter()
+            .all(|&b| matches!(b, b'|' | b':' | b'-' | b' ' | b'\t'))
+}
+
+/// The cells of a pipe-table row that starts and ends with `|`, when it is a delimiter row
+/// (`| --- | :-: |`); else `None`.
+fn delimiter_cells(rest: &[u8]) -> Option<usize> {
+    let inner = rest.strip_prefix(b"|")?.strip_suffix(b"|")?;
+    let mut n = 0;
+    for cell in inner.split(|&b| b == b'|') {
+        let c = cell.trim_ascii();
+        let c = c.strip_prefix(b":").unwrap_or(c);
+        let c = c.strip_suffix(b":").unwrap_or(c);
+        if c.is_empty() || !c.iter().all(|&b| b == b'-') {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
+}
+
+/// The cells of a plain header row `| a | b |` (no escapes, no code spans); else `None`.
+fn header_cells(rest: &[u8]) -> Option<usize> {
+    let inner = rest.strip_prefix(b"|")?.strip_suffix(b"|")?;
+    if inner.iter().any(|&b| b == b'`' || b == b'\\') {
+        return None;
+    }
+    Some(inner.iter().filter(|&&b| b == b'|').count() + 1)
+}
+
+struct Line {
+    /// Where the line starts, where its content ends (before `\r\n`/`\n`), where the next
+    /// line starts.
+    start: usize,
+    end: usize,
+    next: usize,
+}
+
+struct Lines<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Line;
+    fn next(&mut self) -> Option<Line> {
+        if self.pos >= self.b.len() {
+            return None;
+        }
+        let start = self.pos;
+        let (end, next) = match memchr::memchr(b'\n', &self.b[start..]) {
+            Some(i) => {
+                let nl = start + i;
+                let end = if nl > start && self.b[nl - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                };
+                (end, nl + 1)
+            }
+            None => (self.b.len(), self.b.len()),
+        };
+        self.pos = next;
+        Some(Line { start, end, next })
+    }
+}
+
+struct OpenItem {
+    /// Column (= bytes: indentation is spaces only) where the item's content starts.
+    col: usize,
+    /// Index of its `ItemStart` event, whose span end is set when it closes.
+    event: usize,
+    /// The list it belongs to: `-`, `*`, `+`, `.` or `)`.
+    kind: u8,
+}
+
+/// Block events of `text[from..]` for a note in the subset the scanner handles, in the
+/// order pulldown-cmark would give them, into `out`. Returns `false` (with `out` in any
+/// state) when the note holds something the scanner does not handle.
+///
+/// Paragraph events are given for every paragraph, also in tight lists (where
+/// pulldown-cmark gives none): the note parser reads the same from both.
+pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> bool {
+    let b = text.as_bytes();
+    // A lone `\r` ends a line too; not handled here.
+    if memchr::memchr_iter(b'\r', &b[from..]).any(|i| b.get(from + i + 1) != Some(&b'\n')) {
+        return false;
+    }
+    let mut s = Scanner {
+        out,
+        items: Vec::new(),
+        para: None,
+    };
+    let mut lines = Lines { b, pos: from };
+    while let Some(line) = lines.next() {
+        let l = &b[line.start..line.end];
+        let indent = l.iter().take_while(|&&c| c == b' ').count();
+        if l.get(indent) == Some(&b'\t') {
+            return false;
+        }
+        let rest = &l[indent..];
+        let kind = classify(rest);
+        if kind == Kind::Blank {
+            s.close_para();
+            continue;
+        }
+        if kind == Kind::Unsupported {
+            return false;
+        }
+        // How many open items the line continues: those whose content column it reaches.
+        let k = s.items.iter().take_while(|it| indent >= it.col).count();
+        let base = if k == 0 { 0 } else { s.items[k - 1].col };
+        let rel = indent - base;
+        let at = line.start + indent;
+        if rel >= 4 {
+            // Too deep for a block start: a paragraph's continuation (lazy, when it does
+            // not reach the paragraph's item), or indented code.
+            if s.para.is_some() {
+                s.para_line(&line);
+                continue;
+            }
+            return false;
+        }
+        // Under a paragraph's line, a line that could be a table's delimiter row may turn
+        // that line into a table's header: not handled.
+        if s.para.is_some() && delimiter_like(rest) {
+            return false;
+        }
+        match kind {
+            // An ordered item that does not start at 1 cannot interrupt a paragraph: where
+            // the paragraph's item continues, the line is more of the paragraph.
+            Kind::Marker(_, Some(n), _) if n != 1 && s.para.is_some() && k == s.items.len() => {
+                s.para_line(&line);
+            }
+            Kind::Text => {
+                if s.para.is_some() {
+                    // More of the paragraph; lazily so if the line does not reach the
+                    // paragraph's item.
+                    s.para_line(&line);
+                } else {
+                    s.close_items(k, line.start);
+                    s.open_para(at, &line);
+                }
+            }
+            Kind::Marker(list, number, width) => {
+                let after = &rest[width..];
+                let spaces = after.iter().take_while(|&&c| c == b' ').count();
+                let content = &after[spaces..];
+                if spaces > 4 || !matches!(classify(content), Kind::Text) {
+                    // Indented code in the item, an empty item, or a block on the marker's
+                    // line (`- # heading`, `- - nested`, `- > quote`).
+                    return false;
+                }
+                s.close_para();
+                // Items deeper than the line's container close; a sibling continues its
+                // list if it is of the same kind.
+                let sibling = s.items.len() > k && s.items[k].kind == list;
+                if s.items.len() > k {
+                    s.close_items(k + 1, line.start);
+                    let it = s.items.pop().expect("checked above");
+                    s.out[it.event].1.end = line.start;
+                    s.out
+                        .push((Block::ItemEnd, Span::new(line.start, line.start)));
+                    if !sibling {
+                        s.out
+                            .push((Block::ListEnd, Span::new(line.start, line.start)));
+                    }
+                }
+                if !sibling {
+                    s.out.push((Block::ListStart(number), Span::new(at, at)));
+                }
+                s.items.push(OpenItem {
+                    col: indent + width + spaces,
+                    event: s.out.len(),
+                    kind: list,
+                });
+                // The item starts where its container's content does: after the enclosing
+                // items' columns, before its own indentation.
+                let from = line.start + base;
+                s.out.push((Block::ItemStart, Span::new(from, from)));
+                let content_at = at + width + spaces;
+                s.open_para(content_at, &line);
+            }
+            Kind::Heading(level) => {
+                if k > 0 {
+                    return false; // a heading inside a list item
+                }
+                s.close_para();
+                s.close_items(0, line.start);
+                let span = Span::new(at, line.next);
+                s.out.push((Block::HeadingStart(level), span));
+                s.out.push((Block::HeadingEnd, span));
+            }
+            Kind::Fence(c, n) => {
+                if k > 0 {
+                    return false; // code inside a list item
+                }
+                s.close_para();
+                s.close_items(0, line.start);
+                s.out.push((Block::Other, Span::new(at, at)));
+                // The fence runs to a closing fence of the same character, at least as long,
+                // indented less than four spaces, or to the end of the note.
+                for l in lines.by_ref() {
+                    let t = &b[l.start..l.end];
+                    let i = t.iter().take_while(|&&c| c == b' ').count();
+                    let r = &t[i..];
+                    let m = r.iter().take_while(|&&x| x == c).count();
+                    if i < 4 && m >= n && r[m..].iter().all(|&x| ws(x)) {
+                        break;
+                    }
+                }
+            }
+            Kind::Blank | Kind::Unsupported => unreachable!("handled above"),
+        }
+        // A pipe table: a header row starting a block, then a delimiter row with as many
+        // cells. Its rows (to a blank line) must all start with `|`.
+        if rest.first() == Some(&b'|') && s.para.as_ref().is_some_and(|p| p.start == at) {
+            let Some(cells) = header_cells(rest.trim_ascii_end()) else {
+                continue;
+            };
+            let mut peek = Lines { b, pos: line.next };
+            let Some(delim) = peek.next() else {
+                continue;
+            };
+            let d = &b[delim.start..delim.end];
+            let di = d.iter().take_while(|&&c| c == b' ').count();
+            match delimiter_cells(d[di..].trim_ascii_end()) {
+                Some(n) if n == cells && k == 0 && di < 4 => {}
+                // Any other delimiter-like line is refused by `classify` when it is read.
+                _ => continue,
+            }
+            // Not a paragraph after all.
+            s.para = None;
+            let pi = s.out.len() - 2;
+            debug_assert_eq!(s.out[pi].0, Block::ParaStart);
+            s.out.truncate(pi);
+            s.close_items(0, line.start);
+            s.out.push((Block::Other, Span::new(at, at)));
+            lines.pos = delim.next;
+            for l in lines.by_ref() {
+                let t = &b[l.start..l.end];
+                if t.iter().all(|&c| ws(c)) {
+                    break;
+                }
+                let i = t.iter().take_while(|&&c| c == b' ').count();
+                if t.get(i) != Some(&b'|') || i >= 4 {
+                    return false;
+                }
+            }
+        }
+    }
+    s.close_para();
+    s.close_items(0, b.len());
+    true
+}
+
+struct OpenPara {
+    /// Index of the `ParaStart` event, where its first content byte is, and where its last
+    /// line so far ends (with the line ending).
+    event: usize,
+    start: usize,
+    end: usize,
+}
+
+struct Scanner<'o> {
+    out: &'o mut Vec<(Block, Span)>,
+    items: Vec<OpenItem>,
+    para: Option<OpenPara>,
+}
+
+impl Scanner<'_> {
+    fn open_para(&mut self, at: usize, line: &Line) {
+        self.para = Some(OpenPara {
+            event: self.out.len(),
+            start: at,
+            end: line.next,
+        });
+        self.out.push((Block::ParaStart, Span::new(at, line.next)));
+        self.out.push((Block::Inline, Span::new(at, line.end)));
+    }
+
+    fn para_line(&mut self, line: &Line) {
+        if let Some(p) = &mut self.para {
+            p.end = line.next;
+        }
+    }
+
+    fn close_para(&mut self) {
+        if let Some(p) = self.para.take() {
+            let span = Span::new(p.start, p.end);
+            self.out[p.event].1 = span;
+            self.out.push((Block::ParaEnd, span));
+        }
+    }
+
+    /// Closes the items from depth `k` on (and their lists), ending them at `at`.
+    fn close_items(&mut self, k: usize, at: usize) {
+        if self.items.len() > k {
+            self.close_para();
+        }
+        while self.items.len() > k {
+            let it = self.items.pop().expect("len > k");
+            self.out[it.event].1.end = at;
+            let span = Span::new(at, at);
+            self.out.push((Block::ItemEnd, span));
+            self.out.push((Block::ListEnd, span));
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The fast block scanner (src/parse/blocks.rs) against pulldown-cmark: wherever the scanner
+//! reads a note, the note model must be exactly the one parsing with pulldown-cmark gives
+//! (every task, entry, heading, day, region, diagnostic and span). Checked on every fixture,
+//! on generated daily notes (which the scanner must read: they are the benchmark's notes),
+//! and on random documents built from the constructs that decide block structure, including
+//! every one the scanner declines.
+
+use chrono::NaiveDate;
+use mdtasks::corpus::Generator;
+use mdtasks::parse::{ParseOptions, fast_scanner_reads, parse_note, parse_note_reference};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+
+use crate::support::*;
+
+/// Both parses of `text`, as text (the model has no `PartialEq`; its `Debug` shows every
+/// field).
+fn both(text: &str, opts: &ParseOptions) -> (String, String) {
+    (
+        format!("{:#?}", parse_note(text, opts)),
+        format!("{:#?}", parse_note_reference(text, opts)),
+    )
+}
+
+fn assert_agree(text: &str, what: &str) {
+    let (fast, reference) = both(text, &ParseOptions::with_defaults());
+    if fast != reference {
+        let diff = similar::TextDiff::from_lines(&reference, &fast)
+            .unified_diff()
+            .header("pulldown-cmark", "scanner")
+            .to_string();
+        panic!("the scanner and pulldown-cmark disagree on {what}:\n{text:?}\n{diff}");
+    }
+}
+
+#[test]
+fn fixtures_agree() {
+    let mut read = 0;
+    let mut all = 0;
+    for dir in [
+        "parse",
+        "journal",
+        "names",
+        "errors",
+        "edit",
+        "daily-game",
+        "vaults",
+        "html",
+        "blocks-split",
+    ] {
+        for p in fixture_files(dir) {
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            assert_agree(&text, &p.display().to_string());
+            all += 1;
+            read += usize::from(fast_scanner_reads(&text));
+        }
+    }
+    eprintln!("the fast scanner reads {read} of {all} fixture notes");
+    assert!(all > 100 && read > 0);
+}
+
+#[test]
+fn generated_daily_notes_agree_and_take_the_fast_path() {
+    let generator = Generator::new("blocks-agree", 0.3);
+    let first = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    for i in 0..120 {
+        let day = generator.day(first + chrono::Duration::days(i));
+        assert!(
+            fast_scanner_reads(&day.text),
+            "a generated note falls back to pulldown-cmark:\n{}",
+            day.text
+        );
+        assert_agree(&day.text, &day.date.to_string());
+        let crlf = day.text.replace('\n', "\r\n");
+        assert!(fast_scanner_reads(&crlf));
+        assert_agree(&crlf, &format!("{} with CRLF", day.date));
+    }
+}
+
+/// Lines built from what decides block structure: indentation, list markers, the content
+/// after them, and lines that start (or may start) other blocks. `wild` adds every construct
+/// the scanner declines; without it most documents stay in the scanner's subset, so that
+/// its own answers are what is compared.
+fn line(wild: bool) -> BoxedStrategy<String> {
+    let mut indents = vec!["", "", "", " ", "  ", "  ", "   ", "    ", "    ", "      "];
+    let mut markers = vec![
+        "- ", "- ", "- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "-  ", "-    ", "",
+    ];
+    let mut contents = vec![
+        "[ ] task",
+        "[x] done #tag",
+        "[ ]",
+        "[/] half",
+        "TODO keyword",
+        "09:00 log #work",
+        "9:15am-10:00am call (15m)",
+        "10:00-11:00",
+        "END",
+        "text line",
+        "#tag",
+        "`code` x",
+        "<https://example.com>",
+        "[link](u) text",
+        "*em* text",
+        "| a | b |",
+        "| - | - |",
+        "| 1 | 2 |",
+        "a | b",
+        "SCHEDULED: <2026-11-25 Wed>",
+        "CLOCK: [2026-11-24 Tue 09:00]--[2026-11-24 Tue 10:30] =>  1:30",
+        ":LOGBOOK:",
+        "# heading",
+        "## 2026-11-24",
+        "# 2026-11-25 Wednesday",
+        "## Time Blocks",
+        "```",
+        "~~~",
+        "1. first",
+        "- [ ] 09:00 block",
+    ];
+    if wild {
+        indents.extend(["     ", "\t", " \t", "        "]);
+        markers.extend(["-     ", "-\t", "-", "1.", "- - ", "* * *", "> ", "> - "]);
+        contents.extend([
+            "",
+            " ",
+            "<div>",
+            "<!-- mdtasks:summary:start -->",
+            "<!-- mdtasks:summary:end -->",
+            "\\[ ] escaped",
+            "[ref]: /url",
+            "&amp; entity",
+            "|---|---|",
+            "--- | ---",
+            "---",
+            "===",
+            "-",
+            "***",
+            "___",
+            "2) second",
+        ]);
+    }
+    // In the subset, what follows a list marker is text, not another block.
+    let after_marker: Vec<&str> = contents
+        .iter()
+        .copied()
+        .filter(|c| wild || !c.starts_with(['#', '`', '~', '-', '1']))
+        .collect();
+    let indent = prop::sample::select(indents);
+    let content = prop::sample::select(contents);
+    prop_oneof![
+        6 => (indent.clone(), prop::sample::select(markers), prop::sample::select(after_marker))
+            .prop_map(|(i, m, c)| format!("{i}{m}{c}")),
+        2 => (indent, content).prop_map(|(i, c)| format!("{i}{c}")),
+        1 => Just(String::new()),
+    ]
+    .boxed()
+}
+
+fn document(wild: bool) -> impl Strategy<Value = String> {
+    let endings = if wild {
+        vec!["\n", "\n", "\r\n", "\r"]
+    } else {
+        vec!["\n", "\n", "\r\n"]
+    };
+    (
+        prop::collection::vec(line(wild), 1..30),
+        prop::sample::select(endings),
+        any::<bool>(),
+        prop::sample::select(vec!["", "", "---\ndate: 2026-11-24\n---\n", "\u{feff}"]),
+    )
+        .prop_map(move |(lines, nl, final_nl, top)| {
+            let mut s = String::from(top);
+            if !wild {
+                // Indented lines then nest under an item instead of being code.
+                s.push_str("- [ ] first");
+                s.push_str(nl);
+            }
+            s.push_str(&lines.join(nl));
+            if final_nl {
+                s.push_str(nl);
+            }
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_documents_agree(text in document(true)) {
+        let (fast, reference) = both(&text, &ParseOptions::with_defaults());
+        prop_assert_eq!(fast, reference, "text: {:?}", text);
+    }
+
+    #[test]
+    fn generated_documents_in_the_subset_agree(text in document(false)) {
+        let (fast, reference) = both(&text, &ParseOptions::with_defaults());
+        prop_assert_eq!(fast, reference, "text: {:?}", text);
+    }
+}
+
+/// Enough of the generated documents take the fast path for the comparison to mean
+/// something: a deterministic sample, compared and counted.
+#[test]
+fn the_scanner_reads_a_good_share_of_generated_documents() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = document(false);
+    let (mut read, n) = (0, 3000);
+    for _ in 0..n {
+        let text = strategy.new_tree(&mut runner).unwrap().current();
+        assert_agree(&text, "a generated document");
+        read += usize::from(fast_scanner_reads(&text));
+    }
+    eprintln!("the fast scanner reads {read} of {n} generated documents");
+    assert!(read * 4 >= n, "only {read} of {n}");
+}
