@@ -232,7 +232,7 @@ pub fn fields(s: &str) -> Fields {
             }
         }
     }
-    if s.contains(['~', '⏱', ':']) {
+    if memchr::memchr2(b'~', b':', s.as_bytes()).is_some() || (has_emoji && s.contains('⏱')) {
         f.estimate_minutes = find_estimate(s);
     }
     f

@@ -58,10 +58,9 @@ const KEYWORDS: [(&str, Status); 8] = [
 fn is_stop_word(text: &str) -> bool {
     let t = text.trim();
     matches!(t, "END" | "BREAK" | "STOP")
-        || matches!(
-            t.to_ascii_lowercase().as_str(),
-            "bed" | "sleep" | "end of day" | "done for the day"
-        )
+        || ["bed", "sleep", "end of day", "done for the day"]
+            .iter()
+            .any(|w| t.eq_ignore_ascii_case(w))
 }
 
 struct ItemFrame {
@@ -253,7 +252,8 @@ impl<'a> Parse<'a> {
             self.front_matter(Span::new(body_start, end));
             body_start = end;
         }
-        let mut events = Vec::new();
+        // About five events a line (an item: its start, paragraph start, inline, ends).
+        let mut events = Vec::with_capacity(if fast { self.ix.starts().len() * 5 } else { 0 });
         if fast && blocks::scan(self.text, body_start, &mut events) {
             for (block, span) in events {
                 self.event(block, span);
