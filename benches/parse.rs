@@ -56,6 +56,22 @@ fn parse_note(bencher: Bencher) {
         .bench_local(|| parse::parse_note(black_box(&text), black_box(&opts)));
 }
 
+/// The same note with its block structure from pulldown-cmark instead of the line scanner
+/// (`parse_note_reference`): what the scanner saves.
+#[divan::bench]
+fn parse_note_pulldown(bencher: Bencher) {
+    let day = Generator::new(SEED, P_CROSS).day(start());
+    let settings = Settings::default();
+    let opts = ParseOptions {
+        name_date: Some(day.date),
+        plan_headings: settings.plan_headings_lower(),
+    };
+    let text = day.text;
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench_local(|| parse::parse_note_reference(black_box(&text), black_box(&opts)));
+}
+
 /// Writes `days` generated notes into `dir` and returns their ground truth.
 fn write_corpus(dir: &Path, days: usize) -> Truth {
     let generator = Generator::new(SEED, P_CROSS);

@@ -2,11 +2,13 @@
 //! and their items, paragraphs, HTML blocks, and where an item's inline content begins.
 //!
 //! Two sources produce the same events. [`scan`] is a line scanner for the Markdown that
-//! daily notes are mostly made of (ATX headings, paragraphs, bullet and ordered lists nested
-//! by spaces, fenced code, pipe tables); it gives up, returning `false`, on the first line it
-//! does not handle exactly as CommonMark does (block quotes, HTML blocks, tabs in
-//! indentation, setext headings, thematic breaks, indented code, lazy continuation lines,
-//! link reference definitions ...). The note is then parsed by pulldown-cmark, whose events
+//! daily notes are mostly made of: ATX headings, paragraphs (with lazy continuation lines),
+//! bullet and ordered lists nested by spaces, and at the top level fenced code, pipe tables,
+//! thematic breaks and HTML comments (mdtasks' own region markers). It gives up, returning
+//! `false`, on the first line it does not handle exactly as pulldown-cmark does (block
+//! quotes, other HTML blocks, tabs in indentation, setext headings, indented code, a block
+//! on a list marker's line or inside an item, link reference definitions, escapes at a
+//! line's start, a lone `\r` line ending ...). The note is then parsed by pulldown-cmark, whose events
 //! [`from_event`] maps to the same [`Block`]s. The two must give the same note model:
 //! `tests/it/blocks_agree.rs` checks that on every fixture, on generated notes, and on
 //! generated lines built from every construct the scanner declines.
@@ -17,6 +19,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+use crate::parse::has;
 use crate::span::Span;
 
 /// One block-structure event. Spans are byte ranges of the whole note.
@@ -98,6 +101,11 @@ enum Kind {
     /// A list marker: the list's kind (`-`, `*`, `+`, or `.`/`)` for ordered lists), the
     /// number of an ordered item, and the marker's width.
     Marker(u8, Option<u64>, usize),
+    /// A thematic break (`***`, `- - -`); `true` when it is only dashes, which under a
+    /// paragraph's line make a setext heading instead.
+    Rule(bool),
+    /// The start of an HTML comment block, `<!--`.
+    Comment,
     /// Anything else: paragraph text.
     Text,
     /// Something the scanner does not handle.
@@ -146,8 +154,15 @@ fn classify(rest: &[u8]) -> Kind {
             Kind::Fence(first, n)
         }
         b'-' | b'*' | b'+' => {
-            if thematic_break(rest) || (first == b'-' && rest.iter().all(|&b| b == b'-' || ws(b))) {
-                // A thematic break, or a setext underline.
+            let dashes = first == b'-' && {
+                let t = rest.trim_ascii_end();
+                t.iter().all(|&b| b == b'-')
+            };
+            if thematic_break(rest) {
+                return Kind::Rule(dashes);
+            }
+            if dashes {
+                // `-` or `--`: an empty item, or a setext underline.
                 return Kind::Unsupported;
             }
             match rest.get(1) {
@@ -175,6 +190,7 @@ fn classify(rest: &[u8]) -> Kind {
         }
         // Block quotes, setext underlines, escapes: not handled.
         b'>' | b'=' | b'\\' => Kind::Unsupported,
+        b'<' if rest.starts_with(b"<!--") => Kind::Comment,
         b'<' => {
             // `<scheme:...>` is an autolink (no HTML tag name holds a colon); any other `<`
             // may start an HTML block.
@@ -192,8 +208,8 @@ fn classify(rest: &[u8]) -> Kind {
             }
         }
         // A link reference definition is no paragraph.
-        b'[' if crate::parse::has(rest, b"]:") => Kind::Unsupported,
-        b'_' if thematic_break(rest) => Kind::Unsupported,
+        b'[' if has(rest, b"]:") => Kind::Unsupported,
+        b'_' if thematic_break(rest) => Kind::Rule(false),
         _ => Kind::Text,
     }
 }
@@ -427,6 +443,36 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
                         break;
                     }
                 }
+            }
+            Kind::Rule(dashes) => {
+                if dashes && s.para.is_some() && k == s.items.len() {
+                    return false; // a setext heading
+                }
+                if k > 0 {
+                    return false; // a thematic break inside a list item
+                }
+                s.close_para();
+                s.close_items(0, line.start);
+                s.out.push((Block::Other, Span::new(at, line.next)));
+            }
+            Kind::Comment => {
+                if k > 0 {
+                    return false; // HTML inside a list item
+                }
+                s.close_para();
+                s.close_items(0, line.start);
+                // The block runs to the end of the line that holds `-->`.
+                let mut end = line.next;
+                if !has(&b[at..line.end], b"-->") {
+                    end = b.len();
+                    for l in lines.by_ref() {
+                        if has(&b[l.start..l.end], b"-->") {
+                            end = l.next;
+                            break;
+                        }
+                    }
+                }
+                s.out.push((Block::Html, Span::new(at, end)));
             }
             Kind::Blank | Kind::Unsupported => unreachable!("handled above"),
         }

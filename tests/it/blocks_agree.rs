@@ -119,6 +119,15 @@ fn line(wild: bool) -> BoxedStrategy<String> {
         "~~~",
         "1. first",
         "- [ ] 09:00 block",
+        "***",
+        "---",
+        "* * *",
+        "___",
+        "<!-- mdtasks:summary:start -->",
+        "<!-- mdtasks:summary:end -->",
+        "<!-- a comment",
+        "that ends -->",
+        "<!-->",
     ];
     if wild {
         indents.extend(["     ", "\t", " \t", "        "]);
@@ -127,18 +136,14 @@ fn line(wild: bool) -> BoxedStrategy<String> {
             "",
             " ",
             "<div>",
-            "<!-- mdtasks:summary:start -->",
-            "<!-- mdtasks:summary:end -->",
             "\\[ ] escaped",
             "[ref]: /url",
             "&amp; entity",
             "|---|---|",
             "--- | ---",
-            "---",
             "===",
             "-",
-            "***",
-            "___",
+            "--",
             "2) second",
         ]);
     }
@@ -146,7 +151,12 @@ fn line(wild: bool) -> BoxedStrategy<String> {
     let after_marker: Vec<&str> = contents
         .iter()
         .copied()
-        .filter(|c| wild || !c.starts_with(['#', '`', '~', '-', '1']))
+        .filter(|c| {
+            wild || !(c.starts_with(['#', '`', '~', '-', '1', '_'])
+                || c.starts_with("<!")
+                || c.starts_with("* ")
+                || c.starts_with("**"))
+        })
         .collect();
     let indent = prop::sample::select(indents);
     let content = prop::sample::select(contents);
