@@ -3,10 +3,10 @@
 //!
 //! Two sources produce the same events. [`scan`] is a line scanner for the Markdown that
 //! daily notes are mostly made of: ATX headings, paragraphs (with lazy continuation lines),
-//! bullet and ordered lists nested by spaces, and at the top level fenced code, pipe tables,
+//! bullet and ordered lists nested by spaces or tabs, and at the top level fenced code, pipe tables,
 //! thematic breaks and HTML comments (mdtasks' own region markers). It gives up, returning
 //! `false`, on the first line it does not handle exactly as pulldown-cmark does (block
-//! quotes, other HTML blocks, tabs in indentation, setext headings, indented code, a block
+//! quotes, other HTML blocks, a tab after a list marker, setext headings, indented code, a block
 //! on a list marker's line or inside an item, link reference definitions, escapes at a
 //! line's start, a lone `\r` line ending ...). The note is then parsed by pulldown-cmark, whose events
 //! [`from_event`] maps to the same [`Block`]s. The two must give the same note model:
@@ -262,6 +262,22 @@ fn header_cells(rest: &[u8]) -> Option<usize> {
     Some(inner.iter().filter(|&&b| b == b'|').count() + 1)
 }
 
+/// A line's leading white space: its width in columns (a tab advances to the next multiple
+/// of four, as CommonMark counts) and in bytes.
+fn indentation(l: &[u8]) -> (usize, usize) {
+    let mut col = 0;
+    let mut i = 0;
+    while let Some(&c) = l.get(i) {
+        match c {
+            b' ' => col += 1,
+            b'\t' => col = col / 4 * 4 + 4,
+            _ => break,
+        }
+        i += 1;
+    }
+    (col, i)
+}
+
 struct Line {
     /// Where the line starts, where its content ends (before `\r\n`/`\n`), where the next
     /// line starts.
@@ -300,7 +316,7 @@ impl Iterator for Lines<'_> {
 }
 
 struct OpenItem {
-    /// Column (= bytes: indentation is spaces only) where the item's content starts.
+    /// Column where the item's content starts.
     col: usize,
     /// Index of its `ItemStart` event, whose span end is set when it closes.
     event: usize,
@@ -328,11 +344,8 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
     let mut lines = Lines { b, pos: from };
     while let Some(line) = lines.next() {
         let l = &b[line.start..line.end];
-        let indent = l.iter().take_while(|&&c| c == b' ').count();
-        if l.get(indent) == Some(&b'\t') {
-            return false;
-        }
-        let rest = &l[indent..];
+        let (indent, bytes) = indentation(l);
+        let rest = &l[bytes..];
         let kind = classify(rest);
         if kind == Kind::Blank {
             s.close_para();
@@ -345,7 +358,7 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
         let k = s.items.iter().take_while(|it| indent >= it.col).count();
         let base = if k == 0 { 0 } else { s.items[k - 1].col };
         let rel = indent - base;
-        let at = line.start + indent;
+        let at = line.start + bytes;
         if rel >= 4 {
             // Too deep for a block start: a paragraph's continuation (lazy, when it does
             // not reach the paragraph's item), or indented code.
@@ -408,9 +421,11 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
                     event: s.out.len(),
                     kind: list,
                 });
-                // The item starts where its container's content does: after the enclosing
-                // items' columns, before its own indentation.
-                let from = line.start + base;
+                // The item starts where pulldown-cmark starts it: its own indentation (in
+                // columns) before the marker. With spaces that is where the enclosing item's
+                // content starts; a tab makes it an earlier byte, up to the line ending before
+                // (which the note parser steps over).
+                let from = at.saturating_sub(rel);
                 s.out.push((Block::ItemStart, Span::new(from, from)));
                 let content_at = at + width + spaces;
                 s.open_para(content_at, &line);
@@ -436,8 +451,8 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
                 // indented less than four spaces, or to the end of the note.
                 for l in lines.by_ref() {
                     let t = &b[l.start..l.end];
-                    let i = t.iter().take_while(|&&c| c == b' ').count();
-                    let r = &t[i..];
+                    let (i, ib) = indentation(t);
+                    let r = &t[ib..];
                     let m = r.iter().take_while(|&&x| x == c).count();
                     if i < 4 && m >= n && r[m..].iter().all(|&x| ws(x)) {
                         break;
@@ -487,8 +502,8 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
                 continue;
             };
             let d = &b[delim.start..delim.end];
-            let di = d.iter().take_while(|&&c| c == b' ').count();
-            match delimiter_cells(d[di..].trim_ascii_end()) {
+            let (di, dib) = indentation(d);
+            match delimiter_cells(d[dib..].trim_ascii_end()) {
                 Some(n) if n == cells && k == 0 && di < 4 => {}
                 // Any other delimiter-like line is refused by `classify` when it is read.
                 _ => continue,
@@ -506,8 +521,8 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
                 if t.iter().all(|&c| ws(c)) {
                     break;
                 }
-                let i = t.iter().take_while(|&&c| c == b' ').count();
-                if t.get(i) != Some(&b'|') || i >= 4 {
+                let (i, ib) = indentation(t);
+                if t.get(ib) != Some(&b'|') || i >= 4 {
                     return false;
                 }
             }

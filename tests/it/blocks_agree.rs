@@ -1,9 +1,9 @@
 //! The fast block scanner (src/parse/blocks.rs) against pulldown-cmark: wherever the scanner
 //! reads a note, the note model must be exactly the one parsing with pulldown-cmark gives
-//! (every task, entry, heading, day, region, diagnostic and span). Checked on every fixture,
-//! on generated daily notes (which the scanner must read: they are the benchmark's notes),
-//! and on random documents built from the constructs that decide block structure, including
-//! every one the scanner declines.
+//! (every task, entry, heading, day, region, diagnostic and span). Checked on every fixture;
+//! on generated daily notes, also with CRLF and with tab indentation (the scanner must read
+//! them all: they are the benchmark's notes); and on random documents built from the
+//! constructs that decide block structure, including every one the scanner declines.
 
 use chrono::NaiveDate;
 use mdtasks::corpus::Generator;
@@ -65,6 +65,7 @@ fn fixtures_agree() {
 fn generated_daily_notes_agree_and_take_the_fast_path() {
     let generator = Generator::new("blocks-agree", 0.3);
     let first = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut nested_with_tabs = 0;
     for i in 0..120 {
         let day = generator.day(first + chrono::Duration::days(i));
         assert!(
@@ -76,7 +77,20 @@ fn generated_daily_notes_agree_and_take_the_fast_path() {
         let crlf = day.text.replace('\n', "\r\n");
         assert!(fast_scanner_reads(&crlf));
         assert_agree(&crlf, &format!("{} with CRLF", day.date));
+        // Nested with tabs, as Obsidian indents by default.
+        let tabs: String = day
+            .text
+            .split_inclusive('\n')
+            .map(|l| {
+                let n = l.len() - l.trim_start_matches(' ').len();
+                format!("{}{}", "\t".repeat(n / 2), &l[n / 2 * 2..])
+            })
+            .collect();
+        nested_with_tabs += usize::from(tabs.contains("\n\t- "));
+        assert!(fast_scanner_reads(&tabs), "{tabs}");
+        assert_agree(&tabs, &format!("{} indented with tabs", day.date));
     }
+    assert!(nested_with_tabs > 60, "{nested_with_tabs}");
 }
 
 /// Lines built from what decides block structure: indentation, list markers, the content
@@ -84,7 +98,10 @@ fn generated_daily_notes_agree_and_take_the_fast_path() {
 /// the scanner declines; without it most documents stay in the scanner's subset, so that
 /// its own answers are what is compared.
 fn line(wild: bool) -> BoxedStrategy<String> {
-    let mut indents = vec!["", "", "", " ", "  ", "  ", "   ", "    ", "    ", "      "];
+    let mut indents = vec![
+        "", "", "", " ", "  ", "  ", "   ", "    ", "    ", "      ", "\t", "\t", "\t\t", " \t",
+        "\t  ",
+    ];
     let mut markers = vec![
         "- ", "- ", "- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "-  ", "-    ", "",
     ];
@@ -130,7 +147,7 @@ fn line(wild: bool) -> BoxedStrategy<String> {
         "<!-->",
     ];
     if wild {
-        indents.extend(["     ", "\t", " \t", "        "]);
+        indents.extend(["     ", "  \t", "\t\t\t", "        "]);
         markers.extend(["-     ", "-\t", "-", "1.", "- - ", "* * *", "> ", "> - "]);
         contents.extend([
             "",
