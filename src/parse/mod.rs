@@ -1037,6 +1037,34 @@ fn collapse_ws(s: &str) -> String {
 /// pieces appended one after another collapse as if they were one string. The caller drops
 /// a trailing space at the end.
 fn push_collapsed(out: &mut String, s: &str) {
+    if !s.is_ascii() {
+        return push_collapsed_chars(out, s);
+    }
+    // The same, a byte at a time: ASCII white space is what `char::is_whitespace` finds below
+    // 128 (vertical tab and form feed too).
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if ws(b[i]) {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            while i < b.len() && ws(b[i]) {
+                i += 1;
+            }
+        } else {
+            let from = i;
+            while i < b.len() && !ws(b[i]) {
+                i += 1;
+            }
+            out.push_str(&s[from..i]);
+        }
+    }
+}
+
+/// [`push_collapsed`] for any text.
+fn push_collapsed_chars(out: &mut String, s: &str) {
     let mut rest = s;
     while let Some(i) = rest.find(char::is_whitespace) {
         out.push_str(&rest[..i]);
@@ -1170,6 +1198,34 @@ mod tests {
         assert!(has(b"anything", b""));
         assert!(has(b"::", b"::"));
         assert!(!has(b":", b"::"));
+    }
+
+    #[test]
+    fn collapsing_white_space_byte_by_byte_is_collapsing_it_by_char() {
+        let pieces = [
+            "",
+            " ",
+            "a",
+            "  b c\t",
+            "\x0b\x0c\r\n",
+            "x  ",
+            "\u{a0}",
+            "é y",
+            "\u{2003}z",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let mut fast = String::new();
+                    let mut chars = String::new();
+                    for p in [a, b, c] {
+                        push_collapsed(&mut fast, p);
+                        push_collapsed_chars(&mut chars, p);
+                    }
+                    assert_eq!(fast, chars, "{a:?} {b:?} {c:?}");
+                }
+            }
+        }
     }
 
     #[test]
