@@ -604,6 +604,24 @@ fn read_one(
 /// How many notes a folder needs before reading it shows a progress bar.
 const PROGRESS_FROM: usize = 3000;
 
+/// Stack for each parsing thread (and the binary's command thread). Notes can nest lists
+/// and quotes thousands deep; a parser that recurses on such input must not abort the
+/// process (the memory is reserved, not committed, until used).
+pub const STACK: usize = 256 * 1024 * 1024;
+
+/// Starts rayon's global pool with [`STACK`]-sized threads, once, before the first parallel
+/// parse. Started at the first use instead of at program start: idle workers spin before
+/// they sleep, which cost commands that never parse in parallel a few milliseconds on two
+/// cores. If a pool already exists (a library user made one), it is used as it is.
+fn parsing_pool() {
+    static START: std::sync::Once = std::sync::Once::new();
+    START.call_once(|| {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK)
+            .build_global();
+    });
+}
+
 /// Threads that only read files (they mostly wait for the disk).
 const READERS: usize = 4;
 
@@ -677,6 +695,7 @@ pub fn stream<T: Send>(
             }
         }
     } else {
+        parsing_pool();
         // Reading and parsing overlap: a reader thread reads the next chunk's files (with a
         // few threads of its own, so a cold disk serves several requests at once) while the
         // parsing threads work on this one. At most two chunks of bytes wait in between.

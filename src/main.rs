@@ -26,10 +26,8 @@ fn user_config_path() -> Option<PathBuf> {
     Some(base.join("mdtasks").join("config.toml"))
 }
 
-/// Stack for the command and for each parsing thread. Notes can nest lists and quotes
-/// thousands deep; a parser that recurses on such input must not abort the process (the
-/// memory is reserved, not committed, until used).
-const STACK: usize = 256 * 1024 * 1024;
+/// Stack for the command (the parsing threads get the same, `load::STACK`).
+const STACK: usize = mdtasks::load::STACK;
 
 /// mimalloc's defaults keep freed memory committed for a while and commit arenas eagerly: a
 /// streamed read of 36,500 notes then peaked at 45 MiB instead of 19 MiB. Return memory at
@@ -49,11 +47,9 @@ fn tune_allocator() {
 
 fn main() {
     tune_allocator();
-    // Rayon's workers (parallel parsing) get the same stack; failing to configure them only
-    // leaves the default.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(STACK)
-        .build_global();
+    // Rayon's workers (parallel parsing) are started by the first read that needs them
+    // (`load::stream`), with the same stack: commands that read a note or two never start
+    // them (idle workers spin for a while, which on two cores slowed every command's start).
     let code = std::thread::Builder::new()
         .name("mdtasks".into())
         .stack_size(STACK)
