@@ -158,7 +158,8 @@ fn classify(rest: &[u8]) -> Kind {
                 let t = rest.trim_ascii_end();
                 t.iter().all(|&b| b == b'-')
             };
-            if thematic_break(rest) {
+            // `+++` is no thematic break: only `-`, `*` and `_` make one.
+            if first != b'+' && thematic_break(rest) {
                 return Kind::Rule(dashes);
             }
             if dashes {

@@ -61,6 +61,24 @@ fn fixtures_agree() {
     assert!(all > 100 && read > 0);
 }
 
+/// The inputs the fuzzers saved (fixtures/fuzz/*/, raw bytes), read as notes where they are
+/// UTF-8: odd inputs the generators above would not make.
+#[test]
+fn fuzz_inputs_agree() {
+    let dir = root().join("fixtures").join("fuzz");
+    let mut n = 0;
+    for target in std::fs::read_dir(&dir).unwrap() {
+        for f in std::fs::read_dir(target.unwrap().path()).unwrap() {
+            let p = f.unwrap().path();
+            if let Ok(text) = std::fs::read_to_string(&p) {
+                assert_agree(&text, &p.display().to_string());
+                n += 1;
+            }
+        }
+    }
+    assert!(n > 0);
+}
+
 #[test]
 fn generated_daily_notes_agree_and_take_the_fast_path() {
     let generator = Generator::new("blocks-agree", 0.3);
@@ -140,6 +158,9 @@ fn line(wild: bool) -> BoxedStrategy<String> {
         "---",
         "* * *",
         "___",
+        "+++",
+        "+ + +",
+        "_ _ _",
         "<!-- mdtasks:summary:start -->",
         "<!-- mdtasks:summary:end -->",
         "<!-- a comment",
@@ -162,6 +183,18 @@ fn line(wild: bool) -> BoxedStrategy<String> {
             "-",
             "--",
             "2) second",
+            "\u{c} form feed",
+            "#\theading after a tab",
+            "####### seven",
+            "1.5 hours",
+            "123456789. long number",
+            "1234567890. too long",
+            "<a:b>",
+            "<div-x:y>",
+            "~~~ info `ticks`",
+            "``` info `ticks`",
+            "*emphasis* start",
+            "**strong** start",
         ]);
     }
     // In the subset, what follows a list marker is text, not another block.
