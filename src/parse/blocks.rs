@@ -506,7 +506,8 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
             let (di, dib) = indentation(d);
             match delimiter_cells(d[dib..].trim_ascii_end()) {
                 Some(n) if n == cells && k == 0 && di < 4 => {}
-                // Any other delimiter-like line is refused by `classify` when it is read.
+                // Not a table: a delimiter-like next line is refused when it is read (it
+                // comes under a paragraph's line).
                 _ => continue,
             }
             // Not a paragraph after all.
