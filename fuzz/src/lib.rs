@@ -182,6 +182,13 @@ pub fn parse_note_target(data: &[u8]) {
     on_small_stack(|| {
         let note = parse_note(text, &opts);
         check_model(text, &note);
+        // The block scanner, where it reads the note, gives the model pulldown-cmark's block
+        // structure gives (src/parse/blocks.rs).
+        assert_eq!(
+            format!("{note:?}"),
+            format!("{:?}", mdtasks::parse::parse_note_reference(text, &opts)),
+            "the block scanner and pulldown-cmark disagree"
+        );
         let again = parse_note(text, &opts);
         assert_eq!(
             format!("{note:?}"),
