@@ -1,9 +1,11 @@
-//! The note parser: one pass of pulldown-cmark over a note's text, turned into the note model.
+//! The note parser: one pass over a note's block structure, turned into the note model.
 //!
-//! pulldown-cmark decides the block structure (lists, quotes, code, HTML, front matter);
-//! this module reads task markers, time entries and dates from the raw bytes at the offsets
-//! it reports, so every span points into the original text and any status character,
-//! not only the two GFM knows, is seen.
+//! The block structure (lists, quotes, code, HTML) comes from the line scanner in
+//! `blocks.rs` for the Markdown daily notes are made of, and from pulldown-cmark for any
+//! note the scanner declines; front matter is found here. This module reads task markers,
+//! time entries and dates from the raw bytes at the offsets the blocks give, so every span
+//! points into the original text and any status character, not only the two GFM knows, is
+//! seen.
 
 mod blocks;
 pub mod date;
@@ -146,9 +148,19 @@ pub fn parse_note_reference(text: &str, opts: &ParseOptions) -> Note {
 /// does). For tests and benchmarks.
 #[doc(hidden)]
 pub fn fast_scanner_reads(text: &str) -> bool {
+    blocks::scan(text, body_start(text).0, &mut Vec::new())
+}
+
+/// Where a note's Markdown starts: after a byte-order mark and YAML front matter, whose span
+/// comes too. Front matter is found here, not by pulldown-cmark's metadata extension: that
+/// one takes a `---` ... `---` pair anywhere in a note for metadata, which would hide every
+/// task between two thematic breaks.
+fn body_start(text: &str) -> (usize, Option<Span>) {
     let from = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let from = front_matter_end(text, from).unwrap_or(from);
-    blocks::scan(text, from, &mut Vec::new())
+    match front_matter_end(text, from) {
+        Some(end) => (end, Some(Span::new(from, end))),
+        None => (from, None),
+    }
 }
 
 fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
@@ -244,13 +256,9 @@ impl<'a> Parse<'a> {
     }
 
     fn run(&mut self, fast: bool) {
-        let mut body_start = if self.note.bom { 3 } else { 0 };
-        // Front matter is found here, not by pulldown-cmark's metadata extension: that one
-        // takes a `---` ... `---` pair anywhere in a note for metadata, which would hide every
-        // task between two thematic breaks.
-        if let Some(end) = front_matter_end(self.text, body_start) {
-            self.front_matter(Span::new(body_start, end));
-            body_start = end;
+        let (body_start, front_matter) = body_start(self.text);
+        if let Some(span) = front_matter {
+            self.front_matter(span);
         }
         // About five events a line (an item: its start, paragraph start, inline, ends).
         let mut events = Vec::with_capacity(if fast { self.ix.starts().len() * 5 } else { 0 });
