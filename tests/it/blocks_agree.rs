@@ -58,7 +58,9 @@ fn fixtures_agree() {
         }
     }
     eprintln!("the fast scanner reads {read} of {all} fixture notes");
-    assert!(all > 100 && read > 0);
+    // 144 of 152 when written: the rest hold quotes, callouts, HTML, indented code or a
+    // merge conflict. Fewer means the fast path shrank.
+    assert!(all > 100 && read * 10 >= all * 9, "{read} of {all}");
 }
 
 /// The inputs the fuzzers saved (fixtures/fuzz/*/, raw bytes), read as notes where they are
