@@ -410,14 +410,7 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
                 let sibling = s.items.len() > k && s.items[k].kind == list;
                 if s.items.len() > k {
                     s.close_items(k + 1, line.start);
-                    let it = s.items.pop().expect("checked above");
-                    s.out[it.event].1.end = line.start;
-                    s.out
-                        .push((Block::ItemEnd, Span::new(line.start, line.start)));
-                    if !sibling {
-                        s.out
-                            .push((Block::ListEnd, Span::new(line.start, line.start)));
-                    }
+                    s.end_item(line.start, !sibling);
                 }
                 if !sibling {
                     s.out.push((Block::ListStart(number), Span::new(at, at)));
@@ -585,10 +578,19 @@ impl Scanner<'_> {
             self.close_para();
         }
         while self.items.len() > k {
-            let it = self.items.pop().expect("len > k");
-            self.out[it.event].1.end = at;
-            let span = Span::new(at, at);
-            self.out.push((Block::ItemEnd, span));
+            self.end_item(at, true);
+        }
+    }
+
+    /// Ends the innermost open item at `at`, and its list unless a sibling follows.
+    fn end_item(&mut self, at: usize, list_too: bool) {
+        let Some(it) = self.items.pop() else {
+            return;
+        };
+        self.out[it.event].1.end = at;
+        let span = Span::new(at, at);
+        self.out.push((Block::ItemEnd, span));
+        if list_too {
             self.out.push((Block::ListEnd, span));
         }
     }

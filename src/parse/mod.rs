@@ -336,7 +336,8 @@ impl<'a> Parse<'a> {
             Block::ItemStart => {
                 let bytes = self.text.as_bytes();
                 // pulldown-cmark starts a tab-indented nested item at the line ending before
-                // it; the item (and so a task's span) starts on its own line.
+                // it (and the block scanner gives the same start); the item (and so a task's
+                // span) starts on its own line.
                 let mut span = span;
                 while span.start < span.end && matches!(bytes[span.start], b'\n' | b'\r') {
                     span.start += 1;
@@ -1196,7 +1197,6 @@ pub fn add_days(date: NaiveDate, n: i64) -> NaiveDate {
 mod tests {
     use super::*;
 
-    /// pulldown-cmark starts a tab-indented nested item at the previous line's ending.
     #[test]
     fn has_finds_short_needles() {
         assert!(has(b"[due:: 2026-11-30]", b"::"));
@@ -1236,13 +1236,19 @@ mod tests {
         }
     }
 
+    /// pulldown-cmark starts a tab-indented nested item at the previous line's ending.
     #[test]
     fn tab_indented_nested_item_starts_on_its_own_line() {
         let text = "- [ ] a\n\t- [ ] b\n";
-        let n = parse_note(text, &ParseOptions::with_defaults());
-        let b = &n.tasks[1];
-        assert_eq!(b.bullet, Bullet::Dash);
-        assert_eq!(&text[b.span.range()], "\t- [ ] b\n");
-        assert_eq!(b.parent, Some(0));
+        // Both sources of block structure: the scanner and pulldown-cmark.
+        for n in [
+            parse_note(text, &ParseOptions::with_defaults()),
+            parse_note_reference(text, &ParseOptions::with_defaults()),
+        ] {
+            let b = &n.tasks[1];
+            assert_eq!(b.bullet, Bullet::Dash);
+            assert_eq!(&text[b.span.range()], "\t- [ ] b\n");
+            assert_eq!(b.parent, Some(0));
+        }
     }
 }
