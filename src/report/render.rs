@@ -41,8 +41,12 @@ pub fn render(
         Format::Text => out.write_all(render_doc(summary, Style::Text { color }).as_bytes()),
         Format::Md => out.write_all(render_doc(summary, Style::Md).as_bytes()),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, summary)?;
-            out.write_all(b"\n")
+            // serde_json writes token by token: through a buffer of its own (one call of
+            // `out` per 64 KiB) rather than a dynamic call per token.
+            let mut buf = io::BufWriter::with_capacity(1 << 16, out);
+            serde_json::to_writer_pretty(&mut buf, summary)?;
+            buf.write_all(b"\n")?;
+            buf.flush()
         }
         Format::Csv => out.write_all(render_csv(summary, csv).as_bytes()),
     }

@@ -349,12 +349,44 @@ struct DigestEntry {
     category: usize,
     /// Carries a priority tag.
     priority: bool,
-    /// The entry's distinct tags, in order of appearance, and its text: only while `row`.
+    /// The entry's distinct tags, in order of appearance, and its text.
     tags: Vec<String>,
     text: String,
     line: usize,
-    /// Its row may be wanted (every row is, or it is among its note's longest).
-    row: bool,
+}
+
+/// Minutes of closed entries per hour of the day (0 to 23).
+type PerHour = [u64; 24];
+
+/// What the report sums over the time entries of the period.
+#[derive(Debug, Clone)]
+struct EntrySums {
+    minutes: u64,
+    entries: usize,
+    open: usize,
+    /// (minutes, entries) per category index.
+    categories: Vec<(u64, usize)>,
+    /// Per category index.
+    hour_category: Vec<PerHour>,
+    /// Per weekday, Monday first.
+    hour_weekday: [PerHour; 7],
+    hour_money: PerHour,
+    hour_priority: PerHour,
+}
+
+impl EntrySums {
+    fn new(ncat: usize) -> Self {
+        EntrySums {
+            minutes: 0,
+            entries: 0,
+            open: 0,
+            categories: vec![(0, 0); ncat],
+            hour_category: vec![[0; 24]; ncat],
+            hour_weekday: [[0; 24]; 7],
+            hour_money: [0; 24],
+            hour_priority: [0; 24],
+        }
+    }
 }
 
 /// Tasks of one day in one note.
@@ -390,8 +422,13 @@ pub struct NoteDigest {
     tasks: Vec<(NaiveDate, TaskCounts)>,
     /// Minutes and entries of the period per tag (`(untagged)` for entries without).
     tag_sums: Vec<(String, u64, usize)>,
-    /// Entries of the period, sorted by day, start and line.
-    entries: Vec<DigestEntry>,
+    /// The entries of the period as segments (with whether each carries a priority tag),
+    /// sorted by day, start and line, and the runs of them that fall on one day.
+    segs: Vec<(Seg, bool)>,
+    seg_days: Vec<(NaiveDate, usize)>,
+    /// The entries whose row may be wanted (every entry's, or the note's longest), in the
+    /// order of `segs`.
+    rows: Vec<DigestEntry>,
     /// Days of entries outside the period (they still widen a period taken from the notes).
     other_dates: Vec<NaiveDate>,
     undated_entries: usize,
@@ -473,16 +510,9 @@ pub struct SummaryBuilder<'s> {
     days: BTreeMap<NaiveDate, DayAcc>,
     priorities: HashMap<NaiveDate, PriorityAcc>,
     tag_acc: HashMap<String, (u64, usize)>,
-    cat_acc: Vec<(u64, usize)>,
+    sums: EntrySums,
     weeks: BTreeMap<(i32, u32), (u64, u64)>,
-    hour_cat: Vec<Vec<u64>>,
-    grid: Vec<Vec<u64>>,
-    money_h: [u64; 24],
-    priority_h: [u64; 24],
     tasks_h: [usize; 24],
-    total_minutes: u64,
-    entry_count: usize,
-    open_entries: usize,
     /// The longest closed entries so far, longest first (ties in entry order).
     longest: Vec<(u32, EntryKey, EntryRow)>,
     entries: Vec<(EntryKey, EntryRow)>,
@@ -519,16 +549,9 @@ impl<'s> SummaryBuilder<'s> {
             days: BTreeMap::new(),
             priorities: HashMap::new(),
             tag_acc: HashMap::new(),
-            cat_acc: vec![(0, 0); n],
+            sums: EntrySums::new(n),
             weeks: BTreeMap::new(),
-            hour_cat: vec![vec![0; n]; 24],
-            grid: vec![vec![0; 24]; 7],
-            money_h: [0; 24],
-            priority_h: [0; 24],
             tasks_h: [0; 24],
-            total_minutes: 0,
-            entry_count: 0,
-            open_entries: 0,
             longest: Vec::new(),
             entries: Vec::new(),
         }
@@ -588,59 +611,57 @@ impl<'s> SummaryBuilder<'s> {
                 }
             }
         }
-        // A day's entries come together (they are sorted by day): room for exactly them.
-        for run in d.entries.chunk_by(|a, b| a.date == b.date) {
-            let day = self.days.entry(run[0].date).or_default();
+        let mut segs = &d.segs[..];
+        for (date, n) in d.seg_days {
+            let (run, rest) = segs.split_at(n);
+            segs = rest;
+            self.dated.insert(date);
+            let day = self.days.entry(date).or_default();
             if day.is_empty() {
-                day.reserve_exact(run.len());
+                day.reserve_exact(n);
+            }
+            day.extend(run.iter().map(|(seg, _)| *seg));
+            let iw = date.iso_week();
+            let week = self.weeks.entry((iw.year(), iw.week())).or_default();
+            let wd = date.weekday().num_days_from_monday() as usize;
+            let sums = &mut self.sums;
+            for &(seg, priority) in run {
+                let c = seg.category as usize;
+                let end = seg.closed_end();
+                let m = u64::from(end.map_or(0, |x| x.saturating_sub(seg.start)));
+                sums.minutes += m;
+                sums.entries += 1;
+                sums.open += usize::from(end.is_none());
+                sums.categories[c].0 += m;
+                sums.categories[c].1 += 1;
+                // Money against waste, per ISO week.
+                if Some(c) == self.money_ix {
+                    week.0 += m;
+                } else if Some(c) == self.waste_ix {
+                    week.1 += m;
+                }
+                // Hours of the day.
+                if let Some(end) = end {
+                    let is_money = Some(c) == self.money_ix;
+                    split_hours(seg.start, end, |h, mm| {
+                        let mm = u64::from(mm);
+                        sums.hour_category[c][h] += mm;
+                        sums.hour_weekday[wd][h] += mm;
+                        if is_money {
+                            sums.hour_money[h] += mm;
+                        }
+                        if priority {
+                            sums.hour_priority[h] += mm;
+                        }
+                    });
+                }
             }
         }
-        for e in d.entries {
-            self.dated.insert(e.date);
+        for e in d.rows {
             let minutes = e.end.map_or(0, |x| x.saturating_sub(e.start));
-            let m = u64::from(minutes);
-            self.days.entry(e.date).or_default().push(Seg {
-                start: e.start,
-                end: e.end.unwrap_or(u32::MAX),
-                category: e.category as u32,
-            });
-            self.total_minutes += m;
-            self.entry_count += 1;
-            if e.end.is_none() {
-                self.open_entries += 1;
-            }
-            self.cat_acc[e.category].0 += m;
-            self.cat_acc[e.category].1 += 1;
-            // Money against waste, per ISO week.
-            let iw = e.date.iso_week();
-            let wk = self.weeks.entry((iw.year(), iw.week())).or_default();
-            if Some(e.category) == self.money_ix {
-                wk.0 += m;
-            } else if Some(e.category) == self.waste_ix {
-                wk.1 += m;
-            }
-            // Hours of the day.
-            if let Some(end) = e.end {
-                let wd = e.date.weekday().num_days_from_monday() as usize;
-                let is_money = Some(e.category) == self.money_ix;
-                let (hour_cat, grid) = (&mut self.hour_cat, &mut self.grid);
-                let (money_h, priority_h) = (&mut self.money_h, &mut self.priority_h);
-                split_hours(e.start, end, |h, mm| {
-                    let mm = u64::from(mm);
-                    hour_cat[h][e.category] += mm;
-                    grid[wd][h] += mm;
-                    if is_money {
-                        money_h[h] += mm;
-                    }
-                    if e.priority {
-                        priority_h[h] += mm;
-                    }
-                });
-            }
             // Rows: the longest, and every entry when asked.
             let key: EntryKey = (e.date, e.start, note, e.line);
-            let wanted_long = e.row
-                && e.end.is_some()
+            let wanted_long = e.end.is_some()
                 && (self.longest.len() < LONGEST
                     || self.longest.last().is_some_and(|(lm, lk, _)| {
                         (minutes, std::cmp::Reverse(key)) > (*lm, std::cmp::Reverse(*lk))
@@ -705,20 +726,29 @@ impl<'s> SummaryBuilder<'s> {
         let longer_than_week = day_list.len() > 7;
         let has_note = |d: &NaiveDate| self.dated.contains(d) || self.has_note.contains(d);
 
-        let no_tasks = TaskCounts::default();
         let ncat = categories.len();
         let names: Vec<Arc<str>> = categories.iter().map(|c| Arc::from(c.as_str())).collect();
-        let mut gaps: Vec<Gap> = Vec::new();
-        let mut gap_total = 0u64;
-        let mut gap_count = 0usize;
+        // Each day of the period with its segments (days outside it hold none), each freed
+        // once its row is made.
+        let mut days = std::mem::take(&mut self.days).into_iter().peekable();
+        let day_segs = day_list.iter().map(|&date| {
+            while days.next_if(|(d, _)| *d < date).is_some() {}
+            let segs = days
+                .next_if(|(d, _)| *d == date)
+                .map_or_else(Vec::new, |(_, s)| s);
+            (date, segs)
+        });
+        let no_tasks = TaskCounts::default();
         let threshold = cfg.focus_minutes;
         let not_focus = |c: usize| categories[c] == UNCATEGORISED || categories[c] == WASTE;
+        let mut gaps: Vec<RawGap> = Vec::new();
+        let mut gap_total = 0u64;
+        let mut gap_count = 0usize;
         let mut sessions: Vec<Session> = Vec::new();
         let mut break_list: Vec<u32> = Vec::new();
         let mut day_rows: Vec<DayRow> = Vec::with_capacity(day_list.len());
-        let mut days = std::mem::take(&mut self.days);
-        for &date in &day_list {
-            let mut segs = days.remove(&date).unwrap_or_default();
+        let mut runs: Vec<(usize, u32, u32)> = Vec::new();
+        for (date, mut segs) in day_segs {
             let a = DayTotals::of(&segs, ncat);
             let t = self.task_days.get(&date).unwrap_or(&no_tasks);
             day_rows.push(DayRow {
@@ -757,11 +787,10 @@ impl<'s> SummaryBuilder<'s> {
                     gap_total += u64::from(s.start - r);
                     push_gap(
                         &mut gaps,
-                        Gap {
+                        RawGap {
                             date,
-                            from: clock(r),
-                            to: clock(s.start),
-                            minutes: s.start - r,
+                            from: r,
+                            to: s.start,
                         },
                     );
                 }
@@ -770,7 +799,7 @@ impl<'s> SummaryBuilder<'s> {
             }
             // Focus sessions: runs of touching entries in one category. Uncategorised time
             // and waste are never focus, however long they run.
-            let mut runs: Vec<(usize, u32, u32)> = Vec::new();
+            runs.clear();
             let mut cur: Option<(usize, u32, u32)> = None;
             for s in segs {
                 if s.end == u32::MAX {
@@ -788,7 +817,7 @@ impl<'s> SummaryBuilder<'s> {
             }
             runs.extend(cur);
             let mut prev_end: Option<u32> = None;
-            for (c, s, e) in runs {
+            for &(c, s, e) in &runs {
                 if e - s < threshold || e == s || not_focus(c) {
                     continue;
                 }
@@ -810,7 +839,7 @@ impl<'s> SummaryBuilder<'s> {
         }
         let days_with_log = day_rows.iter().filter(|d| d.entries > 0).count();
         let days_with_notes = day_rows.iter().filter(|d| d.has_note).count();
-        let total_minutes = self.total_minutes;
+        let total_minutes = self.sums.minutes;
 
         let mut tags: Vec<TagRow> = self
             .tag_acc
@@ -825,7 +854,7 @@ impl<'s> SummaryBuilder<'s> {
         tags.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.tag.cmp(&b.tag)));
         let category_totals: Vec<CategoryRow> = categories
             .iter()
-            .zip(&self.cat_acc)
+            .zip(&self.sums.categories)
             .map(|(c, (minutes, entries))| CategoryRow {
                 category: c.clone(),
                 minutes: *minutes,
@@ -835,7 +864,7 @@ impl<'s> SummaryBuilder<'s> {
             .collect();
 
         // Money against waste.
-        let cat_minutes = |ix: Option<usize>| ix.map_or(0, |i| self.cat_acc[i].0);
+        let cat_minutes = |ix: Option<usize>| ix.map_or(0, |i| self.sums.categories[i].0);
         let (money_minutes, waste_minutes) =
             (cat_minutes(self.money_ix), cat_minutes(self.waste_ix));
         let mut trend = Vec::new();
@@ -866,19 +895,24 @@ impl<'s> SummaryBuilder<'s> {
 
         // Hours of the day.
         let per_hour: Vec<HourRow> = (0..24)
-            .map(|h| HourRow {
-                hour: h as u32,
-                minutes: self.hour_cat[h].iter().sum(),
-                categories: CategoryMinutes::from_indexed(&self.hour_cat[h], &names),
+            .map(|h| {
+                let minutes: Vec<u64> = self.sums.hour_category.iter().map(|c| c[h]).collect();
+                HourRow {
+                    hour: h as u32,
+                    minutes: minutes.iter().sum(),
+                    categories: CategoryMinutes::from_indexed(&minutes, &names),
+                }
             })
             .collect();
         let peak_minutes = per_hour.iter().map(|h| h.minutes).max().unwrap_or(0);
         let mut productive: Vec<ProductiveHour> = (0..24)
             .map(|h| ProductiveHour {
                 hour: h as u32,
-                score: self.money_h[h] + self.priority_h[h] + TASK_SCORE * self.tasks_h[h] as u64,
-                money_minutes: self.money_h[h],
-                priority_minutes: self.priority_h[h],
+                score: self.sums.hour_money[h]
+                    + self.sums.hour_priority[h]
+                    + TASK_SCORE * self.tasks_h[h] as u64,
+                money_minutes: self.sums.hour_money[h],
+                priority_minutes: self.sums.hour_priority[h],
                 tasks_done: self.tasks_h[h],
             })
             .filter(|p| p.score > 0)
@@ -886,13 +920,14 @@ impl<'s> SummaryBuilder<'s> {
         productive.sort_by(|a, b| b.score.cmp(&a.score).then(a.hour.cmp(&b.hour)));
         productive.truncate(3);
         let weekday_grid = longer_than_week.then(|| {
-            self.grid
+            self.sums
+                .hour_weekday
                 .iter()
                 .enumerate()
                 .map(|(i, minutes)| WeekdayRow {
                     weekday: WEEKDAYS[i].to_string(),
                     total_minutes: minutes.iter().sum(),
-                    minutes: minutes.clone(),
+                    minutes: minutes.to_vec(),
                 })
                 .collect()
         });
@@ -935,13 +970,21 @@ impl<'s> SummaryBuilder<'s> {
                 } else {
                     (total_minutes + days_with_log as u64 / 2) / days_with_log as u64
                 },
-                entries: self.entry_count,
-                open_entries: self.open_entries,
+                entries: self.sums.entries,
+                open_entries: self.sums.open,
                 undated_entries: self.undated_entries,
                 gaps: Gaps {
                     count: gap_count,
                     total_minutes: gap_total,
-                    biggest: gaps,
+                    biggest: gaps
+                        .into_iter()
+                        .map(|g| Gap {
+                            date: g.date,
+                            from: clock(g.from),
+                            to: clock(g.to),
+                            minutes: g.to - g.from,
+                        })
+                        .collect(),
                 },
                 diagnostics,
                 diagnostics_hint: DIAGNOSTICS_HINT.to_string(),
@@ -1114,7 +1157,6 @@ impl Digester<'_> {
                 tags,
                 text: e.text,
                 line: e.line,
-                row: true,
             });
         }
         entries.sort_by_key(|e| (e.date, e.start, e.line));
@@ -1140,9 +1182,25 @@ impl Digester<'_> {
                 }
             }
         }
-        // Only the note's longest entries can be among the longest of all; the others keep
-        // no text unless every entry's row is wanted.
-        if !self.keep_entries {
+        // Each day's segments, for the builder to add up.
+        let mut segs = Vec::with_capacity(entries.len());
+        let mut seg_days = Vec::new();
+        for run in entries.chunk_by(|a, b| a.date == b.date) {
+            seg_days.push((run[0].date, run.len()));
+            segs.extend(run.iter().map(|e| {
+                let seg = Seg {
+                    start: e.start,
+                    end: e.end.unwrap_or(u32::MAX),
+                    category: e.category as u32,
+                };
+                (seg, e.priority)
+            }));
+        }
+        // Rows: only the note's longest entries can be among the longest of all, so only
+        // they go on unless every entry's row is wanted.
+        let rows = if self.keep_entries {
+            entries
+        } else {
             let mut order: Vec<usize> = (0..entries.len())
                 .filter(|i| entries[*i].end.is_some())
                 .collect();
@@ -1150,15 +1208,16 @@ impl Digester<'_> {
                 let e = &entries[*i];
                 std::cmp::Reverse(e.end.map_or(0, |x| x.saturating_sub(e.start)))
             });
-            let keep: Vec<usize> = order.into_iter().take(LONGEST).collect();
-            for (i, e) in entries.iter_mut().enumerate() {
-                e.row = keep.contains(&i);
-                if !e.row {
-                    e.tags = Vec::new();
-                    e.text = String::new();
-                }
-            }
-        }
+            order.truncate(LONGEST);
+            order.sort_unstable();
+            let mut keep = order.into_iter().peekable();
+            entries
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep.next_if_eq(i).is_some())
+                .map(|(_, e)| e)
+                .collect()
+        };
         let done_tasks = last_of_task.into_values().map(|(d, s, _)| (d, s)).collect();
         NoteDigest {
             path,
@@ -1166,7 +1225,9 @@ impl Digester<'_> {
             task_dates,
             tasks,
             tag_sums,
-            entries,
+            segs,
+            seg_days,
+            rows,
             other_dates,
             undated_entries,
             done_tasks,
@@ -1187,11 +1248,19 @@ impl Digester<'_> {
 /// How many of the longest entries and biggest gaps the report lists.
 const LONGEST: usize = 5;
 
-/// Keeps the biggest gaps, biggest first; ties by date, then the earlier in the day.
-fn push_gap(gaps: &mut Vec<Gap>, g: Gap) {
-    let at = gaps.partition_point(|x| {
-        (std::cmp::Reverse(x.minutes), x.date) <= (std::cmp::Reverse(g.minutes), g.date)
-    });
+/// A gap between entries of a day, in minutes of the day; made a [`Gap`] if it is kept.
+#[derive(Debug, Clone, Copy)]
+struct RawGap {
+    date: NaiveDate,
+    from: u32,
+    to: u32,
+}
+
+/// Keeps the biggest gaps, biggest first; ties by date, then the earlier in the day (gaps
+/// must come in date order, and a day's in time order).
+fn push_gap(gaps: &mut Vec<RawGap>, g: RawGap) {
+    let key = |g: &RawGap| (std::cmp::Reverse(g.to - g.from), g.date);
+    let at = gaps.partition_point(|x| key(x) <= key(&g));
     if at < LONGEST {
         gaps.insert(at, g);
         gaps.truncate(LONGEST);
