@@ -9,7 +9,7 @@ use mdtasks::parse::{ParseOptions, parse_note};
 
 /// The allocator the `mdtasks` binary uses.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: mdtasks::alloc::Mimalloc = mdtasks::alloc::Mimalloc;
 
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: parse_only DIR");

@@ -1,5 +1,6 @@
 //! mdtasks: tasks, time logs and time blocks from plain Markdown notes, without taking the files over.
 
+pub mod alloc;
 pub mod app;
 pub mod change;
 pub mod cli;

@@ -6,11 +6,9 @@ use std::path::PathBuf;
 use clap::Parser;
 use mdtasks::app::{self, Config, Env};
 
-/// mimalloc instead of the system allocator: notes are parsed on one thread and their models
-/// dropped on another, and glibc's malloc spent a fifth of `summarize`'s time there
-/// (docs/benchmarks.md).
+/// mimalloc instead of the system allocator (see `mdtasks::alloc`).
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: mdtasks::alloc::Mimalloc = mdtasks::alloc::Mimalloc;
 
 /// `$XDG_CONFIG_HOME/mdtasks/config.toml`, else `$HOME/.config/mdtasks/config.toml`. A
 /// relative or empty `XDG_CONFIG_HOME` is ignored, as the XDG spec asks.
