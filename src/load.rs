@@ -540,12 +540,14 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }
 }
 
-/// Parses one note from the bytes read from it (or says why it cannot be read).
+/// Parses one note from the bytes read from it (or says why it cannot be read), and hands
+/// the bytes' buffer to `spare` once it is parsed.
 fn read_one(
     f: &Found,
     bytes: std::io::Result<Vec<u8>>,
     root_shown: &str,
     opts: &LoadOptions,
+    spare: impl FnOnce(Vec<u8>),
 ) -> Read {
     let path = display_join(root_shown, &f.rel);
     let name_for_date = if f.rel.is_empty() {
@@ -594,6 +596,7 @@ fn read_one(
     let mut popts = opts.parse.clone();
     popts.name_date = parse::date::date_from_path(name_for_date, opts.date_format.as_deref());
     let note = parse::parse_note(&text, &popts);
+    spare(text.into_bytes());
     Read::Note(Box::new(LoadedNote {
         path,
         rel: f.rel.clone(),
@@ -621,6 +624,10 @@ fn parsing_pool() {
             .build_global();
     });
 }
+
+/// How many read buffers, and up to what size, wait for the next reads (a chunk's worth).
+const MAX_KEPT_BUFFERS: usize = CHUNK;
+const MAX_KEPT_BUFFER: usize = 1 << 20;
 
 /// Threads that only read files (they mostly wait for the disk).
 const READERS: usize = 4;
@@ -670,8 +677,22 @@ pub fn stream<T: Send>(
         );
         bar
     });
+    // Buffers that notes were read into, for the next reads: a fresh one per note meant
+    // fresh memory, and its page faults were a third of a large folder's (perf).
+    // Once the last file is read they are dropped (the report is built after that).
+    let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    let all_read = std::sync::atomic::AtomicBool::new(false);
+    let keep = |buf: Vec<u8>| {
+        if buf.capacity() <= MAX_KEPT_BUFFER
+            && !all_read.load(std::sync::atomic::Ordering::Relaxed)
+            && let Ok(mut spare) = spare.lock()
+            && spare.len() < MAX_KEPT_BUFFERS
+        {
+            spare.push(buf);
+        }
+    };
     let parse = |(f, bytes): (&Found, std::io::Result<Vec<u8>>)| {
-        let r = match read_one(f, bytes, root_shown, opts) {
+        let r = match read_one(f, bytes, root_shown, opts, keep) {
             Read::Note(n) => Ok(map(*n)),
             Read::Problem(p) => Err(Box::new(p)),
         };
@@ -680,7 +701,22 @@ pub fn stream<T: Send>(
         }
         r
     };
-    let read = |f: &Found| std::fs::read(&f.abs);
+    let read = |f: &Found| -> std::io::Result<Vec<u8>> {
+        use std::io::Read as _;
+        let mut file = std::fs::File::open(&f.abs)?;
+        // Room for exactly the file, as `std::fs::read` makes (a spare buffer much larger
+        // than the file is not taken: kept buffers would grow to the largest note's size).
+        let size = file.metadata().map_or(0, |m| m.len() as usize);
+        let spare = spare.lock().ok().and_then(|mut s| s.pop());
+        let mut buf = match spare {
+            Some(b) if b.capacity() >= size && b.capacity() <= 2 * size + 4096 => b,
+            _ => Vec::new(),
+        };
+        buf.clear();
+        buf.try_reserve_exact(size)?;
+        file.read_to_end(&mut buf)?;
+        Ok(buf)
+    };
     // A few notes (a report on a day or two) are read and parsed here: starting the reader
     // threads would take longer than reading them.
     if opts.serial || found.len() <= FEW {
@@ -701,6 +737,7 @@ pub fn stream<T: Send>(
         // parsing threads work on this one. At most two chunks of bytes wait in between.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<std::io::Result<Vec<u8>>>>(1);
         let chunks: Vec<&[Found]> = found.chunks(CHUNK).collect();
+        let (buffers, done) = (&spare, &all_read);
         std::thread::scope(|scope| {
             let to_read = &chunks;
             scope.spawn(move || {
@@ -717,6 +754,10 @@ pub fn stream<T: Send>(
                     if tx.send(bytes).is_err() {
                         break;
                     }
+                }
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+                if let Ok(mut spare) = buffers.lock() {
+                    *spare = Vec::new();
                 }
             });
             // Hands a chunk's results to the sink in order; false once the sink stopped.
