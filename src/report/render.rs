@@ -835,7 +835,9 @@ fn days(d: &mut Doc, s: &Summary) {
             return row;
         }
         row.push(duration(r.logged_minutes).into());
-        let (first, last) = (r.first.as_deref(), r.last.as_deref());
+        let text = |c: Option<super::summary::Clock>| c.map(|c| c.to_string());
+        let (first, last) = (text(r.first), text(r.last));
+        let (first, last) = (first.as_deref(), last.as_deref());
         if md {
             row.push(first.unwrap_or_default().into());
             row.push(last.unwrap_or_default().into());
@@ -1211,8 +1213,8 @@ fn render_csv(s: &Summary, kind: CsvKind) -> String {
                 let mut row = vec![
                     r.date.to_string(),
                     r.logged_minutes.to_string(),
-                    r.first.clone().unwrap_or_default(),
-                    r.last.clone().unwrap_or_default(),
+                    r.first.map(|c| c.to_string()).unwrap_or_default(),
+                    r.last.map(|c| c.to_string()).unwrap_or_default(),
                     r.tasks_done.to_string(),
                     r.tasks_added.to_string(),
                     r.blocks_done.to_string(),

@@ -151,8 +151,8 @@ pub struct DayRow {
     pub logged_minutes: u64,
     pub entries: usize,
     /// Start of the first entry and end of the last (its start while it is open).
-    pub first: Option<String>,
-    pub last: Option<String>,
+    pub first: Option<Clock>,
+    pub last: Option<Clock>,
     /// Minutes per category, only categories with time that day.
     pub categories: CategoryMinutes,
     pub tasks_done: usize,
@@ -267,8 +267,8 @@ pub struct Focus {
 #[derive(Debug, Clone, Serialize)]
 pub struct Session {
     pub date: NaiveDate,
-    pub start: String,
-    pub end: String,
+    pub start: Clock,
+    pub end: Clock,
     pub minutes: u32,
     pub category: String,
 }
@@ -288,6 +288,24 @@ pub struct EntryRow {
     pub text: String,
     pub path: String,
     pub line: usize,
+}
+
+/// A time of day in the report, kept as minutes from the day's midnight and written as
+/// [`clock`] writes it (`09:05`, `00:45+1`): a century's report holds a few hundred thousand
+/// of these, and a string each was that many allocations and a few MB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Clock(pub u32);
+
+impl std::fmt::Display for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&clock(self.0))
+    }
+}
+
+impl Serialize for Clock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&clock(self.0))
+    }
 }
 
 /// `HH:MM`, with `+1` (or `+N`) for minutes past the day's midnight.
@@ -766,8 +784,8 @@ impl<'s> SummaryBuilder<'s> {
                 has_note: in_period(date) && has_note(&date),
                 logged_minutes: a.minutes,
                 entries: a.entries,
-                first: a.first.map(clock),
-                last: a.last.map(clock),
+                first: a.first.map(Clock),
+                last: a.last.map(Clock),
                 categories: CategoryMinutes::from_indexed(&a.categories, &names),
                 tasks_done: t.done,
                 tasks_added: t.added,
@@ -830,8 +848,8 @@ impl<'s> SummaryBuilder<'s> {
                 prev_end = Some(e);
                 sessions.push(Session {
                     date,
-                    start: clock(s),
-                    end: clock(e),
+                    start: Clock(s),
+                    end: Clock(e),
                     minutes: e - s,
                     category: categories[c].clone(),
                 });
@@ -1097,7 +1115,7 @@ impl Digester<'_> {
         // Entries, attributed to their day.
         let mut undated_entries = 0;
         let mut other_dates = Vec::new();
-        let mut entries = Vec::new();
+        let mut entries = Vec::with_capacity(note.entries.len());
         // For done tasks: the entry (key) of their last session in the period.
         let mut last_of_task: HashMap<usize, (NaiveDate, u32, usize)> = HashMap::new();
         let tasks_of_note = &note.tasks;
@@ -1345,8 +1363,14 @@ pub(crate) mod tests {
         // The part after midnight stays on the day it was logged.
         assert_eq!(s.days.len(), 1);
         assert_eq!(s.days[0].logged_minutes, 195);
-        assert_eq!(s.days[0].first.as_deref(), Some("09:40"));
-        assert_eq!(s.days[0].last.as_deref(), Some("01:15+1"));
+        assert_eq!(
+            s.days[0].first.map(|c| c.to_string()).as_deref(),
+            Some("09:40")
+        );
+        assert_eq!(
+            s.days[0].last.map(|c| c.to_string()).as_deref(),
+            Some("01:15+1")
+        );
         assert_eq!(s.hours.per_hour[10].categories["money"], 60);
         let mut v = Vec::new();
         split_hours(50, 50, |h, m| v.push((h, m)));
@@ -1443,10 +1467,14 @@ pub(crate) mod tests {
         );
         let s = run(&[n], &st);
         let f = &s.focus;
-        let sess: Vec<(&str, &str, u32)> = f
+        let sess: Vec<(String, String, u32)> = f
             .sessions
             .iter()
-            .map(|x| (x.start.as_str(), x.end.as_str(), x.minutes))
+            .map(|x| (x.start.to_string(), x.end.to_string(), x.minutes))
+            .collect();
+        let sess: Vec<(&str, &str, u32)> = sess
+            .iter()
+            .map(|(a, b, m)| (a.as_str(), b.as_str(), *m))
             .collect();
         // 08:00-09:10 (70), 09:20-10:00 is only 40, 10:30-12:00 (90), 13:00-15:00 (120).
         assert_eq!(
@@ -1491,9 +1519,15 @@ pub(crate) mod tests {
         let s = run(&[a.clone(), b.clone()], &st);
         assert_eq!(s.days.len(), 2);
         assert_eq!(s.days[0].logged_minutes, 60 + 90);
-        assert_eq!(s.days[0].last.as_deref(), Some("02:30+1"));
+        assert_eq!(
+            s.days[0].last.map(|c| c.to_string()).as_deref(),
+            Some("02:30+1")
+        );
         assert_eq!(s.days[1].logged_minutes, 60);
-        assert_eq!(s.days[1].first.as_deref(), Some("09:00"));
+        assert_eq!(
+            s.days[1].first.map(|c| c.to_string()).as_deref(),
+            Some("09:00")
+        );
         assert_eq!(hour(&s, 1), 60);
         assert_eq!(hour(&s, 2), 30);
         let plain = run(&[a, b], &Settings::default());
