@@ -12,6 +12,27 @@ pub struct Mimalloc;
 /// The alignment of every block mimalloc hands out (its blocks are multiples of a word).
 const WORD: usize = std::mem::size_of::<usize>();
 
+/// mimalloc's calls for a new block: the plain one and the one taking an alignment.
+type Plain = unsafe extern "C" fn(usize) -> *mut std::ffi::c_void;
+type Aligned = unsafe extern "C" fn(usize, usize) -> *mut std::ffi::c_void;
+
+/// A block for `layout` from `plain` where it needs no more than word alignment, else from
+/// `aligned`.
+///
+/// # Safety
+/// As [`std::alloc::GlobalAlloc::alloc`]: `layout` has a non-zero size.
+#[inline]
+unsafe fn block(layout: std::alloc::Layout, plain: Plain, aligned: Aligned) -> *mut u8 {
+    // SAFETY: both are mimalloc's, called with the layout's size (and alignment).
+    unsafe {
+        if layout.align() <= WORD {
+            plain(layout.size()).cast()
+        } else {
+            aligned(layout.size(), layout.align()).cast()
+        }
+    }
+}
+
 // SAFETY: every call is passed on to mimalloc; the plain calls only where the layout asks
 // for no more alignment than every mimalloc block has, the aligned calls otherwise.
 unsafe impl std::alloc::GlobalAlloc for Mimalloc {
@@ -19,26 +40,14 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys as mi;
         // SAFETY: as the trait asks (layout.size() > 0).
-        unsafe {
-            if layout.align() <= WORD {
-                mi::mi_malloc(layout.size()).cast()
-            } else {
-                mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        unsafe { block(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys as mi;
         // SAFETY: as for `alloc`.
-        unsafe {
-            if layout.align() <= WORD {
-                mi::mi_zalloc(layout.size()).cast()
-            } else {
-                mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        unsafe { block(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
     }
 
     #[inline]

@@ -703,7 +703,7 @@ pub fn stream<T: Send>(
     };
     let read = |f: &Found| -> std::io::Result<Vec<u8>> {
         use std::io::Read as _;
-        let mut file = std::fs::File::open(&f.abs)?;
+        let file = std::fs::File::open(&f.abs)?;
         // Room for exactly the file, as `std::fs::read` makes (a spare buffer much larger
         // than the file is not taken: kept buffers would grow to the largest note's size).
         let size = file.metadata().map_or(0, |m| m.len() as usize);
@@ -714,7 +714,9 @@ pub fn stream<T: Send>(
         };
         buf.clear();
         buf.try_reserve_exact(size)?;
-        file.read_to_end(&mut buf)?;
+        // Through `take`: `File`'s own `read_to_end` would ask for the size (and the
+        // position) again, two more system calls a note.
+        file.take(u64::MAX).read_to_end(&mut buf)?;
         Ok(buf)
     };
     // A few notes (a report on a day or two) are read and parsed here: starting the reader

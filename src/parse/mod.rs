@@ -42,14 +42,6 @@ impl ParseOptions {
     }
 }
 
-thread_local! {
-    /// The block scanner's events, kept by each thread from one note to the next.
-    static EVENTS: std::cell::RefCell<Vec<(Block, Span)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The most events (32 bytes each) a thread keeps room for between notes.
-const MAX_KEPT_EVENTS: usize = 1 << 16;
-
 /// Logseq task keywords and the status each means.
 const KEYWORDS: [(&str, Status); 8] = [
     ("TODO", Status::Open),
@@ -268,29 +260,13 @@ impl<'a> Parse<'a> {
         if let Some(span) = front_matter {
             self.front_matter(span);
         }
-        // The scanner's events go through a vector each thread keeps from note to note:
-        // a new one per note was 14 KB of fresh memory, and the allocator's page faults
-        // for it showed in the profile.
-        let mut events = if fast {
-            EVENTS.with_borrow_mut(std::mem::take)
-        } else {
-            Vec::new()
-        };
-        events.clear();
-        let scanned = fast && blocks::scan(self.text, body_start, &mut events);
-        if scanned {
-            for &(block, span) in &events {
+        // About five events a line (an item: its start, paragraph start, inline, ends).
+        let mut events = Vec::with_capacity(if fast { self.ix.starts().len() * 5 } else { 0 });
+        if fast && blocks::scan(self.text, body_start, &mut events) {
+            for (block, span) in events {
                 self.event(block, span);
             }
-        }
-        if fast {
-            // A note of a million lines does not keep its vector for the rest of the run.
-            if events.capacity() <= MAX_KEPT_EVENTS {
-                events.clear();
-                EVENTS.set(events);
-            }
-        }
-        if !scanned {
+        } else {
             let body = &self.text[body_start..];
             let mut opts = Options::empty();
             opts.insert(Options::ENABLE_TABLES);
