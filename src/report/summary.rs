@@ -1,8 +1,9 @@
 //! The time-log report as data: computed once from the loaded notes, rendered by `render`.
 //!
 //! Every collection here is a sorted `Vec` or a `BTreeMap`, so the JSON and every rendering
-//! are deterministic. Times of day are `HH:MM` strings; a time past the day's midnight
-//! carries a `+1` suffix (`00:45+1`).
+//! are deterministic. Times of day are written `HH:MM` (strings, or a [`Clock`] in the
+//! tables a century makes long); a time past the day's midnight carries a `+1` suffix
+//! (`00:45+1`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
