@@ -428,7 +428,7 @@ struct PriorityAcc {
     first: Option<(u32, u32, usize, bool)>,
 }
 
-/// What the summary needs from one note: computed in parallel by [`SummaryBuilder::digest`],
+/// What the summary needs from one note: computed in parallel by [`Digester::digest`],
 /// after which the note itself can be dropped.
 #[derive(Debug)]
 pub struct NoteDigest {
@@ -512,7 +512,7 @@ impl DayTotals {
 type EntryKey = (NaiveDate, u32, u32, usize);
 
 /// Builds the report from notes fed one at a time, in path order, so a large folder never
-/// has to be held in memory: [`SummaryBuilder::digest`] (parallel, per note) keeps what the
+/// has to be held in memory: [`Digester::digest`] (parallel, per note) keeps what the
 /// report needs of a note, [`SummaryBuilder::add`] (in path order) folds it in, and
 /// [`SummaryBuilder::finish`] computes the rest.
 pub struct SummaryBuilder<'s> {
