@@ -74,3 +74,45 @@ fn deep_nesting_does_not_overflow() {
     let n = parse_note(&s, &ParseOptions::with_defaults());
     assert!(n.tasks.len() >= 2);
 }
+
+/// More notes than one chunk of parallel reading (so read buffers are handed back and taken
+/// again, by notes shorter and longer than the ones before), of sizes from a line to a few
+/// hundred: every note's model equals the one from reading it alone.
+#[test]
+fn many_notes_of_many_sizes_load_as_read_alone() {
+    use mdtasks::load::{LoadOptions, load};
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = LoadOptions {
+        parse: ParseOptions::with_defaults(),
+        ..Default::default()
+    };
+    for i in 0..700usize {
+        // Sizes rise and fall, so a kept buffer meets files both larger and smaller.
+        let lines = (i * 37) % 211 + 1;
+        let mut text = format!("# Note {i}\n");
+        for l in 0..lines {
+            text.push_str(&format!(
+                "- [ ] task {i}.{l} #t{}\n- 09:{:02} entry {i}.{l}\n",
+                l % 7,
+                l % 60
+            ));
+        }
+        let name = format!("2000-{:02}-{:02}-{i}.md", i % 12 + 1, i % 28 + 1);
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let loaded = load(tmp.path(), "notes", &opts).unwrap();
+    assert_eq!(loaded.notes.len(), 700);
+    assert!(loaded.problems.is_empty());
+    for n in &loaded.notes {
+        let text = std::fs::read_to_string(tmp.path().join(&n.rel)).unwrap();
+        let alone = load(&tmp.path().join(&n.rel), &n.rel, &opts).unwrap();
+        assert_eq!(alone.notes.len(), 1);
+        assert_eq!(
+            crate::support::dump(&n.note),
+            crate::support::dump(&alone.notes[0].note),
+            "{}",
+            n.rel
+        );
+        assert_eq!(n.note.len, text.len(), "{}", n.rel);
+    }
+}
