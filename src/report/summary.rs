@@ -378,7 +378,7 @@ struct DigestEntry {
 type PerHour = [u64; 24];
 
 /// What the report sums over the time entries of the period.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct EntrySums {
     minutes: u64,
     entries: usize,
@@ -469,6 +469,12 @@ impl Seg {
     fn closed_end(&self) -> Option<u32> {
         (self.end != u32::MAX).then_some(self.end)
     }
+
+    /// Its length; 0 while open.
+    fn minutes(&self) -> u64 {
+        self.closed_end()
+            .map_or(0, |end| u64::from(end.saturating_sub(self.start)))
+    }
 }
 
 /// A day's entries, as segments: its totals are computed from them at the end, so a century
@@ -495,10 +501,7 @@ impl DayTotals {
             categories: vec![0; ncat],
         };
         for s in segs {
-            let (m, reach) = match s.closed_end() {
-                Some(end) => (u64::from(end.saturating_sub(s.start)), end),
-                None => (0, s.start),
-            };
+            let (m, reach) = (s.minutes(), s.closed_end().unwrap_or(s.start));
             t.minutes += m;
             t.categories[s.category as usize] += m;
             t.first = Some(t.first.map_or(s.start, |f| f.min(s.start)));
@@ -647,7 +650,7 @@ impl<'s> SummaryBuilder<'s> {
             for &(seg, priority) in run {
                 let c = seg.category as usize;
                 let end = seg.closed_end();
-                let m = u64::from(end.map_or(0, |x| x.saturating_sub(seg.start)));
+                let m = seg.minutes();
                 sums.minutes += m;
                 sums.entries += 1;
                 sums.open += usize::from(end.is_none());
