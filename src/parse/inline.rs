@@ -73,21 +73,51 @@ fn is_tag_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-' || c == '/'
 }
 
+/// The length in bytes of the tag characters `rest` starts with (ASCII ones tested as
+/// bytes, the others as chars).
+fn tag_len(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    let mut len = 0;
+    while let Some(&c) = b.get(len) {
+        if c.is_ascii() {
+            if !is_tag_char(char::from(c)) {
+                break;
+            }
+            len += 1;
+        } else {
+            match rest[len..].chars().next() {
+                Some(ch) if is_tag_char(ch) => len += ch.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    len
+}
+
+/// The character before byte `p` (> 0) of `s` is white space.
+fn follows_white_space(s: &str, p: usize) -> bool {
+    match s.as_bytes()[p - 1] {
+        c if c.is_ascii() => char::from(c).is_whitespace(),
+        _ => s[..p].chars().next_back().is_some_and(char::is_whitespace),
+    }
+}
+
 /// The `#tags` of a line, without the `#`, with their byte ranges (the `#` included).
 ///
 /// A tag follows the start of the line or white space, and has at least one character that is
 /// not a digit (`#42` is an issue number). Logseq's `#[[two words]]` is one tag.
 pub fn tags(s: &str) -> Vec<(String, usize, usize)> {
-    if !s.contains('#') {
+    let b = s.as_bytes();
+    let Some(first) = memchr::memchr(b'#', b) else {
         return Vec::new();
-    }
+    };
     let opaque = opaque_ranges(s);
     let mut out = Vec::new();
-    for p in memchr::memchr_iter(b'#', s.as_bytes()) {
+    for p in memchr::memchr_iter(b'#', &b[first..]).map(|p| p + first) {
         if opaque.iter().any(|&(a, b)| a <= p && p < b) {
             continue;
         }
-        if p > 0 && !s[..p].chars().next_back().is_some_and(char::is_whitespace) {
+        if p > 0 && !follows_white_space(s, p) {
             continue;
         }
         let rest = &s[p + 1..];
@@ -97,16 +127,12 @@ pub fn tags(s: &str) -> Vec<(String, usize, usize)> {
             }
             continue;
         }
-        let len: usize = rest
-            .chars()
-            .take_while(|c| is_tag_char(*c))
-            .map(char::len_utf8)
-            .sum();
-        let tag = rest[..len].trim_end_matches(['/', '-']);
+        let tag = rest[..tag_len(rest)].trim_end_matches(['/', '-']);
+        // Digits, `/` and `-` are ASCII: a byte test is the char test.
         if tag.is_empty()
             || tag
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '/' || c == '-')
+                .bytes()
+                .all(|c| c.is_ascii_digit() || c == b'/' || c == b'-')
         {
             continue;
         }

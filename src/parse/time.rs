@@ -337,9 +337,9 @@ pub fn scan_duration(s: &str) -> Option<(u32, usize)> {
         .iter()
         .take_while(|c| c.is_ascii_alphabetic())
         .count();
-    let unit = s[unit_at..unit_at + word_len].to_ascii_lowercase();
-    let hours = matches!(unit.as_str(), "h" | "hr" | "hrs" | "hour" | "hours");
-    let mins = matches!(unit.as_str(), "m" | "min" | "mins" | "minute" | "minutes");
+    let unit = &s[unit_at..unit_at + word_len];
+    let hours = is_unit(unit, &["h", "hr", "hrs", "hour", "hours"]);
+    let mins = is_unit(unit, &["m", "min", "mins", "minute", "minutes"]);
     i = unit_at + word_len;
     let total = if hours {
         let mut t = whole * 60;
@@ -357,8 +357,7 @@ pub fn scan_duration(s: &str) -> Option<(u32, usize)> {
                     .iter()
                     .take_while(|c| c.is_ascii_alphabetic())
                     .count();
-                let u = s[after..after + ulen].to_ascii_lowercase();
-                let unit_ok = matches!(u.as_str(), "m" | "min" | "mins")
+                let unit_ok = is_unit(&s[after..after + ulen], &["m", "min", "mins"])
                     || (ulen == 0 && k == i && b.get(after).is_none_or(|c| *c != b'.'));
                 if unit_ok && mm < 60 {
                     t += mm;
@@ -376,6 +375,11 @@ pub fn scan_duration(s: &str) -> Option<(u32, usize)> {
         return None;
     }
     Some((total, i))
+}
+
+/// `word` is one of `units` (lowercase), in any case.
+fn is_unit(word: &str, units: &[&str]) -> bool {
+    units.iter().any(|u| word.eq_ignore_ascii_case(u))
 }
 
 fn is_word_start(s: &str, i: usize) -> bool {
@@ -421,6 +425,10 @@ pub fn inline_field<'a>(s: &'a str, key: &str) -> Option<(usize, &'a str)> {
 /// `⏱ 45m`, `(45m)`, then a bare `1h30m`/`90 min` word. Returns minutes and the byte range
 /// to cut from the entry's text.
 pub fn find_duration(s: &str) -> Option<(u32, usize, usize)> {
+    // Every form has a number: most entries without a duration are ruled out by one scan.
+    if !s.bytes().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
     if let Some((at, v)) = inline_field(s, "duration")
         && let Some((m, _)) = scan_duration(v)
     {
