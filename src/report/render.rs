@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use chrono::Datelike;
+use serde::Serialize;
 use std::io::{self, Write};
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -44,11 +45,101 @@ pub fn render(
             // serde_json writes token by token: through a buffer of its own (one call of
             // `out` per 64 KiB) rather than a dynamic call per token.
             let mut buf = io::BufWriter::with_capacity(1 << 16, out);
-            serde_json::to_writer_pretty(&mut buf, summary)?;
+            let mut json = serde_json::Serializer::with_formatter(&mut buf, Pretty::default());
+            summary.serialize(&mut json)?;
             buf.write_all(b"\n")?;
             buf.flush()
         }
         Format::Csv => out.write_all(render_csv(summary, csv).as_bytes()),
+    }
+}
+
+/// The layout of `serde_json::to_writer_pretty` (a value a line, two spaces a level, `": "`
+/// after a key, empty arrays and objects as `[]` and `{}`), with each line's break and
+/// indentation written in one piece rather than a write per level: a century's report has
+/// a million lines.
+#[derive(Default)]
+struct Pretty {
+    level: usize,
+    /// The array or object being written has a value (so its end goes on a line of its own).
+    has_value: bool,
+}
+
+impl Pretty {
+    /// A line break and the indentation of the current level.
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        const LINE: &[u8; 65] =
+            b"\n                                                                ";
+        let mut width = 2 * self.level;
+        w.write_all(&LINE[..1 + width.min(LINE.len() - 1)])?;
+        width = width.saturating_sub(LINE.len() - 1);
+        while width > 0 {
+            let n = width.min(LINE.len() - 1);
+            w.write_all(&LINE[1..1 + n])?;
+            width -= n;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.new_line(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -73,6 +164,17 @@ pub fn duration(m: u64) -> String {
 
 /// Appends `n` in decimal, zero-padded to at least `width` digits.
 pub(crate) fn push_number(s: &mut String, n: u64, width: usize) {
+    let (digits, i) = decimal(n);
+    for _ in (digits.len() - i)..width {
+        s.push('0');
+    }
+    for &d in &digits[i..] {
+        s.push(char::from(d));
+    }
+}
+
+/// The decimal digits of `n`: they are `digits[i..]` of the returned `(digits, i)`.
+pub(crate) fn decimal(n: u64) -> ([u8; 20], usize) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     let mut n = n;
@@ -84,12 +186,7 @@ pub(crate) fn push_number(s: &mut String, n: u64, width: usize) {
             break;
         }
     }
-    for _ in (digits.len() - i)..width {
-        s.push('0');
-    }
-    for &d in &digits[i..] {
-        s.push(char::from(d));
-    }
+    (digits, i)
 }
 
 /// A bar of unicode blocks, `width` cells for a share of 1.
@@ -1295,6 +1392,37 @@ mod tests {
         assert_eq!(bar(0.0125, 20), "▎");
         assert_eq!(bar(0.11, 20), "██▎");
         assert_eq!(bar(2.0, 4), "████");
+    }
+
+    /// Our JSON layout is serde_json's `to_string_pretty`, byte for byte: empty and nested
+    /// arrays and objects, strings needing escapes, and nesting deeper than one piece of
+    /// indentation (32 levels).
+    #[test]
+    fn json_layout_is_serde_jsons_pretty_layout() {
+        let mut deep = serde_json::json!({"leaf": [1, {}, []]});
+        for i in 0..40 {
+            deep = if i % 2 == 0 {
+                serde_json::json!([deep, i])
+            } else {
+                serde_json::json!({"k": deep, "e": {}, "a": []})
+            };
+        }
+        let values = [
+            serde_json::json!(null),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!({"a": [1, 2.5, "x\"y\n", true], "b": {"c": [], "d": {}}}),
+            deep,
+        ];
+        for v in values {
+            let mut ours = Vec::new();
+            let mut json = serde_json::Serializer::with_formatter(&mut ours, Pretty::default());
+            v.serialize(&mut json).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap()
+            );
+        }
     }
 
     #[test]

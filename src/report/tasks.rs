@@ -113,15 +113,31 @@ pub(crate) fn norm_tags(tags: &[String]) -> Vec<String> {
 
 /// Whether `tags` holds `want` (lower case) or a tag nested under it.
 fn has_tag_nested(tags: &[String], want: &str) -> bool {
+    let is = |t: &str| t == want || t.strip_prefix(want).is_some_and(|r| r.starts_with('/'));
     tags.iter().any(|t| {
-        let t = t.to_lowercase();
-        t == want || t.strip_prefix(want).is_some_and(|r| r.starts_with('/'))
+        if t.is_ascii() {
+            // `want` is lower case: compare the tag's first `want.len()` bytes without case,
+            // then look for the `/` of a nested tag (what lower-casing first would find).
+            t.get(..want.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(want))
+                && matches!(t.as_bytes().get(want.len()), None | Some(b'/'))
+        } else {
+            is(&t.to_lowercase())
+        }
     })
 }
 
 /// Sort rank of a task's priority: 0 is most urgent. `prio` holds lower-case priority tags.
 fn rank(t: &Task, prio: &[String]) -> u8 {
-    let tagged = t.tags.iter().any(|g| prio.contains(&g.to_lowercase()));
+    let tagged = t.tags.iter().any(|g| {
+        // An ASCII tag lower-cases to ASCII: compared in place rather than lower-cased into
+        // a new string (this runs for every task of every day `summarize` reads).
+        if g.is_ascii() {
+            prio.iter().any(|p| g.eq_ignore_ascii_case(p))
+        } else {
+            prio.contains(&g.to_lowercase())
+        }
+    });
     match t.priority {
         Some(Priority::Highest) => 0,
         _ if tagged => 1,
@@ -505,8 +521,8 @@ pub fn day_priorities(
     let mut first: Option<(u32, &str, usize, bool)> = None;
     for n in notes {
         let part = note_day_priorities(n, date, &prio);
-        priority.extend(part.priority);
-        money.extend(part.money);
+        priority.extend(part.priority.into_iter().map(|i| TaskRef::new(n, i)));
+        money.extend(part.money.into_iter().map(|i| TaskRef::new(n, i)));
         if let Some((at, line, work)) = part.first {
             let cand = (at, n.path.as_str(), line, work);
             if first.is_none_or(|f| (cand.0, cand.1, cand.2) < (f.0, f.1, f.2)) {
@@ -527,8 +543,9 @@ pub fn day_priorities(
 /// One note's part of a day's priorities (see [`day_priorities`]).
 #[derive(Debug)]
 pub(crate) struct NotePriorities {
-    pub priority: Vec<TaskRef>,
-    pub money: Vec<TaskRef>,
+    /// Indices into the note's tasks.
+    pub priority: Vec<usize>,
+    pub money: Vec<usize>,
     /// The note's first done task with a time: (time, line, is priority work).
     pub first: Option<(u32, usize, bool)>,
 }
@@ -576,10 +593,10 @@ pub(crate) fn note_day_priorities(
     }
     for (i, t) in tasks.iter().enumerate() {
         if is_prio[i] && !has_ancestor(tasks, i, &is_prio) {
-            out.priority.push(TaskRef::new(n, i));
+            out.priority.push(i);
         }
         if is_money[i] && !has_ancestor(tasks, i, &is_money) {
-            out.money.push(TaskRef::new(n, i));
+            out.money.push(i);
         }
         if let Some(&at) = done_at.get(&i) {
             let work = is_prio[i] || has_ancestor(tasks, i, &is_prio);
