@@ -3,6 +3,8 @@
 //! Names follow docs/syntax.md. Nothing here knows about files or clocks: a `Note` is what
 //! the parser made of one text.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -139,8 +141,9 @@ pub struct Task {
     pub column: usize,
     pub marker: Marker,
     pub status: Status,
-    /// The status as written: the bracket character, or the Logseq keyword.
-    pub status_text: String,
+    /// The status as written: the bracket character, or the Logseq keyword (borrowed for
+    /// ASCII characters and the keywords: no allocation for most tasks).
+    pub status_text: Cow<'static, str>,
     /// The text after the marker on the first line, as written (tags and fields included).
     pub text: String,
     pub text_span: Span,

@@ -12,6 +12,8 @@ pub mod date;
 pub mod inline;
 pub mod time;
 
+use std::borrow::Cow;
+
 use blocks::Block;
 use chrono::{Duration, NaiveDate};
 use pulldown_cmark::{Options, Parser};
@@ -496,7 +498,7 @@ impl<'a> Parse<'a> {
                             span: Span::new(at + 1, at + 1 + cl),
                         },
                         Status::from_checkbox(c),
-                        c.to_string(),
+                        checkbox_text(c),
                         (after + 2).min(head.len()),
                     ));
                 }
@@ -511,7 +513,7 @@ impl<'a> Parse<'a> {
                             span: Span::new(at, at + w.len()),
                         },
                         st,
-                        w.to_string(),
+                        Cow::Borrowed(w),
                         (w.len() + 1).min(head.len()),
                     ));
                     break;
@@ -556,7 +558,7 @@ impl<'a> Parse<'a> {
         &mut self,
         marker: Marker,
         status: Status,
-        status_text: String,
+        status_text: Cow<'static, str>,
         text: &str,
         text_span: Span,
         line_span: Span,
@@ -1166,6 +1168,23 @@ fn bracket_datetime(s: &str) -> Option<(chrono::NaiveDateTime, usize)> {
 /// `<!-- mdtasks:NAME:start -->` / `<!-- mdtasks:NAME:end -->`. A start marker may carry
 /// settings after a space (`<!-- mdtasks:summary:start last=7d -->`); they belong to whoever
 /// fills the region (src/edit/summaries.rs) and are kept as written.
+/// A checkbox's status character as text: borrowed from a static table for ASCII.
+fn checkbox_text(c: char) -> Cow<'static, str> {
+    static ASCII: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut i = 0;
+        while i < 128 {
+            t[i] = i as u8;
+            i += 1;
+        }
+        t
+    };
+    match std::str::from_utf8(ASCII.get(c as usize..c as usize + 1).unwrap_or(&[])) {
+        Ok(s) if !s.is_empty() => Cow::Borrowed(s),
+        _ => Cow::Owned(c.to_string()),
+    }
+}
+
 pub fn marker(line: &str) -> Option<(&str, bool)> {
     let inner = line.strip_prefix("<!--")?.strip_suffix("-->")?.trim();
     let rest = inner.strip_prefix("mdtasks:")?;
