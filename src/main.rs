@@ -44,17 +44,29 @@ fn tune_allocator() {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
         libmimalloc_sys::mi_option_set(PURGE_DELAY, 10);
     }
-    // No transparent huge pages. mimalloc asks for them (`madvise(MADV_HUGEPAGE)`) on the
-    // arena it reserves at its first allocation, before `main`, so each first touch of a
-    // 2 MiB stretch zeroed all of it and the next purge split it again: 50 huge pages a
-    // large `summarize`, a sixth of its CPU time in the kernel (perf), 10 MiB more peak
-    // memory. The flag is the process's own (mdtasks starts no other programs).
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
 }
+
+/// No transparent huge pages. mimalloc asks for them (`madvise(MADV_HUGEPAGE)`) on the arena
+/// it reserves at its first allocation, so each first touch of a 2 MiB stretch zeroed all of
+/// it and the next purge split it again: 50 huge pages a large `summarize`, a sixth of its
+/// CPU time in the kernel (perf), 10 MiB more peak memory. The first allocation is the
+/// standard library's, before `main` (perf: zeroing that first huge page took 1-30 ms of
+/// every command's start), so this runs from `.init_array`: after mimalloc's own
+/// initialisation (a constructor of priority 101), before `main`. The flag is the process's
+/// own (mdtasks starts no other programs).
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NO_HUGE_PAGES: extern "C" fn() = {
+    extern "C" fn no_huge_pages() {
+        // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this
+        // process; nothing else runs yet.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        }
+    }
+    no_huge_pages
+};
 
 fn main() {
     tune_allocator();
