@@ -43,7 +43,7 @@
 //!   week (Monday first), one cell per day: won, partial, missed, rest, future or no-data
 //!   (outside the counted days).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -334,12 +334,15 @@ struct BlockText {
 
 fn block_text(text: &str) -> BlockText {
     let mut s = text.to_string();
-    // Obsidian Tasks fields run to the end of the line.
-    if let Some(p) = FIELD_EMOJI.iter().filter_map(|e| s.find(e)).min() {
+    // Obsidian Tasks fields run to the end of the line (their emoji are not ASCII: most
+    // block texts need no search for them).
+    if !s.is_ascii()
+        && let Some(p) = FIELD_EMOJI.iter().filter_map(|e| s.find(e)).min()
+    {
         s.truncate(p);
     }
-    // Dataview fields.
-    while let Some(p) = s.find("::") {
+    // Dataview fields (a byte search: `str::find` sets up a substring searcher each call).
+    while let Some(p) = s.as_bytes().windows(2).position(|w| w == b"::") {
         let open = s[..p].rfind(['[', '(']);
         let close = s[p..].find([']', ')']).map(|e| p + e + 1);
         match (open, close) {
@@ -987,27 +990,54 @@ impl<'s> BlocksBuilder<'s> {
                 group_names.extend(b.tags.iter().cloned());
             }
         }
-        let stat = |name: String,
-                    key: String,
-                    configured: bool,
-                    on: &dyn Fn(&BlockDay) -> Option<bool>| {
-            let mut steps = Vec::with_capacity(days.len());
+        // The days each block and each group (tag) is planned on, with whether one of its
+        // blocks was done that day, from one pass over the days: a block's or group's steps
+        // are then the steps of a day without it, changed on those days. (Asking every day
+        // about every block was names x days string comparisons, the most of `blocks` on a
+        // long journal.)
+        let mut by_key: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
+        let mut by_group: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
+        let mark = |list: &mut Vec<(usize, bool)>, i: usize, done: bool| match list.last_mut() {
+            Some((day, any)) if *day == i => *any |= done,
+            _ => list.push((i, done)),
+        };
+        for (i, d) in days.iter().enumerate() {
+            for b in &d.blocks {
+                mark(by_key.entry(&b.key).or_default(), i, b.done);
+                for g in &b.tags {
+                    mark(by_group.entry(g).or_default(), i, b.done);
+                }
+            }
+        }
+        // A day without the block or group: skipped when it is a rest day, has a note, or the
+        // block is configured (not every day is a planned day), else lost.
+        let idle: Vec<Step> = days
+            .iter()
+            .map(|d| {
+                if d.rest || d.has_note {
+                    Step::Skip
+                } else {
+                    Step::Lost
+                }
+            })
+            .collect();
+        let stat = |name: String, key: String, configured: bool, on: &[(usize, bool)]| {
+            let mut steps = if configured {
+                vec![Step::Skip; days.len()]
+            } else {
+                idle.clone()
+            };
             let (mut planned, mut done) = (0, 0);
-            for d in &days {
-                let s = match on(d) {
-                    Some(true) => {
-                        planned += 1;
-                        done += 1;
-                        Step::Won
-                    }
-                    Some(false) => {
-                        planned += 1;
-                        if d.rest { Step::Skip } else { Step::Lost }
-                    }
-                    None if d.rest || d.has_note || configured => Step::Skip,
-                    None => Step::Lost,
+            for &(i, any_done) in on {
+                planned += 1;
+                steps[i] = if any_done {
+                    done += 1;
+                    Step::Won
+                } else if days[i].rest {
+                    Step::Skip
+                } else {
+                    Step::Lost
                 };
-                steps.push(s);
             }
             BlockStat {
                 name,
@@ -1022,12 +1052,11 @@ impl<'s> BlocksBuilder<'s> {
         };
         let mut block_stats: Vec<BlockStat> = names
             .iter()
-            .map(|(key, name)| {
+            .filter_map(|(key, name)| {
+                // Never planned: no statistics (as for a planned day count of 0).
+                let on = by_key.get(key.as_str())?;
                 let configured = config_texts.iter().any(|c| &c.key == key);
-                stat(name.clone(), key.clone(), configured, &|d: &BlockDay| {
-                    let mine: Vec<&DayBlock> = d.blocks.iter().filter(|b| &b.key == key).collect();
-                    (!mine.is_empty()).then(|| mine.iter().any(|b| b.done))
-                })
+                Some(stat(name.clone(), key.clone(), configured, on))
             })
             .filter(|s| s.planned_days > 0)
             .collect();
@@ -1041,11 +1070,8 @@ impl<'s> BlocksBuilder<'s> {
             .iter()
             .map(|g| {
                 let configured = config_texts.iter().any(|c| c.tags.contains(g));
-                stat(format!("#{g}"), g.clone(), configured, &|d: &BlockDay| {
-                    let mine: Vec<&DayBlock> =
-                        d.blocks.iter().filter(|b| b.tags.contains(g)).collect();
-                    (!mine.is_empty()).then(|| mine.iter().any(|b| b.done))
-                })
+                let on = by_group.get(g.as_str()).map_or(&[][..], Vec::as_slice);
+                stat(format!("#{g}"), g.clone(), configured, on)
             })
             .collect();
 
