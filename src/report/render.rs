@@ -173,6 +173,23 @@ pub(crate) fn push_number(s: &mut String, n: u64, width: usize) {
     }
 }
 
+/// The two last decimal digits of `n`.
+pub(crate) fn two_digits(n: u32) -> [u8; 2] {
+    [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8]
+}
+
+/// A date as chrono writes it (`2026-11-24`), for the years 0 to 9999; None for the others
+/// (chrono writes those with a sign). Long reports write many dates: by hand, not by `fmt`.
+pub(crate) fn iso_date_bytes(d: chrono::NaiveDate) -> Option<[u8; 10]> {
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let mut t = [b'-'; 10];
+    t[..2].copy_from_slice(&two_digits(year / 100));
+    t[2..4].copy_from_slice(&two_digits(year));
+    t[5..7].copy_from_slice(&two_digits(d.month()));
+    t[8..10].copy_from_slice(&two_digits(d.day()));
+    Some(t)
+}
+
 /// The decimal digits of `n`: they are `digits[i..]` of the returned `(digits, i)`.
 pub(crate) fn decimal(n: u64) -> ([u8; 20], usize) {
     let mut digits = [0u8; 20];

@@ -325,11 +325,6 @@ impl Short {
     }
 }
 
-/// The two last decimal digits of `n`.
-fn two_digits(n: u32) -> [u8; 2] {
-    [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8]
-}
-
 /// `HH:MM`, with `+1` (or `+N`) for minutes past the day's midnight.
 pub fn clock(m: u32) -> String {
     clock_short(m).as_str().to_string()
@@ -340,9 +335,9 @@ fn clock_short(m: u32) -> Short {
     let days = m / 1440;
     let m = m % 1440;
     let mut buf = [0u8; 24];
-    buf[..2].copy_from_slice(&two_digits(m / 60));
+    buf[..2].copy_from_slice(&super::render::two_digits(m / 60));
     buf[2] = b':';
-    buf[3..5].copy_from_slice(&two_digits(m % 60));
+    buf[3..5].copy_from_slice(&super::render::two_digits(m % 60));
     let mut len = 5;
     if days > 0 {
         let (digits, i) = super::render::decimal(days.into());
@@ -357,18 +352,10 @@ fn clock_short(m: u32) -> Short {
 /// Serializes a date as chrono does (`2026-11-24`), by hand for the years 0 to 9999 (chrono
 /// goes through `fmt` and a write per character: a sixth of a century's JSON report).
 fn iso_date<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    let Ok(year) = u32::try_from(d.year()) else {
-        return d.serialize(s);
-    };
-    if year > 9999 {
-        return d.serialize(s);
+    match super::render::iso_date_bytes(*d) {
+        Some(t) => s.serialize_str(std::str::from_utf8(&t).expect("ASCII digits and dashes")),
+        None => d.serialize(s),
     }
-    let mut t = [b'-'; 10];
-    t[..2].copy_from_slice(&two_digits(year / 100));
-    t[2..4].copy_from_slice(&two_digits(year));
-    t[5..7].copy_from_slice(&two_digits(d.month()));
-    t[8..10].copy_from_slice(&two_digits(d.day()));
-    s.serialize_str(std::str::from_utf8(&t).expect("ASCII digits and dashes"))
 }
 
 fn share(part: u64, total: u64) -> f64 {
