@@ -232,7 +232,22 @@ fn ratio(r: Option<f64>) -> String {
 }
 
 pub(crate) fn width(s: &str) -> usize {
+    // Printable ASCII is one column a byte (most cells: times, numbers, plain words).
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return s.len();
+    }
     UnicodeWidthStr::width(s)
+}
+
+/// Appends `n` spaces.
+fn push_spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// Cuts `s` to at most `max` display columns, ending in `…` when cut.
@@ -573,11 +588,11 @@ impl Doc {
                     doc.out.push_str(gap);
                 }
                 if t.align[i] == Align::Right {
-                    doc.out.extend(std::iter::repeat_n(' ', pad));
+                    push_spaces(&mut doc.out, pad);
                 }
                 doc.push_painted(&s, paint);
                 if t.align[i] == Align::Left {
-                    doc.out.extend(std::iter::repeat_n(' ', pad));
+                    push_spaces(&mut doc.out, pad);
                 }
             }
             let kept = doc.out[start..].trim_end().len();
