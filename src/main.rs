@@ -30,11 +30,11 @@ const STACK: usize = mdtasks::load::STACK;
 /// mimalloc's defaults keep freed memory committed for a second and commit arenas eagerly:
 /// a streamed read of 36,500 notes then peaked at 45 MiB instead of 19 MiB. Freed memory is
 /// returned after 10 ms instead: returning it at once (one `madvise` a page, then a page
-/// fault when it is used again) made a 365-note `summarize` 10 % slower (32.9 -> 29.5 ms,
-/// 32,000 -> 22,000 page faults on 36,500 notes) for 2-3 MiB less peak memory. The option
-/// numbers are those of the mimalloc 3 sources that libmimalloc-sys 0.1.49 (pinned in
-/// Cargo.toml) builds (`mi_option_e` in mimalloc.h); the crate's own constants are
-/// mimalloc 2's.
+/// fault when it is used again) made a 365-note `summarize` 10 % slower (32.9 ms against
+/// 29.5 ms; 32,000 page faults against 22,000 on 36,500 notes) for 2-3 MiB less peak
+/// memory. The option numbers are those of the mimalloc 3 sources that libmimalloc-sys
+/// 0.1.49 (pinned in Cargo.toml) builds (`mi_option_e` in mimalloc.h); the crate's own
+/// constants are mimalloc 2's.
 fn tune_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
@@ -48,10 +48,10 @@ fn tune_allocator() {
 
 /// No transparent huge pages. mimalloc asks for them (`madvise(MADV_HUGEPAGE)`) on the arena
 /// it reserves at its first allocation, so each first touch of a 2 MiB stretch zeroed all of
-/// it and the next purge split it again: 50 huge pages a large `summarize`, a sixth of its
-/// CPU time in the kernel (perf), 10 MiB more peak memory. The first allocation is the
-/// standard library's, before `main` (perf: zeroing that first huge page took 1-30 ms of
-/// every command's start), so this runs from `.init_array`: after mimalloc's own
+/// it and the next purge split it again: 50 huge pages a large `summarize`, a tenth of its
+/// CPU time (system time 0.81 -> 0.40 s), 7 MiB more peak memory. The first allocation is
+/// the standard library's, before `main` (perf caught zeroing that first huge page taking up
+/// to 30 ms of a command's start), so this runs from `.init_array`: after mimalloc's own
 /// initialisation (a constructor of priority 101), before `main`. The flag is the process's
 /// own (mdtasks starts no other programs).
 #[cfg(target_os = "linux")]

@@ -1426,6 +1426,38 @@ mod tests {
         assert_eq!(bar(2.0, 4), "████");
     }
 
+    /// Dates and clock times written by hand are what chrono and `format!` write.
+    #[test]
+    fn dates_and_clocks_by_hand() {
+        for (y, m, dd) in [
+            (0, 1, 1),
+            (1, 2, 3),
+            (999, 12, 31),
+            (2026, 11, 24),
+            (9999, 12, 31),
+        ] {
+            let date = chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+            let ours = iso_date_bytes(date).unwrap();
+            assert_eq!(std::str::from_utf8(&ours).unwrap(), date.to_string());
+        }
+        for y in [-1, 10000] {
+            assert_eq!(
+                iso_date_bytes(chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap()),
+                None
+            );
+        }
+        for m in [0, 5, 59, 60, 605, 1439, 1440, 1441, 14_400 + 61, u32::MAX] {
+            let days = m / 1440;
+            let want = format!("{:02}:{:02}", m % 1440 / 60, m % 60)
+                + &(if days > 0 {
+                    format!("+{days}")
+                } else {
+                    String::new()
+                });
+            assert_eq!(crate::report::summary::clock(m), want);
+        }
+    }
+
     /// Our JSON layout is serde_json's `to_string_pretty`, byte for byte: empty and nested
     /// arrays and objects, strings needing escapes, and nesting deeper than one piece of
     /// indentation (32 levels).
