@@ -107,12 +107,25 @@ fn follows_white_space(s: &str, p: usize) -> bool {
 /// A tag follows the start of the line or white space, and has at least one character that is
 /// not a digit (`#42` is an issue number). Logseq's `#[[two words]]` is one tag.
 pub fn tags(s: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    each_tag(s, |tag, a, b| out.push((tag.to_string(), a, b)));
+    out
+}
+
+/// The names of the `#tags` of a line (see [`tags`]).
+pub fn tag_names(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    each_tag(s, |tag, _, _| out.push(tag.to_string()));
+    out
+}
+
+/// Calls `found` with each `#tag` of a line (see [`tags`]): its name and byte range.
+pub fn each_tag(s: &str, mut found: impl FnMut(&str, usize, usize)) {
     let b = s.as_bytes();
     let Some(first) = memchr::memchr(b'#', b) else {
-        return Vec::new();
+        return;
     };
     let opaque = opaque_ranges(s);
-    let mut out = Vec::new();
     for p in memchr::memchr_iter(b'#', &b[first..]).map(|p| p + first) {
         if opaque.iter().any(|&(a, b)| a <= p && p < b) {
             continue;
@@ -123,7 +136,7 @@ pub fn tags(s: &str) -> Vec<(String, usize, usize)> {
         let rest = &s[p + 1..];
         if let Some(inner) = rest.strip_prefix("[[") {
             if let Some(e) = inner.find("]]") {
-                out.push((inner[..e].to_string(), p, p + 1 + 2 + e + 2));
+                found(&inner[..e], p, p + 1 + 2 + e + 2);
             }
             continue;
         }
@@ -136,9 +149,8 @@ pub fn tags(s: &str) -> Vec<(String, usize, usize)> {
         {
             continue;
         }
-        out.push((tag.to_string(), p, p + 1 + tag.len()));
+        found(tag, p, p + 1 + tag.len());
     }
-    out
 }
 
 /// Task metadata found on a task's line.
@@ -269,7 +281,9 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> Vec<String> {
-        tags(s).into_iter().map(|x| x.0).collect()
+        let names = tag_names(s);
+        assert_eq!(names, tags(s).into_iter().map(|x| x.0).collect::<Vec<_>>());
+        names
     }
 
     #[test]

@@ -578,7 +578,7 @@ impl<'a> Parse<'a> {
         frame.task = Some(idx);
         let (line, column) = self.ix.line_col(self.text, at);
         let fields = inline::fields(text);
-        let tags: Vec<String> = inline::tags(text).into_iter().map(|t| t.0).collect();
+        let tags = inline::tag_names(text);
         let block = self.in_plan || tags.iter().any(|t| t.eq_ignore_ascii_case("block"));
         // Built in place in the vector (a task is 328 bytes: no copy through a local).
         self.note.tasks.push(Task {
@@ -626,14 +626,17 @@ impl<'a> Parse<'a> {
             }
             Scan::Yes(h) => {
                 let rest = &s[h.rest..];
-                let tags = inline::tags(rest);
+                let (mut tags, mut cut) = (Vec::new(), Vec::new());
+                inline::each_tag(rest, |tag, a, b| {
+                    tags.push(tag.to_string());
+                    cut.push((a, b));
+                });
                 let duration = if h.end.is_none() {
                     time::find_duration(rest)
                 } else {
                     None
                 };
                 // The entry's text: the rest without tags and without the duration.
-                let mut cut: Vec<(usize, usize)> = tags.iter().map(|t| (t.1, t.2)).collect();
                 if let Some((_, a, b)) = duration {
                     cut.push((a, b));
                 }
@@ -659,7 +662,7 @@ impl<'a> Parse<'a> {
                     start: h.start,
                     end: h.end,
                     duration: duration.map(|d| d.0),
-                    tags: tags.into_iter().map(|t| t.0).collect(),
+                    tags,
                     text,
                     is_stop,
                     head_span: Span::new(at, head_end.max(at)),

@@ -470,6 +470,10 @@ pub fn find_duration(s: &str) -> Option<(u32, usize, usize)> {
 
 /// `⏱ 45m` (with or without U+FE0F, any spaces): minutes and the span to cut.
 pub fn after_timer(s: &str) -> Option<(u32, usize, usize)> {
+    // The timer is not ASCII: most lines need no search for it.
+    if s.is_ascii() {
+        return None;
+    }
     let p = s.find('⏱')?;
     let mut i = p + '⏱'.len_utf8();
     if s[i..].starts_with('\u{fe0f}') {
