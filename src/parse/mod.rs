@@ -626,28 +626,34 @@ impl<'a> Parse<'a> {
             }
             Scan::Yes(h) => {
                 let rest = &s[h.rest..];
-                let (mut tags, mut cut) = (Vec::new(), Vec::new());
-                inline::each_tag(rest, |tag, a, b| {
-                    tags.push(tag.to_string());
-                    cut.push((a, b));
-                });
                 let duration = if h.end.is_none() {
                     time::find_duration(rest)
                 } else {
                     None
                 };
-                // The entry's text: the rest without tags and without the duration.
-                if let Some((_, a, b)) = duration {
-                    cut.push((a, b));
-                }
-                cut.sort_unstable();
+                // The entry's text: the rest without tags and without the duration, cut in
+                // the order of the ranges (tags come in order; the duration goes where its
+                // range sorts among theirs). A range inside one already cut is skipped.
                 let mut text = String::with_capacity(rest.len());
                 let mut pos = 0;
-                for (a, b) in cut {
+                let mut cut = |text: &mut String, (a, b): (usize, usize)| {
                     if a >= pos {
-                        push_collapsed(&mut text, &rest[pos..a]);
+                        push_collapsed(text, &rest[pos..a]);
                         pos = b;
                     }
+                };
+                let mut pending = duration.map(|(_, a, b)| (a, b));
+                let mut tags = Vec::new();
+                inline::each_tag(rest, |tag, a, b| {
+                    tags.push(tag.to_string());
+                    if let Some(d) = pending.filter(|d| *d < (a, b)) {
+                        cut(&mut text, d);
+                        pending = None;
+                    }
+                    cut(&mut text, (a, b));
+                });
+                if let Some(d) = pending {
+                    cut(&mut text, d);
                 }
                 push_collapsed(&mut text, &rest[pos..]);
                 if text.ends_with(' ') {
