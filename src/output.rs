@@ -114,15 +114,24 @@ pub fn progress(tasks: &[Task], i: usize) -> Option<(usize, usize)> {
     Some((done, total))
 }
 
+/// `HH:MM` of minutes after midnight (of any day).
 pub fn hhmm(m: u32) -> String {
-    format!("{:02}:{:02}", (m % 1440) / 60, m % 60)
+    let mut s = String::with_capacity(5);
+    push_hhmm(&mut s, m);
+    s
 }
 
+/// Appends [`hhmm`]'s text.
+fn push_hhmm(s: &mut String, m: u32) {
+    use crate::report::render::push_number;
+    push_number(s, u64::from((m % 1440) / 60), 2);
+    s.push(':');
+    push_number(s, u64::from(m % 60), 2);
+}
+
+/// `45m`, `1h 05m`: the reports' duration.
 pub fn duration(m: u32) -> String {
-    match (m / 60, m % 60) {
-        (0, mm) => format!("{mm}m"),
-        (h, mm) => format!("{h}h {mm:02}m"),
-    }
+    crate::report::render::duration(m.into())
 }
 
 fn matching<'a>(
@@ -289,17 +298,12 @@ fn entries_sorted(notes: &[LoadedNote]) -> impl Iterator<Item = (&LoadedNote, &T
 /// One line an entry: `DATE  HH:MM-HH:MM  DURATION  TEXT #TAGS  (PATH:LINE)`, the duration
 /// right-aligned in 7 columns.
 pub fn entries_text(notes: &[LoadedNote], out: &mut dyn Write) -> io::Result<usize> {
-    use crate::report::render::{iso_date_bytes, push_number};
+    use crate::report::render::{iso_date_bytes, push_duration, push_number};
     let mut n = 0;
     // Each line is put together in one reused string and written at once: `format!` and
     // `writeln!` for every entry were a third of the instructions of `entries`.
     let mut line = String::new();
     let mut mins = String::new();
-    let hhmm = |s: &mut String, m: u32| {
-        push_number(s, u64::from((m % 1440) / 60), 2);
-        s.push(':');
-        push_number(s, u64::from(m % 60), 2);
-    };
     for (note, e) in entries_sorted(notes) {
         line.clear();
         match e.date {
@@ -310,26 +314,17 @@ pub fn entries_text(notes: &[LoadedNote], out: &mut dyn Write) -> io::Result<usi
             None => line.push_str("----------"),
         }
         line.push_str("  ");
-        hhmm(&mut line, e.start);
+        push_hhmm(&mut line, e.start);
         line.push('-');
         match e.end {
-            Some(m) => hhmm(&mut line, m),
+            Some(m) => push_hhmm(&mut line, m),
             None => line.push_str("  ?  "),
         }
         line.push_str("  ");
         mins.clear();
-        match e.minutes().map(|m| (m / 60, m % 60)) {
+        match e.minutes() {
             None => mins.push_str("open"),
-            Some((0, m)) => {
-                push_number(&mut mins, m.into(), 1);
-                mins.push('m');
-            }
-            Some((h, m)) => {
-                push_number(&mut mins, h.into(), 1);
-                mins.push_str("h ");
-                push_number(&mut mins, m.into(), 2);
-                mins.push('m');
-            }
+            Some(m) => push_duration(&mut mins, m.into()),
         }
         for _ in mins.chars().count()..7 {
             line.push(' ');

@@ -1184,9 +1184,11 @@ fn checkbox_text(c: char) -> Cow<'static, str> {
         }
         t
     };
-    match std::str::from_utf8(ASCII.get(c as usize..c as usize + 1).unwrap_or(&[])) {
-        Ok(s) if !s.is_empty() => Cow::Borrowed(s),
-        _ => Cow::Owned(c.to_string()),
+    if c.is_ascii() {
+        let i = c as usize;
+        Cow::Borrowed(std::str::from_utf8(&ASCII[i..=i]).expect("an ASCII byte"))
+    } else {
+        Cow::Owned(c.to_string())
     }
 }
 

@@ -149,17 +149,22 @@ impl serde_json::ser::Formatter for Pretty {
 
 /// `0m`, `45m`, `1h 05m`, `2h 00m`.
 pub fn duration(m: u64) -> String {
-    // By hand, not `format!`: a century's report formats a million of these.
     let mut s = String::with_capacity(12);
+    push_duration(&mut s, m);
+    s
+}
+
+/// Appends [`duration`]'s text (by hand, not `format!`: a century's report formats a million
+/// of these).
+pub(crate) fn push_duration(s: &mut String, m: u64) {
     if m < 60 {
-        push_number(&mut s, m, 1);
+        push_number(s, m, 1);
     } else {
-        push_number(&mut s, m / 60, 1);
+        push_number(s, m / 60, 1);
         s.push_str("h ");
-        push_number(&mut s, m % 60, 2);
+        push_number(s, m % 60, 2);
     }
     s.push('m');
-    s
 }
 
 /// Appends `n` in decimal, zero-padded to at least `width` digits.

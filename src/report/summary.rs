@@ -330,7 +330,7 @@ pub fn clock(m: u32) -> String {
     clock_short(m).as_str().to_string()
 }
 
-/// [`clock`] on the stack (at most 15 bytes: `23:59+2982616`).
+/// [`clock`] on the stack (at most 13 bytes: `23:59+2982616`).
 fn clock_short(m: u32) -> Short {
     let days = m / 1440;
     let m = m % 1440;
