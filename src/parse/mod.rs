@@ -252,9 +252,7 @@ impl<'a> Parse<'a> {
     }
 
     fn line_end(&self, from: usize) -> usize {
-        memchr::memchr2(b'\n', b'\r', &self.text.as_bytes()[from..])
-            .map(|e| from + e)
-            .unwrap_or(self.text.len())
+        self.ix.line_end(self.text, from)
     }
 
     fn run(&mut self, fast: bool) {
