@@ -172,7 +172,15 @@ mod tests {
     /// a search for the next line-ending byte stops.
     #[test]
     fn line_end_is_the_next_line_ending() {
-        for t in ["", "a", "\n", "\r", "\r\n", "ab\r\n\r\ncd\re\n\nf", "x\r\r\n\ny\r"] {
+        for t in [
+            "",
+            "a",
+            "\n",
+            "\r",
+            "\r\n",
+            "ab\r\n\r\ncd\re\n\nf",
+            "x\r\r\n\ny\r",
+        ] {
             let ix = LineIndex::new(t);
             for from in (0..=t.len()).chain((0..=t.len()).rev()) {
                 let want = t.as_bytes()[from..]

@@ -167,7 +167,9 @@ fn body_start(text: &str) -> (usize, Option<Span>) {
 
 fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
     let bom = text.starts_with('\u{feff}');
-    let crlf = text.contains("\r\n");
+    // (Not `contains`: a substring searcher built for every note.)
+    let crlf = memchr::memchr_iter(b'\r', text.as_bytes())
+        .any(|i| text.as_bytes().get(i + 1) == Some(&b'\n'));
     let ix = LineIndex::new(text);
     // Room for the tasks and entries up front: a task is a few hundred bytes, and growing
     // the vectors one doubling at a time copied them several times over.
@@ -1097,20 +1099,25 @@ fn push_collapsed_chars(out: &mut String, s: &str) {
 /// the note is half-merged. Returns the line's span.
 pub fn merge_marker(text: &str) -> Option<Span> {
     let b = text.as_bytes();
-    let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&b[from..], b"<<<<<<<")
-        .into_iter()
-        .chain(memchr::memmem::find(&b[from..], b">>>>>>>"))
-        .min()
-    {
-        let at = from + i;
-        let line_start = at == 0 || b[at - 1] == b'\n';
+    // Every `<` and `>` that starts a line (two `memmem` searchers built for every note cost
+    // more than reading it).
+    for at in memchr::memchr2_iter(b'<', b'>', b) {
+        if at > 0 && b[at - 1] != b'\n' {
+            continue;
+        }
+        let marker: &[u8] = if b[at] == b'<' {
+            b"<<<<<<<"
+        } else {
+            b">>>>>>>"
+        };
+        if !b[at..].starts_with(marker) {
+            continue;
+        }
         let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |e| at + e);
         let line = text[at..end].trim_end_matches('\r');
-        if line_start && (line.len() == 7 || line.as_bytes()[7] == b' ') {
+        if line.len() == 7 || line.as_bytes()[7] == b' ' {
             return Some(Span::new(at, end));
         }
-        from = at + 7;
     }
     None
 }
@@ -1231,6 +1238,55 @@ mod tests {
             assert_eq!(t, c.to_string());
             assert_eq!(matches!(t, Cow::Borrowed(_)), c.is_ascii(), "{c:?}");
         }
+    }
+
+    /// Merge markers found line by line: the first line that is `<<<<<<<` or `>>>>>>>`,
+    /// alone or before a space, whatever else holds those characters.
+    #[test]
+    fn merge_markers_start_a_line() {
+        let pieces = [
+            "<<<<<<<",
+            ">>>>>>>",
+            "<<<<<<< ours",
+            ">>>>>>> theirs",
+            "<",
+            ">",
+            "<<<<<<<<",
+            "a",
+            " ",
+            "\n",
+            "\r\n",
+            "=======",
+            "> quote",
+            "x <<<<<<< y",
+        ];
+        let reference = |t: &str| {
+            let mut at = 0;
+            for line in t.split_inclusive('\n') {
+                let content = line.trim_end_matches('\n').trim_end_matches('\r');
+                let is = content.starts_with("<<<<<<<") || content.starts_with(">>>>>>>");
+                if is && (content.len() == 7 || content.as_bytes()[7] == b' ') {
+                    return Some(Span::new(at, at + line.trim_end_matches('\n').len()));
+                }
+                at += line.len();
+            }
+            None
+        };
+        let mut seed = 11u64;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..(seed >> 60) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            assert_eq!(merge_marker(&t), reference(&t), "{t:?}");
+        }
+        assert_eq!(merge_marker("a\n>>>>>>> b\n"), Some(Span::new(2, 11)));
     }
 
     #[test]
