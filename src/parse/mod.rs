@@ -73,7 +73,8 @@ struct ItemFrame {
     awaiting_head: bool,
     /// Where the item's first line of content starts, while its continuation lines
     /// (Logseq `SCHEDULED:`, `CLOCK:` ...) are still to be read. Tight list items have no
-    /// paragraph events, so the head ends at the item's first block or at its end.
+    /// paragraph events, so the head ends at the item's first block or at its end. Kept
+    /// as where that line ends.
     head_pending: Option<usize>,
     task: Option<usize>,
     /// Index of this item's own time entry in `raw_entries`.
@@ -132,6 +133,8 @@ struct Parse<'a> {
     open_days: Vec<(u8, usize)>,
     markers: Vec<(String, bool, Span)>,
     in_heading: Option<(u8, Span)>,
+    /// The events come from the line scanner (not pulldown-cmark).
+    lines_scanned: bool,
 }
 
 /// Parses one note. Never panics, whatever the text; problems become diagnostics.
@@ -201,6 +204,7 @@ fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
         open_days: Vec::new(),
         markers: Vec::new(),
         in_heading: None,
+        lines_scanned: false,
     };
     p.run(fast);
     p.finish()
@@ -265,6 +269,7 @@ impl<'a> Parse<'a> {
         // About five events a line (an item: its start, paragraph start, inline, ends).
         let mut events = Vec::with_capacity(if fast { self.ix.starts().len() * 5 } else { 0 });
         if fast && blocks::scan(self.text, body_start, &mut events) {
+            self.lines_scanned = true;
             for (block, span) in events {
                 self.event(block, span);
             }
@@ -292,7 +297,8 @@ impl<'a> Parse<'a> {
         {
             match event {
                 Block::ParaStart => return,
-                Block::Inline => self.item_head(span.start),
+                // The line scanner's inline span is the rest of the line.
+                Block::Inline => self.item_head(span.start, self.lines_scanned.then_some(span.end)),
                 _ => {
                     if let Some(f) = self.items.last_mut() {
                         f.awaiting_head = false;
@@ -312,9 +318,9 @@ impl<'a> Parse<'a> {
                 _ => None,
             };
             if let Some(until) = until {
-                let head = self.items.last_mut().and_then(|f| f.head_pending.take());
-                if let Some(head) = head {
-                    self.item_continuation(head, until);
+                let head_end = self.items.last_mut().and_then(|f| f.head_pending.take());
+                if let Some(head_end) = head_end {
+                    self.item_continuation(head_end, until);
                 }
             }
         }
@@ -468,14 +474,16 @@ impl<'a> Parse<'a> {
         }
     }
 
-    /// The first inline content of a list item starts at `at`: is it a task, an entry, both?
-    fn item_head(&mut self, at: usize) {
+    /// The first inline content of a list item starts at `at` (and its line ends at
+    /// `line_end`, when known): is it a task, an entry, both?
+    fn item_head(&mut self, at: usize, line_end: Option<usize>) {
+        let line_end = line_end.unwrap_or_else(|| self.line_end(at));
+        debug_assert_eq!(line_end, self.line_end(at));
         let Some(frame) = self.items.last_mut() else {
             return;
         };
         frame.awaiting_head = false;
-        frame.head_pending = Some(at);
-        let line_end = self.line_end(at);
+        frame.head_pending = Some(line_end);
         let head = &self.text[at..line_end];
         let b = head.as_bytes();
         let mut task_marker = None;
@@ -696,10 +704,10 @@ impl<'a> Parse<'a> {
         }
     }
 
-    /// Continuation lines of an item's first paragraph, from the line after `head` up to
-    /// `until`: Logseq `SCHEDULED:`, `DEADLINE:` and `CLOCK:` lines (inside `:LOGBOOK:`).
-    fn item_continuation(&mut self, head: usize, until: usize) {
-        let first_end = self.line_end(head);
+    /// Continuation lines of an item's first paragraph, from the line after the one that
+    /// ends at `first_end` up to `until`: Logseq `SCHEDULED:`, `DEADLINE:` and `CLOCK:` lines
+    /// (inside `:LOGBOOK:`).
+    fn item_continuation(&mut self, first_end: usize, until: usize) {
         if first_end >= until {
             return;
         }
@@ -1312,6 +1320,12 @@ mod tests {
             "\u{a0}",
             "é y",
             "\u{2003}z",
+            "a b",
+            " c",
+            "d ",
+            "e \tf",
+            "g h  i j\n",
+            "k\tl",
         ];
         for a in pieces {
             for b in pieces {
