@@ -159,9 +159,13 @@ fn name_index(w: &str, names: &[&str]) -> Option<usize> {
     if w.len() < 3 {
         return None;
     }
-    names
-        .iter()
-        .position(|n| n.len() >= w.len() && n[..w.len()].eq_ignore_ascii_case(w))
+    // The first letter rules most names out (a heading's every word is tried).
+    let first = w.as_bytes()[0].to_ascii_lowercase();
+    names.iter().position(|n| {
+        n.as_bytes()[0].to_ascii_lowercase() == first
+            && n.len() >= w.len()
+            && n[..w.len()].eq_ignore_ascii_case(w)
+    })
 }
 
 fn month_of(w: &str) -> Option<u32> {
@@ -207,14 +211,23 @@ pub fn heading_date(text: &str) -> HeadingDate {
         if w.is_empty() {
             continue;
         }
-        let lw = w.to_lowercase();
+        // Names and suffixes are compared ignoring ASCII case: only other words need
+        // lower-casing (most headings are `Tasks` or `Log`; an allocation for each cost more
+        // than the rest of the test).
+        let lw: std::borrow::Cow<str> = if w.is_ascii() {
+            w.into()
+        } else {
+            w.to_lowercase().into()
+        };
         let digits = lw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
         let suffix = &lw[digits.len()..];
         if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
             if digits.len() == 4 && suffix.is_empty() && year.is_none() {
                 year = digits.parse::<i32>().ok();
             } else if digits.len() <= 2
-                && matches!(suffix, "" | "st" | "nd" | "rd" | "th")
+                && ["", "st", "nd", "rd", "th"]
+                    .iter()
+                    .any(|x| suffix.eq_ignore_ascii_case(x))
                 && day.is_none()
             {
                 day = digits.parse::<u32>().ok();
@@ -398,5 +411,16 @@ mod tests {
         assert_eq!(heading_date("Tasks"), HeadingDate::No);
         assert_eq!(heading_date("May the 4th"), HeadingDate::No);
         assert_eq!(heading_date("Time Log 2026"), HeadingDate::No);
+        // Case does not matter, in names or in a day's suffix; other letters stay apart.
+        assert_eq!(
+            heading_date("TUESDAY, 24TH NOVEMBER 2026"),
+            HeadingDate::Date(d(2026, 11, 24))
+        );
+        assert_eq!(
+            heading_date("24Th nOv 2026"),
+            HeadingDate::Date(d(2026, 11, 24))
+        );
+        assert_eq!(heading_date("24\u{212a} Nov 2026"), HeadingDate::No);
+        assert_eq!(heading_date("Ноябрь 24 2026"), HeadingDate::No);
     }
 }

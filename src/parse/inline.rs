@@ -234,7 +234,8 @@ pub fn fields(s: &str) -> Fields {
         .zip(&at[7..12])
         .find_map(|(p, found)| found.map(|_| p));
     }
-    if super::has(s.as_bytes(), b"::") {
+    let dataview = super::has(s.as_bytes(), b"::");
+    if dataview {
         f.due = f.due.or_else(|| dataview_date(s, "due"));
         f.scheduled = f.scheduled.or_else(|| dataview_date(s, "scheduled"));
         f.start = f.start.or_else(|| dataview_date(s, "start"));
@@ -270,7 +271,9 @@ pub fn fields(s: &str) -> Fields {
             }
         }
     }
-    if memchr::memchr2(b'~', b':', s.as_bytes()).is_some() || (has_emoji && s.contains('⏱')) {
+    // Each form of estimate needs one of these (a `:` alone, as in a link, does not do).
+    if dataview || memchr::memchr(b'~', s.as_bytes()).is_some() || (has_emoji && s.contains('⏱'))
+    {
         f.estimate_minutes = find_estimate(s);
     }
     f
@@ -317,5 +320,17 @@ mod tests {
         assert_eq!(f.due, NaiveDate::from_ymd_opt(2026, 11, 30));
         assert_eq!(f.estimate_minutes, Some(20));
         assert_eq!(f.priority, Some(Priority::High));
+    }
+
+    /// Estimates in each form, beside colons that are no field (links, `due:tomorrow`).
+    #[test]
+    fn estimates_among_colons() {
+        let est = |s: &str| fields(s).estimate_minutes;
+        assert_eq!(est("see https://example.org/t/1 ~15m"), Some(15));
+        assert_eq!(est("https://x.org (estimate:: 20m)"), Some(20));
+        assert_eq!(est("[estimate::1h] due:tomorrow"), Some(60));
+        assert_eq!(est("call https://x.org ⏱ 5m"), Some(5));
+        assert_eq!(est("due:tomorrow https://example.org/a:b"), None);
+        assert_eq!(est("estimate: 20m"), None);
     }
 }
