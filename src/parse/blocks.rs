@@ -287,9 +287,28 @@ struct Line {
     next: usize,
 }
 
+/// The lines from `pos` on, from the note's line starts (`LineIndex::starts`: the note has
+/// no lone `\r` here, so each line but the last ends at a `\n`): no search of the text for
+/// each line.
+#[derive(Clone)]
 struct Lines<'a> {
     b: &'a [u8],
+    starts: &'a [usize],
+    /// Index in `starts` of the line that holds `pos`.
+    idx: usize,
     pos: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(b: &'a [u8], starts: &'a [usize], pos: usize) -> Self {
+        let idx = starts.partition_point(|&s| s <= pos).saturating_sub(1);
+        Lines {
+            b,
+            starts,
+            idx,
+            pos,
+        }
+    }
 }
 
 impl Iterator for Lines<'_> {
@@ -299,18 +318,20 @@ impl Iterator for Lines<'_> {
             return None;
         }
         let start = self.pos;
-        let (end, next) = match memchr::memchr(b'\n', &self.b[start..]) {
-            Some(i) => {
-                let nl = start + i;
+        let (end, next) = match self.starts.get(self.idx + 1) {
+            Some(&next) => {
+                let nl = next - 1;
+                debug_assert_eq!(self.b[nl], b'\n');
                 let end = if nl > start && self.b[nl - 1] == b'\r' {
                     nl - 1
                 } else {
                     nl
                 };
-                (end, nl + 1)
+                (end, next)
             }
             None => (self.b.len(), self.b.len()),
         };
+        self.idx += 1;
         self.pos = next;
         Some(Line { start, end, next })
     }
@@ -331,7 +352,12 @@ struct OpenItem {
 ///
 /// Paragraph events are given for every paragraph, also in tight lists (where
 /// pulldown-cmark gives none): the note parser reads the same from both.
-pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> bool {
+pub(crate) fn scan(
+    text: &str,
+    from: usize,
+    starts: &[usize],
+    out: &mut Vec<(Block, Span)>,
+) -> bool {
     let b = text.as_bytes();
     // A lone `\r` ends a line too; not handled here.
     if memchr::memchr_iter(b'\r', &b[from..]).any(|i| b.get(from + i + 1) != Some(&b'\n')) {
@@ -347,7 +373,7 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
         items: Vec::new(),
         para: None,
     };
-    let mut lines = Lines { b, pos: from };
+    let mut lines = Lines::new(b, starts, from);
     while let Some(line) = lines.next() {
         let l = &b[line.start..line.end];
         let (indent, bytes) = indentation(l);
@@ -496,7 +522,8 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
             let Some(cells) = header_cells(rest.trim_ascii_end()) else {
                 continue;
             };
-            let mut peek = Lines { b, pos: line.next };
+            // `lines` stands after this line.
+            let mut peek = lines.clone();
             let Some(delim) = peek.next() else {
                 continue;
             };
@@ -515,7 +542,7 @@ pub(crate) fn scan(text: &str, from: usize, out: &mut Vec<(Block, Span)>) -> boo
             s.out.truncate(pi);
             s.close_items(0, line.start);
             s.out.push((Block::Other, Span::new(at, at)));
-            lines.pos = delim.next;
+            lines = peek;
             for l in lines.by_ref() {
                 let t = &b[l.start..l.end];
                 if t.iter().all(|&c| ws(c)) {

@@ -153,7 +153,8 @@ pub fn parse_note_reference(text: &str, opts: &ParseOptions) -> Note {
 /// does). For tests and benchmarks.
 #[doc(hidden)]
 pub fn fast_scanner_reads(text: &str) -> bool {
-    blocks::scan(text, body_start(text).0, &mut Vec::new())
+    let ix = LineIndex::new(text);
+    blocks::scan(text, body_start(text).0, ix.starts(), &mut Vec::new())
 }
 
 /// Where a note's Markdown starts: after a byte-order mark and YAML front matter, whose span
@@ -268,7 +269,7 @@ impl<'a> Parse<'a> {
         }
         // About five events a line (an item: its start, paragraph start, inline, ends).
         let mut events = Vec::with_capacity(if fast { self.ix.starts().len() * 5 } else { 0 });
-        if fast && blocks::scan(self.text, body_start, &mut events) {
+        if fast && blocks::scan(self.text, body_start, self.ix.starts(), &mut events) {
             self.lines_scanned = true;
             for (block, span) in events {
                 self.event(block, span);
