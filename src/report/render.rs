@@ -50,7 +50,7 @@ pub fn render(
             buf.write_all(b"\n")?;
             buf.flush()
         }
-        Format::Csv => out.write_all(render_csv(summary, csv).as_bytes()),
+        Format::Csv => render_csv(summary, csv, out),
     }
 }
 
@@ -1302,32 +1302,51 @@ fn csv_line(out: &mut String, fields: &[String]) {
     out.push('\n');
 }
 
-fn render_csv(s: &Summary, kind: CsvKind) -> String {
-    let mut out = String::new();
+/// CSV lines written to `w` as they are made, a few dozen KiB at a time: the entries table of
+/// a century of notes is 100 MB, which was held in one string before it was written.
+struct CsvOut<'w> {
+    buf: String,
+    w: &'w mut dyn Write,
+}
+
+impl CsvOut<'_> {
+    fn line(&mut self, fields: &[String]) -> io::Result<()> {
+        csv_line(&mut self.buf, fields);
+        if self.buf.len() >= 1 << 16 {
+            self.w.write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> io::Result<()> {
+        self.w.write_all(self.buf.as_bytes())
+    }
+}
+
+fn render_csv(s: &Summary, kind: CsvKind, w: &mut dyn Write) -> io::Result<()> {
+    let mut out = CsvOut {
+        buf: String::new(),
+        w,
+    };
     let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     match kind {
         CsvKind::Entries => {
-            csv_line(
-                &mut out,
-                &strs(&[
-                    "date", "start", "end", "minutes", "category", "tags", "text", "path", "line",
-                ]),
-            );
+            out.line(&strs(&[
+                "date", "start", "end", "minutes", "category", "tags", "text", "path", "line",
+            ]))?;
             for e in s.entries.iter().flatten() {
-                csv_line(
-                    &mut out,
-                    &[
-                        e.date.to_string(),
-                        e.start.clone(),
-                        e.end.clone().unwrap_or_default(),
-                        e.minutes.to_string(),
-                        e.category.clone(),
-                        e.tags.join(" "),
-                        e.text.clone(),
-                        e.path.clone(),
-                        e.line.to_string(),
-                    ],
-                );
+                out.line(&[
+                    e.date.to_string(),
+                    e.start.clone(),
+                    e.end.clone().unwrap_or_default(),
+                    e.minutes.to_string(),
+                    e.category.clone(),
+                    e.tags.join(" "),
+                    e.text.clone(),
+                    e.path.clone(),
+                    e.line.to_string(),
+                ])?;
             }
         }
         CsvKind::Days => {
@@ -1342,7 +1361,7 @@ fn render_csv(s: &Summary, kind: CsvKind) -> String {
                 "blocks_total",
             ]);
             head.extend(s.categories.iter().cloned());
-            csv_line(&mut out, &head);
+            out.line(&head)?;
             for r in &s.days {
                 let mut row = vec![
                     r.date.to_string(),
@@ -1357,25 +1376,22 @@ fn render_csv(s: &Summary, kind: CsvKind) -> String {
                 for c in &s.categories {
                     row.push(r.categories.get(c).copied().unwrap_or(0).to_string());
                 }
-                csv_line(&mut out, &row);
+                out.line(&row)?;
             }
         }
         CsvKind::Tags => {
-            csv_line(&mut out, &strs(&["tag", "minutes", "share", "entries"]));
+            out.line(&strs(&["tag", "minutes", "share", "entries"]))?;
             for t in &s.tags {
-                csv_line(
-                    &mut out,
-                    &[
-                        t.tag.clone(),
-                        t.minutes.to_string(),
-                        t.share.to_string(),
-                        t.entries.to_string(),
-                    ],
-                );
+                out.line(&[
+                    t.tag.clone(),
+                    t.minutes.to_string(),
+                    t.share.to_string(),
+                    t.entries.to_string(),
+                ])?;
             }
         }
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]
