@@ -1254,7 +1254,7 @@ fn longest(d: &mut Doc, s: &Summary) {
         let tags: Vec<String> = e.tags.iter().map(|t| format!("#{t}")).collect();
         let mut row: Vec<Cell> = vec![
             e.date.to_string().into(),
-            e.start.clone().into(),
+            e.start.to_string().into(),
             duration(u64::from(e.minutes)).into(),
         ];
         if md {
@@ -1338,13 +1338,13 @@ fn render_csv(s: &Summary, kind: CsvKind, w: &mut dyn Write) -> io::Result<()> {
             for e in s.entries.iter().flatten() {
                 out.line(&[
                     e.date.to_string(),
-                    e.start.clone(),
-                    e.end.clone().unwrap_or_default(),
+                    e.start.to_string(),
+                    e.end.map(|c| c.to_string()).unwrap_or_default(),
                     e.minutes.to_string(),
-                    e.category.clone(),
+                    e.category.to_string(),
                     e.tags.join(" "),
                     e.text.clone(),
-                    e.path.clone(),
+                    e.path.to_string(),
                     e.line.to_string(),
                 ])?;
             }

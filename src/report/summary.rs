@@ -281,17 +281,26 @@ pub struct EntryRow {
     /// The day the entry counts for.
     #[serde(serialize_with = "iso_date")]
     pub date: NaiveDate,
-    pub start: String,
+    pub start: Clock,
     /// None while open.
-    pub end: Option<String>,
+    pub end: Option<Clock>,
     /// 0 while open.
     pub minutes: u32,
     pub open: bool,
-    pub category: String,
+    /// Shared by the rows of a category, and the path by the rows of a note: a report
+    /// that lists every entry holds a row for each (a million for a century of notes).
+    #[serde(serialize_with = "shared_str")]
+    pub category: Arc<str>,
     pub tags: Vec<String>,
     pub text: String,
-    pub path: String,
+    #[serde(serialize_with = "shared_str")]
+    pub path: Arc<str>,
     pub line: usize,
+}
+
+/// A shared string, written as the string.
+fn shared_str<S: serde::Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v)
 }
 
 /// A time of day in the report, kept as minutes from the day's midnight and written as
@@ -566,6 +575,8 @@ pub struct SummaryBuilder<'s> {
     digester: Digester<'s>,
     keep_entries: bool,
     categories: Vec<String>,
+    /// The same names, shared by the entry rows.
+    category_names: Vec<Arc<str>>,
     money_ix: Option<usize>,
     waste_ix: Option<usize>,
     notes: u32,
@@ -606,6 +617,7 @@ impl<'s> SummaryBuilder<'s> {
             keep_entries,
             money_ix: settings.categories.iter().position(|c| c.name == MONEY),
             waste_ix: settings.categories.iter().position(|c| c.name == WASTE),
+            category_names: categories.iter().map(|c| Arc::from(c.as_str())).collect(),
             categories,
             notes: 0,
             undated_entries: 0,
@@ -720,6 +732,8 @@ impl<'s> SummaryBuilder<'s> {
                 }
             }
         }
+        // The note's path, shared by its rows (made for the first row kept).
+        let mut path: Option<Arc<str>> = None;
         for e in d.rows {
             let minutes = e.end.map_or(0, |x| x.saturating_sub(e.start));
             // Rows: the longest, and every entry when asked.
@@ -734,14 +748,16 @@ impl<'s> SummaryBuilder<'s> {
             }
             let row = EntryRow {
                 date: e.date,
-                start: clock(e.start),
-                end: e.end.map(clock),
+                start: Clock(e.start),
+                end: e.end.map(Clock),
                 minutes,
                 open: e.end.is_none(),
-                category: self.categories[e.category].clone(),
+                category: self.category_names[e.category].clone(),
                 tags: e.tags,
                 text: e.text,
-                path: d.path.clone(),
+                path: path
+                    .get_or_insert_with(|| Arc::from(d.path.as_str()))
+                    .clone(),
                 line: e.line,
             };
             if wanted_long {
@@ -1477,7 +1493,7 @@ pub(crate) mod tests {
                 ("uncategorised", 45, 1)
             ]
         );
-        assert_eq!(s.entries.as_ref().unwrap()[0].category, "deep");
+        assert_eq!(&*s.entries.as_ref().unwrap()[0].category, "deep");
         assert_eq!(s.days[0].categories["uncategorised"], 45);
         assert_eq!(s.money_waste.money_minutes, 30);
         assert_eq!(s.money_waste.ratio, Some(1.0));
@@ -1619,7 +1635,10 @@ pub(crate) mod tests {
         let s = run(&[note(Some("2026-11-24"), text)], &st);
         assert_eq!(s.overview.open_entries, 0);
         assert_eq!(s.overview.total_minutes, 85);
-        assert_eq!(s.entries.as_ref().unwrap()[1].end.as_deref(), Some("10:25"));
+        assert_eq!(
+            s.entries.as_ref().unwrap()[1].end.map(|c| c.to_string()),
+            Some("10:25".to_string())
+        );
     }
 
     #[test]

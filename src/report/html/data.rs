@@ -259,16 +259,6 @@ pub struct LongEntry {
     pub line: usize,
 }
 
-/// `09:15` -> 555, `00:45+1` -> 1485: the summary's clock strings back to minutes.
-fn parse_clock(s: &str) -> Option<u32> {
-    let (hm, days) = match s.split_once('+') {
-        Some((hm, d)) => (hm, d.parse::<u32>().ok()?),
-        None => (s, 0),
-    };
-    let (h, m) = hm.split_once(':')?;
-    Some(days * 1440 + h.parse::<u32>().ok()? * 60 + m.parse::<u32>().ok()?)
-}
-
 fn period_label(s: &Summary) -> String {
     match (s.period.from, s.period.to) {
         (Some(f), Some(t)) if f == t => f.to_string(),
@@ -417,10 +407,7 @@ pub fn weekday_hour_grid(s: &Summary) -> (Vec<Vec<u64>>, &'static str) {
     }
     let mut grid = vec![vec![0u64; 24]; 7];
     for e in s.entries.iter().flatten().filter(|e| !e.open) {
-        let (Some(start), Some(end)) = (
-            parse_clock(&e.start),
-            e.end.as_deref().and_then(parse_clock),
-        ) else {
+        let (start, Some(end)) = (e.start.0, e.end.map(|c| c.0)) else {
             continue;
         };
         let wd = e.date.weekday().num_days_from_monday() as usize;
@@ -810,29 +797,16 @@ pub fn html_report(s: &Summary, b: &BlocksReport, opts: &HtmlOptions) -> HtmlRep
             .iter()
             .map(|e| LongEntry {
                 date: e.date,
-                start: e.start.clone(),
-                end: e.end.clone(),
+                start: e.start.to_string(),
+                end: e.end.map(|c| c.to_string()),
                 minutes: e.minutes,
-                category: e.category.clone(),
+                category: e.category.to_string(),
                 tags: e.tags.clone(),
                 text: e.text.clone(),
-                path: e.path.clone(),
+                path: e.path.to_string(),
                 line: e.line,
             })
             .collect(),
         series,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clocks() {
-        assert_eq!(parse_clock("09:15"), Some(555));
-        assert_eq!(parse_clock("00:45+1"), Some(1485));
-        assert_eq!(parse_clock("23:59"), Some(1439));
-        assert_eq!(parse_clock("x"), None);
     }
 }
