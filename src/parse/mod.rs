@@ -71,10 +71,9 @@ struct ItemFrame {
     span: Span,
     /// Still waiting for the first inline content of the item's first paragraph.
     awaiting_head: bool,
-    /// Where the item's first line of content starts, while its continuation lines
+    /// Where the item's first line of content ends, while its continuation lines
     /// (Logseq `SCHEDULED:`, `CLOCK:` ...) are still to be read. Tight list items have no
-    /// paragraph events, so the head ends at the item's first block or at its end. Kept
-    /// as where that line ends.
+    /// paragraph events, so the head ends at the item's first block or at its end.
     head_pending: Option<usize>,
     task: Option<usize>,
     /// Index of this item's own time entry in `raw_entries`.
