@@ -412,15 +412,16 @@ mod tests {
         assert_eq!(heading_date("May the 4th"), HeadingDate::No);
         assert_eq!(heading_date("Time Log 2026"), HeadingDate::No);
         // Case does not matter, in names or in a day's suffix; other letters stay apart.
-        assert_eq!(
-            heading_date("TUESDAY, 24TH NOVEMBER 2026"),
-            HeadingDate::Date(d(2026, 11, 24))
-        );
-        assert_eq!(
-            heading_date("24Th nOv 2026"),
-            HeadingDate::Date(d(2026, 11, 24))
-        );
-        assert_eq!(heading_date("24\u{212a} Nov 2026"), HeadingDate::No);
-        assert_eq!(heading_date("Ноябрь 24 2026"), HeadingDate::No);
+        for (text, want) in [
+            (
+                "TUESDAY, 24TH NOVEMBER 2026",
+                HeadingDate::Date(d(2026, 11, 24)),
+            ),
+            ("24Th nOv 2026", HeadingDate::Date(d(2026, 11, 24))),
+            ("24\u{212a} Nov 2026", HeadingDate::No),
+            ("Ноябрь 24 2026", HeadingDate::No),
+        ] {
+            assert_eq!(heading_date(text), want, "{text}");
+        }
     }
 }
