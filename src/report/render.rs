@@ -45,13 +45,117 @@ pub fn render(
             // serde_json writes token by token: through a buffer of its own (one call of
             // `out` per 64 KiB) rather than a dynamic call per token.
             let mut buf = io::BufWriter::with_capacity(1 << 16, out);
-            let mut json = serde_json::Serializer::with_formatter(&mut buf, Pretty::default());
-            summary.serialize(&mut json)?;
+            json(summary, &mut buf, Rows::PARALLEL)?;
             buf.write_all(b"\n")?;
             buf.flush()
         }
         Format::Csv => render_csv(summary, csv, out),
     }
+}
+
+/// How [`json`] writes the day rows and focus sessions.
+#[derive(Debug, Clone, Copy)]
+struct Rows {
+    /// From how many of them (together) they are written on several threads.
+    parallel_from: usize,
+    /// How many rows a thread writes at a time, and how many such pieces wait to be
+    /// written (so the memory they take stays small).
+    a_piece: usize,
+    at_once: usize,
+}
+
+impl Rows {
+    const PARALLEL: Rows = Rows {
+        parallel_from: 4096,
+        a_piece: 256,
+        at_once: 32,
+    };
+}
+
+/// The summary as `serde_json::to_writer_pretty` writes it (with [`Pretty`]). The rest is
+/// written on this thread while the report's day rows and focus sessions (most of a long
+/// report: 36,500 days and 73,000 sessions for a century) are written on rayon's threads,
+/// a few thousand at a time, and put in their places: the rest is written first with `[]`
+/// for them, and a raw line break and indentation before the key make each place unique
+/// (a string in JSON holds no raw line break).
+fn json(summary: &Summary, w: &mut dyn Write, how: Rows) -> io::Result<()> {
+    let serial = |w: &mut dyn Write| {
+        let mut json = serde_json::Serializer::with_formatter(w, Pretty::default());
+        summary.serialize(&mut json).map_err(io::Error::from)
+    };
+    if summary.days.len() + summary.focus.sessions.len() < how.parallel_from {
+        return serial(w);
+    }
+    let mut rest = Vec::new();
+    super::summary::without_rows(|| serial(&mut rest))?;
+    // Top-level keys are at level 1, `focus`'s at level 2; the arrays' values one deeper.
+    let places: [(&[u8], usize); 2] = [(b"\n  \"days\": []", 2), (b"\n    \"sessions\": []", 3)];
+    let mut from = 0;
+    for (i, (place, level)) in places.into_iter().enumerate() {
+        let at = from
+            + memchr::memmem::find(&rest[from..], place)
+                .ok_or_else(|| io::Error::other("the JSON report lost a placeholder"))?;
+        let open = at + place.len() - 1; // before the `]`
+        w.write_all(&rest[from..open])?;
+        if i == 0 {
+            json_rows(&summary.days, level, how, w)?;
+        } else {
+            json_rows(&summary.focus.sessions, level, how, w)?;
+        }
+        from = open + 1;
+    }
+    w.write_all(&rest[from..])
+}
+
+/// The values of a non-empty array whose `[` is written, at `level`, and its `]`: as
+/// [`Pretty`] lays them out, written by rayon's threads a piece at a time.
+fn json_rows<T: Serialize + Sync>(
+    rows: &[T],
+    level: usize,
+    how: Rows,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    if rows.is_empty() {
+        return w.write_all(b"]");
+    }
+    let at_level = Pretty {
+        level,
+        has_value: false,
+    };
+    let mut first = true;
+    for batch in rows.chunks(how.a_piece * how.at_once) {
+        let pieces: Vec<io::Result<Vec<u8>>> = batch
+            .par_chunks(how.a_piece)
+            .map(|piece| {
+                let mut out = Vec::with_capacity(piece.len() * 512);
+                for row in piece {
+                    out.push(b',');
+                    at_level.new_line(&mut out)?;
+                    let mut json = serde_json::Serializer::with_formatter(
+                        &mut out,
+                        Pretty {
+                            level,
+                            has_value: false,
+                        },
+                    );
+                    row.serialize(&mut json)?;
+                }
+                Ok(out)
+            })
+            .collect();
+        for piece in pieces {
+            let piece = piece?;
+            // The first value of the array has no comma before it.
+            w.write_all(&piece[usize::from(first)..])?;
+            first = false;
+        }
+    }
+    Pretty {
+        level,
+        has_value: true,
+    }
+    .close(w, b"]")
 }
 
 /// The layout of `serde_json::to_writer_pretty` (a value a line, two spaces a level, `": "`
@@ -1508,6 +1612,47 @@ mod tests {
                 serde_json::to_string_pretty(&v).unwrap()
             );
         }
+    }
+
+    /// Day rows and focus sessions written on several threads, in pieces and batches of
+    /// every size, put in their places: the same text as serde_json's pretty printer (a
+    /// journal with 20 days and 114 sessions; a note without entries, so no sessions; no
+    /// notes at all).
+    #[test]
+    fn json_rows_in_parallel_are_serde_jsons_layout() {
+        let summaries = [
+            journal(),
+            run(
+                &[note(Some("2026-11-24"), "- [ ] a\n")],
+                &Settings::default(),
+            ),
+            run(&[], &Settings::default()),
+        ];
+        for s in &summaries {
+            let want = serde_json::to_string_pretty(s).unwrap();
+            for (parallel_from, a_piece, at_once) in [
+                (usize::MAX, 1, 1),
+                (0, 1, 1),
+                (0, 3, 2),
+                (1, 7, 1),
+                (0, 256, 32),
+            ] {
+                let how = Rows {
+                    parallel_from,
+                    a_piece,
+                    at_once,
+                };
+                let mut out = Vec::new();
+                json(s, &mut out, how).unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), want, "{how:?}");
+            }
+        }
+        // The rows are written again once the report is.
+        assert!(
+            serde_json::to_string(&summaries[0])
+                .unwrap()
+                .contains("\"sessions\":[{")
+        );
     }
 
     #[test]

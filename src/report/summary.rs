@@ -71,6 +71,35 @@ impl Serialize for CategoryMinutes {
     }
 }
 
+thread_local! {
+    /// While set (on this thread), a summary's day rows and focus sessions serialise as
+    /// empty arrays: the JSON renderer writes those itself, on several threads.
+    static ROWS_LEFT_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with [`Summary`]'s day rows and focus sessions serialised as `[]` on this thread
+/// (see `render::json`).
+pub(crate) fn without_rows<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ROWS_LEFT_OUT.with(|c| c.set(false));
+        }
+    }
+    ROWS_LEFT_OUT.with(|c| c.set(true));
+    let _reset = Reset;
+    f()
+}
+
+/// The rows, or none while [`without_rows`] runs.
+fn rows<T: Serialize, S: serde::Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+    if ROWS_LEFT_OUT.with(std::cell::Cell::get) {
+        s.collect_seq(std::iter::empty::<&T>())
+    } else {
+        s.collect_seq(v)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub schema_version: u32,
@@ -79,6 +108,7 @@ pub struct Summary {
     /// Category names in matching order; `uncategorised` last.
     pub categories: Vec<String>,
     /// Every day of the period, in order.
+    #[serde(serialize_with = "rows")]
     pub days: Vec<DayRow>,
     /// By minutes, most first, then by name.
     pub tags: Vec<TagRow>,
@@ -263,6 +293,7 @@ pub struct Focus {
     /// Breaks (of more than 0m) between consecutive sessions of the same day.
     pub breaks: usize,
     pub median_break_minutes: Option<u32>,
+    #[serde(serialize_with = "rows")]
     pub sessions: Vec<Session>,
 }
 
