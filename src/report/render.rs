@@ -72,43 +72,52 @@ impl Rows {
     };
 }
 
-/// The summary as `serde_json::to_writer_pretty` writes it (with [`Pretty`]). The rest is
-/// written on this thread while the report's day rows and focus sessions (most of a long
-/// report: 36,500 days and 73,000 sessions for a century) are written on rayon's threads,
-/// a few thousand at a time, and put in their places: the rest is written first with `[]`
-/// for them, and a raw line break and indentation before the key make each place unique
-/// (a string in JSON holds no raw line break).
+/// The summary as `serde_json::to_writer_pretty` writes it (with [`Pretty`]). Most of a long
+/// report is its day rows and focus sessions (36,500 days and 73,000 sessions for a
+/// century), and with `--entries` its entry rows: those are written on rayon's threads, a
+/// few thousand at a time, and put in their places in the rest, which is written on this
+/// thread with `[]` for them (a raw line break and indentation before a key make its place
+/// unique: a string in JSON holds no raw line break).
 fn json(summary: &Summary, w: &mut dyn Write, how: Rows) -> io::Result<()> {
     let serial = |w: &mut dyn Write| {
         let mut json = serde_json::Serializer::with_formatter(w, Pretty::default());
         summary.serialize(&mut json).map_err(io::Error::from)
     };
-    if summary.days.len() + summary.focus.sessions.len() < how.parallel_from {
+    let entries = summary.entries.as_deref();
+    let rows = summary.days.len() + summary.focus.sessions.len() + entries.map_or(0, <[_]>::len);
+    if rows < how.parallel_from {
         return serial(w);
     }
     let mut rest = Vec::new();
     super::summary::without_rows(|| serial(&mut rest))?;
     // Top-level keys are at level 1, `focus`'s at level 2; the arrays' values one deeper.
-    let places: [(&[u8], usize); 2] = [(b"\n  \"days\": []", 2), (b"\n    \"sessions\": []", 3)];
+    let places: [(&[u8], usize, bool); 3] = [
+        (b"\n  \"days\": []", 2, true),
+        (b"\n    \"sessions\": []", 3, true),
+        (b"\n  \"entries\": []", 2, entries.is_some()),
+    ];
     let mut from = 0;
-    for (i, (place, level)) in places.into_iter().enumerate() {
+    for (i, (place, level, there)) in places.into_iter().enumerate() {
+        if !there {
+            continue;
+        }
         let at = from
             + memchr::memmem::find(&rest[from..], place)
                 .ok_or_else(|| io::Error::other("the JSON report lost a placeholder"))?;
         let open = at + place.len() - 1; // before the `]`
         w.write_all(&rest[from..open])?;
-        if i == 0 {
-            json_rows(&summary.days, level, how, w)?;
-        } else {
-            json_rows(&summary.focus.sessions, level, how, w)?;
+        match i {
+            0 => json_rows(&summary.days, level, how, w)?,
+            1 => json_rows(&summary.focus.sessions, level, how, w)?,
+            _ => json_rows(entries.unwrap_or_default(), level, how, w)?,
         }
         from = open + 1;
     }
     w.write_all(&rest[from..])
 }
 
-/// The values of a non-empty array whose `[` is written, at `level`, and its `]`: as
-/// [`Pretty`] lays them out, written by rayon's threads a piece at a time.
+/// The values of an array whose `[` is written, at `level`, then its `]`: as [`Pretty`]
+/// lays them out, written by rayon's threads a piece at a time.
 fn json_rows<T: Serialize + Sync>(
     rows: &[T],
     level: usize,
@@ -1614,14 +1623,17 @@ mod tests {
         }
     }
 
-    /// Day rows and focus sessions written on several threads, in pieces and batches of
-    /// every size, put in their places: the same text as serde_json's pretty printer (a
-    /// journal with 20 days and 114 sessions; a note without entries, so no sessions; no
-    /// notes at all).
+    /// Day rows, focus sessions and entry rows written on several threads, in pieces and
+    /// batches of every size, put in their places: the same text as serde_json's pretty
+    /// printer (a journal with 20 days and 114 sessions, with and without its entries; a
+    /// note without entries, so no sessions; no notes at all).
     #[test]
     fn json_rows_in_parallel_are_serde_jsons_layout() {
+        let mut without_entries = journal();
+        without_entries.entries = None;
         let summaries = [
             journal(),
+            without_entries,
             run(
                 &[note(Some("2026-11-24"), "- [ ] a\n")],
                 &Settings::default(),

@@ -72,13 +72,13 @@ impl Serialize for CategoryMinutes {
 }
 
 thread_local! {
-    /// While set (on this thread), a summary's day rows and focus sessions serialise as
-    /// empty arrays: the JSON renderer writes those itself, on several threads.
+    /// While set (on this thread), a summary's day rows, focus sessions and entry rows
+    /// serialise as empty arrays: the JSON renderer writes those itself, on several threads.
     static ROWS_LEFT_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `f` with [`Summary`]'s day rows and focus sessions serialised as `[]` on this thread
-/// (see `render::json`).
+/// Runs `f` with [`Summary`]'s day rows, focus sessions and entry rows serialised as `[]` on
+/// this thread (see `render::json`).
 pub(crate) fn without_rows<R>(f: impl FnOnce() -> R) -> R {
     struct Reset;
     impl Drop for Reset {
@@ -97,6 +97,17 @@ fn rows<T: Serialize, S: serde::Serializer>(v: &[T], s: S) -> Result<S::Ok, S::E
         s.collect_seq(std::iter::empty::<&T>())
     } else {
         s.collect_seq(v)
+    }
+}
+
+/// [`rows`] for rows that may be missing.
+fn some_rows<T: Serialize, S: serde::Serializer>(
+    v: &Option<Vec<T>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => rows(v, s),
+        None => s.serialize_none(),
     }
 }
 
@@ -121,7 +132,7 @@ pub struct Summary {
     pub longest: Vec<EntryRow>,
     /// Every counted entry of the period, by date, start, path and line; only when asked
     /// for (`--entries`, `--csv entries`): `mdtasks entries` lists them too.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "some_rows")]
     pub entries: Option<Vec<EntryRow>>,
 }
 
