@@ -1292,8 +1292,8 @@ impl Digester<'_> {
                 line: e.line,
             });
         }
-        // A log is mostly written in order; out of order, its keys are sorted and each
-        // entry (88 bytes) moved once (`sort_by_cached_key`, stable like `sort_by_key`).
+        // A log is mostly written in order; out of order, its keys are sorted and the
+        // entries (88 bytes each) put in place by swaps (`sort_by_cached_key`, stable).
         if !entries.is_sorted_by_key(|e| (e.date, e.start, e.line)) {
             entries.sort_by_cached_key(|e| (e.date, e.start, e.line));
         }
