@@ -1160,10 +1160,14 @@ fn summarize(
         return Ok(exit::ERROR);
     }
     let html = a.format == cli::SummaryFormat::Html;
-    let keep_entries = html
-        || a.entries
-        || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
+    let keep_entries =
+        a.entries || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
     let mut builder = report::summary::SummaryBuilder::new(&cfg.settings, &period, keep_entries);
+    // Every entry's row, sorted through a temp file a few thousand at a time (a century's
+    // rows are 290 MiB); without a temp folder, in memory.
+    if keep_entries && let Ok(spill) = crate::spill::TempSpill::new() {
+        builder.spill_entries(std::sync::Arc::new(spill));
+    }
     let digester = builder.digester();
     // The HTML page draws the time blocks too: each note's blocks digest rides along.
     let mut blocks =

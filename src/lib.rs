@@ -17,5 +17,6 @@ pub mod output;
 pub mod parse;
 pub mod report;
 pub mod span;
+pub mod spill;
 pub mod watch;
 pub mod write;

@@ -6,6 +6,7 @@
 
 pub mod blocks;
 mod blocks_render;
+mod entry_rows;
 pub mod export;
 pub mod html;
 pub mod period;

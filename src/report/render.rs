@@ -85,8 +85,8 @@ fn json<W: Write>(summary: &Summary, w: &mut W, how: Rows) -> io::Result<()> {
         let mut json = serde_json::Serializer::with_formatter(w, Pretty::default());
         summary.serialize(&mut json).map_err(io::Error::from)
     }
-    let entries = summary.entries.as_deref();
-    let rows = summary.days.len() + summary.focus.sessions.len() + entries.map_or(0, <[_]>::len);
+    let entries = summary.entries.as_ref();
+    let rows = summary.days.len() + summary.focus.sessions.len() + entries.map_or(0, |e| e.len());
     if rows < how.parallel_from {
         return serial(summary, w);
     }
@@ -111,7 +111,13 @@ fn json<W: Write>(summary: &Summary, w: &mut W, how: Rows) -> io::Result<()> {
         match i {
             0 => json_rows(&summary.days, level, how, w)?,
             1 => json_rows(&summary.focus.sessions, level, how, w)?,
-            _ => json_rows(entries.unwrap_or_default(), level, how, w)?,
+            _ => {
+                let mut rows = JsonRows::new(level, how);
+                if let Some(e) = entries {
+                    e.for_each_batch(how.a_piece * how.at_once, |b| rows.batch(b, w))?;
+                }
+                rows.end(w)?;
+            }
         }
         from = open + 1;
     }
@@ -126,18 +132,38 @@ fn json_rows<T: Serialize + Sync, W: Write>(
     how: Rows,
     w: &mut W,
 ) -> io::Result<()> {
-    use rayon::prelude::*;
-    if rows.is_empty() {
-        return w.write_all(b"]");
-    }
-    let at_level = Pretty {
-        level,
-        has_value: false,
-    };
-    let mut first = true;
+    let mut out = JsonRows::new(level, how);
     for batch in rows.chunks(how.a_piece * how.at_once) {
+        out.batch(batch, w)?;
+    }
+    out.end(w)
+}
+
+/// The values of an array, written batch by batch as [`json_rows`] writes them.
+struct JsonRows {
+    at_level: Pretty,
+    how: Rows,
+    /// No value written yet.
+    first: bool,
+}
+
+impl JsonRows {
+    fn new(level: usize, how: Rows) -> Self {
+        JsonRows {
+            at_level: Pretty {
+                level,
+                has_value: false,
+            },
+            how,
+            first: true,
+        }
+    }
+
+    fn batch<T: Serialize + Sync, W: Write>(&mut self, batch: &[T], w: &mut W) -> io::Result<()> {
+        use rayon::prelude::*;
+        let at_level = self.at_level;
         let pieces: Vec<io::Result<Vec<u8>>> = batch
-            .par_chunks(how.a_piece)
+            .par_chunks(self.how.a_piece)
             .map(|piece| {
                 let mut out = Vec::with_capacity(piece.len() * 512);
                 for row in piece {
@@ -152,15 +178,20 @@ fn json_rows<T: Serialize + Sync, W: Write>(
         for piece in pieces {
             let piece = piece?;
             // The first value of the array has no comma before it.
-            w.write_all(&piece[usize::from(first)..])?;
-            first = false;
+            w.write_all(&piece[usize::from(self.first)..])?;
+            self.first = false;
         }
+        Ok(())
     }
-    Pretty {
-        level,
-        has_value: true,
+
+    /// The array's `]`, on a line of its own after values.
+    fn end<W: Write>(self, w: &mut W) -> io::Result<()> {
+        Pretty {
+            level: self.at_level.level,
+            has_value: !self.first,
+        }
+        .close(w, b"]")
     }
-    .close(w, b"]")
 }
 
 /// The layout of `serde_json::to_writer_pretty` (a value a line, two spaces a level, `": "`
@@ -1444,18 +1475,22 @@ fn render_csv(s: &Summary, kind: CsvKind, w: &mut dyn Write) -> io::Result<()> {
             out.line(&strs(&[
                 "date", "start", "end", "minutes", "category", "tags", "text", "path", "line",
             ]))?;
-            for e in s.entries.iter().flatten() {
-                out.line(&[
-                    e.date.to_string(),
-                    e.start.to_string(),
-                    e.end.map(|c| c.to_string()).unwrap_or_default(),
-                    e.minutes.to_string(),
-                    e.category.to_string(),
-                    e.tags.join(" "),
-                    e.text.clone(),
-                    e.path.to_string(),
-                    e.line.to_string(),
-                ])?;
+            if let Some(rows) = &s.entries {
+                rows.for_each_batch(1024, |batch| {
+                    batch.iter().try_for_each(|e| {
+                        out.line(&[
+                            e.date.to_string(),
+                            e.start.to_string(),
+                            e.end.map(|c| c.to_string()).unwrap_or_default(),
+                            e.minutes.to_string(),
+                            e.category.to_string(),
+                            e.tags.join(" "),
+                            e.text.clone(),
+                            e.path.to_string(),
+                            e.line.to_string(),
+                        ])
+                    })
+                })?;
             }
         }
         CsvKind::Days => {
@@ -1518,6 +1553,11 @@ mod tests {
     }
 
     fn journal() -> Summary {
+        journal_with(None)
+    }
+
+    /// The journal's report with its entry rows sorted through a spill, `limit` at a time.
+    fn journal_with(limit: Option<usize>) -> Summary {
         let loaded = crate::load::load(
             std::path::Path::new("fixtures/journal"),
             "fixtures/journal",
@@ -1528,13 +1568,26 @@ mod tests {
         )
         .unwrap();
         let n = loaded.diagnostics().len();
-        summarize(
-            &loaded.notes,
-            &Settings::default(),
-            &Period::ALL,
-            d("2026-11-25"),
-            n,
-        )
+        let Some(limit) = limit else {
+            return summarize(
+                &loaded.notes,
+                &Settings::default(),
+                &Period::ALL,
+                d("2026-11-25"),
+                n,
+            );
+        };
+        let settings = Settings::default();
+        let mut b = crate::report::summary::SummaryBuilder::new(&settings, &Period::ALL, true);
+        let spill = std::sync::Arc::new(crate::report::entry_rows::MemorySpill::default());
+        b.spill_entries_with(spill, limit);
+        let digester = b.digester();
+        for ln in &loaded.notes {
+            b.add(digester.digest(ln.clone()));
+        }
+        let s = b.finish(n);
+        assert!(s.entries.as_ref().unwrap().runs() > 1);
+        s
     }
 
     #[test]
@@ -1621,14 +1674,16 @@ mod tests {
 
     /// Day rows, focus sessions and entry rows written on several threads, in pieces and
     /// batches of every size, put in their places: the same text as serde_json's pretty
-    /// printer (a journal with 20 days and 114 sessions, with and without its entries; a
-    /// note without entries, so no sessions; no notes at all).
+    /// printer (a journal with 20 days and 114 sessions, with its entries (in memory, and
+    /// sorted through a spill) and without; a note without entries, so no sessions; no
+    /// notes at all).
     #[test]
     fn json_rows_in_parallel_are_serde_jsons_layout() {
         let mut without_entries = journal();
         without_entries.entries = None;
         let summaries = [
             journal(),
+            journal_with(Some(5)),
             without_entries,
             run(
                 &[note(Some("2026-11-24"), "- [ ] a\n")],

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+pub use super::entry_rows::{EntryRows, Spill};
 use super::period::Period;
 use crate::config::Settings;
 use crate::load::LoadedNote;
@@ -100,13 +101,13 @@ fn rows<T: Serialize, S: serde::Serializer>(v: &[T], s: S) -> Result<S::Ok, S::E
     }
 }
 
-/// [`rows`] for rows that may be missing.
-fn some_rows<T: Serialize, S: serde::Serializer>(
-    v: &Option<Vec<T>>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+/// The entry rows, or none while [`without_rows`] runs.
+fn entry_rows<S: serde::Serializer>(v: &Option<EntryRows>, s: S) -> Result<S::Ok, S::Error> {
     match v {
-        Some(v) => rows(v, s),
+        Some(_) if ROWS_LEFT_OUT.with(std::cell::Cell::get) => {
+            s.collect_seq(std::iter::empty::<&EntryRow>())
+        }
+        Some(v) => v.serialize(s),
         None => s.serialize_none(),
     }
 }
@@ -132,8 +133,8 @@ pub struct Summary {
     pub longest: Vec<EntryRow>,
     /// Every counted entry of the period, by date, start, path and line; only when asked
     /// for (`--entries`, `--csv entries`): `mdtasks entries` lists them too.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "some_rows")]
-    pub entries: Option<Vec<EntryRow>>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "entry_rows")]
+    pub entries: Option<EntryRows>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -266,6 +267,10 @@ pub struct Hours {
     pub productive: Vec<ProductiveHour>,
     /// Monday to Sunday, when the period is longer than a week.
     pub weekday_grid: Option<Vec<WeekdayRow>>,
+    /// The same minutes (weekday, Monday first, then hour) whatever the period's length, for
+    /// the HTML page's heat map; not in the JSON.
+    #[serde(skip)]
+    pub weekday_minutes: [[u64; 24]; 7],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -338,6 +343,10 @@ pub struct EntryRow {
     #[serde(serialize_with = "shared_str")]
     pub path: Arc<str>,
     pub line: usize,
+    /// The note's place among the notes read, in path order: ties between entries of the
+    /// same day and start go by it (not in the report).
+    #[serde(skip)]
+    pub note: u32,
 }
 
 /// A shared string, written as the string.
@@ -634,7 +643,7 @@ pub struct SummaryBuilder<'s> {
     tasks_h: [usize; 24],
     /// The longest closed entries so far, longest first (ties in entry order).
     longest: Vec<(u32, EntryKey, EntryRow)>,
-    entries: Vec<(EntryKey, EntryRow)>,
+    entries: EntryRows,
 }
 
 impl<'s> SummaryBuilder<'s> {
@@ -673,8 +682,20 @@ impl<'s> SummaryBuilder<'s> {
             weeks: BTreeMap::new(),
             tasks_h: [0; 24],
             longest: Vec::new(),
-            entries: Vec::new(),
+            entries: EntryRows::in_memory(),
         }
+    }
+
+    /// Keeps the entry rows (when kept) a few thousand at a time in memory, the rest sorted
+    /// in `spill` (see [`EntryRows`]).
+    pub fn spill_entries(&mut self, spill: std::sync::Arc<dyn Spill>) {
+        self.spill_entries_with(spill, super::entry_rows::IN_MEMORY);
+    }
+
+    /// [`Self::spill_entries`], `limit` rows at a time.
+    pub(crate) fn spill_entries_with(&mut self, spill: std::sync::Arc<dyn Spill>, limit: usize) {
+        debug_assert!(self.entries.is_empty(), "before the first note");
+        self.entries = EntryRows::spilled(spill, limit);
     }
 
     /// What digests notes for this builder; cheap to clone, shareable between threads.
@@ -801,6 +822,7 @@ impl<'s> SummaryBuilder<'s> {
                     .get_or_insert_with(|| Arc::from(d.path.as_str()))
                     .clone(),
                 line: e.line,
+                note,
             };
             if wanted_long {
                 let at = self.longest.partition_point(|(lm, lk, _)| {
@@ -810,7 +832,7 @@ impl<'s> SummaryBuilder<'s> {
                 self.longest.truncate(LONGEST);
             }
             if self.keep_entries {
-                self.entries.push((key, row));
+                self.entries.push(row);
             }
         }
     }
@@ -1066,9 +1088,9 @@ impl<'s> SummaryBuilder<'s> {
         };
 
         let entries = self.keep_entries.then(|| {
-            let mut v = std::mem::take(&mut self.entries);
-            v.sort_by_key(|(k, _)| *k);
-            v.into_iter().map(|(_, r)| r).collect()
+            let mut v = std::mem::replace(&mut self.entries, EntryRows::in_memory());
+            v.finish();
+            v
         });
         let days_in_period = day_list.len();
         Summary {
@@ -1120,6 +1142,7 @@ impl<'s> SummaryBuilder<'s> {
                 peak_minutes,
                 productive,
                 weekday_grid,
+                weekday_minutes: self.sums.hour_weekday,
             },
             focus,
             longest: std::mem::take(&mut self.longest)
@@ -1525,7 +1548,10 @@ pub(crate) mod tests {
                 ("uncategorised", 45, 1)
             ]
         );
-        assert_eq!(&*s.entries.as_ref().unwrap()[0].category, "deep");
+        assert_eq!(
+            &*s.entries.as_ref().unwrap().to_vec().unwrap()[0].category,
+            "deep"
+        );
         assert_eq!(s.days[0].categories["uncategorised"], 45);
         assert_eq!(s.money_waste.money_minutes, 30);
         assert_eq!(s.money_waste.ratio, Some(1.0));
@@ -1660,15 +1686,16 @@ pub(crate) mod tests {
         let s = run(&[note(Some("2026-11-24"), text)], &Settings::default());
         assert_eq!(s.overview.open_entries, 1);
         assert_eq!(s.overview.total_minutes, 60);
-        assert!(
-            s.entries.as_ref().unwrap()[1].open && s.entries.as_ref().unwrap()[1].end.is_none()
-        );
+        let rows = s.entries.as_ref().unwrap().to_vec().unwrap();
+        assert!(rows[1].open && rows[1].end.is_none());
         let st = settings("[summary]\nlast_entry_minutes = 25\n");
         let s = run(&[note(Some("2026-11-24"), text)], &st);
         assert_eq!(s.overview.open_entries, 0);
         assert_eq!(s.overview.total_minutes, 85);
         assert_eq!(
-            s.entries.as_ref().unwrap()[1].end.map(|c| c.to_string()),
+            s.entries.as_ref().unwrap().to_vec().unwrap()[1]
+                .end
+                .map(|c| c.to_string()),
             Some("10:25".to_string())
         );
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::report::blocks::{BlocksReport, DayState};
 use crate::report::render::duration;
-use crate::report::summary::{MONEY, Summary, UNCATEGORISED, WASTE, split_hours};
+use crate::report::summary::{MONEY, Summary, UNCATEGORISED, WASTE};
 
 pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -118,7 +118,7 @@ pub struct Heatmap {
     pub rows: Vec<HeatRow>,
     pub max_minutes: u64,
     /// `summary` when the summary had the weekday grid (periods longer than a week),
-    /// `entries` when it was added up here from the period's entries.
+    /// `entries` when it did not (the same sums of the period's entries, kept beside it).
     pub source: &'static str,
     pub alt: String,
 }
@@ -399,20 +399,13 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// The weekday x hour minutes: the summary's grid, or the same sum over its entries when
-/// the period is a week or shorter (the summary leaves the grid out then).
+/// The weekday x hour minutes: the summary's grid, or (a period of a week or less, which
+/// the summary's JSON leaves the grid out for) the same sums kept beside it.
 pub fn weekday_hour_grid(s: &Summary) -> (Vec<Vec<u64>>, &'static str) {
     if let Some(g) = &s.hours.weekday_grid {
         return (g.iter().map(|r| r.minutes.clone()).collect(), "summary");
     }
-    let mut grid = vec![vec![0u64; 24]; 7];
-    for e in s.entries.iter().flatten().filter(|e| !e.open) {
-        let (start, Some(end)) = (e.start.0, e.end.map(|c| c.0)) else {
-            continue;
-        };
-        let wd = e.date.weekday().num_days_from_monday() as usize;
-        split_hours(start, end, |h, m| grid[wd][h] += u64::from(m));
-    }
+    let grid = s.hours.weekday_minutes.iter().map(|r| r.to_vec()).collect();
     (grid, "entries")
 }
 
