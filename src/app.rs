@@ -1004,8 +1004,13 @@ fn note_at(cfg: &Config, path: &Path) -> Option<String> {
 /// Writes a report file atomically: a hidden temp file beside it (`.NAME.mdtasks-tmp-…`),
 /// flushed, renamed over `path`, then the folder flushed. A reader (a browser, a sync tool)
 /// sees the old file or the new one, never half a report. An existing file keeps its
-/// permissions; a symlink is written at its target.
-fn write_report_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// permissions; a symlink is written at its target. The report is written into the temp
+/// file as `write` makes it (a century's CSV of entries is 100 MB); if `write` fails, the
+/// temp file is removed and the old report stays.
+fn write_report_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let target = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => path.canonicalize()?,
         _ => path.to_path_buf(),
@@ -1039,7 +1044,10 @@ fn write_report_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(p) = old_perms {
         tmp.as_file().set_permissions(p)?;
     }
-    tmp.write_all(bytes)?;
+    let mut w = io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    write(&mut w)?;
+    w.flush()?;
+    drop(w);
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
     #[cfg(unix)]
@@ -1236,9 +1244,7 @@ fn summarize(
         Destination::Stdout => report(out)?,
         Destination::File(path) => {
             let shown = path.display();
-            let mut bytes = Vec::new();
-            report(&mut bytes)?;
-            if let Err(e) = write_report_file(path, &bytes) {
+            if let Err(e) = write_report_file(path, report) {
                 writeln!(err, "error: cannot write the report to {shown}: {e}")?;
                 return Ok(exit::ERROR);
             }
@@ -1267,4 +1273,34 @@ fn summarize(
     } else {
         exit::OK
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report that fails half-way (a temp file of entries that cannot be read back) leaves
+    /// the old report as it was and no temp file behind.
+    #[test]
+    fn a_report_failing_while_written_keeps_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        std::fs::write(&path, "old report\n").unwrap();
+        let failed = write_report_file(&path, |w| {
+            w.write_all(&[b'x'; 200_000])?;
+            Err(io::Error::other("the entries came back damaged"))
+        });
+        assert_eq!(
+            failed.unwrap_err().to_string(),
+            "the entries came back damaged"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old report\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["report.csv"]);
+        write_report_file(&path, |w| w.write_all(b"new report\n")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new report\n");
+    }
 }
