@@ -216,6 +216,11 @@ for n in $SIZES; do
     measure "sum-json-$n" "summarize DIR --format json" "$n" "$bytes" "$runs" "$BIN" summarize "$notes" --format json
     measure "sum-text-$n" "summarize DIR" "$n" "$bytes" "$runs" "$BIN" summarize "$notes"
     measure "sum-1t-$n" "RAYON_NUM_THREADS=1 summarize DIR --format json" "$n" "$bytes" "$runs" env RAYON_NUM_THREADS=1 "$BIN" summarize "$notes" --format json
+    # The reports that list every entry (sorted through a temp file) and the HTML page,
+    # written to a file as a user would.
+    measure "sum-entries-$n" "summarize DIR --format json --entries" "$n" "$bytes" "$runs" "$BIN" summarize "$notes" --format json --entries
+    measure "sum-csv-$n" "summarize DIR --format csv --csv entries -o FILE" "$n" "$bytes" "$runs" "$BIN" summarize "$notes" --format csv --csv entries -o "$WORK/entries-$n.csv"
+    measure "sum-html-$n" "summarize DIR --format html -o FILE" "$n" "$bytes" "$runs" "$BIN" summarize "$notes" --format html -o "$WORK/report-$n.html"
     measure "tasks-$n" "tasks DIR" "$n" "$bytes" "$runs" "$BIN" tasks "$notes"
     measure "entries-$n" "entries DIR" "$n" "$bytes" "$runs" "$BIN" entries "$notes"
     measure "check-$n" "check DIR" "$n" "$bytes" "$runs" "$BIN" check "$notes"
