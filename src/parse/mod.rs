@@ -266,12 +266,25 @@ impl<'a> Parse<'a> {
         if let Some(span) = front_matter {
             self.front_matter(span);
         }
-        // About five events a line (an item: its start, paragraph start, inline, ends).
-        let mut events = Vec::with_capacity(if fast { self.ix.starts().len() * 5 } else { 0 });
+        // The events go in a vector each thread keeps for its next note: a new one for
+        // every note (about five events a line, 16 bytes each) was fresh memory to write.
+        thread_local! {
+            static EVENTS: std::cell::Cell<Vec<(Block, Span)>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let mut events = if fast { EVENTS.take() } else { Vec::new() };
+        events.clear();
+        if fast {
+            events.reserve(self.ix.starts().len() * 5);
+        }
         if fast && blocks::scan(self.text, body_start, self.ix.starts(), &mut events) {
             self.lines_scanned = true;
-            for (block, span) in events {
+            for &(block, span) in &events {
                 self.event(block, span);
+            }
+            events.clear();
+            // A note's worth of events is kept (up to a large note's: 64 K events, 1 MiB).
+            if events.capacity() <= 1 << 16 {
+                EVENTS.set(events);
             }
         } else {
             let body = &self.text[body_start..];
