@@ -267,7 +267,7 @@ impl<'a> Parse<'a> {
             self.front_matter(span);
         }
         // The events go in a vector each thread keeps for its next note: a new one for
-        // every note (about five events a line, 16 bytes each) was fresh memory to write.
+        // every note (about five events a line, 32 bytes each) was fresh memory to write.
         thread_local! {
             static EVENTS: std::cell::Cell<Vec<(Block, Span)>> = const { std::cell::Cell::new(Vec::new()) };
         }
@@ -282,7 +282,7 @@ impl<'a> Parse<'a> {
                 self.event(block, span);
             }
             events.clear();
-            // A note's worth of events is kept (up to a large note's: 64 K events, 1 MiB).
+            // A note's worth of events is kept (up to a large note's: 64 K events, 2 MiB).
             if events.capacity() <= 1 << 16 {
                 EVENTS.set(events);
             }
