@@ -1168,8 +1168,9 @@ fn summarize(
         return Ok(exit::ERROR);
     }
     let html = a.format == cli::SummaryFormat::Html;
-    let keep_entries =
-        a.entries || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
+    // Only the JSON (with --entries) and the CSV of entries list them.
+    let keep_entries = (a.entries && a.format == cli::SummaryFormat::Json)
+        || (a.format == cli::SummaryFormat::Csv && a.csv == cli::CsvKind::Entries);
     let mut builder = report::summary::SummaryBuilder::new(&cfg.settings, &period, keep_entries);
     // Every entry's row, sorted through a temp file a few thousand at a time (a century's
     // rows are 290 MiB); without a temp folder, in memory.
