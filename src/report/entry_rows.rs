@@ -152,10 +152,11 @@ impl EntryRows {
         let mut buf = std::mem::take(&mut self.scratch);
         buf.clear();
         for r in &self.mem {
+            // The rows share their category's name; equal names are one entry either way.
             let cat = match self
                 .categories
                 .iter()
-                .position(|c| Arc::ptr_eq(c, &r.category))
+                .position(|c| Arc::ptr_eq(c, &r.category) || *c == r.category)
             {
                 Some(i) => i,
                 None => {
