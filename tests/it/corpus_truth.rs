@@ -136,3 +136,87 @@ fn summarize_equals_generator_truth_end_to_end() {
         .collect();
     assert_eq!(hours, truth.hour_of_day_minutes.to_vec());
 }
+
+/// Every entry's row of a journal with more entries than are sorted in memory at a time
+/// (16,384): the rows come back through the temp file, each once, in order, with the
+/// generator's minutes, the same in the CSV and the JSON.
+#[test]
+fn entry_rows_through_the_temp_file_equal_generator_truth() {
+    use std::collections::BTreeMap;
+    let generator = Generator::new("spilled-rows", 0.3);
+    let dir = tempfile::tempdir().unwrap();
+    let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut truth = Truth::default();
+    for i in 0..700 {
+        let date = start + chrono::Duration::days(i);
+        let day = generator.day(date);
+        truth.add(&day);
+        std::fs::write(dir.path().join(format!("{date}.md")), &day.text).unwrap();
+    }
+    assert!(
+        truth.time_entries > 16_384,
+        "{} entries",
+        truth.time_entries
+    );
+    let run = |args: &[&str]| {
+        let o = crate::cli::mdtasks(dir.path())
+            .args(["summarize", "."])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let csv = run(&["--format", "csv", "--csv", "entries"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("date,start,end,minutes,category,tags,text,path,line")
+    );
+    // (date, start, path, line, minutes): no field before the text holds a comma.
+    let rows: Vec<(String, String, String, u64, u64)> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let n = f.len();
+            (
+                f[0].to_string(),
+                f[1].to_string(),
+                f[n - 2].to_string(),
+                f[n - 1].parse().unwrap(),
+                f[3].parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len() as u64, truth.time_entries);
+    assert!(
+        rows.windows(2)
+            .all(|w| (&w[0].0, &w[0].1) <= (&w[1].0, &w[1].1))
+    );
+    let mut per_day: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &rows {
+        *per_day.entry(r.0.clone()).or_default() += r.4;
+    }
+    assert_eq!(per_day, truth.minutes_per_day);
+    let v: serde_json::Value =
+        serde_json::from_str(&run(&["--format", "json", "--entries"])).unwrap();
+    let json: Vec<(String, String, String, u64, u64)> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["date"].as_str().unwrap().to_string(),
+                e["start"].as_str().unwrap().to_string(),
+                e["path"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+                e["minutes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(json, rows);
+}
