@@ -1364,10 +1364,18 @@ impl Digester<'_> {
             let mut order: Vec<usize> = (0..entries.len())
                 .filter(|i| entries[*i].end.is_some())
                 .collect();
-            order.sort_by_key(|i| {
+            // The longest first, ties in entry order (which is report order): picked, not
+            // sorted (a stable sort of a note's entries was 5,000 instructions a note).
+            let longest_first = |i: &usize| {
                 let e = &entries[*i];
-                std::cmp::Reverse(e.end.map_or(0, |x| x.saturating_sub(e.start)))
-            });
+                (
+                    std::cmp::Reverse(e.end.map_or(0, |x| x.saturating_sub(e.start))),
+                    *i,
+                )
+            };
+            if order.len() > LONGEST {
+                order.select_nth_unstable_by_key(LONGEST - 1, longest_first);
+            }
             order.truncate(LONGEST);
             order.sort_unstable();
             let mut keep = order.into_iter().peekable();
@@ -1678,6 +1686,54 @@ pub(crate) mod tests {
         let plain = run(&[a, b], &Settings::default());
         assert_eq!(plain.days[0].logged_minutes, 60);
         assert_eq!(plain.days[1].logged_minutes, 150);
+    }
+
+    /// The longest entries, ties in report order (day, start, path, line), whether every
+    /// row is kept or only each note's longest: notes with many entries of a few lengths,
+    /// some out of order, two notes logging the same day.
+    #[test]
+    fn longest_entries_ties_in_report_order() {
+        let mut notes = Vec::new();
+        for (n, day) in ["2026-11-23", "2026-11-24", "2026-11-24"]
+            .iter()
+            .enumerate()
+        {
+            let mut text = String::from("## Log\n\n");
+            for i in 0..30 {
+                // Lengths 10, 20 or 30 minutes, starts not in line order.
+                let start = ((i * 7 + n * 3) % 30) * 40;
+                let len = 10 * (1 + (i * 5 + n) % 3);
+                text.push_str(&format!(
+                    "- {:02}:{:02}-{:02}:{:02} e{n}-{i}\n",
+                    start / 60,
+                    start % 60,
+                    (start + len) / 60,
+                    (start + len) % 60
+                ));
+            }
+            let mut ln = note(Some(day), &text);
+            ln.path = format!("notes/{n}-{day}.md");
+            notes.push(ln);
+        }
+        let settings = Settings::default();
+        let every = run(&notes, &settings);
+        let mut want = every.entries.as_ref().unwrap().to_vec().unwrap();
+        want.sort_by_key(|r| std::cmp::Reverse(r.minutes)); // stable: report order in ties
+        want.truncate(LONGEST);
+        let mut b = SummaryBuilder::new(&settings, &Period::ALL, false);
+        let digester = b.digester();
+        for ln in &notes {
+            b.add(digester.digest(ln.clone()));
+        }
+        let some = b.finish(0);
+        let shown = |v: &[EntryRow]| {
+            v.iter()
+                .map(|r| format!("{} {} {} {}", r.date, r.start, r.text, r.minutes))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shown(&some.longest), shown(&want));
+        assert_eq!(shown(&every.longest), shown(&want));
+        assert!(some.longest.iter().all(|r| r.minutes == 30));
     }
 
     #[test]
