@@ -735,74 +735,14 @@ pub fn stream<T: Send>(
                 Err(p) => problems.push(*p),
             }
         }
-    } else if found.len() <= FEW_CHUNKS * CHUNK {
-        // A few chunks: read by the parsing threads, each note just before it is parsed.
-        // Reader threads would overlap at most a chunk with parsing, and starting them (five
-        // threads, each with its allocator's memory) cost more than that: 4 ms of a 30-note
-        // report's 8.
-        parsing_pool();
-        let mut pending: Option<Vec<Result<T, Box<FileDiagnostic>>>> = None;
-        let mut drain = |results: Vec<Result<T, Box<FileDiagnostic>>>| {
-            for r in results {
-                match r {
-                    Ok(t) => {
-                        if !sink(t) {
-                            return false;
-                        }
-                    }
-                    Err(p) => problems.push(*p),
-                }
-            }
-            true
-        };
-        for chunk in found.chunks(CHUNK) {
-            let mut next = None;
-            let going = rayon::in_place_scope(|scope| {
-                scope.spawn(|_| {
-                    next = Some(chunk.par_iter().map(|f| parse((f, read(f)))).collect());
-                });
-                pending.take().is_none_or(&mut drain)
-            });
-            if !going {
-                break;
-            }
-            pending = next;
-        }
-        if let Some(results) = pending {
-            drain(results);
-        }
     } else {
         parsing_pool();
-        // Reading and parsing overlap: a reader thread reads the next chunk's files (with a
-        // few threads of its own, so a cold disk serves several requests at once) while the
-        // parsing threads work on this one. At most two chunks of bytes wait in between.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<std::io::Result<Vec<u8>>>>(1);
-        let chunks: Vec<&[Found]> = found.chunks(CHUNK).collect();
-        let (buffers, done) = (&spare, &all_read);
-        std::thread::scope(|scope| {
-            let to_read = &chunks;
-            scope.spawn(move || {
-                let io = rayon::ThreadPoolBuilder::new()
-                    .num_threads(READERS)
-                    .thread_name(|i| format!("mdtasks-read-{i}"))
-                    .build();
-                for chunk in to_read {
-                    let bytes = match &io {
-                        Ok(pool) => pool.install(|| chunk.par_iter().map(read).collect()),
-                        Err(_) => chunk.iter().map(read).collect(),
-                    };
-                    // The receiver is gone when the caller stopped early.
-                    if tx.send(bytes).is_err() {
-                        break;
-                    }
-                }
-                done.store(true, std::sync::atomic::Ordering::Relaxed);
-                if let Ok(mut spare) = buffers.lock() {
-                    *spare = Vec::new();
-                }
-            });
-            // Hands a chunk's results to the sink in order; false once the sink stopped.
-            let mut drain = |results: Vec<Result<T, Box<FileDiagnostic>>>| {
+        // Chunk after chunk is parsed on rayon's threads while this thread hands the chunk
+        // before to the sink, in order; a chunk that comes without its bytes is read by the
+        // parsing threads, each note just before it is parsed. Stops when the sink does.
+        type Bytes = Vec<std::io::Result<Vec<u8>>>;
+        let mut pipeline = |chunks: &mut dyn Iterator<Item = (&[Found], Option<Bytes>)>| {
+            let mut hand_over = |results: Vec<Result<T, Box<FileDiagnostic>>>| {
                 for r in results {
                     match r {
                         Ok(t) => {
@@ -815,15 +755,17 @@ pub fn stream<T: Send>(
                 }
                 true
             };
-            // The sink takes one chunk on this thread while the pool parses the next.
             let mut pending: Option<Vec<Result<T, Box<FileDiagnostic>>>> = None;
-            for (chunk, bytes) in chunks.iter().zip(rx) {
+            for (chunk, bytes) in chunks {
                 let mut next = None;
                 let going = rayon::in_place_scope(|scope| {
                     scope.spawn(|_| {
-                        next = Some(chunk.par_iter().zip(bytes).map(parse).collect());
+                        next = Some(match bytes {
+                            Some(bytes) => chunk.par_iter().zip(bytes).map(parse).collect(),
+                            None => chunk.par_iter().map(|f| parse((f, read(f)))).collect(),
+                        });
                     });
-                    pending.take().is_none_or(&mut drain)
+                    pending.take().is_none_or(&mut hand_over)
                 });
                 if !going {
                     return;
@@ -831,9 +773,49 @@ pub fn stream<T: Send>(
                 pending = next;
             }
             if let Some(results) = pending {
-                drain(results);
+                hand_over(results);
             }
-        });
+        };
+        if found.len() <= FEW_CHUNKS * CHUNK {
+            // A few chunks: read by the parsing threads. Reader threads would overlap at
+            // most a chunk with parsing, and starting them (five threads, each with its
+            // allocator's memory) cost more: 30 notes took 5.5 ms of system time with them,
+            // 3.7 ms without.
+            pipeline(&mut found.chunks(CHUNK).map(|c| (c, None)));
+        } else {
+            // Reading and parsing overlap: a reader thread reads the next chunk's files (with
+            // a few threads of its own, so a cold disk serves several requests at once) while
+            // the parsing threads work on this one. At most two chunks of bytes wait in
+            // between.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Bytes>(1);
+            let chunks: Vec<&[Found]> = found.chunks(CHUNK).collect();
+            let (buffers, done) = (&spare, &all_read);
+            std::thread::scope(|scope| {
+                let to_read = &chunks;
+                scope.spawn(move || {
+                    let io = rayon::ThreadPoolBuilder::new()
+                        .num_threads(READERS)
+                        .thread_name(|i| format!("mdtasks-read-{i}"))
+                        .build();
+                    for chunk in to_read {
+                        let bytes = match &io {
+                            Ok(pool) => pool.install(|| chunk.par_iter().map(read).collect()),
+                            Err(_) => chunk.iter().map(read).collect(),
+                        };
+                        // The receiver is gone when the caller stopped early.
+                        if tx.send(bytes).is_err() {
+                            break;
+                        }
+                    }
+                    done.store(true, std::sync::atomic::Ordering::Relaxed);
+                    if let Ok(mut spare) = buffers.lock() {
+                        *spare = Vec::new();
+                    }
+                });
+                // Returning drops the receiver, which stops the reader thread.
+                pipeline(&mut chunks.iter().copied().zip(rx.into_iter().map(Some)));
+            });
+        }
     }
     if let Some(b) = bar {
         b.finish_and_clear();
