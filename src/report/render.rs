@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::summary::{
-    CategoryMinutes, DayPriorityRow, DayRow, MONEY, Summary, UNCATEGORISED, WASTE,
+    CategoryMinutes, DayPriorityRow, DayRow, MONEY, Summary, UNCATEGORISED, WASTE, clock_short,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1429,16 +1429,36 @@ fn longest(d: &mut Doc, s: &Summary) {
 
 /// Quotes a CSV field when it holds a comma, a quote or a line break.
 pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    let mut out = String::with_capacity(s.len());
+    push_csv_field(&mut out, s);
+    out
 }
 
-fn csv_line(out: &mut String, fields: &[String]) {
-    let f: Vec<String> = fields.iter().map(|s| csv_field(s)).collect();
-    out.push_str(&f.join(","));
+/// Appends `s` as a CSV field: in quotes, its quotes doubled, when it holds a comma, a quote
+/// or a line break.
+fn push_csv_field(out: &mut String, s: &str) {
+    if !s.contains([',', '"', '\n', '\r']) {
+        out.push_str(s);
+        return;
+    }
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = rest.find('"') {
+        out.push_str(&rest[..=i]);
+        out.push('"');
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+fn csv_line<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_csv_field(out, f.as_ref());
+    }
     out.push('\n');
 }
 
@@ -1450,7 +1470,7 @@ struct CsvOut<'w> {
 }
 
 impl CsvOut<'_> {
-    fn line(&mut self, fields: &[String]) -> io::Result<()> {
+    fn line<S: AsRef<str>>(&mut self, fields: &[S]) -> io::Result<()> {
         csv_line(&mut self.buf, fields);
         if self.buf.len() >= 1 << 16 {
             self.w.write_all(self.buf.as_bytes())?;
@@ -1476,18 +1496,42 @@ fn render_csv(s: &Summary, kind: CsvKind, w: &mut dyn Write) -> io::Result<()> {
                 "date", "start", "end", "minutes", "category", "tags", "text", "path", "line",
             ]))?;
             if let Some(rows) = &s.entries {
+                // A million rows for a century: each field is made in place, not as a string.
+                let (mut numbers, mut tags) = (String::new(), String::new());
                 rows.for_each_batch(1024, |batch| {
                     batch.iter().try_for_each(|e| {
+                        let date = iso_date_bytes(e.date);
+                        let date_long;
+                        let date = match &date {
+                            Some(b) => std::str::from_utf8(b).expect("ASCII"),
+                            None => {
+                                date_long = e.date.to_string();
+                                &date_long
+                            }
+                        };
+                        let start = clock_short(e.start.0);
+                        let end = e.end.map(|c| clock_short(c.0));
+                        numbers.clear();
+                        push_number(&mut numbers, e.minutes.into(), 1);
+                        let minutes_end = numbers.len();
+                        push_number(&mut numbers, e.line as u64, 1);
+                        tags.clear();
+                        for (i, t) in e.tags.iter().enumerate() {
+                            if i > 0 {
+                                tags.push(' ');
+                            }
+                            tags.push_str(t);
+                        }
                         out.line(&[
-                            e.date.to_string(),
-                            e.start.to_string(),
-                            e.end.map(|c| c.to_string()).unwrap_or_default(),
-                            e.minutes.to_string(),
-                            e.category.to_string(),
-                            e.tags.join(" "),
-                            e.text.clone(),
-                            e.path.to_string(),
-                            e.line.to_string(),
+                            date,
+                            start.as_str(),
+                            end.as_ref().map_or("", |c| c.as_str()),
+                            &numbers[..minutes_end],
+                            &e.category,
+                            &tags,
+                            &e.text,
+                            &e.path,
+                            &numbers[minutes_end..],
                         ])
                     })
                 })?;
@@ -1745,6 +1789,10 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         assert_eq!(csv_field(""), "");
+        assert_eq!(csv_field("\""), "\"\"\"\"");
+        assert_eq!(csv_field("a\"\"b\""), "\"a\"\"\"\"b\"\"\"");
+        assert_eq!(csv_field("\r"), "\"\r\"");
+        assert_eq!(csv_field("naïve, «x»"), "\"naïve, «x»\"");
         let s = run(
             &[note(
                 Some("2026-11-24"),

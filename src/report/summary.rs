@@ -374,13 +374,13 @@ impl Serialize for Clock {
 
 /// A short ASCII text on the stack: the times and dates of a long report are written
 /// without a string (or the `fmt` machinery) each.
-struct Short {
+pub(crate) struct Short {
     buf: [u8; 24],
     len: usize,
 }
 
 impl Short {
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..self.len]).expect("only ASCII digits and signs")
     }
 }
@@ -391,7 +391,7 @@ pub fn clock(m: u32) -> String {
 }
 
 /// [`clock`] on the stack (at most 13 bytes: `23:59+2982616`).
-fn clock_short(m: u32) -> Short {
+pub(crate) fn clock_short(m: u32) -> Short {
     let days = m / 1440;
     let m = m % 1440;
     let mut buf = [0u8; 24];
