@@ -1,8 +1,33 @@
 //! The generated corpus knows its true totals; the parser must find them to the minute.
 
+use std::path::PathBuf;
+
 use chrono::NaiveDate;
-use mdtasks::corpus::{Generator, Truth};
+use mdtasks::corpus::{GeneratedDay, Generator, Truth};
 use mdtasks::parse::{ParseOptions, parse_note};
+
+/// Writes `days` generated daily notes from `start` (each in the folder `folder` picks for
+/// its index and date), handing each day to `seen`; the generator's truth for them all.
+fn write_journal(
+    seed: &str,
+    start: NaiveDate,
+    days: i64,
+    folder: impl Fn(i64, NaiveDate) -> PathBuf,
+    mut seen: impl FnMut(&GeneratedDay),
+) -> Truth {
+    let generator = Generator::new(seed, 0.3);
+    let mut truth = Truth::default();
+    for i in 0..days {
+        let date = start + chrono::Duration::days(i);
+        let day = generator.day(date);
+        truth.add(&day);
+        seen(&day);
+        let folder = folder(i, date);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(format!("{date}.md")), &day.text).unwrap();
+    }
+    truth
+}
 
 #[test]
 fn entries_equal_generator_truth() {
@@ -47,15 +72,18 @@ fn entries_equal_generator_truth() {
 #[test]
 fn summarize_equals_generator_truth_end_to_end() {
     use std::collections::BTreeMap;
-    let generator = Generator::new("end-to-end", 0.3);
     let dir = tempfile::tempdir().unwrap();
-    let start = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
-    let mut truth = Truth::default();
     let mut per_category: BTreeMap<String, u64> = BTreeMap::new();
-    for i in 0..120 {
-        let date = start + chrono::Duration::days(i);
-        let day = generator.day(date);
-        truth.add(&day);
+    // Every other note in a YYYY/MM folder.
+    let folder = |i: i64, date: NaiveDate| {
+        if i % 2 == 0 {
+            dir.path().join(date.format("%Y/%m").to_string())
+        } else {
+            dir.path().to_path_buf()
+        }
+    };
+    let start = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+    let truth = write_journal("end-to-end", start, 120, folder, |day| {
         for e in &day.entries {
             // The default categories: money first, then waste, else uncategorised.
             let cat = if e.tags.iter().any(|t| t == "money") {
@@ -67,14 +95,7 @@ fn summarize_equals_generator_truth_end_to_end() {
             };
             *per_category.entry(cat.into()).or_default() += u64::from(e.minutes);
         }
-        let folder = if i % 2 == 0 {
-            dir.path().join(date.format("%Y/%m").to_string())
-        } else {
-            dir.path().to_path_buf()
-        };
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join(format!("{date}.md")), &day.text).unwrap();
-    }
+    });
     let o = crate::cli::mdtasks(dir.path())
         .args(["summarize", ".", "--format", "json"])
         .output()
@@ -143,35 +164,26 @@ fn summarize_equals_generator_truth_end_to_end() {
 #[test]
 fn entry_rows_through_the_temp_file_equal_generator_truth() {
     use std::collections::BTreeMap;
-    let generator = Generator::new("spilled-rows", 0.3);
     let dir = tempfile::tempdir().unwrap();
     let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-    let mut truth = Truth::default();
-    for i in 0..700 {
-        let date = start + chrono::Duration::days(i);
-        let day = generator.day(date);
-        truth.add(&day);
-        std::fs::write(dir.path().join(format!("{date}.md")), &day.text).unwrap();
-    }
+    let truth = write_journal("spilled-rows", start, 700, |_, _| dir.path().into(), |_| {});
     assert!(
         truth.time_entries > 16_384,
         "{} entries",
         truth.time_entries
     );
-    let run = |args: &[&str]| {
-        let o = crate::cli::mdtasks(dir.path())
-            .args(["summarize", "."])
-            .args(args)
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+    // `summarize .` with `args`, with the temp folder at `tmp` if given; its stdout.
+    let run_with = |tmp: Option<PathBuf>, args: &[&str]| {
+        let mut c = crate::cli::mdtasks(dir.path());
+        if let Some(tmp) = tmp {
+            c.env("TMPDIR", tmp);
+        }
+        let o = c.args(["summarize", "."]).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(0), "{err}");
         String::from_utf8(o.stdout).unwrap()
     };
+    let run = |args: &[&str]| run_with(None, args);
     let csv = run(&["--format", "csv", "--csv", "entries"]);
     let mut lines = csv.lines();
     assert_eq!(
@@ -219,4 +231,10 @@ fn entry_rows_through_the_temp_file_equal_generator_truth() {
         })
         .collect();
     assert_eq!(json, rows);
+    // Without a temp folder the rows are sorted in memory: the same report.
+    let in_memory = run_with(
+        Some(dir.path().join("no such folder")),
+        &["--format", "csv", "--csv", "entries"],
+    );
+    assert!(in_memory == csv, "the same CSV in memory");
 }
