@@ -366,6 +366,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         }
         Command::Entries(a) => return list_entries(cfg, a, out, err),
         Command::Blocks(a) => return blocks(cfg, a, out, err),
+        Command::Next(a) => return next(cfg, a, out, err),
         _ => {}
     }
     let loaded = match load_notes(cfg) {
@@ -408,25 +409,13 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
                 exit::OK
             })
         }
-        Command::Next(a) => {
-            let o = report::tasks::NextOptions {
-                minutes: a.minutes,
-                limit: a.limit,
-                tags: a.tag.clone(),
-                priority_tags: cfg.settings.file.summary.priority_tags.clone(),
-            };
-            let r = report::tasks::next_tasks(&loaded.notes, cfg.today, &o);
-            output::next(&r, a.format, out)?;
-            report_problems(cfg, &loaded, err)?;
-            let found = r.picked.len() + r.without_estimate.len();
-            Ok(listing_exit(&loaded, found))
-        }
         Command::Init(_)
         | Command::Summarize(_)
         | Command::Check(_)
         | Command::Tasks(_)
         | Command::Entries(_)
         | Command::Blocks(_)
+        | Command::Next(_)
         | Command::Log(_)
         | Command::Today(_)
         | Command::Rollover(_)
@@ -782,6 +771,44 @@ fn list_entries(
             ListFormat::Json => output::entries_json(notes, buf),
         },
     )
+}
+
+/// `mdtasks next`: the notes streamed through a picker that holds only the tasks that can
+/// still be listed.
+fn next(
+    cfg: &Config,
+    a: &cli::NextArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let o = report::tasks::NextOptions {
+        minutes: a.minutes,
+        limit: a.limit,
+        tags: a.tag.clone(),
+        priority_tags: cfg.settings.file.summary.priority_tags.clone(),
+    };
+    let finder = report::tasks::NextFinder::new(cfg.today, &o);
+    let mut picker = report::tasks::NextPicker::new(&o);
+    let s = match stream_notes(
+        cfg,
+        &load_options(cfg),
+        false,
+        |ln| finder.candidates(&ln),
+        |c| {
+            picker.add(c);
+            true
+        },
+    ) {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    let r = picker.finish();
+    output::next(&r, a.format, out)?;
+    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
+    Ok(exit_code(
+        s.has_errors(),
+        r.picked.len() + r.without_estimate.len(),
+    ))
 }
 
 /// A listing streamed through `render`, its problems reported, `nothing` said (in text) when

@@ -211,90 +211,224 @@ pub fn numbered_next(tasks: &[Task]) -> Vec<bool> {
         .collect()
 }
 
-/// `mdtasks next`: open leaf tasks, priority first, then due date, then oldest; with a
-/// budget, packed greedily.
-pub fn next_tasks(notes: &[LoadedNote], today: NaiveDate, o: &NextOptions) -> NextReport {
-    let prio = norm_tags(&o.priority_tags);
-    let filter = TaskFilter {
-        statuses: None,
-        tags: norm_tags(&o.tags),
-        due_before: None,
-    };
-    let mut cands: Vec<(u8, TaskRef)> = Vec::new();
-    for n in notes {
-        let tasks = &n.note.tasks;
-        let held = held_back(tasks);
-        for (i, t) in tasks.iter().enumerate() {
-            if !t.status.is_open()
-                || t.block
-                || held[i]
-                || t.start.is_some_and(|s| s > today)
-                || has_open_descendant(tasks, i)
-                || !filter.accepts(t)
-            {
-                continue;
-            }
-            cands.push((rank(t, &prio), TaskRef::new(n, i)));
+/// The order of `next`'s candidates: rank, then due date (undated last), then the task's
+/// date (undated last), then path and line.
+fn next_order(a: &(u8, TaskRef), b: &(u8, TaskRef)) -> std::cmp::Ordering {
+    let key =
+        |(r, t): &'_ (u8, TaskRef)| (*r, t.due.is_none(), t.due, t.date.is_none(), t.date, t.line);
+    let (ka, kb) = (key(a), key(b));
+    (ka.0, ka.1, ka.2, ka.3, ka.4)
+        .cmp(&(kb.0, kb.1, kb.2, kb.3, kb.4))
+        .then_with(|| a.1.path.cmp(&b.1.path))
+        .then(ka.5.cmp(&kb.5))
+}
+
+/// The first `cap` candidates in [`next_order`] of those pushed, holding at most `2 * cap`
+/// of them at a time (`cap` may be `usize::MAX`: then every one is held).
+#[derive(Debug)]
+struct FirstInOrder {
+    cap: usize,
+    items: Vec<(u8, TaskRef)>,
+}
+
+impl FirstInOrder {
+    fn new(cap: usize) -> FirstInOrder {
+        FirstInOrder {
+            cap,
+            items: Vec::new(),
         }
     }
-    cands.sort_by(|(ra, a), (rb, b)| {
-        (
-            ra,
-            a.due.is_none(),
-            a.due,
-            a.date.is_none(),
-            a.date,
-            &a.path,
-            a.line,
-        )
-            .cmp(&(
-                rb,
-                b.due.is_none(),
-                b.due,
-                b.date.is_none(),
-                b.date,
-                &b.path,
-                b.line,
-            ))
-    });
-    let ordered = cands.into_iter().map(|(_, t)| t);
-    let cap = o.limit.unwrap_or(DEFAULT_NEXT_LIMIT);
-    let mut report = NextReport {
-        schema_version: JSON_SCHEMA_VERSION,
-        picked: Vec::new(),
-        picked_minutes: 0,
-        budget_minutes: o.minutes,
-        without_estimate: Vec::new(),
-        too_big: Vec::new(),
-    };
-    match o.minutes {
-        None => {
-            report.picked = ordered.take(cap).collect();
+
+    fn push(&mut self, c: (u8, TaskRef)) {
+        if self.cap == 0 {
+            return;
+        }
+        self.items.push(c);
+        if self.items.len() >= self.cap.saturating_mul(2) {
+            self.items.select_nth_unstable_by(self.cap - 1, next_order);
+            self.items.truncate(self.cap);
+        }
+    }
+
+    fn into_sorted(mut self) -> Vec<(u8, TaskRef)> {
+        self.items.sort_by(next_order);
+        self.items.truncate(self.cap);
+        self.items
+    }
+}
+
+/// The candidates of `next` that the note `n` holds, with their rank: open leaf tasks that
+/// are not time blocks, not held back by a numbered list, started by `today` and kept by
+/// `filter`. `prio` holds lower-case priority tags.
+fn next_candidates(
+    n: &LoadedNote,
+    today: NaiveDate,
+    filter: &TaskFilter,
+    prio: &[String],
+) -> Vec<(u8, TaskRef)> {
+    let tasks = &n.note.tasks;
+    if !tasks.iter().any(|t| t.status.is_open()) {
+        return Vec::new();
+    }
+    let held = held_back(tasks);
+    let mut out = Vec::new();
+    for (i, t) in tasks.iter().enumerate() {
+        if !t.status.is_open()
+            || t.block
+            || held[i]
+            || t.start.is_some_and(|s| s > today)
+            || has_open_descendant(tasks, i)
+            || !filter.accepts(t)
+        {
+            continue;
+        }
+        out.push((rank(t, prio), TaskRef::new(n, i)));
+    }
+    out
+}
+
+/// `mdtasks next` over notes that come one at a time ([`NextPicker::add`]), holding only
+/// the candidates that can still be listed, whatever the number of notes: without a
+/// budget the first `limit` in order; with one, the first `limit` without an estimate and
+/// the first `limit` too big, and of the tasks that fit, for each estimate `m`, the first
+/// `min(budget / m, limit)`. The greedy packing takes a task of `m` minutes only while `m`
+/// minutes are left; once the first `budget / m` tasks of `m` minutes have been passed
+/// (each taken, or passed because less than `m` was left), less than `m` is left for every
+/// later one: so the tasks held give the packing of all of them.
+pub struct NextPicker {
+    budget: Option<u32>,
+    pick_cap: usize,
+    /// Without a budget: every candidate; with one: those without an estimate.
+    first: FirstInOrder,
+    too_big: FirstInOrder,
+    /// With a budget: the tasks that fit, by estimate.
+    fitting: BTreeMap<u32, FirstInOrder>,
+}
+
+/// What makes a task a candidate of `next`, for [`NextFinder::candidates`] on any thread.
+pub struct NextFinder {
+    today: NaiveDate,
+    prio: Vec<String>,
+    filter: TaskFilter,
+}
+
+impl NextFinder {
+    pub fn new(today: NaiveDate, o: &NextOptions) -> NextFinder {
+        NextFinder {
+            today,
+            prio: norm_tags(&o.priority_tags),
+            filter: TaskFilter {
+                statuses: None,
+                tags: norm_tags(&o.tags),
+                due_before: None,
+            },
+        }
+    }
+
+    /// The candidates of one note, with their rank, for [`NextPicker::add`].
+    pub fn candidates(&self, n: &LoadedNote) -> Vec<(u8, TaskRef)> {
+        next_candidates(n, self.today, &self.filter, &self.prio)
+    }
+}
+
+impl NextPicker {
+    pub fn new(o: &NextOptions) -> NextPicker {
+        let cap = o.limit.unwrap_or(DEFAULT_NEXT_LIMIT);
+        NextPicker {
+            budget: o.minutes,
+            pick_cap: o.limit.unwrap_or(usize::MAX),
+            first: FirstInOrder::new(cap),
+            too_big: FirstInOrder::new(cap),
+            fitting: BTreeMap::new(),
+        }
+    }
+
+    /// Takes candidates from [`NextFinder::candidates`], note after note in path order.
+    pub fn add(&mut self, candidates: Vec<(u8, TaskRef)>) {
+        for c in candidates {
+            let Some(budget) = self.budget else {
+                self.first.push(c);
+                continue;
+            };
+            match c.1.estimate_minutes {
+                None => self.first.push(c),
+                Some(m) if m > budget => self.too_big.push(c),
+                Some(m) => {
+                    let cap = match m {
+                        0 => self.pick_cap,
+                        m => self.pick_cap.min((budget / m) as usize),
+                    };
+                    self.fitting
+                        .entry(m)
+                        .or_insert_with(|| FirstInOrder::new(cap))
+                        .push(c);
+                }
+            }
+        }
+    }
+
+    /// The report.
+    pub fn finish(self) -> NextReport {
+        let mut report = NextReport {
+            schema_version: JSON_SCHEMA_VERSION,
+            picked: Vec::new(),
+            picked_minutes: 0,
+            budget_minutes: self.budget,
+            without_estimate: Vec::new(),
+            too_big: Vec::new(),
+        };
+        let Some(budget) = self.budget else {
+            report.picked = self
+                .first
+                .into_sorted()
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
             report.picked_minutes = report
                 .picked
                 .iter()
                 .filter_map(|t| t.estimate_minutes)
                 .sum();
-        }
-        Some(budget) => {
-            let pick_cap = o.limit.unwrap_or(usize::MAX);
-            for t in ordered {
-                match t.estimate_minutes {
-                    None => report.without_estimate.push(t),
-                    Some(m) if m > budget => report.too_big.push(t),
-                    Some(m) => {
-                        if report.picked.len() < pick_cap && report.picked_minutes + m <= budget {
-                            report.picked_minutes += m;
-                            report.picked.push(t);
-                        }
-                    }
-                }
+            return report;
+        };
+        report.without_estimate = self
+            .first
+            .into_sorted()
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        report.too_big = self
+            .too_big
+            .into_sorted()
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        let mut fitting: Vec<(u8, TaskRef)> = self
+            .fitting
+            .into_values()
+            .flat_map(FirstInOrder::into_sorted)
+            .collect();
+        fitting.sort_by(next_order);
+        for (_, t) in fitting {
+            let m = t.estimate_minutes.unwrap_or(0);
+            if report.picked.len() < self.pick_cap && report.picked_minutes + m <= budget {
+                report.picked_minutes += m;
+                report.picked.push(t);
             }
-            report.without_estimate.truncate(cap);
-            report.too_big.truncate(cap);
         }
+        report
     }
-    report
+}
+
+/// `mdtasks next`: open leaf tasks, priority first, then due date, then oldest; with a
+/// budget, packed greedily.
+pub fn next_tasks(notes: &[LoadedNote], today: NaiveDate, o: &NextOptions) -> NextReport {
+    let finder = NextFinder::new(today, o);
+    let mut picker = NextPicker::new(o);
+    for n in notes {
+        picker.add(finder.candidates(n));
+    }
+    picker.finish()
 }
 
 /// A parent task and the progress of its descendants.
@@ -936,5 +1070,109 @@ mod tests {
         assert!(r.priority_done);
         assert!(r.money.is_empty() && !r.money_done);
         assert_eq!(r.first_done_was_priority, None);
+    }
+
+    mod picker {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `next` as it was before it streamed: every candidate sorted, then packed.
+        fn brute_force(cands: &[(u8, TaskRef)], o: &NextOptions) -> NextReport {
+            let mut all = cands.to_vec();
+            all.sort_by(next_order);
+            let cap = o.limit.unwrap_or(DEFAULT_NEXT_LIMIT);
+            let mut r = NextReport {
+                schema_version: JSON_SCHEMA_VERSION,
+                picked: Vec::new(),
+                picked_minutes: 0,
+                budget_minutes: o.minutes,
+                without_estimate: Vec::new(),
+                too_big: Vec::new(),
+            };
+            let ordered = all.into_iter().map(|(_, t)| t);
+            match o.minutes {
+                None => {
+                    r.picked = ordered.take(cap).collect();
+                    r.picked_minutes = r.picked.iter().filter_map(|t| t.estimate_minutes).sum();
+                }
+                Some(budget) => {
+                    let pick_cap = o.limit.unwrap_or(usize::MAX);
+                    for t in ordered {
+                        match t.estimate_minutes {
+                            None => r.without_estimate.push(t),
+                            Some(m) if m > budget => r.too_big.push(t),
+                            Some(m) => {
+                                if r.picked.len() < pick_cap && r.picked_minutes + m <= budget {
+                                    r.picked_minutes += m;
+                                    r.picked.push(t);
+                                }
+                            }
+                        }
+                    }
+                    r.without_estimate.truncate(cap);
+                    r.too_big.truncate(cap);
+                }
+            }
+            r
+        }
+
+        fn where_(ts: &[TaskRef]) -> Vec<(String, usize)> {
+            ts.iter().map(|t| (t.path.clone(), t.line)).collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 400,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            /// The picker holds only the candidates that can be listed, and lists the same
+            /// tasks in the same order as sorting every candidate and packing them.
+            #[test]
+            fn picker_equals_sorting_every_candidate(
+                tasks in prop::collection::vec(
+                    (0u8..6, prop::option::of(0u32..5), prop::option::of(0u32..4),
+                     prop::option::of(0u32..50), 0usize..3),
+                    0..300,
+                ),
+                budget in prop::option::of(0u32..90),
+                limit in prop::option::of(0usize..12),
+                per_note in 1usize..40,
+            ) {
+                let o = NextOptions { minutes: budget, limit, ..NextOptions::default() };
+                let base = d("2026-01-01");
+                let cands: Vec<(u8, TaskRef)> = tasks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(rank, due, date, est, note))| {
+                        let day = |n: u32| base + chrono::Duration::days(i64::from(n));
+                        (rank, TaskRef {
+                            path: format!("n/{}.md", (i / per_note) * 3 + note),
+                            line: i + 1,
+                            text: format!("task {i}"),
+                            status: Status::Open,
+                            date: date.map(day),
+                            tags: Vec::new(),
+                            priority: None,
+                            due: due.map(day),
+                            estimate_minutes: est,
+                            depth: 0,
+                            parent_text: None,
+                        })
+                    })
+                    .collect();
+                let mut picker = NextPicker::new(&o);
+                for note in cands.chunks(per_note) {
+                    picker.add(note.to_vec());
+                }
+                let got = picker.finish();
+                let want = brute_force(&cands, &o);
+                prop_assert_eq!(where_(&got.picked), where_(&want.picked));
+                prop_assert_eq!(got.picked_minutes, want.picked_minutes);
+                prop_assert_eq!(where_(&got.without_estimate), where_(&want.without_estimate));
+                prop_assert_eq!(where_(&got.too_big), where_(&want.too_big));
+            }
+        }
     }
 }
