@@ -367,6 +367,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         Command::Entries(a) => return list_entries(cfg, a, out, err),
         Command::Blocks(a) => return blocks(cfg, a, out, err),
         Command::Next(a) => return next(cfg, a, out, err),
+        Command::Export(a) => return export(cfg, a, out, err),
         _ => {}
     }
     let loaded = match load_notes(cfg) {
@@ -389,26 +390,6 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
             report_problems(cfg, &loaded, err)?;
             Ok(listing_exit(&loaded, rows.len()))
         }
-        Command::Export(a) => {
-            let period = match report::Period::resolve(&a.period.spec(), cfg.today) {
-                Ok(p) => p,
-                Err(e) => {
-                    writeln!(err, "error: {e}")?;
-                    return Ok(exit::ERROR);
-                }
-            };
-            let text = match a.format {
-                cli::ExportFormat::Ics => report::export::to_ics(&loaded.notes, &period, cfg.today),
-                cli::ExportFormat::Todotxt => report::export::to_todotxt(&loaded.notes),
-            };
-            out.write_all(text.as_bytes())?;
-            report_problems(cfg, &loaded, err)?;
-            Ok(if has_errors(&loaded) {
-                exit::ERROR
-            } else {
-                exit::OK
-            })
-        }
         Command::Init(_)
         | Command::Summarize(_)
         | Command::Check(_)
@@ -416,6 +397,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         | Command::Entries(_)
         | Command::Blocks(_)
         | Command::Next(_)
+        | Command::Export(_)
         | Command::Log(_)
         | Command::Today(_)
         | Command::Rollover(_)
@@ -809,6 +791,72 @@ fn next(
         s.has_errors(),
         r.picked.len() + r.without_estimate.len(),
     ))
+}
+
+/// `mdtasks export`: each note's items written as the notes stream by; an iCalendar file's
+/// head is written before the first note's items (or the end), so that a folder that
+/// cannot be read prints nothing on stdout.
+fn export(
+    cfg: &Config,
+    a: &cli::ExportArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let period = match report::Period::resolve(&a.period.spec(), cfg.today) {
+        Ok(p) => p,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(exit::ERROR);
+        }
+    };
+    let ics = a.format == cli::ExportFormat::Ics;
+    let mut out = HeadFirst {
+        head: ics.then(report::export::ics_head),
+        out,
+    };
+    let streamed = stream_listing(cfg, false, &mut out, |notes, buf| {
+        for n in notes {
+            let items = if ics {
+                report::export::ics_items(n, &period, cfg.today)
+            } else {
+                report::export::to_todotxt(std::slice::from_ref(n))
+            };
+            buf.extend_from_slice(items.as_bytes());
+        }
+        Ok(0)
+    })?;
+    let s = match streamed {
+        Ok((s, _)) => s,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    if ics {
+        out.write_all(report::export::ICS_END.as_bytes())?;
+    }
+    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
+    Ok(if s.has_errors() {
+        exit::ERROR
+    } else {
+        exit::OK
+    })
+}
+
+/// A writer that writes `head` before anything else.
+struct HeadFirst<'a> {
+    head: Option<String>,
+    out: &'a mut dyn Write,
+}
+
+impl Write for HeadFirst<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(head) = self.head.take() {
+            self.out.write_all(head.as_bytes())?;
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// A listing streamed through `render`, its problems reported, `nothing` said (in text) when

@@ -76,32 +76,57 @@ fn in_period(period: &Period, d: Option<NaiveDate>) -> bool {
 
 /// iCalendar: a VEVENT per closed time entry (floating local times: notes carry no time
 /// zone), a VTODO per task with a due, scheduled or start date. `stamp` (the day of the
-/// export) is the DTSTAMP, so the same notes give the same file.
+/// export) is the DTSTAMP, so the same notes give the same file. Written in three parts so
+/// that the notes can stream through it: [`ics_head`], [`ics_items`] of each note in turn,
+/// then [`ICS_END`].
 pub fn to_ics(notes: &[LoadedNote], period: &Period, stamp: NaiveDate) -> String {
-    let stamp = Utc.from_utc_datetime(&stamp.and_time(NaiveTime::MIN));
+    let mut out = ics_head();
+    for n in notes {
+        out.push_str(&ics_items(n, period, stamp));
+    }
+    out.push_str(ICS_END);
+    out
+}
+
+/// The line that ends the calendar.
+pub const ICS_END: &str = "END:VCALENDAR\r\n";
+
+/// The calendar's first lines: `BEGIN:VCALENDAR` and its properties.
+pub fn ics_head() -> String {
     let mut cal = Calendar::new();
     cal.name("mdtasks");
-    for n in notes {
-        for e in &n.note.entries {
-            let (Some(date), Some(end)) = (e.date, e.end) else {
-                continue;
-            };
-            if !in_period(period, Some(date)) {
-                continue;
-            }
-            cal.push(event(n, e, date, end, stamp));
-        }
-        for t in &n.note.tasks {
-            let Some(when) = t.due.or(t.scheduled).or(t.start) else {
-                continue;
-            };
-            if !in_period(period, Some(when)) || t.status == Status::RolledOver {
-                continue;
-            }
-            cal.push(todo(n, t, stamp));
-        }
+    let whole = cal.done().to_string();
+    // The empty calendar, without the line that ends it (icalendar writes it last).
+    match whole.strip_suffix(ICS_END) {
+        Some(head) => head.to_string(),
+        None => whole,
     }
-    cal.done().to_string()
+}
+
+/// The events and to-dos of one note in `period`.
+pub fn ics_items(n: &LoadedNote, period: &Period, stamp: NaiveDate) -> String {
+    use icalendar::Component as _;
+    let stamp = Utc.from_utc_datetime(&stamp.and_time(NaiveTime::MIN));
+    let mut out = String::new();
+    for e in &n.note.entries {
+        let (Some(date), Some(end)) = (e.date, e.end) else {
+            continue;
+        };
+        if !in_period(period, Some(date)) {
+            continue;
+        }
+        out.push_str(&event(n, e, date, end, stamp).to_string());
+    }
+    for t in &n.note.tasks {
+        let Some(when) = t.due.or(t.scheduled).or(t.start) else {
+            continue;
+        };
+        if !in_period(period, Some(when)) || t.status == Status::RolledOver {
+            continue;
+        }
+        out.push_str(&todo(n, t, stamp).to_string());
+    }
+    out
 }
 
 fn event(
@@ -272,5 +297,55 @@ mod tests {
         );
         assert!(ics.contains("DUE;VALUE=DATE:20261130\r\n"), "{ics}");
         assert!(ics.contains("DTSTAMP:20261124T000000Z\r\n"), "{ics}");
+    }
+
+    /// The calendar written head, note by note, end (as `export` streams it) is the one
+    /// icalendar writes with every component pushed into one `Calendar`.
+    #[test]
+    fn ics_in_parts_equals_one_calendar() {
+        let notes = [
+            note(
+                "2026-11-23",
+                "- 08:00-09:15 write #money\n- [ ] call 📅 2026-11-23 ⏫\n- [x] filed ✅ 2026-11-23 ⏳ 2026-11-23\n",
+            ),
+            note("2026-11-24", "- 09:00 open entry\n"),
+            note(
+                "2026-11-25",
+                "- 23:30-00:45 reading #personal #late\n- [ ] Send invoice #money 📅 2026-11-30\n- [>] moved 📅 2026-11-25\n",
+            ),
+        ];
+        let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        for period in [
+            Period {
+                from: None,
+                to: None,
+            },
+            Period {
+                from: Some(day - chrono::Duration::days(3)),
+                to: Some(day + chrono::Duration::days(4)),
+            },
+        ] {
+            let stamp = Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN));
+            let mut cal = Calendar::new();
+            cal.name("mdtasks");
+            for n in &notes {
+                for e in &n.note.entries {
+                    if let (Some(date), Some(end)) = (e.date, e.end)
+                        && in_period(&period, Some(date))
+                    {
+                        cal.push(event(n, e, date, end, stamp));
+                    }
+                }
+                for t in &n.note.tasks {
+                    let when = t.due.or(t.scheduled).or(t.start);
+                    if in_period(&period, when) && t.status != Status::RolledOver {
+                        cal.push(todo(n, t, stamp));
+                    }
+                }
+            }
+            let whole = cal.done().to_string();
+            assert!(whole.matches("BEGIN:V").count() > 5, "{whole}");
+            assert_eq!(to_ics(&notes, &period, day), whole);
+        }
     }
 }
