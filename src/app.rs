@@ -361,9 +361,9 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         Command::Man => return man(out),
         Command::Summarize(a) => return summarize(cfg, a, out, err),
         Command::Check(_) => return check(cfg, out, err),
-        Command::Tasks(a) if !(a.write_progress || a.in_progress || a.stale.is_some()) => {
-            return list_tasks(cfg, a, out, err);
-        }
+        Command::Tasks(a) if a.in_progress => return tasks_in_progress(cfg, a, out, err),
+        Command::Tasks(a) if a.stale.is_some() => return stale_tasks(cfg, a, out, err),
+        Command::Tasks(a) if !a.write_progress => return list_tasks(cfg, a, out, err),
         Command::Entries(a) => return list_entries(cfg, a, out, err),
         Command::Blocks(a) => return blocks(cfg, a, out, err),
         Command::Next(a) => return next(cfg, a, out, err),
@@ -377,18 +377,6 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
     match &cfg.command {
         Command::Tasks(a) if a.write_progress => {
             crate::commands::write_progress(cfg, &loaded, a.dry_run, out, err)
-        }
-        Command::Tasks(a) if a.in_progress => {
-            let rows = report::tasks::in_progress(&loaded.notes);
-            output::in_progress(&rows, a.format, out)?;
-            report_problems(cfg, &loaded, err)?;
-            Ok(listing_exit(&loaded, rows.len()))
-        }
-        Command::Tasks(a) if a.stale.is_some() => {
-            let rows = report::tasks::stale_tasks(&loaded.notes, a.stale.unwrap_or(3));
-            output::stale(&rows, a.format, out)?;
-            report_problems(cfg, &loaded, err)?;
-            Ok(listing_exit(&loaded, rows.len()))
         }
         Command::Init(_)
         | Command::Summarize(_)
@@ -542,20 +530,7 @@ fn show_config(cfg: &Config, out: &mut dyn Write) -> io::Result<i32> {
     Ok(exit::OK)
 }
 
-fn has_errors(loaded: &Loaded) -> bool {
-    loaded
-        .problems
-        .iter()
-        .map(|p| &p.diagnostic)
-        .chain(loaded.notes.iter().flat_map(|n| &n.note.diagnostics))
-        .any(|d| d.severity == Severity::Error)
-}
-
 /// 2 when a file could not be read or a note has errors, 1 when nothing was listed, else 0.
-fn listing_exit(loaded: &Loaded, listed: usize) -> i32 {
-    exit_code(has_errors(loaded), listed)
-}
-
 fn exit_code(errors: bool, listed: usize) -> i32 {
     if errors {
         exit::ERROR
@@ -568,12 +543,6 @@ fn exit_code(errors: bool, listed: usize) -> i32 {
 
 /// Listing commands show files they could not read in full (the user's data is missing from
 /// the listing) and only count problems inside notes, pointing to `check`.
-fn report_problems(cfg: &Config, loaded: &Loaded, err: &mut dyn Write) -> io::Result<()> {
-    let in_notes = || loaded.notes.iter().flat_map(|n| &n.note.diagnostics);
-    let errors = in_notes().filter(|d| d.severity == Severity::Error).count();
-    report_problem_lines(cfg, &loaded.problems, in_notes().count(), errors, err)
-}
-
 fn report_problem_lines(
     cfg: &Config,
     problems: &[FileDiagnostic],
@@ -753,6 +722,62 @@ fn list_entries(
             ListFormat::Json => output::entries_json(notes, buf),
         },
     )
+}
+
+/// `mdtasks tasks --in-progress`: the notes streamed, their parents kept compactly.
+fn tasks_in_progress(
+    cfg: &Config,
+    a: &cli::TasksArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let mut all = report::tasks::InProgress::default();
+    let s = match stream_notes(
+        cfg,
+        &load_options(cfg),
+        false,
+        |ln| report::tasks::note_in_progress(&ln),
+        |parents| {
+            all.add(parents);
+            true
+        },
+    ) {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    let listed = output::in_progress(all.finish(), a.format, out)?;
+    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
+    Ok(exit_code(s.has_errors(), listed))
+}
+
+/// `mdtasks tasks --stale`: the notes streamed, each chain's ends and rolled-over days kept.
+fn stale_tasks(
+    cfg: &Config,
+    a: &cli::TasksArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let mut chains = report::tasks::StaleChains::new(a.stale.unwrap_or(3));
+    let s = match stream_notes(
+        cfg,
+        &load_options(cfg),
+        false,
+        |ln| {
+            let occurrences = report::tasks::note_stale_occurrences(&ln);
+            (ln.path, occurrences)
+        },
+        |(path, occurrences)| {
+            chains.add(&path, occurrences);
+            true
+        },
+    ) {
+        Ok(s) => s,
+        Err(e) => return load_failed(cfg, &e, err),
+    };
+    let rows = chains.finish();
+    output::stale(&rows, a.format, out)?;
+    report_problem_lines(cfg, &s.problems, s.in_notes, s.note_errors, err)?;
+    Ok(exit_code(s.has_errors(), rows.len()))
 }
 
 /// `mdtasks next`: the notes streamed through a picker that holds only the tasks that can

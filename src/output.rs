@@ -444,13 +444,15 @@ pub fn next(
 
 /// `tasks --in-progress`: parents with their progress, half-done first.
 pub fn in_progress(
-    rows: &[crate::report::tasks::ParentProgress],
+    rows: impl Iterator<Item = crate::report::tasks::ParentProgress>,
     format: crate::cli::ListFormat,
     out: &mut dyn Write,
-) -> io::Result<()> {
+) -> io::Result<usize> {
+    let mut listed = 0;
     for r in rows {
+        listed += 1;
         if format == crate::cli::ListFormat::Json {
-            json_line(&versioned(r), out)?;
+            json_line(&versioned(&r), out)?;
         } else {
             writeln!(
                 out,
@@ -462,7 +464,7 @@ pub fn in_progress(
             )?;
         }
     }
-    Ok(())
+    Ok(listed)
 }
 
 /// `tasks --stale`: tasks that keep being rolled over.

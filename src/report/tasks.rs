@@ -22,7 +22,7 @@
 //!   (case kept), over dated tasks in date order. A chain whose latest occurrence is done or
 //!   cancelled is finished, so not stale.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -441,56 +441,166 @@ pub struct ParentProgress {
     pub percent: u32,
 }
 
+/// The order of `tasks --in-progress`: half-done first (by percent, highest first), then
+/// not started, then complete but not yet checked.
+fn progress_group(done: usize, total: usize) -> u8 {
+    match done {
+        0 => 1,
+        d if d < total => 0,
+        _ => 2,
+    }
+}
+
+/// The open parents of one note with at least one counted descendant, in note order, for
+/// [`InProgress::add`].
+pub fn note_in_progress(n: &LoadedNote) -> Vec<ParentProgress> {
+    let tasks = &n.note.tasks;
+    let mut out = Vec::new();
+    for (i, t) in tasks.iter().enumerate() {
+        if !t.status.is_open() {
+            continue;
+        }
+        let Some((done, total)) = progress(tasks, i) else {
+            continue;
+        };
+        if total == 0 {
+            continue;
+        }
+        out.push(ParentProgress {
+            task: TaskRef::new(n, i),
+            done,
+            total,
+            percent: (done * 100 / total) as u32,
+        });
+    }
+    out
+}
+
+/// A parent of `tasks --in-progress`, held compactly until every note is read: its note by
+/// number and its texts in the shared [`InProgress::texts`].
+struct ProgressRow {
+    note: u32,
+    /// Where its text, then its parent's text, start in `texts`.
+    at: usize,
+    text_len: u32,
+    parent_len: Option<u32>,
+    line: usize,
+    depth: usize,
+    done: usize,
+    total: usize,
+    percent: u32,
+    date: Option<NaiveDate>,
+    due: Option<NaiveDate>,
+    estimate_minutes: Option<u32>,
+    status: Status,
+    priority: Option<Priority>,
+    tags: Vec<String>,
+}
+
+/// `mdtasks tasks --in-progress` over notes that come one at a time, in path order: every
+/// parent is listed, so every one is held, in a compact form (a century of daily notes has
+/// about 200,000).
+#[derive(Default)]
+pub struct InProgress {
+    paths: Vec<String>,
+    texts: String,
+    rows: Vec<ProgressRow>,
+}
+
+impl InProgress {
+    /// Takes one note's parents, from [`note_in_progress`].
+    pub fn add(&mut self, parents: Vec<ParentProgress>) {
+        let Some(first) = parents.first() else {
+            return;
+        };
+        let note = self.paths.len() as u32;
+        self.paths.push(first.task.path.clone());
+        for p in parents {
+            let t = p.task;
+            let at = self.texts.len();
+            self.texts.push_str(&t.text);
+            let parent_len = t.parent_text.map(|pt| {
+                self.texts.push_str(&pt);
+                pt.len() as u32
+            });
+            self.rows.push(ProgressRow {
+                note,
+                at,
+                text_len: t.text.len() as u32,
+                parent_len,
+                line: t.line,
+                depth: t.depth,
+                done: p.done,
+                total: p.total,
+                percent: p.percent,
+                date: t.date,
+                due: t.due,
+                estimate_minutes: t.estimate_minutes,
+                status: t.status,
+                priority: t.priority,
+                tags: t.tags,
+            });
+        }
+    }
+
+    /// The parents, half-done first (by percent, highest first), then not started, then
+    /// complete but not yet checked; ties by date (undated last), path, line.
+    pub fn finish(mut self) -> impl Iterator<Item = ParentProgress> {
+        let paths = &self.paths;
+        self.rows.sort_unstable_by(|a, b| {
+            let k = |r: &ProgressRow| {
+                (
+                    progress_group(r.done, r.total),
+                    std::cmp::Reverse(r.percent),
+                    r.date.is_none(),
+                    r.date,
+                )
+            };
+            k(a).cmp(&k(b))
+                .then_with(|| paths[a.note as usize].cmp(&paths[b.note as usize]))
+                .then(a.line.cmp(&b.line))
+        });
+        let InProgress { paths, texts, rows } = self;
+        rows.into_iter().map(move |r| {
+            let text_end = r.at + r.text_len as usize;
+            let text = texts.get(r.at..text_end).unwrap_or_default().to_string();
+            let parent_text = r.parent_len.map(|n| {
+                texts
+                    .get(text_end..text_end + n as usize)
+                    .unwrap_or_default()
+                    .to_string()
+            });
+            ParentProgress {
+                task: TaskRef {
+                    path: paths[r.note as usize].clone(),
+                    line: r.line,
+                    text,
+                    status: r.status,
+                    date: r.date,
+                    tags: r.tags,
+                    priority: r.priority,
+                    due: r.due,
+                    estimate_minutes: r.estimate_minutes,
+                    depth: r.depth,
+                    parent_text,
+                },
+                done: r.done,
+                total: r.total,
+                percent: r.percent,
+            }
+        })
+    }
+}
+
 /// `mdtasks tasks --in-progress`: open parents (status open, in progress or waiting) with at
 /// least one counted descendant; half-done first (by percent, highest first), then not
 /// started, then complete but not yet checked; ties by date (undated last), path, line.
 pub fn in_progress(notes: &[LoadedNote]) -> Vec<ParentProgress> {
-    let mut out = Vec::new();
+    let mut all = InProgress::default();
     for n in notes {
-        let tasks = &n.note.tasks;
-        for (i, t) in tasks.iter().enumerate() {
-            if !t.status.is_open() {
-                continue;
-            }
-            let Some((done, total)) = progress(tasks, i) else {
-                continue;
-            };
-            if total == 0 {
-                continue;
-            }
-            out.push(ParentProgress {
-                task: TaskRef::new(n, i),
-                done,
-                total,
-                percent: (done * 100 / total) as u32,
-            });
-        }
+        all.add(note_in_progress(n));
     }
-    let group = |p: &ParentProgress| match p.done {
-        0 => 1,
-        d if d < p.total => 0,
-        _ => 2,
-    };
-    out.sort_by(|a, b| {
-        let ka = (
-            group(a),
-            std::cmp::Reverse(a.percent),
-            a.task.date.is_none(),
-            a.task.date,
-            &a.task.path,
-            a.task.line,
-        );
-        let kb = (
-            group(b),
-            std::cmp::Reverse(b.percent),
-            b.task.date.is_none(),
-            b.task.date,
-            &b.task.path,
-            b.task.line,
-        );
-        ka.cmp(&kb)
-    });
-    out
+    all.finish().collect()
 }
 
 /// A task that keeps being rolled over.
@@ -507,79 +617,219 @@ pub struct StaleTask {
     pub current: Option<TaskRef>,
 }
 
-/// One occurrence of a chain: date, path, line, note index, task index.
-type Occurrence<'a> = (NaiveDate, &'a str, usize, usize, usize);
-
 fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A dated task, as a link of the chain of its (normalised) text.
+pub struct StaleOccurrence {
+    text: String,
+    date: NaiveDate,
+    line: usize,
+    status: Status,
+    /// The task, when it is open (it is the chain's current task if it is the last).
+    open: Option<TaskRef>,
+}
+
+/// The dated tasks of one note, for [`StaleChains::add`].
+pub fn note_stale_occurrences(n: &LoadedNote) -> Vec<StaleOccurrence> {
+    let mut out = Vec::new();
+    for (i, t) in n.note.tasks.iter().enumerate() {
+        let Some(date) = t.date else { continue };
+        let text = normalise(&t.text);
+        if text.is_empty() {
+            continue;
+        }
+        out.push(StaleOccurrence {
+            text,
+            date,
+            line: t.line,
+            status: t.status,
+            open: t.status.is_open().then(|| TaskRef::new(n, i)),
+        });
+    }
+    out
+}
+
+/// Where an occurrence is: date, note (by number), line.
+type Place = (NaiveDate, u32, usize);
+
+/// What is kept of a chain: its first and last occurrences (in date, path, line order), the
+/// last one's status and task, and the days it was rolled over on. A century of daily notes
+/// has over 100,000 chains, most of them one task long, so this is kept small.
+struct Chain {
+    first: Place,
+    last: Place,
+    last_status: Status,
+    current: Option<Box<OpenTask>>,
+    rolled: Vec<NaiveDate>,
+}
+
+/// The chain's last task when it is open: a [`TaskRef`] without the path (the chain's
+/// `last` has the note), and without the text when it is the chain's text.
+struct OpenTask {
+    text: Option<Box<str>>,
+    status: Status,
+    date: Option<NaiveDate>,
+    tags: Vec<String>,
+    priority: Option<Priority>,
+    due: Option<NaiveDate>,
+    estimate_minutes: Option<u32>,
+    depth: usize,
+    parent_text: Option<Box<str>>,
+}
+
+impl OpenTask {
+    fn new(t: TaskRef, chain_text: &str) -> Box<OpenTask> {
+        Box::new(OpenTask {
+            text: (t.text != chain_text).then(|| t.text.into_boxed_str()),
+            status: t.status,
+            date: t.date,
+            tags: t.tags,
+            priority: t.priority,
+            due: t.due,
+            estimate_minutes: t.estimate_minutes,
+            depth: t.depth,
+            parent_text: t.parent_text.map(String::into_boxed_str),
+        })
+    }
+
+    fn task(self, path: &str, line: usize, chain_text: &str) -> TaskRef {
+        TaskRef {
+            path: path.to_string(),
+            line,
+            text: self
+                .text
+                .map_or_else(|| chain_text.to_string(), String::from),
+            status: self.status,
+            date: self.date,
+            tags: self.tags,
+            priority: self.priority,
+            due: self.due,
+            estimate_minutes: self.estimate_minutes,
+            depth: self.depth,
+            parent_text: self.parent_text.map(String::from),
+        }
+    }
+}
+
+/// `mdtasks tasks --stale N` over notes that come one at a time, in path order, holding
+/// each chain's ends and rolled-over days rather than every note.
+pub struct StaleChains {
+    min_moves: usize,
+    paths: Vec<String>,
+    chains: BTreeMap<Box<str>, Chain>,
+}
+
+impl StaleChains {
+    pub fn new(min_moves: usize) -> StaleChains {
+        StaleChains {
+            min_moves: min_moves.max(1),
+            paths: Vec::new(),
+            chains: BTreeMap::new(),
+        }
+    }
+
+    /// Takes one note (its path and [`note_stale_occurrences`]).
+    pub fn add(&mut self, path: &str, occurrences: Vec<StaleOccurrence>) {
+        if occurrences.is_empty() {
+            return;
+        }
+        let note = self.paths.len() as u32;
+        self.paths.push(path.to_string());
+        let paths = &self.paths;
+        let before = |a: &Place, b: &Place| {
+            (a.0, &paths[a.1 as usize], a.2) < (b.0, &paths[b.1 as usize], b.2)
+        };
+        for o in occurrences {
+            let at = (o.date, note, o.line);
+            let rolled = o.status == Status::RolledOver;
+            match self.chains.get_mut(o.text.as_str()) {
+                None => {
+                    let current = o.open.map(|t| OpenTask::new(t, &o.text));
+                    self.chains.insert(
+                        o.text.into_boxed_str(),
+                        Chain {
+                            first: at,
+                            last: at,
+                            last_status: o.status,
+                            current,
+                            rolled: if rolled { vec![o.date] } else { Vec::new() },
+                        },
+                    );
+                }
+                Some(c) => {
+                    if before(&at, &c.first) {
+                        c.first = at;
+                    }
+                    if before(&c.last, &at) {
+                        c.last = at;
+                        c.last_status = o.status;
+                        c.current = o.open.map(|t| OpenTask::new(t, &o.text));
+                    }
+                    if rolled && c.rolled.last() != Some(&o.date) {
+                        // Days come mostly in order: the repeats are dropped now and then,
+                        // so the list holds each day about once.
+                        if c.rolled.len() == c.rolled.capacity() && c.rolled.len() >= 64 {
+                            c.rolled.sort_unstable();
+                            c.rolled.dedup();
+                        }
+                        c.rolled.push(o.date);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The stale tasks: most moves first (then first written, path, line).
+    pub fn finish(self) -> Vec<StaleTask> {
+        let mut out = Vec::new();
+        for (text, mut c) in self.chains {
+            c.rolled.sort_unstable();
+            c.rolled.dedup();
+            let moves = c.rolled.len();
+            if moves < self.min_moves || matches!(c.last_status, Status::Done | Status::Cancelled) {
+                continue;
+            }
+            let current = c
+                .current
+                .map(|t| t.task(&self.paths[c.last.1 as usize], c.last.2, &text));
+            out.push(StaleTask {
+                text: text.into(),
+                first_written: c.first.0,
+                first_path: self.paths[c.first.1 as usize].clone(),
+                first_line: c.first.2,
+                moves,
+                current,
+            });
+        }
+        out.sort_by(|a, b| {
+            (
+                std::cmp::Reverse(a.moves),
+                a.first_written,
+                &a.first_path,
+                a.first_line,
+            )
+                .cmp(&(
+                    std::cmp::Reverse(b.moves),
+                    b.first_written,
+                    &b.first_path,
+                    b.first_line,
+                ))
+        });
+        out
+    }
 }
 
 /// `mdtasks tasks --stale N`: tasks rolled over on `min_moves` (at least 1) or more days,
 /// most moves first (then first written, path, line). Finished chains (latest occurrence done
 /// or cancelled) are left out.
 pub fn stale_tasks(notes: &[LoadedNote], min_moves: usize) -> Vec<StaleTask> {
-    let min_moves = min_moves.max(1);
-    // text -> occurrences (date, path, line, note, task)
-    let mut chains: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
-    for (ni, n) in notes.iter().enumerate() {
-        for (ti, t) in n.note.tasks.iter().enumerate() {
-            let Some(date) = t.date else { continue };
-            let key = normalise(&t.text);
-            if key.is_empty() {
-                continue;
-            }
-            chains
-                .entry(key)
-                .or_default()
-                .push((date, &n.path, t.line, ni, ti));
-        }
+    let mut chains = StaleChains::new(min_moves);
+    for n in notes {
+        chains.add(&n.path, note_stale_occurrences(n));
     }
-    let mut out = Vec::new();
-    for (text, mut occ) in chains {
-        occ.sort();
-        let status = |&(_, _, _, ni, ti): &Occurrence| notes[ni].note.tasks[ti].status;
-        let moves = occ
-            .iter()
-            .filter(|o| status(o) == Status::RolledOver)
-            .map(|o| o.0)
-            .collect::<BTreeSet<_>>()
-            .len();
-        if moves < min_moves {
-            continue;
-        }
-        let last = occ.last().expect("a chain has an occurrence");
-        let last_status = status(last);
-        if matches!(last_status, Status::Done | Status::Cancelled) {
-            continue;
-        }
-        let current = last_status
-            .is_open()
-            .then(|| TaskRef::new(&notes[last.3], last.4));
-        let first = &occ[0];
-        out.push(StaleTask {
-            text,
-            first_written: first.0,
-            first_path: first.1.to_string(),
-            first_line: first.2,
-            moves,
-            current,
-        });
-    }
-    out.sort_by(|a, b| {
-        (
-            std::cmp::Reverse(a.moves),
-            a.first_written,
-            &a.first_path,
-            a.first_line,
-        )
-            .cmp(&(
-                std::cmp::Reverse(b.moves),
-                b.first_written,
-                &b.first_path,
-                b.first_line,
-            ))
-    });
-    out
+    chains.finish()
 }
 
 /// The day's priority and money tasks, and whether they came first.
@@ -1172,6 +1422,157 @@ mod tests {
                 prop_assert_eq!(got.picked_minutes, want.picked_minutes);
                 prop_assert_eq!(where_(&got.without_estimate), where_(&want.without_estimate));
                 prop_assert_eq!(where_(&got.too_big), where_(&want.too_big));
+            }
+        }
+    }
+
+    mod streamed {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// `tasks --stale` as it was before it streamed: every note held, every occurrence
+        /// of a chain sorted.
+        /// One occurrence of a chain: date, path, line, note index, task index.
+        type Occurrence<'a> = (NaiveDate, &'a str, usize, usize, usize);
+
+        fn stale_brute_force(notes: &[LoadedNote], min_moves: usize) -> Vec<StaleTask> {
+            let mut chains: BTreeMap<String, Vec<Occurrence>> = BTreeMap::new();
+            for (ni, n) in notes.iter().enumerate() {
+                for (ti, t) in n.note.tasks.iter().enumerate() {
+                    let Some(date) = t.date else { continue };
+                    let key = normalise(&t.text);
+                    if !key.is_empty() {
+                        chains
+                            .entry(key)
+                            .or_default()
+                            .push((date, &n.path, t.line, ni, ti));
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            for (text, mut occ) in chains {
+                occ.sort();
+                let status =
+                    |o: &(NaiveDate, &str, usize, usize, usize)| notes[o.3].note.tasks[o.4].status;
+                let moves = occ
+                    .iter()
+                    .filter(|o| status(o) == Status::RolledOver)
+                    .map(|o| o.0)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len();
+                let last = occ.last().unwrap();
+                if moves < min_moves.max(1)
+                    || matches!(status(last), Status::Done | Status::Cancelled)
+                {
+                    continue;
+                }
+                out.push(StaleTask {
+                    text,
+                    first_written: occ[0].0,
+                    first_path: occ[0].1.to_string(),
+                    first_line: occ[0].2,
+                    moves,
+                    current: status(last)
+                        .is_open()
+                        .then(|| TaskRef::new(&notes[last.3], last.4)),
+                });
+            }
+            out.sort_by(|a, b| {
+                (
+                    std::cmp::Reverse(a.moves),
+                    a.first_written,
+                    &a.first_path,
+                    a.first_line,
+                )
+                    .cmp(&(
+                        std::cmp::Reverse(b.moves),
+                        b.first_written,
+                        &b.first_path,
+                        b.first_line,
+                    ))
+            });
+            out
+        }
+
+        /// A note named `name`, with a section per day of `days` (offsets from a base day),
+        /// each holding tasks from a small set of texts and marks (so chains repeat).
+        /// A day's offset and its tasks (text, mark, depth), by number.
+        type Day = (u8, Vec<(u8, u8, u8)>);
+
+        fn make_note(name: &str, days: &[Day]) -> LoadedNote {
+            const TEXTS: [&str; 5] = ["call Bo", " call  Bo", "write", "file taxes", "write #x"];
+            const MARKS: [char; 5] = [' ', 'x', '>', '-', '/'];
+            let mut text = String::new();
+            for (day, tasks) in days {
+                let date = d("2026-01-01") + chrono::Duration::days(i64::from(*day));
+                text.push_str(&format!("## {date}\n\n"));
+                for &(t, m, depth) in tasks {
+                    let indent = "  ".repeat(usize::from(depth));
+                    let mark = MARKS[usize::from(m) % MARKS.len()];
+                    let body = TEXTS[usize::from(t) % TEXTS.len()];
+                    text.push_str(&format!("{indent}- [{mark}] {body}\n"));
+                }
+                text.push('\n');
+            }
+            LoadedNote {
+                path: format!("notes/{name}.md"),
+                rel: format!("{name}.md"),
+                note: parse_note(&text, &ParseOptions::with_defaults()),
+            }
+        }
+
+        fn json<T: Serialize>(v: &T) -> String {
+            serde_json::to_string(v).unwrap()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 300,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            /// Notes one at a time give the stale chains and the parents in progress that
+            /// every note held at once gives.
+            #[test]
+            fn streamed_selections_equal_every_note_held(
+                notes in prop::collection::vec(
+                    (0u8..40, prop::collection::vec(
+                        (0u8..30, prop::collection::vec((0u8..5, 0u8..5, 0u8..3), 0..7)),
+                        0..3,
+                    )),
+                    0..10,
+                ),
+                min_moves in 0usize..4,
+            ) {
+                let mut held: Vec<LoadedNote> = notes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (name, days))| make_note(&format!("{name:02}-{i}"), days))
+                    .collect();
+                held.sort_by(|a, b| a.rel.cmp(&b.rel));
+                let mut chains = StaleChains::new(min_moves);
+                let mut parents = InProgress::default();
+                for n in &held {
+                    chains.add(&n.path, note_stale_occurrences(n));
+                    parents.add(note_in_progress(n));
+                }
+                prop_assert_eq!(json(&chains.finish()), json(&stale_brute_force(&held, min_moves)));
+                let mut all_parents: Vec<ParentProgress> =
+                    held.iter().flat_map(note_in_progress).collect();
+                all_parents.sort_by(|a, b| {
+                    let k = |p: &ParentProgress| (
+                        progress_group(p.done, p.total),
+                        std::cmp::Reverse(p.percent),
+                        p.task.date.is_none(),
+                        p.task.date,
+                        p.task.path.clone(),
+                        p.task.line,
+                    );
+                    k(a).cmp(&k(b))
+                });
+                let streamed: Vec<ParentProgress> = parents.finish().collect();
+                prop_assert_eq!(json(&streamed), json(&all_parents));
             }
         }
     }
