@@ -349,55 +349,59 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result
         writeln!(err, "{w}")?;
     }
     match &cfg.command {
-        Command::Init(_) => return init(cfg, out, err),
-        Command::Log(a) => return crate::commands::log(cfg, a, out, err),
-        Command::Today(a) => return crate::commands::today(cfg, a, out, err),
-        Command::Rollover(a) => return crate::commands::rollover(cfg, a, out, err),
-        Command::Add(a) => return crate::commands::add(cfg, a, out, err),
-        Command::Open(a) => return crate::commands::open(cfg, a, out, err),
-        Command::Watch(a) => return crate::watch::watch(cfg, a, out, err),
-        Command::Config(_) => return show_config(cfg, out),
-        Command::Completions(a) => return completions(a.shell, out),
-        Command::Man => return man(out),
-        Command::Summarize(a) => return summarize(cfg, a, out, err),
-        Command::Check(_) => return check(cfg, out, err),
-        Command::Tasks(a) if a.in_progress => return tasks_in_progress(cfg, a, out, err),
-        Command::Tasks(a) if a.stale.is_some() => return stale_tasks(cfg, a, out, err),
-        Command::Tasks(a) if !a.write_progress => return list_tasks(cfg, a, out, err),
-        Command::Entries(a) => return list_entries(cfg, a, out, err),
-        Command::Blocks(a) => return blocks(cfg, a, out, err),
-        Command::Next(a) => return next(cfg, a, out, err),
-        Command::Export(a) => return export(cfg, a, out, err),
-        _ => {}
+        Command::Init(_) => init(cfg, out, err),
+        Command::Log(a) => crate::commands::log(cfg, a, out, err),
+        Command::Today(a) => crate::commands::today(cfg, a, out, err),
+        Command::Rollover(a) => crate::commands::rollover(cfg, a, out, err),
+        Command::Add(a) => crate::commands::add(cfg, a, out, err),
+        Command::Open(a) => crate::commands::open(cfg, a, out, err),
+        Command::Watch(a) => crate::watch::watch(cfg, a, out, err),
+        Command::Config(_) => show_config(cfg, out),
+        Command::Completions(a) => completions(a.shell, out),
+        Command::Man => man(out),
+        Command::Summarize(a) => summarize(cfg, a, out, err),
+        Command::Check(_) => check(cfg, out, err),
+        Command::Tasks(a) if a.in_progress => tasks_in_progress(cfg, a, out, err),
+        Command::Tasks(a) if a.stale.is_some() => stale_tasks(cfg, a, out, err),
+        Command::Tasks(a) if a.write_progress => write_progress(cfg, a, out, err),
+        Command::Tasks(a) => list_tasks(cfg, a, out, err),
+        Command::Entries(a) => list_entries(cfg, a, out, err),
+        Command::Blocks(a) => blocks(cfg, a, out, err),
+        Command::Next(a) => next(cfg, a, out, err),
+        Command::Export(a) => export(cfg, a, out, err),
     }
-    let loaded = match load_notes(cfg) {
-        Ok(l) => l,
-        Err(e) => return load_failed(cfg, &e, err),
-    };
-    match &cfg.command {
-        Command::Tasks(a) if a.write_progress => {
-            crate::commands::write_progress(cfg, &loaded, a.dry_run, out, err)
-        }
-        Command::Init(_)
-        | Command::Summarize(_)
-        | Command::Check(_)
-        | Command::Tasks(_)
-        | Command::Entries(_)
-        | Command::Blocks(_)
-        | Command::Next(_)
-        | Command::Export(_)
-        | Command::Log(_)
-        | Command::Today(_)
-        | Command::Rollover(_)
-        | Command::Add(_)
-        | Command::Open(_)
-        | Command::Watch(_)
-        | Command::Config(_)
-        | Command::Completions(_)
-        | Command::Man => {
-            unreachable!("handled above")
-        }
+}
+
+/// `mdtasks tasks --write-progress`: the notes streamed to find those whose progress
+/// cookies are out of date, then each of them changed (re-read, re-planned, written).
+fn write_progress(
+    cfg: &Config,
+    a: &cli::TasksArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let mut stale = Vec::new();
+    let streamed = stream_notes(
+        cfg,
+        &load_options(cfg),
+        false,
+        |ln| {
+            let plan = crate::edit::progress::plan_progress_cookies(&ln.note);
+            (!plan.is_empty()).then_some(crate::commands::ProgressNote {
+                rel: ln.rel,
+                path: ln.path,
+                date: ln.note.date,
+            })
+        },
+        |n| {
+            stale.extend(n);
+            true
+        },
+    );
+    if let Err(e) = streamed {
+        return load_failed(cfg, &e, err);
     }
+    crate::commands::write_progress(cfg, &stale, a.dry_run, out, err)
 }
 
 /// Writes the commented default config; never overwrites an existing one.

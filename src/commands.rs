@@ -661,21 +661,28 @@ pub fn write_region(
     }
 }
 
-/// `tasks --write-progress`: every parent task's `[done/total]` cookie made current, note by
-/// note; each note is re-read and re-planned when it is written.
+/// A note whose progress cookies were found out of date when the notes were read.
+pub struct ProgressNote {
+    pub rel: String,
+    /// As shown to the user.
+    pub path: String,
+    /// The note's date, as it was parsed.
+    pub date: Option<NaiveDate>,
+}
+
+/// `tasks --write-progress`: every parent task's `[done/total]` cookie made current, in the
+/// notes found out of date, note by note; each note is re-read and re-planned when it is
+/// written (a note changed since is planned on its new bytes).
 pub fn write_progress(
     cfg: &Config,
-    loaded: &load::Loaded,
+    notes: &[ProgressNote],
     dry_run: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
     let mut code = exit::OK;
     let mut changed = 0;
-    for n in &loaded.notes {
-        if crate::edit::progress::plan_progress_cookies(&n.note).is_empty() {
-            continue;
-        }
+    for n in notes {
         let path = if n.rel.is_empty() {
             cfg.root.clone()
         } else {
@@ -686,7 +693,7 @@ pub fn write_progress(
             root: &root,
             path,
             shown: n.path.clone(),
-            parse: parse_opts(cfg, n.note.date),
+            parse: parse_opts(cfg, n.date),
             conflict_copy: None,
         };
         let plan = |_: &str, note: &crate::model::Note| {
