@@ -682,19 +682,20 @@ pub fn write_progress(
 ) -> io::Result<i32> {
     let mut code = exit::OK;
     let mut changed = 0;
+    let root = writable_root(cfg);
+    let mut copies = crate::change::ConflictCopies::default();
     for n in notes {
         let path = if n.rel.is_empty() {
             cfg.root.clone()
         } else {
             cfg.root.join(&n.rel)
         };
-        let root = writable_root(cfg);
         let target = Target {
             root: &root,
+            conflict_copy: Some(copies.beside(&path)),
             path,
             shown: n.path.clone(),
             parse: parse_opts(cfg, n.date),
-            conflict_copy: None,
         };
         let plan = |_: &str, note: &crate::model::Note| {
             Ok(crate::edit::progress::plan_progress_cookies(note))

@@ -190,6 +190,42 @@ fn refusals_say_why_and_change_nothing() {
     }
 }
 
+/// `tasks --write-progress` edits many notes, listing each folder once for sync-conflict
+/// copies: the note with a copy beside it is refused, the others are updated.
+#[test]
+fn write_progress_refuses_only_the_note_with_a_conflict_copy() {
+    let t = tempfile::tempdir().unwrap();
+    let copy = "2026-11-24.sync-conflict-20261124-101010-ABCDEFG.md";
+    for (name, text) in [
+        ("2026-11-23.md", "- [ ] trip [0/1]\n  - [x] book\n"),
+        ("2026-11-24.md", "- [ ] move [0/1]\n  - [x] pack\n"),
+        (
+            "2026-11-25.md",
+            "- [ ] read [0/2]\n  - [x] ch 1\n  - [ ] ch 2\n",
+        ),
+        (copy, "- [ ] move [0/1]\n  - [ ] pack\n"),
+    ] {
+        std::fs::write(t.path().join(name), text).unwrap();
+    }
+    let args: Vec<String> = ["tasks", ".", "--write-progress"]
+        .map(String::from)
+        .to_vec();
+    let (out, err, code) = run(t.path(), &args);
+    assert_eq!(code, 2, "{out}{err}");
+    let read = |n: &str| std::fs::read_to_string(t.path().join(n)).unwrap();
+    assert_eq!(read("2026-11-23.md"), "- [ ] trip [1/1]\n  - [x] book\n");
+    assert_eq!(read("2026-11-24.md"), "- [ ] move [0/1]\n  - [x] pack\n");
+    assert_eq!(
+        read("2026-11-25.md"),
+        "- [ ] read [1/2]\n  - [x] ch 1\n  - [ ] ch 2\n"
+    );
+    assert_eq!(read(copy), "- [ ] move [0/1]\n  - [ ] pack\n");
+    assert!(
+        err.contains("cannot change 2026-11-24.md: a sync-conflict copy"),
+        "{err}"
+    );
+}
+
 /// iCloud evicted today's note to `.2026-11-24.md.icloud`: the note exists, so no command may
 /// create a new one over it.
 #[test]
