@@ -199,10 +199,10 @@ pub enum BlockSource {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DayBlock {
-    pub name: String,
-    pub key: String,
+    pub name: Arc<str>,
+    pub key: Arc<str>,
     /// Group tags, lower case, without `#`.
-    pub tags: Vec<String>,
+    pub tags: Arc<[String]>,
     pub source: BlockSource,
     /// Checked off.
     pub checked: bool,
@@ -213,7 +213,7 @@ pub struct DayBlock {
     pub planned_minutes: Option<u32>,
     pub logged_minutes: Option<u64>,
     /// Where the checkbox is (None for intended blocks).
-    pub path: Option<String>,
+    pub path: Option<Arc<str>>,
     pub line: Option<usize>,
 }
 
@@ -244,8 +244,8 @@ pub struct PlannedTotal {
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedDay {
     pub date: NaiveDate,
-    pub name: String,
-    pub key: String,
+    pub name: Arc<str>,
+    pub key: Arc<str>,
     pub done: bool,
     pub planned_minutes: u32,
     pub logged_minutes: u64,
@@ -326,9 +326,10 @@ fn cut(s: &str, a: usize, b: usize) -> String {
 /// What a block's text says: its name, identity, group tags and planned minutes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct BlockText {
-    name: String,
-    key: String,
-    tags: Vec<String>,
+    /// Shared with every [`DayBlock`] of this text (a daily block is on thousands of days).
+    name: Arc<str>,
+    key: Arc<str>,
+    tags: Arc<[String]>,
     planned: Option<u32>,
 }
 
@@ -387,9 +388,9 @@ fn block_text(text: &str) -> BlockText {
         name
     };
     BlockText {
-        key: name.to_lowercase(),
-        name,
-        tags,
+        key: name.to_lowercase().into(),
+        name: name.into(),
+        tags: tags.into(),
         planned,
     }
 }
@@ -907,7 +908,7 @@ impl<'s> BlocksBuilder<'s> {
                         .sum::<u64>()
                 });
                 let (path, line) = match inst.at {
-                    Some((path, line)) => (Some(path.to_string()), Some(line)),
+                    Some((path, line)) => (Some(path), Some(line)),
                     None => (None, None),
                 };
                 blocks.push(DayBlock {
@@ -979,7 +980,7 @@ impl<'s> BlocksBuilder<'s> {
         });
 
         // Per block and per group.
-        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        let mut names: BTreeMap<Arc<str>, Arc<str>> = BTreeMap::new();
         for bt in &config_texts {
             names.entry(bt.key.clone()).or_insert(bt.name.clone());
         }
@@ -1004,7 +1005,7 @@ impl<'s> BlocksBuilder<'s> {
         for (i, d) in days.iter().enumerate() {
             for b in &d.blocks {
                 mark(by_key.entry(&b.key).or_default(), i, b.done);
-                for g in &b.tags {
+                for g in b.tags.iter() {
                     mark(by_group.entry(g).or_default(), i, b.done);
                 }
             }
@@ -1054,9 +1055,9 @@ impl<'s> BlocksBuilder<'s> {
             .iter()
             .filter_map(|(key, name)| {
                 // Never planned: no statistics (as for a planned day count of 0).
-                let on = by_key.get(key.as_str())?;
+                let on = by_key.get(&**key)?;
                 let configured = config_texts.iter().any(|c| &c.key == key);
-                Some(stat(name.clone(), key.clone(), configured, on))
+                Some(stat(name.to_string(), key.to_string(), configured, on))
             })
             .filter(|s| s.planned_days > 0)
             .collect();
@@ -1083,7 +1084,7 @@ impl<'s> BlocksBuilder<'s> {
             .filter(|b| b.planned_minutes.is_some() && b.logged_minutes.is_some())
             .count();
         let mut planned_days: Vec<PlannedDay> = Vec::with_capacity(rows);
-        let mut totals: BTreeMap<String, PlannedTotal> = BTreeMap::new();
+        let mut totals: BTreeMap<Arc<str>, PlannedTotal> = BTreeMap::new();
         for d in &days {
             for b in &d.blocks {
                 let (Some(p), Some(l)) = (b.planned_minutes, b.logged_minutes) else {
@@ -1098,8 +1099,8 @@ impl<'s> BlocksBuilder<'s> {
                     logged_minutes: l,
                 });
                 let t = totals.entry(b.key.clone()).or_insert_with(|| PlannedTotal {
-                    name: names[&b.key].clone(),
-                    key: b.key.clone(),
+                    name: names[&b.key].to_string(),
+                    key: b.key.to_string(),
                     days: 0,
                     days_logged: 0,
                     planned_minutes: 0,
@@ -1258,17 +1259,20 @@ mod tests {
     #[test]
     fn block_text_rules() {
         let b = block_text("Block 1 (6:00 to 7:30): gym");
-        assert_eq!((b.name.as_str(), b.planned), ("Block 1: gym", Some(90)));
+        assert_eq!((&*b.name, b.planned), ("Block 1: gym", Some(90)));
         let b = block_text("Product (1h) #Money #block ✅ 2026-11-24");
         assert_eq!(
-            (b.key.as_str(), b.planned, b.tags.clone()),
+            (&*b.key, b.planned, b.tags.to_vec()),
             ("product", Some(60), vec!["money".to_string()])
         );
-        assert_eq!(block_text("product ~1h").key, "product");
+        assert_eq!(block_text("product ~1h").key.as_ref(), "product");
         assert_eq!(block_text("Read 90m [priority:: high]").planned, Some(90));
-        assert_eq!(block_text("09:00-10:00 Deep work").name, "Deep work");
+        assert_eq!(
+            block_text("09:00-10:00 Deep work").name.as_ref(),
+            "Deep work"
+        );
         assert_eq!(block_text("11pm-1am Night shift").planned, Some(120));
-        assert_eq!(block_text("#active").name, "#active");
+        assert_eq!(block_text("#active").name.as_ref(), "#active");
         assert_eq!(block_text("Read 10 pages").planned, None);
     }
 
@@ -1437,10 +1441,10 @@ mod tests {
         assert_eq!(r.period.from, Some(d("2026-11-24")));
         let tue = &r.days[0];
         assert_eq!((tue.blocks_done, tue.blocks_total), (2, 3));
-        let ex = tue.blocks.iter().find(|b| b.key == "exercise").unwrap();
+        let ex = tue.blocks.iter().find(|b| &*b.key == "exercise").unwrap();
         assert_eq!(ex.source, BlockSource::Config);
         assert!(!ex.done);
-        let mv = tue.blocks.iter().find(|b| b.key == "move").unwrap();
+        let mv = tue.blocks.iter().find(|b| &*b.key == "move").unwrap();
         assert_eq!(mv.satisfied_by.as_deref(), Some("active"));
         assert_eq!(tue.state, DayState::Partial);
         // A Wednesday without a note: every intended block, none done.
@@ -1480,7 +1484,7 @@ mod tests {
             .iter()
             .map(|b| {
                 (
-                    b.key.clone(),
+                    b.key.to_string(),
                     b.done,
                     b.satisfied_by.clone(),
                     b.logged_minutes,
@@ -1634,7 +1638,7 @@ mod tests {
         let states: Vec<DayState> = r.days.iter().map(|x| x.state).collect();
         assert_eq!(states, [DayState::Won, DayState::Partial, DayState::Won]);
         // The 21st's blocks: the daily note's first (it sorts first), then the log's.
-        let keys: Vec<&str> = r.days[1].blocks.iter().map(|b| b.key.as_str()).collect();
+        let keys: Vec<&str> = r.days[1].blocks.iter().map(|b| &*b.key).collect();
         assert_eq!(keys, ["move", "write"]);
     }
 
@@ -1689,14 +1693,7 @@ mod tests {
         let rows: Vec<(&str, &str, u32, u64)> = r
             .planned_days
             .iter()
-            .map(|p| {
-                (
-                    p.key.as_str(),
-                    p.name.as_str(),
-                    p.planned_minutes,
-                    p.logged_minutes,
-                )
-            })
+            .map(|p| (&*p.key, &*p.name, p.planned_minutes, p.logged_minutes))
             .collect();
         assert_eq!(
             rows,

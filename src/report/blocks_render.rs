@@ -411,7 +411,7 @@ fn last_days(d: &mut Doc, r: &BlocksReport) {
             .blocks
             .iter()
             .filter(|b| !b.done)
-            .map(|b| b.name.as_str())
+            .map(|b| &*b.name)
             .collect();
         let mut state = day.state.word().to_string();
         if !day.has_note && day.state != DayState::Rest {
