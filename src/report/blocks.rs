@@ -553,22 +553,125 @@ impl DayData {
         self.text[e.at[0] as usize..e.at[1] as usize].split_terminator('\n')
     }
 
-    fn has_word(&self, e: &EntryRef, w: &str) -> bool {
-        self.text[e.at[1] as usize..e.at[2] as usize]
-            .split(' ')
-            .any(|x| x == w)
-    }
-
     fn add_done_tag(&mut self, tag: &str) {
         if !listed(&self.done_tags, tag) {
             self.done_tags.push_str(tag);
             self.done_tags.push('\n');
         }
     }
+}
+
+/// Appends `n` to `out` in LEB128 (seven bits a byte, low first).
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads a number [`push_varint`] wrote at `*at`, moving past it; 0 past the end (the
+/// builder reads only what it wrote).
+fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let mut n = 0u32;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        n |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    n
+}
+
+/// The tags and words of every time entry the builder keeps, each once, by number: a
+/// century of daily notes has a million entries, whose tags and words (kept so that a
+/// block in another note can find its time) were most of the builder's memory as text.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    ids: HashMap<Box<str>, u32>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(word.into(), id);
+        id
+    }
+
+    /// The number of `word`, if any kept entry has it.
+    fn get(&self, word: &str) -> Option<u32> {
+        self.ids.get(word).copied()
+    }
+}
+
+/// A day as the builder keeps it: [`DayData`] with its entries encoded (see
+/// [`KeptDay::entries`]).
+#[derive(Debug, Default)]
+struct KeptDay {
+    has_note: bool,
+    blocks: Vec<Inst>,
+    /// As in [`DayData`].
+    done_tags: String,
+    /// Each entry in turn: its minutes plus one (0: open), its number of tags, their
+    /// numbers, its number of words, their numbers, every one a [`push_varint`].
+    entries: Vec<u8>,
+    count: u32,
+    /// As in [`DayData`].
+    own: Vec<(u32, u32)>,
+}
+
+/// An entry of a [`KeptDay`], decoded: its tags and words are ranges of the decoder's ids.
+struct KeptEntry {
+    minutes: Option<u32>,
+    tags: std::ops::Range<usize>,
+    words: std::ops::Range<usize>,
+}
+
+impl KeptDay {
+    /// One note's part of the day, its entries' tags and words numbered by `vocabulary`.
+    fn new(part: &DayData, vocabulary: &mut Vocabulary) -> KeptDay {
+        let mut entries = Vec::with_capacity(part.entries.len() * 8);
+        let mut ids: Vec<u32> = Vec::new();
+        for e in &part.entries {
+            push_varint(&mut entries, e.minutes.map_or(0, |m| m.saturating_add(1)));
+            ids.clear();
+            ids.extend(part.tags(e).map(|t| vocabulary.id(t)));
+            push_varint(&mut entries, ids.len() as u32);
+            for &id in &ids {
+                push_varint(&mut entries, id);
+            }
+            ids.clear();
+            ids.extend(
+                part.text[e.at[1] as usize..e.at[2] as usize]
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| vocabulary.id(w)),
+            );
+            push_varint(&mut entries, ids.len() as u32);
+            for &id in &ids {
+                push_varint(&mut entries, id);
+            }
+        }
+        entries.shrink_to_fit();
+        KeptDay {
+            has_note: part.has_note,
+            blocks: Vec::new(),
+            done_tags: part.done_tags.as_str().to_owned(),
+            entries,
+            count: offset(part.entries.len()),
+            own: part.own.to_vec(),
+        }
+    }
 
     /// Adds a later note's part of the day.
-    fn absorb(&mut self, part: DayData) {
-        if self.blocks.is_empty() && self.entries.is_empty() && self.done_tags.is_empty() {
+    fn absorb(&mut self, part: KeptDay) {
+        if self.blocks.is_empty() && self.count == 0 && self.done_tags.is_empty() {
             // Most days are in one note: take its part as it is.
             let has_note = self.has_note;
             *self = part;
@@ -576,23 +679,45 @@ impl DayData {
             return;
         }
         self.has_note |= part.has_note;
-        let (blocks, entries, text) = (
-            offset(self.blocks.len()),
-            offset(self.entries.len()),
-            offset(self.text.len()),
-        );
+        let (blocks, entries) = (offset(self.blocks.len()), self.count);
         self.blocks.extend(part.blocks);
         for t in part.done_tags.split_terminator('\n') {
-            self.add_done_tag(t);
+            if !listed(&self.done_tags, t) {
+                self.done_tags.push_str(t);
+                self.done_tags.push('\n');
+            }
         }
-        self.entries
-            .extend(part.entries.into_iter().map(|e| EntryRef {
-                minutes: e.minutes,
-                at: e.at.map(|x| offset(x as usize + text as usize)),
-            }));
-        self.text.push_str(&part.text);
+        self.entries.extend_from_slice(&part.entries);
+        self.count += part.count;
         self.own
             .extend(part.own.into_iter().map(|(e, b)| (e + entries, b + blocks)));
+    }
+
+    /// The entries, decoded into `ids` (cleared first).
+    fn decode(&self, ids: &mut Vec<u32>) -> Vec<KeptEntry> {
+        ids.clear();
+        let mut out = Vec::with_capacity(self.count as usize);
+        let b = &self.entries;
+        let mut at = 0;
+        for _ in 0..self.count {
+            let minutes = read_varint(b, &mut at).checked_sub(1);
+            let mut list = |at: &mut usize| {
+                let n = read_varint(b, at);
+                let from = ids.len();
+                for _ in 0..n {
+                    ids.push(read_varint(b, at));
+                }
+                from..ids.len()
+            };
+            let tags = list(&mut at);
+            let words = list(&mut at);
+            out.push(KeptEntry {
+                minutes,
+                tags,
+                words,
+            });
+        }
+        out
     }
 }
 
@@ -742,9 +867,10 @@ pub struct BlocksBuilder<'s> {
     today: NaiveDate,
     digester: Digester,
     first: Option<NaiveDate>,
-    days: BTreeMap<NaiveDate, DayData>,
+    days: BTreeMap<NaiveDate, KeptDay>,
     /// Every block text met, once: a daily block is on hundreds of days.
     texts: HashSet<Arc<BlockText>>,
+    vocabulary: Vocabulary,
 }
 
 impl<'s> BlocksBuilder<'s> {
@@ -767,6 +893,7 @@ impl<'s> BlocksBuilder<'s> {
             first: None,
             days: BTreeMap::new(),
             texts: HashSet::new(),
+            vocabulary: Vocabulary::default(),
         }
     }
 
@@ -811,14 +938,8 @@ impl<'s> BlocksBuilder<'s> {
                     }),
                 })
                 .collect();
-            let kept = DayData {
-                has_note: part.has_note,
-                blocks,
-                done_tags: part.done_tags.as_str().to_owned(),
-                entries: part.entries.to_vec(),
-                text: part.text.as_str().to_owned(),
-                own: part.own.to_vec(),
-            };
+            let mut kept = KeptDay::new(&part, &mut self.vocabulary);
+            kept.blocks = blocks;
             self.days.entry(date).or_default().absorb(kept);
         }
     }
@@ -834,6 +955,7 @@ impl<'s> BlocksBuilder<'s> {
             first,
             days: mut data,
             texts: _,
+            vocabulary,
         } = self;
         let cfg = &settings.file.blocks;
         let config_texts: Vec<Arc<BlockText>> = cfg
@@ -856,8 +978,10 @@ impl<'s> BlocksBuilder<'s> {
 
         // Settle each day.
         let mut days: Vec<BlockDay> = Vec::with_capacity(day_list.len());
+        let mut ids: Vec<u32> = Vec::new();
         for &date in &day_list {
             let mut dd = data.remove(&date).unwrap_or_default();
+            let entries = dd.decode(&mut ids);
             let wd = date.weekday();
             let mut insts: Vec<Inst> = std::mem::take(&mut dd.blocks);
             for (b, bt) in cfg.daily.iter().zip(&config_texts) {
@@ -877,30 +1001,44 @@ impl<'s> BlocksBuilder<'s> {
                 let own = |ei: usize| dd.own.contains(&(ei as u32, bi as u32));
                 // Done tasks need no such test: a block's own checkbox is done only when the
                 // block is checked off, and then it needs no evidence.
-                let satisfied_by =
-                    if inst.checked {
-                        None
-                    } else {
-                        inst.text
-                            .tags
-                            .iter()
-                            .find(|g| {
-                                listed(&dd.done_tags, g)
-                                    || dd.entries.iter().enumerate().any(|(ei, e)| {
-                                        !own(ei) && dd.tags(e).any(|t| t == g.as_str())
-                                    })
-                            })
-                            .cloned()
-                    };
+                let satisfied_by = if inst.checked {
+                    None
+                } else {
+                    inst.text
+                        .tags
+                        .iter()
+                        .find(|g| {
+                            listed(&dd.done_tags, g)
+                                || vocabulary.get(g).is_some_and(|g| {
+                                    entries
+                                        .iter()
+                                        .enumerate()
+                                        .any(|(ei, e)| !own(ei) && ids[e.tags.clone()].contains(&g))
+                                })
+                        })
+                        .cloned()
+                };
                 let logged = inst.text.planned.map(|_| {
-                    let bw = words(&inst.text.key);
-                    dd.entries
+                    // A word no entry has matches none (nor does a block without words).
+                    let bw: Option<Vec<u32>> = words(&inst.text.key)
+                        .iter()
+                        .map(|w| vocabulary.get(w))
+                        .collect();
+                    let bw = bw.filter(|w| !w.is_empty());
+                    let block_tags: Vec<u32> = inst
+                        .text
+                        .tags
+                        .iter()
+                        .filter_map(|g| vocabulary.get(g))
+                        .collect();
+                    entries
                         .iter()
                         .enumerate()
                         .filter(|(ei, _)| !own(*ei))
                         .filter(|(_, e)| {
-                            let by_words = !bw.is_empty() && bw.iter().all(|w| dd.has_word(e, w));
-                            let by_tag = dd.tags(e).any(|t| inst.text.tags.iter().any(|g| g == t));
+                            let has = |w: &u32| ids[e.words.clone()].contains(w);
+                            let by_words = bw.as_ref().is_some_and(|bw| bw.iter().all(has));
+                            let by_tag = ids[e.tags.clone()].iter().any(|t| block_tags.contains(t));
                             by_words || by_tag
                         })
                         .filter_map(|(_, e)| e.minutes)
@@ -1209,6 +1347,94 @@ pub fn blocks_report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Numbers of every width come back as they went in, one after another.
+    #[test]
+    fn varints_round_trip() {
+        let values = [
+            0,
+            1,
+            127,
+            128,
+            300,
+            16_383,
+            16_384,
+            1 << 21,
+            u32::MAX - 1,
+            u32::MAX,
+        ];
+        let mut bytes = Vec::new();
+        for v in values {
+            push_varint(&mut bytes, v);
+        }
+        assert_eq!(bytes.len(), 1 + 1 + 1 + 2 + 2 + 2 + 3 + 4 + 5 + 5);
+        let mut at = 0;
+        let back: Vec<u32> = values
+            .iter()
+            .map(|_| read_varint(&bytes, &mut at))
+            .collect();
+        assert_eq!(back, values);
+        assert_eq!(at, bytes.len());
+        assert_eq!(read_varint(&bytes, &mut at), 0, "past the end");
+    }
+
+    /// A day's entries kept by number decode to the tags, words and minutes they had.
+    #[test]
+    fn kept_entries_decode_to_their_tags_and_words() {
+        let mut part = DayData::default();
+        let mut push = |minutes: Option<u32>, tags: &[&str], words: &str| {
+            let start = offset(part.text.len());
+            for t in tags {
+                part.text.push_str(t);
+                part.text.push('\n');
+            }
+            let tags_end = offset(part.text.len());
+            part.text.push_str(words);
+            part.entries.push(EntryRef {
+                minutes,
+                at: [start, tags_end, offset(part.text.len())],
+            });
+        };
+        push(Some(90), &["money", "client/acme"], "write chapter 3");
+        push(None, &["money"], "");
+        push(Some(0), &[], "chapter");
+        let mut vocabulary = Vocabulary::default();
+        let kept = KeptDay::new(&part, &mut vocabulary);
+        let mut ids = Vec::new();
+        let entries = kept.decode(&mut ids);
+        let name = |id: &u32| {
+            vocabulary
+                .ids
+                .iter()
+                .find(|(_, v)| *v == id)
+                .map(|(k, _)| k.to_string())
+                .unwrap()
+        };
+        let got: Vec<(Option<u32>, Vec<String>, Vec<String>)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.minutes,
+                    ids[e.tags.clone()].iter().map(name).collect(),
+                    ids[e.words.clone()].iter().map(name).collect(),
+                )
+            })
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some(90),
+                    s(&["money", "client/acme"]),
+                    s(&["write", "chapter", "3"])
+                ),
+                (None, s(&["money"]), s(&[])),
+                (Some(0), s(&[]), s(&["chapter"])),
+            ]
+        );
+        assert_eq!(vocabulary.ids.len(), 5, "each tag and word numbered once");
+    }
     use crate::report::Format;
     use crate::report::summary::tests::{d, note};
 
