@@ -1283,8 +1283,9 @@ fn summarize(
     }
     let digester = builder.digester();
     // The HTML page draws the time blocks too: each note's blocks digest rides along.
-    let mut blocks =
-        html.then(|| report::blocks::BlocksBuilder::new(&cfg.settings, &period, cfg.today));
+    let mut blocks = html.then(|| {
+        report::blocks::BlocksBuilder::new(&cfg.settings, &period, cfg.today).without_logged_time()
+    });
     let blocks_digester = blocks.as_ref().map(|b| b.digester());
     // A daily note holds its own day (and, before `day_start_hour`, the day before), so one
     // dated outside the period by more than a day adds nothing to the report: only the notes
@@ -1340,7 +1341,8 @@ fn summarize(
             None => {
                 let blocks = blocks.as_ref().expect("digested for HTML");
                 let data = html_data(cfg, &summary, blocks);
-                w.write_all(report::html::render_html(&data).as_bytes())
+                report::html::write_html(&data, w)?;
+                Ok(())
             }
         }
     };

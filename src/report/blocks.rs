@@ -634,8 +634,9 @@ struct KeptEntry {
 }
 
 impl KeptDay {
-    /// One note's part of the day, its entries' tags and words numbered by `vocabulary`.
-    fn new(part: &DayData, vocabulary: &mut Vocabulary) -> KeptDay {
+    /// One note's part of the day, its entries' tags and words (without `words`: none)
+    /// numbered by `vocabulary`.
+    fn new(part: &DayData, vocabulary: &mut Vocabulary, words: bool) -> KeptDay {
         let mut entries = Vec::with_capacity(part.entries.len() * 8);
         let mut ids: Vec<u32> = Vec::new();
         for e in &part.entries {
@@ -647,12 +648,14 @@ impl KeptDay {
                 push_varint(&mut entries, id);
             }
             ids.clear();
-            ids.extend(
-                part.text[e.at[1] as usize..e.at[2] as usize]
-                    .split(' ')
-                    .filter(|w| !w.is_empty())
-                    .map(|w| vocabulary.id(w)),
-            );
+            if words {
+                ids.extend(
+                    part.text[e.at[1] as usize..e.at[2] as usize]
+                        .split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(|w| vocabulary.id(w)),
+                );
+            }
             push_varint(&mut entries, ids.len() as u32);
             for &id in &ids {
                 push_varint(&mut entries, id);
@@ -871,6 +874,9 @@ pub struct BlocksBuilder<'s> {
     /// Every block text met, once: a daily block is on hundreds of days.
     texts: HashSet<Arc<BlockText>>,
     vocabulary: Vocabulary,
+    /// Whether the time logged for planned blocks is reported (see
+    /// [`BlocksBuilder::without_logged_time`]).
+    logged_time: bool,
 }
 
 impl<'s> BlocksBuilder<'s> {
@@ -894,7 +900,17 @@ impl<'s> BlocksBuilder<'s> {
             days: BTreeMap::new(),
             texts: HashSet::new(),
             vocabulary: Vocabulary::default(),
+            logged_time: true,
         }
+    }
+
+    /// A report without the time logged for planned blocks (every `logged_minutes` None,
+    /// `planned` and `planned_days` empty): the entries' words, which only that needs, are
+    /// not kept (a century of daily notes: a third of the builder's memory). For the HTML
+    /// page, which draws no logged time.
+    pub fn without_logged_time(mut self) -> Self {
+        self.logged_time = false;
+        self
     }
 
     /// What digests notes for this builder.
@@ -938,7 +954,7 @@ impl<'s> BlocksBuilder<'s> {
                     }),
                 })
                 .collect();
-            let mut kept = KeptDay::new(&part, &mut self.vocabulary);
+            let mut kept = KeptDay::new(&part, &mut self.vocabulary, self.logged_time);
             kept.blocks = blocks;
             self.days.entry(date).or_default().absorb(kept);
         }
@@ -956,6 +972,7 @@ impl<'s> BlocksBuilder<'s> {
             days: mut data,
             texts: _,
             vocabulary,
+            logged_time,
         } = self;
         let cfg = &settings.file.blocks;
         let config_texts: Vec<Arc<BlockText>> = cfg
@@ -1018,7 +1035,7 @@ impl<'s> BlocksBuilder<'s> {
                         })
                         .cloned()
                 };
-                let logged = inst.text.planned.map(|_| {
+                let logged = inst.text.planned.filter(|_| logged_time).map(|_| {
                     // A word no entry has matches none (nor does a block without words).
                     let bw: Option<Vec<u32>> = words(&inst.text.key)
                         .iter()
@@ -1399,8 +1416,11 @@ mod tests {
         push(None, &["money"], "");
         push(Some(0), &[], "chapter");
         let mut vocabulary = Vocabulary::default();
-        let kept = KeptDay::new(&part, &mut vocabulary);
         let mut ids = Vec::new();
+        let without_words = KeptDay::new(&part, &mut vocabulary, false).decode(&mut ids);
+        assert!(without_words.iter().all(|e| e.words.is_empty()));
+        assert_eq!(without_words[0].minutes, Some(90));
+        let kept = KeptDay::new(&part, &mut vocabulary, true);
         let entries = kept.decode(&mut ids);
         let name = |id: &u32| {
             vocabulary

@@ -709,3 +709,78 @@ fn blocks_has_no_html_format() {
     assert_eq!(code, 2);
     assert!(err.contains("invalid value 'html'"), "{err}");
 }
+
+/// Long periods are drawn by week, month or year (at most `MAX_BARS` bars, at most
+/// `MAX_WEEK_PAIRS` money/waste pairs; a century's page, by year, is in the benchmark): every minute of every day is in exactly one bar,
+/// the bars cover the period in order, and a page of a year is still drawn by day.
+#[test]
+fn long_periods_are_drawn_by_week_month_or_year() {
+    use mdtasks::corpus::Generator;
+    use mdtasks::report::html::{BarUnit, MAX_BARS, MAX_WEEK_PAIRS};
+    let generator = Generator::new("html-buckets", 0.3);
+    let t = tempfile::tempdir().unwrap();
+    let start = chrono::NaiveDate::from_ymd_opt(2019, 12, 28).unwrap();
+    let all_days = 4_000;
+    for i in 0..all_days {
+        let date = start + chrono::Duration::days(i);
+        let day = generator.day(date);
+        std::fs::write(t.path().join(format!("{date}.md")), &day.text).unwrap();
+    }
+    let dir = t.path().to_str().unwrap().to_string();
+    let last = start + chrono::Duration::days(all_days - 1);
+    for (days, unit, pairs) in [
+        (300, BarUnit::Day, BarUnit::Week),
+        (1_000, BarUnit::Week, BarUnit::Month),
+        (4_000, BarUnit::Month, BarUnit::Year),
+    ] {
+        let from = (last - chrono::Duration::days(days - 1)).to_string();
+        let r = report_data(
+            &[&dir, "--from", &from, "--to", &last.to_string()],
+            &last.to_string(),
+        );
+        let d = &r.day_bars;
+        assert_eq!((d.unit, r.money_waste.unit), (unit, pairs), "{days} days");
+        assert!(d.days.len() <= MAX_BARS && r.money_waste.weeks.len() <= MAX_WEEK_PAIRS);
+        // The bars add up to the days, which add up to the total.
+        let total: u64 = r.days.iter().map(|x| x.logged_minutes).sum();
+        assert_eq!(
+            d.days.iter().map(|b| b.total_minutes).sum::<u64>(),
+            total,
+            "{days} days"
+        );
+        for b in &d.days {
+            assert_eq!(
+                b.segments.iter().map(|s| s.minutes).sum::<u64>(),
+                b.total_minutes
+            );
+            let in_bar = r
+                .days
+                .iter()
+                .filter(|x| x.date >= b.date && x.date <= b.to.unwrap_or(b.date));
+            assert_eq!(
+                in_bar.map(|x| x.logged_minutes).sum::<u64>(),
+                b.total_minutes
+            );
+        }
+        // In order, each bar starting the day after the one before ends.
+        assert_eq!(
+            d.days.first().map(|b| b.date),
+            r.days.first().map(|x| x.date)
+        );
+        for w in d.days.windows(2) {
+            assert_eq!(w[0].to.unwrap_or(w[0].date).succ_opt(), Some(w[1].date));
+        }
+        let money: u64 = r.days.iter().map(|x| x.money_minutes).sum();
+        let waste: u64 = r.days.iter().map(|x| x.waste_minutes).sum();
+        let weeks = &r.money_waste.weeks;
+        assert_eq!(weeks.iter().map(|w| w.money_minutes).sum::<u64>(), money);
+        assert_eq!(weeks.iter().map(|w| w.waste_minutes).sum::<u64>(), waste);
+        let page = html::render_html(&r);
+        let word = unit.word();
+        assert!(
+            page.contains(&format!("Logged time per {word}, by category")),
+            "{days}"
+        );
+        assert!(page.contains(&format!("Money against waste per {}", pairs.word())));
+    }
+}

@@ -8,8 +8,8 @@
 use chrono::Datelike;
 
 use super::data::{
-    BlocksCalendar, DayBars, Fill, Heatmap, HourProfile, Kind, MONEY_COLOUR, MoneyWasteChart,
-    Series, WASTE_COLOUR,
+    BarUnit, BlocksCalendar, DayBar, DayBars, Fill, Heatmap, HourProfile, Kind, MONEY_COLOUR,
+    MoneyWasteChart, Series, WASTE_COLOUR,
 };
 use super::svg::{N, Svg};
 use crate::report::blocks::DayState;
@@ -221,7 +221,8 @@ fn value_axis(
 /// The stacked bar per day of time per category.
 pub fn day_bars(d: &DayBars, series: &[Series]) -> String {
     const P: &str = "days";
-    let mut s = Svg::new("chart-days", "Logged time per day, by category", &d.alt);
+    let title = format!("Logged time per {}, by category", d.unit.word());
+    let mut s = Svg::new("chart-days", &title, &d.alt);
     patterns(&mut s, P);
     let items: Vec<(String, String, &'static str)> = series
         .iter()
@@ -258,18 +259,18 @@ pub fn day_bars(d: &DayBars, series: &[Series]) -> String {
             .iter()
             .map(|g| format!("{} {}", g.category, duration(g.minutes)))
             .collect();
+        let when = match day.to {
+            Some(to) => format!("{} ({date} to {to})", day.weekday),
+            None => format!("{} {date}", day.weekday),
+        };
         let tip = if parts.is_empty() {
             format!(
-                "{} {}: nothing logged{}",
-                day.weekday,
-                date,
+                "{when}: nothing logged{}",
                 if day.has_note { "" } else { " (no note)" }
             )
         } else {
             format!(
-                "{} {}: {} ({})",
-                day.weekday,
-                date,
+                "{when}: {} ({})",
                 duration(day.total_minutes),
                 parts.join(", ")
             )
@@ -298,22 +299,50 @@ pub fn day_bars(d: &DayBars, series: &[Series]) -> String {
         if i % every == 0 {
             let cx = ml + i as f64 * bw + bw / 2.0;
             let class = if day.has_note { "tick" } else { "tick muted" };
-            s.label(
-                cx,
-                bottom + 16.0,
-                class,
-                "middle",
-                &day.date.day().to_string(),
-            );
-            s.label(cx, bottom + 30.0, class, "middle", &day.weekday);
-            if i == 0 || day.date.day() <= every as u32 {
-                s.label(
-                    cx,
-                    bottom + 44.0,
-                    "tick month",
-                    "middle",
-                    &day.date.format("%b %Y").to_string(),
-                );
+            match d.unit {
+                BarUnit::Day => {
+                    s.label(
+                        cx,
+                        bottom + 16.0,
+                        class,
+                        "middle",
+                        &day.date.day().to_string(),
+                    );
+                    s.label(cx, bottom + 30.0, class, "middle", &day.weekday);
+                    if i == 0 || day.date.day() <= every as u32 {
+                        s.label(
+                            cx,
+                            bottom + 44.0,
+                            "tick month",
+                            "middle",
+                            &day.date.format("%b %Y").to_string(),
+                        );
+                    }
+                }
+                // `W48` over its year; `Nov` over its year; the year.
+                BarUnit::Week | BarUnit::Month => {
+                    let short = match d.unit {
+                        BarUnit::Week => format!("W{:02}", day.date.iso_week().week()),
+                        _ => day.date.format("%b").to_string(),
+                    };
+                    s.label(cx, bottom + 16.0, class, "middle", &short);
+                    let year = |b: &DayBar| match d.unit {
+                        BarUnit::Week => b.date.iso_week().year(),
+                        _ => b.date.year(),
+                    };
+                    if i == 0 || d.days.get(i.saturating_sub(every)).map(year) != Some(year(day)) {
+                        s.label(
+                            cx,
+                            bottom + 30.0,
+                            "tick month",
+                            "middle",
+                            &year(day).to_string(),
+                        );
+                    }
+                }
+                BarUnit::Year => {
+                    s.label(cx, bottom + 16.0, class, "middle", &day.weekday);
+                }
             }
         }
     }
@@ -323,7 +352,12 @@ pub fn day_bars(d: &DayBars, series: &[Series]) -> String {
         bottom + 62.0,
         "axis-title",
         "middle",
-        "Day (date, weekday)",
+        match d.unit {
+            BarUnit::Day => "Day (date, weekday)",
+            BarUnit::Week => "ISO week (week, year)",
+            BarUnit::Month => "Month (month, year)",
+            BarUnit::Year => "Year",
+        },
     );
     finish(s, height)
 }
@@ -540,7 +574,8 @@ pub fn hours(p: &HourProfile) -> String {
 /// Money against waste per ISO week, as paired bars with patterns and direct labels.
 pub fn money_waste(m: &MoneyWasteChart) -> String {
     const P: &str = "mw";
-    let mut s = Svg::new("chart-money-waste", "Money against waste per week", &m.alt);
+    let title = format!("Money against waste per {}", m.unit.word());
+    let mut s = Svg::new("chart-money-waste", &title, &m.alt);
     patterns(&mut s, P);
     let (ml, mr) = (64.0, 12.0);
     let money_fill = format!("url(#{})", pattern_id(P, Fill::Stripes));
@@ -563,7 +598,7 @@ pub fn money_waste(m: &MoneyWasteChart) -> String {
         22.0,
         220.0,
         m.max_minutes,
-        "Hours in the week",
+        &format!("Hours in the {}", m.unit.word()),
     );
     let n = m.weeks.len().max(1) as f64;
     let gw = ((W - ml - mr) / n).min(180.0);
@@ -629,7 +664,11 @@ pub fn money_waste(m: &MoneyWasteChart) -> String {
         bottom + 50.0,
         "axis-title",
         "middle",
-        "ISO week",
+        match m.unit {
+            BarUnit::Month => "Month",
+            BarUnit::Year => "Year",
+            BarUnit::Day | BarUnit::Week => "ISO week",
+        },
     );
     finish(s, bottom + 60.0)
 }

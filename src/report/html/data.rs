@@ -89,15 +89,63 @@ pub struct Series {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DayBars {
+    /// What a bar stands for: a day, or for long periods (more than [`MAX_BARS`] days) an
+    /// ISO week, a month or a year, the first of them that gives at most [`MAX_BARS`] bars.
+    pub unit: BarUnit,
     pub max_minutes: u64,
     pub days: Vec<DayBar>,
     pub alt: String,
 }
 
+/// Most bars the chart of logged time draws: a year of days. A century of days (36,500
+/// bars a fraction of a pixel wide, a 20 MB chart) is drawn by year.
+pub const MAX_BARS: usize = 400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BarUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl BarUnit {
+    pub fn word(self) -> &'static str {
+        match self {
+            BarUnit::Day => "day",
+            BarUnit::Week => "week",
+            BarUnit::Month => "month",
+            BarUnit::Year => "year",
+        }
+    }
+
+    /// The name of the bar `date` falls in (`2026-W48`, `2026-11`, `2026`); the weekday
+    /// for a day.
+    fn name(self, date: NaiveDate) -> String {
+        match self {
+            BarUnit::Day => date.weekday().to_string(),
+            BarUnit::Week => {
+                let w = date.iso_week();
+                format!("{}-W{:02}", w.year(), w.week())
+            }
+            BarUnit::Month => date.format("%Y-%m").to_string(),
+            BarUnit::Year => date.year().to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DayBar {
+    /// The day; for a week's, month's or year's bar, its first day in the period.
     pub date: NaiveDate,
+    /// Its last day in the period, for a week's, month's or year's bar.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+    /// The weekday (`Mon`); for a week's, month's or year's bar, its name (`2026-W48`,
+    /// `2026-11`, `2026`).
     pub weekday: String,
+    /// A day's bar: the day has a note; a longer bar: one of its days has.
     pub has_note: bool,
     pub total_minutes: u64,
     /// Bottom to top, in the order of `series`; only categories with time that day.
@@ -158,6 +206,10 @@ pub struct MoneyWasteChart {
     pub waste_minutes: u64,
     pub ratio: Option<f64>,
     pub max_minutes: u64,
+    /// What a pair stands for: an ISO week, or for long periods (more than
+    /// [`MAX_WEEK_PAIRS`] weeks) a month or a year (the first with at most that many).
+    pub unit: BarUnit,
+    /// Per week (or month, or year); `week` is its name.
     pub weeks: Vec<WeekPair>,
     /// `summary` when the summary had the weekly trend, `days` when added up here.
     pub source: &'static str,
@@ -332,32 +384,81 @@ fn series(s: &Summary) -> Vec<Series> {
 }
 
 fn day_bars(s: &Summary, series: &[Series]) -> DayBars {
-    let days: Vec<DayBar> = s
-        .days
-        .iter()
-        .map(|d| DayBar {
-            date: d.date,
-            weekday: d.weekday.to_string(),
-            has_note: d.has_note,
-            total_minutes: d.logged_minutes,
-            segments: series
-                .iter()
-                .enumerate()
-                .filter_map(|(i, se)| {
-                    let m = d.categories.get(&se.name).copied().unwrap_or(0);
-                    (m > 0).then(|| Segment {
-                        series: i,
-                        category: se.name.clone(),
-                        minutes: m,
-                    })
-                })
-                .collect(),
+    // The first unit that gives few enough bars (the days are in order).
+    let unit = [BarUnit::Day, BarUnit::Week, BarUnit::Month, BarUnit::Year]
+        .into_iter()
+        .find(|&u| {
+            u == BarUnit::Year || {
+                let mut n = 0;
+                let mut last = None;
+                for d in &s.days {
+                    let name = if u == BarUnit::Day {
+                        None
+                    } else {
+                        Some(u.name(d.date))
+                    };
+                    if u == BarUnit::Day || name != last {
+                        n += 1;
+                        last = name;
+                    }
+                }
+                n <= MAX_BARS
+            }
         })
-        .collect();
+        .unwrap_or(BarUnit::Year);
+    let mut days: Vec<DayBar> = Vec::new();
+    let mut minutes = vec![0u64; series.len()];
+    let close = |bar: &mut DayBar, minutes: &mut [u64]| {
+        bar.segments = series
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| minutes[i] > 0)
+            .map(|(i, se)| Segment {
+                series: i,
+                category: se.name.clone(),
+                minutes: minutes[i],
+            })
+            .collect();
+        minutes.fill(0);
+    };
+    for d in &s.days {
+        let name = unit.name(d.date);
+        let same = unit != BarUnit::Day && days.last().is_some_and(|b| b.weekday == name);
+        if !same {
+            if let Some(bar) = days.last_mut() {
+                close(bar, &mut minutes);
+            }
+            days.push(DayBar {
+                date: d.date,
+                to: (unit != BarUnit::Day).then_some(d.date),
+                weekday: if unit == BarUnit::Day {
+                    d.weekday.to_string()
+                } else {
+                    name
+                },
+                has_note: false,
+                total_minutes: 0,
+                segments: Vec::new(),
+            });
+        }
+        let bar = days.last_mut().expect("pushed above");
+        if unit != BarUnit::Day {
+            bar.to = Some(d.date);
+        }
+        bar.has_note |= d.has_note;
+        bar.total_minutes += d.logged_minutes;
+        for (i, se) in series.iter().enumerate() {
+            minutes[i] += d.categories.get(&se.name).copied().unwrap_or(0);
+        }
+    }
+    if let Some(bar) = days.last_mut() {
+        close(bar, &mut minutes);
+    }
     let max_minutes = days.iter().map(|d| d.total_minutes).max().unwrap_or(0);
     let logged = days.iter().filter(|d| d.total_minutes > 0).count();
+    let word = unit.word();
     let mut alt = format!(
-        "Logged time per day, stacked by category, for {} days ({} with a log).",
+        "Logged time per {word}, stacked by category, for {} {word}s ({} with a log).",
         days.len(),
         logged
     );
@@ -366,10 +467,12 @@ fn day_bars(s: &Summary, series: &[Series]) -> DayBars {
         .filter(|d| d.total_minutes > 0)
         .max_by_key(|d| (d.total_minutes, std::cmp::Reverse(d.date)))
     {
+        let when = match top.to {
+            Some(to) => format!("{} ({} to {to})", top.weekday, top.date),
+            None => format!("{} {}", top.weekday, top.date),
+        };
         alt.push_str(&format!(
-            " The longest day is {} {} with {}.",
-            top.weekday,
-            top.date,
+            " The longest {word} is {when} with {}.",
             duration(top.total_minutes)
         ));
     }
@@ -385,6 +488,7 @@ fn day_bars(s: &Summary, series: &[Series]) -> DayBars {
     }
     alt.push_str(" The table of days below has every number.");
     DayBars {
+        unit,
         max_minutes,
         days,
         alt,
@@ -517,6 +621,42 @@ fn hours(s: &Summary) -> HourProfile {
 
 /// Money and waste minutes per ISO week: the summary's trend, or the same sum over its
 /// days when the period is a week or shorter (the summary leaves the trend out then).
+/// Most pairs the money-against-waste chart draws: two years of weeks.
+pub const MAX_WEEK_PAIRS: usize = 104;
+
+/// Money and waste per `unit` (a month or a year), added up from the days.
+fn pairs_by(s: &Summary, unit: BarUnit) -> Vec<WeekPair> {
+    let mut out: Vec<WeekPair> = Vec::new();
+    for d in &s.days {
+        let name = unit.name(d.date);
+        if out.last().is_none_or(|w| w.week != name) {
+            out.push(WeekPair {
+                week: name,
+                money_minutes: 0,
+                waste_minutes: 0,
+            });
+        }
+        let w = out.last_mut().expect("pushed above");
+        w.money_minutes += d.categories.get(MONEY).copied().unwrap_or(0);
+        w.waste_minutes += d.categories.get(WASTE).copied().unwrap_or(0);
+    }
+    out
+}
+
+/// The money-against-waste pairs: per ISO week ([`week_pairs`]), or per month or year when
+/// there are more than [`MAX_WEEK_PAIRS`] weeks.
+fn money_waste_pairs(s: &Summary) -> (Vec<WeekPair>, BarUnit, &'static str) {
+    let (weeks, source) = week_pairs(s);
+    if weeks.len() <= MAX_WEEK_PAIRS {
+        return (weeks, BarUnit::Week, source);
+    }
+    let months = pairs_by(s, BarUnit::Month);
+    if months.len() <= MAX_WEEK_PAIRS {
+        return (months, BarUnit::Month, "days");
+    }
+    (pairs_by(s, BarUnit::Year), BarUnit::Year, "days")
+}
+
 pub fn week_pairs(s: &Summary) -> (Vec<WeekPair>, &'static str) {
     if !s.money_waste.trend.is_empty() {
         let v = s
@@ -550,7 +690,7 @@ pub fn week_pairs(s: &Summary) -> (Vec<WeekPair>, &'static str) {
 }
 
 fn money_waste(s: &Summary) -> MoneyWasteChart {
-    let (weeks, source) = week_pairs(s);
+    let (weeks, unit, source) = money_waste_pairs(s);
     let mw = &s.money_waste;
     let has_money = s.categories.iter().any(|c| c == MONEY);
     let has_waste = s.categories.iter().any(|c| c == WASTE);
@@ -560,8 +700,12 @@ fn money_waste(s: &Summary) -> MoneyWasteChart {
         .max()
         .unwrap_or(0);
     let mut alt = format!(
-        "Money time against waste time per ISO week. In total: money {} ({}), waste {} ({}); \
+        "Money time against waste time per {}. In total: money {} ({}), waste {} ({}); \
          money : waste {}.",
+        match unit {
+            BarUnit::Week => "ISO week",
+            u => u.word(),
+        },
         duration(mw.money_minutes),
         percent(mw.money_share),
         duration(mw.waste_minutes),
@@ -583,6 +727,7 @@ fn money_waste(s: &Summary) -> MoneyWasteChart {
         waste_minutes: mw.waste_minutes,
         ratio: mw.ratio,
         max_minutes,
+        unit,
         weeks,
         source,
         alt,

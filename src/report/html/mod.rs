@@ -11,13 +11,19 @@ mod page;
 pub mod svg;
 
 pub use data::{
-    BlockBar, BlocksCalendar, CalCell, CalWeek, DayBar, DayBars, DayLine, Fill, HeatRow, Heatmap,
-    HourBar, HourProfile, HtmlOptions, HtmlReport, Kind, LongEntry, MoneyWasteChart, Segment,
-    Series, Stat, TagBar, WeekPair, html_report, week_pairs, weekday_hour_grid,
+    BarUnit, BlockBar, BlocksCalendar, CalCell, CalWeek, DayBar, DayBars, DayLine, Fill, HeatRow,
+    Heatmap, HourBar, HourProfile, HtmlOptions, HtmlReport, Kind, LongEntry, MAX_BARS,
+    MAX_WEEK_PAIRS, MoneyWasteChart, Segment, Series, Stat, TagBar, WeekPair, html_report,
+    week_pairs, weekday_hour_grid,
 };
 pub use page::CSP;
 
 /// The page for `report`: a complete HTML document.
 pub fn render_html(report: &HtmlReport) -> String {
     page::page(report)
+}
+
+/// [`render_html`]'s page written into `w` a section at a time, never held whole.
+pub fn write_html(report: &HtmlReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    page::write_page(report, w)
 }

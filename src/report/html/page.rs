@@ -82,6 +82,14 @@ footer { font-size: 0.85rem; margin-top: 40px; padding-bottom: 32px; }
 }
 "#;
 
+/// `week` -> `Week`.
+fn capitalised(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn kind_word(k: Kind) -> &'static str {
     match k {
         Kind::Money => "money (stripes)",
@@ -102,8 +110,52 @@ fn dur_or_dash(m: u64) -> String {
     }
 }
 
+/// Where the sections go in the page's frame (and the rows in the table of days): the
+/// frame is made whole, then written around them, so that the page is written section by
+/// section, never held whole (a century's table of days is 8 MB). No escaped text holds a
+/// NUL.
+const SECTIONS: &str = "\u{0}mdtasks:sections\u{0}";
+
 /// The whole page.
 pub fn page(r: &HtmlReport) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_page(r, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Writes the page into `w`, a section at a time and the table of days a few hundred rows
+/// at a time: the same bytes as [`page`].
+pub fn write_page(r: &HtmlReport, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let frame = frame(r);
+    let Some((before, after)) = frame.split_once(SECTIONS) else {
+        return w.write_all(frame.as_bytes());
+    };
+    w.write_all(before.as_bytes())?;
+    for section in [
+        overview,
+        days_chart,
+        hours_section,
+        money_waste_section,
+        blocks_section,
+        tags_section,
+    ] {
+        w.write_all(section(r).into_string().as_bytes())?;
+    }
+    let days = days_section().into_string();
+    let (head, tail) = days.split_once(SECTIONS).unwrap_or((&days, ""));
+    w.write_all(head.as_bytes())?;
+    for rows in r.days.chunks(512) {
+        let batch = html! { @for d in rows { (day_row(d)) } };
+        w.write_all(batch.into_string().as_bytes())?;
+    }
+    w.write_all(tail.as_bytes())?;
+    w.write_all(longest_section(r).into_string().as_bytes())?;
+    w.write_all(after.as_bytes())
+}
+
+/// The page around its sections, which are marked by [`SECTIONS`].
+fn frame(r: &HtmlReport) -> String {
     let doc = html! {
         (DOCTYPE)
         html lang="en" {
@@ -134,14 +186,7 @@ pub fn page(r: &HtmlReport) -> String {
                             }
                         }
                     } @else {
-                        (overview(r))
-                        (days_chart(r))
-                        (hours_section(r))
-                        (money_waste_section(r))
-                        (blocks_section(r))
-                        (tags_section(r))
-                        (days_section(r))
-                        (longest_section(r))
+                        (PreEscaped(SECTIONS))
                     }
                 }
                 footer {
@@ -214,7 +259,7 @@ fn days_chart(r: &HtmlReport) -> Markup {
     html! {
         section id="where" {
             h2 { "Where the hours go" }
-            (figure("fig-days", "Logged time per day, by category", &r.day_bars.alt, svg, legend))
+            (figure("fig-days", &format!("Logged time per {}, by category", r.day_bars.unit.word()), &r.day_bars.alt, svg, legend))
         }
     }
 }
@@ -290,10 +335,10 @@ fn money_waste_section(r: &HtmlReport) -> Markup {
             } @else {
                 @let data = html! {
                     details {
-                        summary { "Data table: money and waste per week" }
+                        summary { "Data table: money and waste per " (m.unit.word()) }
                         div.table-wrap {
                             table {
-                                thead { tr { th { "Week" } th.num { "Money" } th.num { "Waste" } } }
+                                thead { tr { th { (capitalised(m.unit.word())) } th.num { "Money" } th.num { "Waste" } } }
                                 tbody {
                                     @for w in &m.weeks {
                                         tr {
@@ -307,7 +352,7 @@ fn money_waste_section(r: &HtmlReport) -> Markup {
                         }
                     }
                 };
-                (figure("fig-money-waste", "Money against waste per week", &m.alt, charts::money_waste(m), data))
+                (figure("fig-money-waste", &format!("Money against waste per {}", m.unit.word()), &m.alt, charts::money_waste(m), data))
             }
         }
     }
@@ -441,7 +486,7 @@ fn day_row(d: &DayLine) -> Markup {
     }
 }
 
-fn days_section(r: &HtmlReport) -> Markup {
+fn days_section() -> Markup {
     html! {
         section id="days" {
             h2 { "Each day" }
@@ -454,7 +499,8 @@ fn days_section(r: &HtmlReport) -> Markup {
                             th.num { "Tasks done" } th.num { "Blocks" }
                         }
                     }
-                    tbody { @for d in &r.days { (day_row(d)) } }
+                    // The rows are written in their place by `write_page`.
+                    tbody { (PreEscaped(SECTIONS)) }
                 }
             }
         }
