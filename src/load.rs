@@ -179,9 +179,22 @@ fn display_join(root_shown: &str, rel: &str) -> String {
     out
 }
 
+/// A note the walk kept: its path relative to the root, with `/` separators (empty when
+/// the root is the note). Its path on disk is made when it is read ([`Found::abs`]), not
+/// kept: a century of daily notes is 36,500 of these for the whole of a command.
 struct Found {
-    abs: PathBuf,
     rel: String,
+}
+
+impl Found {
+    /// The note's path: the root joined with its relative path, as the walk met it.
+    fn abs(&self, root: &Path) -> PathBuf {
+        if self.rel.is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(&self.rel)
+        }
+    }
 }
 
 /// A note file the walk met, as its visitor sees it: borrowed, so that nothing is allocated
@@ -326,7 +339,6 @@ fn walk(
     walk_with(root, root_shown, exclude, problems, |s| {
         if keep(s) {
             found.push(Found {
-                abs: s.abs(),
                 rel: s.rel.to_string(),
             });
         }
@@ -543,6 +555,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// Parses one note from the bytes read from it (or says why it cannot be read), and hands
 /// the bytes' buffer to `spare` once it is parsed.
 fn read_one(
+    root: &Path,
     f: &Found,
     bytes: std::io::Result<Vec<u8>>,
     root_shown: &str,
@@ -551,7 +564,7 @@ fn read_one(
 ) -> Read {
     let path = display_join(root_shown, &f.rel);
     let name_for_date = if f.rel.is_empty() {
-        f.abs.file_name().and_then(|n| n.to_str()).unwrap_or("")
+        root.file_name().and_then(|n| n.to_str()).unwrap_or("")
     } else {
         f.rel.as_str()
     };
@@ -695,7 +708,7 @@ pub fn stream<T: Send>(
         }
     };
     let parse = |(f, bytes): (&Found, std::io::Result<Vec<u8>>)| {
-        let r = match read_one(f, bytes, root_shown, opts, keep) {
+        let r = match read_one(root, f, bytes, root_shown, opts, keep) {
             Read::Note(n) => Ok(map(*n)),
             Read::Problem(p) => Err(Box::new(p)),
         };
@@ -706,7 +719,7 @@ pub fn stream<T: Send>(
     };
     let read = |f: &Found| -> std::io::Result<Vec<u8>> {
         use std::io::Read as _;
-        let file = std::fs::File::open(&f.abs)?;
+        let file = std::fs::File::open(f.abs(root))?;
         // Room for exactly the file, as `std::fs::read` makes (a spare buffer much larger
         // than the file is not taken: kept buffers would grow to the largest note's size).
         let size = file.metadata().map_or(0, |m| m.len() as usize);
