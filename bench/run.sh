@@ -225,6 +225,14 @@ for n in $SIZES; do
     measure "entries-$n" "entries DIR" "$n" "$bytes" "$runs" "$BIN" entries "$notes"
     measure "check-$n" "check DIR" "$n" "$bytes" "$runs" "$BIN" check "$notes"
     measure "blocks-$n" "blocks DIR" "$n" "$bytes" "$runs" "$BIN" blocks "$notes"
+    # The other reading commands, which once loaded every note: time and peak RSS.
+    measure "blocks-json-$n" "blocks DIR --format json" "$n" "$bytes" "$runs" "$BIN" blocks "$notes" --format json
+    measure "next-$n" "next DIR --minutes 60" "$n" "$bytes" "$runs" "$BIN" next "$notes" --minutes 60
+    measure "in-progress-$n" "tasks DIR --in-progress" "$n" "$bytes" "$runs" "$BIN" tasks "$notes" --in-progress
+    measure "stale-$n" "tasks DIR --stale 1" "$n" "$bytes" "$runs" "$BIN" tasks "$notes" --stale 1
+    measure "export-ics-$n" "export DIR --format ics" "$n" "$bytes" "$runs" "$BIN" export "$notes" --format ics
+    measure "export-todo-$n" "export DIR --format todotxt" "$n" "$bytes" "$runs" "$BIN" export "$notes" --format todotxt
+    measure "progress-$n" "tasks DIR --write-progress --dry-run" "$n" "$bytes" "$runs" "$BIN" tasks "$notes" --write-progress --dry-run
     measure "floor-$n" "examples/floor DIR (pulldown-cmark floor)" "$n" "$bytes" "$runs" "$FLOOR" "$notes"
     if [ "$n" = "$LARGEST" ]; then
         measure "floor-1t-$n" "RAYON_NUM_THREADS=1 examples/floor DIR" "$n" "$bytes" "$runs" env RAYON_NUM_THREADS=1 "$FLOOR" "$notes"
