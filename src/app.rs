@@ -1341,8 +1341,7 @@ fn summarize(
             None => {
                 let blocks = blocks.as_ref().expect("digested for HTML");
                 let data = html_data(cfg, &summary, blocks);
-                report::html::write_html(&data, w)?;
-                Ok(())
+                report::html::write_html(&data, w)
             }
         }
     };
