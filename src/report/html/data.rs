@@ -954,3 +954,73 @@ pub fn html_report(s: &Summary, b: &BlocksReport, opts: &HtmlOptions) -> HtmlRep
         series,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::report::Period;
+    use crate::report::blocks::{BlocksOptions, blocks_report};
+    use crate::report::summary::summarize;
+    use crate::report::summary::tests::{d, note};
+
+    /// More than 400 months of days: a bar per year, and money against waste per year.
+    #[test]
+    fn decades_are_drawn_by_year() {
+        let start = d("1990-01-01");
+        let notes: Vec<_> = (0..12_500)
+            .map(|i| {
+                let date = (start + chrono::Duration::days(i)).to_string();
+                note(
+                    Some(&date),
+                    "## Log\n- 09:00-10:00 write #money\n- 10:00-10:20 feeds\n",
+                )
+            })
+            .collect();
+        let settings = Settings::default();
+        let today = d("2030-01-01");
+        let s = summarize(&notes, &settings, &Period::ALL, today, 0);
+        let b = blocks_report(
+            &notes,
+            &settings,
+            &Period::ALL,
+            today,
+            &BlocksOptions::default(),
+        );
+        let r = html_report(
+            &s,
+            &b,
+            &HtmlOptions {
+                source: "notes".into(),
+            },
+        );
+        let bars = &r.day_bars;
+        assert_eq!(bars.unit, BarUnit::Year);
+        // 1990-01-01 to 2024-03-22.
+        assert_eq!(bars.days.len(), 35);
+        assert_eq!(
+            (
+                bars.days[0].weekday.as_str(),
+                bars.days[34].weekday.as_str()
+            ),
+            ("1990", "2024")
+        );
+        assert_eq!(bars.days[34].to, Some(d("2024-03-22")));
+        assert_eq!(
+            bars.days.iter().map(|b| b.total_minutes).sum::<u64>(),
+            12_500 * 80
+        );
+        assert_eq!(bars.days[0].total_minutes, 365 * 80);
+        assert!(
+            bars.alt
+                .starts_with("Logged time per year, stacked by category, for 35 years")
+        );
+        let mw = &r.money_waste;
+        assert_eq!((mw.unit, mw.weeks.len()), (BarUnit::Year, 35));
+        assert_eq!(
+            mw.weeks.iter().map(|w| w.money_minutes).sum::<u64>(),
+            12_500 * 60
+        );
+        assert_eq!(mw.weeks[1].week, "1991");
+    }
+}
