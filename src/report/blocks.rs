@@ -870,7 +870,7 @@ pub struct BlocksBuilder<'s> {
     today: NaiveDate,
     digester: Digester,
     first: Option<NaiveDate>,
-    days: BTreeMap<NaiveDate, KeptDay>,
+    days: BTreeMap<NaiveDate, Box<KeptDay>>,
     /// Every block text met, once: a daily block is on hundreds of days.
     texts: HashSet<Arc<BlockText>>,
     vocabulary: Vocabulary,
