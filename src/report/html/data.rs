@@ -624,7 +624,7 @@ fn hours(s: &Summary) -> HourProfile {
 /// Most pairs the money-against-waste chart draws: two years of weeks.
 pub const MAX_WEEK_PAIRS: usize = 104;
 
-/// Money and waste per `unit` (a month or a year), added up from the days.
+/// Money and waste per `unit` (an ISO week, a month or a year), added up from the days.
 fn pairs_by(s: &Summary, unit: BarUnit) -> Vec<WeekPair> {
     let mut out: Vec<WeekPair> = Vec::new();
     for d in &s.days {
@@ -671,22 +671,7 @@ pub fn week_pairs(s: &Summary) -> (Vec<WeekPair>, &'static str) {
             .collect();
         return (v, "summary");
     }
-    let mut weeks: Vec<WeekPair> = Vec::new();
-    for d in &s.days {
-        let iw = d.date.iso_week();
-        let name = format!("{}-W{:02}", iw.year(), iw.week());
-        if weeks.last().is_none_or(|w| w.week != name) {
-            weeks.push(WeekPair {
-                week: name,
-                money_minutes: 0,
-                waste_minutes: 0,
-            });
-        }
-        let w = weeks.last_mut().expect("pushed above");
-        w.money_minutes += d.categories.get(MONEY).copied().unwrap_or(0);
-        w.waste_minutes += d.categories.get(WASTE).copied().unwrap_or(0);
-    }
-    (weeks, "days")
+    (pairs_by(s, BarUnit::Week), "days")
 }
 
 fn money_waste(s: &Summary) -> MoneyWasteChart {
