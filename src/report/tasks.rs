@@ -214,13 +214,11 @@ pub fn numbered_next(tasks: &[Task]) -> Vec<bool> {
 /// The order of `next`'s candidates: rank, then due date (undated last), then the task's
 /// date (undated last), then path and line.
 fn next_order(a: &(u8, TaskRef), b: &(u8, TaskRef)) -> std::cmp::Ordering {
-    let key =
-        |(r, t): &'_ (u8, TaskRef)| (*r, t.due.is_none(), t.due, t.date.is_none(), t.date, t.line);
-    let (ka, kb) = (key(a), key(b));
-    (ka.0, ka.1, ka.2, ka.3, ka.4)
-        .cmp(&(kb.0, kb.1, kb.2, kb.3, kb.4))
+    let key = |(r, t): &(u8, TaskRef)| (*r, t.due.is_none(), t.due, t.date.is_none(), t.date);
+    key(a)
+        .cmp(&key(b))
         .then_with(|| a.1.path.cmp(&b.1.path))
-        .then(ka.5.cmp(&kb.5))
+        .then(a.1.line.cmp(&b.1.line))
 }
 
 /// The first `cap` candidates in [`next_order`] of those pushed, holding at most `2 * cap`
