@@ -531,6 +531,14 @@ fn listed(list: &str, item: &str) -> bool {
     list.split_terminator('\n').any(|x| x == item)
 }
 
+/// Adds `item` to `list` (each item ended by `\n`) unless it is there.
+fn add_listed(list: &mut String, item: &str) {
+    if !listed(list, item) {
+        list.push_str(item);
+        list.push('\n');
+    }
+}
+
 /// What the report keeps of one day: one note's part of it (in a digest), then every note's
 /// (in the builder). Only what settling the day reads: the blocks, the tags of done tasks,
 /// and of each time entry its minutes, tags and words.
@@ -554,10 +562,7 @@ impl DayData {
     }
 
     fn add_done_tag(&mut self, tag: &str) {
-        if !listed(&self.done_tags, tag) {
-            self.done_tags.push_str(tag);
-            self.done_tags.push('\n');
-        }
+        add_listed(&mut self.done_tags, tag);
     }
 }
 
@@ -634,9 +639,8 @@ struct KeptEntry {
 }
 
 impl KeptDay {
-    /// One note's part of the day, its entries' tags and words (without `words`: none)
-    /// numbered by `vocabulary`.
-    fn new(part: &DayData, vocabulary: &mut Vocabulary, words: bool) -> KeptDay {
+    /// One note's part of the day, its entries' tags and words numbered by `vocabulary`.
+    fn new(part: &DayData, vocabulary: &mut Vocabulary) -> KeptDay {
         let mut entries = Vec::with_capacity(part.entries.len() * 8);
         let mut ids: Vec<u32> = Vec::new();
         for e in &part.entries {
@@ -648,14 +652,12 @@ impl KeptDay {
                 push_varint(&mut entries, id);
             }
             ids.clear();
-            if words {
-                ids.extend(
-                    part.text[e.at[1] as usize..e.at[2] as usize]
-                        .split(' ')
-                        .filter(|w| !w.is_empty())
-                        .map(|w| vocabulary.id(w)),
-                );
-            }
+            ids.extend(
+                part.text[e.at[1] as usize..e.at[2] as usize]
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| vocabulary.id(w)),
+            );
             push_varint(&mut entries, ids.len() as u32);
             for &id in &ids {
                 push_varint(&mut entries, id);
@@ -685,10 +687,7 @@ impl KeptDay {
         let (blocks, entries) = (offset(self.blocks.len()), self.count);
         self.blocks.extend(part.blocks);
         for t in part.done_tags.split_terminator('\n') {
-            if !listed(&self.done_tags, t) {
-                self.done_tags.push_str(t);
-                self.done_tags.push('\n');
-            }
+            add_listed(&mut self.done_tags, t);
         }
         self.entries.extend_from_slice(&part.entries);
         self.count += part.count;
@@ -745,6 +744,9 @@ pub struct Digester {
     end: NaiveDate,
     /// The weekdays (Monday first) the config intends blocks for.
     intended: [bool; 7],
+    /// Whether the entries' words are kept: only the time logged for planned blocks needs
+    /// them ([`BlocksBuilder::without_logged_time`]).
+    words: bool,
 }
 
 impl Digester {
@@ -838,7 +840,7 @@ impl Digester {
                 day.text.push('\n');
             }
             let tags_end = offset(day.text.len());
-            if minutes.is_some() {
+            if minutes.is_some() && self.words {
                 for (i, w) in words_of_lower(&e.text.to_lowercase()).enumerate() {
                     if i > 0 {
                         day.text.push(' ');
@@ -874,9 +876,6 @@ pub struct BlocksBuilder<'s> {
     /// Every block text met, once: a daily block is on hundreds of days.
     texts: HashSet<Arc<BlockText>>,
     vocabulary: Vocabulary,
-    /// Whether the time logged for planned blocks is reported (see
-    /// [`BlocksBuilder::without_logged_time`]).
-    logged_time: bool,
 }
 
 impl<'s> BlocksBuilder<'s> {
@@ -895,21 +894,22 @@ impl<'s> BlocksBuilder<'s> {
                 from: period.from,
                 end: period.to.map_or(today, |t| t.min(today)),
                 intended: intended_on,
+                words: true,
             },
             first: None,
             days: BTreeMap::new(),
             texts: HashSet::new(),
             vocabulary: Vocabulary::default(),
-            logged_time: true,
         }
     }
 
     /// A report without the time logged for planned blocks (every `logged_minutes` None,
     /// `planned` and `planned_days` empty): the entries' words, which only that needs, are
     /// not kept (a century of daily notes: a third of the builder's memory). For the HTML
-    /// page, which draws no logged time.
+    /// page, which draws no logged time. Before [`BlocksBuilder::digester`]: the digests
+    /// leave the words out.
     pub fn without_logged_time(mut self) -> Self {
-        self.logged_time = false;
+        self.digester.words = false;
         self
     }
 
@@ -954,7 +954,7 @@ impl<'s> BlocksBuilder<'s> {
                     }),
                 })
                 .collect();
-            let mut kept = KeptDay::new(&part, &mut self.vocabulary, self.logged_time);
+            let mut kept = KeptDay::new(&part, &mut self.vocabulary);
             kept.blocks = blocks;
             self.days.entry(date).or_default().absorb(kept);
         }
@@ -972,7 +972,6 @@ impl<'s> BlocksBuilder<'s> {
             days: mut data,
             texts: _,
             vocabulary,
-            logged_time,
         } = self;
         let cfg = &settings.file.blocks;
         let config_texts: Vec<Arc<BlockText>> = cfg
@@ -1035,7 +1034,7 @@ impl<'s> BlocksBuilder<'s> {
                         })
                         .cloned()
                 };
-                let logged = inst.text.planned.filter(|_| logged_time).map(|_| {
+                let logged = inst.text.planned.filter(|_| digester.words).map(|_| {
                     // A word no entry has matches none (nor does a block without words).
                     let bw: Option<Vec<u32>> = words(&inst.text.key)
                         .iter()
@@ -1365,6 +1364,9 @@ pub fn blocks_report(
 mod tests {
     use super::*;
 
+    use crate::report::Format;
+    use crate::report::summary::tests::{d, note};
+
     /// Numbers of every width come back as they went in, one after another.
     #[test]
     fn varints_round_trip() {
@@ -1417,10 +1419,7 @@ mod tests {
         push(Some(0), &[], "chapter");
         let mut vocabulary = Vocabulary::default();
         let mut ids = Vec::new();
-        let without_words = KeptDay::new(&part, &mut vocabulary, false).decode(&mut ids);
-        assert!(without_words.iter().all(|e| e.words.is_empty()));
-        assert_eq!(without_words[0].minutes, Some(90));
-        let kept = KeptDay::new(&part, &mut vocabulary, true);
+        let kept = KeptDay::new(&part, &mut vocabulary);
         let entries = kept.decode(&mut ids);
         let name = |id: &u32| {
             vocabulary
@@ -1455,8 +1454,6 @@ mod tests {
         );
         assert_eq!(vocabulary.ids.len(), 5, "each tag and word numbered once");
     }
-    use crate::report::Format;
-    use crate::report::summary::tests::{d, note};
 
     fn run_with(
         notes: &[LoadedNote],
@@ -1965,6 +1962,57 @@ mod tests {
         // Nothing logged at all: no table.
         let r = run(&notes[1..], "2026-11-25");
         assert!(!rendered(&r, Format::Text).contains("Planned vs logged"));
+    }
+
+    /// Without the logged time (the HTML page's blocks) the days, their blocks and states
+    /// are the same; only the logged minutes and the planned tables are left out.
+    #[test]
+    fn without_logged_time_the_days_are_the_same() {
+        let text = "## Time Blocks\n\n- [x] 09:00-10:30 Deep work\n- [ ] Product ~1h #money\n\n\
+                    ## Log\n\n- 09:00-10:00 deep work on chapter 3\n- 11:00-11:40 call #money\n";
+        let notes = [note(Some("2026-11-24"), text)];
+        let settings = Settings::default();
+        let report = |builder: BlocksBuilder| {
+            let mut b = builder;
+            let digester = b.digester();
+            for n in &notes {
+                b.add(digester.digest(n));
+            }
+            b.finish(&BlocksOptions::default())
+        };
+        let today = d("2026-11-24");
+        let full = report(BlocksBuilder::new(&settings, &Period::ALL, today));
+        let lean = report(BlocksBuilder::new(&settings, &Period::ALL, today).without_logged_time());
+        let logged = |r: &BlocksReport| -> Vec<Option<u64>> {
+            r.days[0].blocks.iter().map(|b| b.logged_minutes).collect()
+        };
+        assert_eq!(logged(&full), [Some(60), Some(40)]);
+        assert_eq!(logged(&lean), [None, None]);
+        assert_eq!(full.planned_days.len(), 2);
+        assert!(lean.planned.is_empty() && lean.planned_days.is_empty());
+        let days = |r: &BlocksReport| {
+            r.days
+                .iter()
+                .map(|d| {
+                    let blocks: Vec<_> = d.blocks.iter().map(|b| (b.key.clone(), b.done)).collect();
+                    (d.date, d.state, d.blocks_done, d.blocks_total, blocks)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(days(&full), days(&lean));
+        assert_eq!(full.blocks.len(), lean.blocks.len());
+        assert_eq!(full.overview.days_won, lean.overview.days_won);
+        // The words were never kept: the lean digest's entries carry none.
+        let lean_digester = BlocksBuilder::new(&settings, &Period::ALL, today)
+            .without_logged_time()
+            .digester();
+        let dig = lean_digester.digest(&notes[0]);
+        let part = &dig.days[0].1;
+        assert!(part.entries.iter().all(|e| e.at[1] == e.at[2]));
+        let dig = BlocksBuilder::new(&settings, &Period::ALL, today)
+            .digester()
+            .digest(&notes[0]);
+        assert!(dig.days[0].1.entries.iter().any(|e| e.at[1] < e.at[2]));
     }
 
     #[test]
