@@ -31,26 +31,9 @@ pub enum Outcome {
     WouldChange(String),
 }
 
-/// Whether a sync tool's conflict copy of the note lies beside it.
+/// Whether a sync tool's conflict copy of the note lies beside it (its folder listed now).
 pub fn has_conflict_copy(path: &Path) -> bool {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
-        return false;
-    };
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    }) else {
-        return false;
-    };
-    // Every kind of conflict copy starts with the note's stem: most names are passed over
-    // on their first bytes.
-    let stem = name.rsplit_once('.').map_or(name, |p| p.0);
-    entries.filter_map(|e| e.ok()).any(|e| {
-        let n = e.file_name();
-        n.as_encoded_bytes().starts_with(stem.as_bytes())
-            && n.to_str().is_some_and(|n| is_conflict_copy_of(n, name))
-    })
+    ConflictCopies::default().beside(path)
 }
 
 /// For a command that edits many notes: each folder listed once (the names in it that can

@@ -154,8 +154,8 @@ pub fn conflict_original(name: &str, has_sibling: impl Fn(&str) -> bool) -> Opti
 }
 
 /// Whether the entry `candidate` is a sync tool's conflict copy of the note `name` beside it
-/// (every kind of copy starts with the note's stem). `change::has_conflict_copy` asks this
-/// of each name in the note's folder; a walk's `Listed` of the names it saw.
+/// (every kind of copy starts with the note's stem). `change::ConflictCopies` asks this of
+/// the names in the note's folder that can be a copy; a walk's `Listed` of those it saw.
 pub fn is_conflict_copy_of(candidate: &str, name: &str) -> bool {
     let stem = name.rsplit_once('.').map_or(name, |p| p.0);
     candidate.starts_with(stem)
