@@ -773,6 +773,24 @@ fn export_ics_and_todotxt() {
     insta::assert_snapshot!("export_todotxt", todo);
 }
 
+/// The calendar is written as the notes stream by, its head before the first note's
+/// events: a folder that is not there prints no half calendar, and an empty one prints a
+/// whole (empty) calendar.
+#[test]
+fn export_ics_of_a_missing_or_empty_folder() {
+    let t = journal();
+    let (out, err, code) = run(t.path(), &["export", "missing", "--format", "ics"]);
+    assert_eq!((out.as_str(), code), ("", 2), "{err}");
+    assert!(err.contains("missing"), "{err}");
+    std::fs::create_dir(t.path().join("empty")).unwrap();
+    let (out, err, code) = run(t.path(), &["export", "empty", "--format", "ics"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("BEGIN:VCALENDAR\r\n"), "{out}");
+    assert!(out.ends_with("END:VCALENDAR\r\n"), "{out}");
+    assert_eq!(out.matches("VCALENDAR").count(), 2, "{out}");
+    assert!(!out.contains("BEGIN:VEVENT"));
+}
+
 /// A report on a period finds its daily notes by name: a note dated far outside the period is
 /// not even read (its broken bytes go unnoticed), while a report without a period reads it,
 /// and notes without a date in their name are always read.
