@@ -318,7 +318,7 @@ pub(crate) fn load_notes_with(cfg: &Config, progress: bool) -> Result<Loaded, lo
     )
 }
 
-fn load_options(cfg: &Config) -> LoadOptions {
+pub(crate) fn load_options(cfg: &Config) -> LoadOptions {
     LoadOptions {
         parse: ParseOptions {
             name_date: None,
@@ -578,14 +578,14 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// What streaming the notes found, besides what the sink took.
-struct Streamed {
-    notes: usize,
+pub(crate) struct Streamed {
+    pub(crate) notes: usize,
     /// Problems inside notes (every one with `keep_diagnostics`, else none).
-    diagnostics: Vec<FileDiagnostic>,
-    in_notes: usize,
-    note_errors: usize,
+    pub(crate) diagnostics: Vec<FileDiagnostic>,
+    pub(crate) in_notes: usize,
+    pub(crate) note_errors: usize,
     /// Problems that kept files from being read, or that concern the folder.
-    problems: Vec<FileDiagnostic>,
+    pub(crate) problems: Vec<FileDiagnostic>,
 }
 
 impl Streamed {
@@ -603,7 +603,7 @@ impl Streamed {
 /// order (it returns false to stop the reading), counting the problems inside the notes on
 /// the way: only a chunk of notes is ever in memory. `map` gets each note without its
 /// diagnostics, which are counted (and kept, with `keep_diagnostics`) here.
-fn stream_notes<T: Send>(
+pub(crate) fn stream_notes<T: Send>(
     cfg: &Config,
     opts: &LoadOptions,
     keep_diagnostics: bool,
@@ -1237,6 +1237,20 @@ pub(crate) fn summary_md(summary: &report::Summary) -> String {
     String::from_utf8(md).expect("the renderer writes UTF-8")
 }
 
+/// The notes a report on `period` reads, as bounds on the date in their names (a note
+/// without one is always read): the period's days and one day on either side. None for a
+/// period open on both sides: every note.
+pub(crate) fn named_window(period: &report::Period) -> Option<NameWindow> {
+    let near = |d: Option<NaiveDate>, days: i64| {
+        d.and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
+    };
+    (period.from.is_some() || period.to.is_some())
+        .then(|| (near(period.from, -1), near(period.to, 1)))
+}
+
+/// Inclusive bounds on the date in a note's name; None is open.
+pub(crate) type NameWindow = (Option<NaiveDate>, Option<NaiveDate>);
+
 /// Streams the notes into the report (and, for the HTML page, into the time-blocks report):
 /// only a chunk of notes is in memory at a time.
 fn summarize(
@@ -1293,12 +1307,8 @@ fn summarize(
     // whose date headings or front matter put it on days far from its name is the exception:
     // see docs/syntax.md.) The HTML page reads every note: its time blocks count from the
     // first day with blocks, which may lie before the period.
-    let near = |d: Option<NaiveDate>, days: i64| {
-        d.and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
-    };
     let opts = LoadOptions {
-        named_within: (!html && (period.from.is_some() || period.to.is_some()))
-            .then(|| (near(period.from, -1), near(period.to, 1))),
+        named_within: named_window(&period).filter(|_| !html),
         ..load_options(cfg)
     };
     let streamed = stream_notes(

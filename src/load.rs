@@ -512,8 +512,8 @@ impl<V: FnMut(&Seen)> Walker<'_, V> {
     }
 }
 
-/// What reading one file gave.
-enum Read {
+/// What reading one file gave: the parsed note, or why it could not be read.
+pub enum Read {
     Note(Box<LoadedNote>),
     Problem(FileDiagnostic),
 }
@@ -553,7 +553,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
 }
 
 /// Parses one note from the bytes read from it (or says why it cannot be read), and hands
-/// the bytes' buffer to `spare` once it is parsed.
+/// the bytes' buffer to `spare` once it is parsed. Also gives the date the file's name
+/// carries.
 fn read_one(
     root: &Path,
     f: &Found,
@@ -561,13 +562,28 @@ fn read_one(
     root_shown: &str,
     opts: &LoadOptions,
     spare: impl FnOnce(Vec<u8>),
-) -> Read {
-    let path = display_join(root_shown, &f.rel);
+) -> (Option<chrono::NaiveDate>, Read) {
     let name_for_date = if f.rel.is_empty() {
         root.file_name().and_then(|n| n.to_str()).unwrap_or("")
     } else {
         f.rel.as_str()
     };
+    let name_date = parse::date::date_from_path(name_for_date, opts.date_format.as_deref());
+    (
+        name_date,
+        read_note(f, bytes, root_shown, opts, name_date, spare),
+    )
+}
+
+fn read_note(
+    f: &Found,
+    bytes: std::io::Result<Vec<u8>>,
+    root_shown: &str,
+    opts: &LoadOptions,
+    name_date: Option<chrono::NaiveDate>,
+    spare: impl FnOnce(Vec<u8>),
+) -> Read {
+    let path = display_join(root_shown, &f.rel);
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
@@ -607,7 +623,7 @@ fn read_one(
         });
     }
     let mut popts = opts.parse.clone();
-    popts.name_date = parse::date::date_from_path(name_for_date, opts.date_format.as_deref());
+    popts.name_date = name_date;
     let note = parse::parse_note(&text, &popts);
     spare(text.into_bytes());
     Read::Note(Box::new(LoadedNote {
@@ -668,6 +684,40 @@ pub fn stream<T: Send>(
     map: impl Fn(LoadedNote) -> T + Sync,
     mut sink: impl FnMut(T) -> bool,
 ) -> Result<Vec<FileDiagnostic>, LoadError> {
+    let mut unread = Vec::new();
+    let mut problems = stream_files(
+        root,
+        root_shown,
+        opts,
+        |_, read| match read {
+            Read::Note(n) => Ok(map(*n)),
+            Read::Problem(p) => Err(Box::new(p)),
+        },
+        |r| match r {
+            Ok(t) => sink(t),
+            Err(p) => {
+                unread.push(*p);
+                true
+            }
+        },
+    )?;
+    problems.append(&mut unread);
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(problems)
+}
+
+/// [`stream`] for callers that also want the files that could not be read in their place
+/// among the notes, and the date each file's name carries (`None` for a name without one):
+/// `map` gets both for every file read. Returns only the problems of the folder itself
+/// (folders that cannot be listed, sync-conflict copies, links out of the folder), which do
+/// not depend on `named_within`; they are not sorted.
+pub fn stream_files<T: Send>(
+    root: &Path,
+    root_shown: &str,
+    opts: &LoadOptions,
+    map: impl Fn(Option<chrono::NaiveDate>, Read) -> T + Sync,
+    mut sink: impl FnMut(T) -> bool,
+) -> Result<Vec<FileDiagnostic>, LoadError> {
     if !root.exists() {
         return Err(LoadError::NotFound {
             path: root_shown.to_string(),
@@ -708,10 +758,8 @@ pub fn stream<T: Send>(
         }
     };
     let parse = |(f, bytes): (&Found, std::io::Result<Vec<u8>>)| {
-        let r = match read_one(root, f, bytes, root_shown, opts, keep) {
-            Read::Note(n) => Ok(map(*n)),
-            Read::Problem(p) => Err(Box::new(p)),
-        };
+        let (name_date, read) = read_one(root, f, bytes, root_shown, opts, keep);
+        let r = map(name_date, read);
         if let Some(b) = &bar {
             b.inc(1);
         }
@@ -738,14 +786,9 @@ pub fn stream<T: Send>(
     // A few notes (a report on a day or two) are read and parsed here: starting the reader
     // threads would take longer than reading them.
     if opts.serial || found.len() <= FEW {
-        'serial: for f in &found {
-            match parse((f, read(f))) {
-                Ok(t) => {
-                    if !sink(t) {
-                        break 'serial;
-                    }
-                }
-                Err(p) => problems.push(*p),
+        for f in &found {
+            if !sink(parse((f, read(f)))) {
+                break;
             }
         }
     } else {
@@ -755,20 +798,8 @@ pub fn stream<T: Send>(
         // parsing threads, each note just before it is parsed. Stops when the sink does.
         type Bytes = Vec<std::io::Result<Vec<u8>>>;
         let mut pipeline = |chunks: &mut dyn Iterator<Item = (&[Found], Option<Bytes>)>| {
-            let mut hand_over = |results: Vec<Result<T, Box<FileDiagnostic>>>| {
-                for r in results {
-                    match r {
-                        Ok(t) => {
-                            if !sink(t) {
-                                return false;
-                            }
-                        }
-                        Err(p) => problems.push(*p),
-                    }
-                }
-                true
-            };
-            let mut pending: Option<Vec<Result<T, Box<FileDiagnostic>>>> = None;
+            let mut hand_over = |results: Vec<T>| results.into_iter().all(&mut sink);
+            let mut pending: Option<Vec<T>> = None;
             for (chunk, bytes) in chunks {
                 let mut next = None;
                 let going = rayon::in_place_scope(|scope| {
@@ -833,7 +864,6 @@ pub fn stream<T: Send>(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    problems.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(problems)
 }
 

@@ -1,10 +1,12 @@
 //! `mdtasks watch`: keeps the summary regions of the notes up to date while the notes change.
 //!
-//! The planning is pure (`edit::summaries::plan_summaries`: a note's text, the loaded notes
-//! and today in, edits out); this module is the edge around it: file-system events in
-//! (notify), debounced into passes; each pass reloads the notes, plans every note that holds
-//! a summary region, and writes through `change::edit` (atomic, re-planned if the note
-//! changed meanwhile, per-note lock) only the notes whose regions would change.
+//! The planning is pure (`edit::summaries::plan_summaries`: a note's text, a summary per
+//! period and today in, edits out); this module is the edge around it: file-system events in
+//! (notify), debounced into passes; each pass streams the notes to find the regions, builds
+//! the summaries they ask for in one more streamed reading (a batch of periods at a time),
+//! plans every note that holds a summary region, and writes through `change::edit` (atomic,
+//! re-planned if the note changed meanwhile, per-note lock) only the notes whose regions would
+//! change.
 //!
 //! Why it cannot loop on its own writes, in two independent ways:
 //! 1. a region that already holds its summary is not rewritten (the planner returns no edit),
@@ -23,11 +25,11 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::app::{Config, exit};
+use crate::app::{NameWindow, named_window};
 use crate::change::{self, Outcome, Target};
 use crate::cli::WatchArgs;
 use crate::diagnostic::Severity;
 use crate::edit::summaries::{asks_for_summary, plan_summaries};
-use crate::load::{Loaded, LoadedNote};
 use crate::parse::ParseOptions;
 use crate::report::{self, Period};
 
@@ -39,21 +41,141 @@ const MAX_DEBOUNCES: u32 = 10;
 /// midnight without any note changing.
 const CLOCK_TICK: Duration = Duration::from_secs(30);
 
-/// The one place `watch` computes a summary: the Markdown report `summarize --write` writes
-/// too. (Kept apart so a change of the report's signature touches one line.)
-fn summary_markdown(
-    notes: &[LoadedNote],
-    cfg: &Config,
-    period: &Period,
-    today: NaiveDate,
-    diagnostics: usize,
-) -> String {
-    let summary = report::summarize(notes, &cfg.settings, period, today, diagnostics);
-    crate::app::summary_md(&summary)
-}
-
 /// A period's bounds, as a map key.
 type PeriodKey = (Option<NaiveDate>, Option<NaiveDate>);
+
+fn key(p: &Period) -> PeriodKey {
+    (p.from, p.to)
+}
+
+/// How many periods' summaries a pass builds in one reading of the notes. A folder where
+/// every daily note summarises its own day asks for as many periods as it has notes: they
+/// are built this many at a time, each batch reading only the notes named for its days (and
+/// the notes without a date in their name), so a pass's memory does not grow with them.
+const PERIODS_AT_ONCE: usize = 512;
+
+/// The summaries of some periods, built in one streamed reading of the notes, and what the
+/// notes that asked for them looked like then.
+#[derive(Default)]
+struct Summaries {
+    /// The Markdown report of each period, as `summarize --write` writes it.
+    markdown: HashMap<PeriodKey, String>,
+    /// The model of each watched note (by its path relative to the root) as the reading
+    /// parsed it, fingerprinted. A watched note that no reading read (named for a day that
+    /// none of the periods reads) counts in none of the summaries.
+    models: HashMap<String, u64>,
+}
+
+fn model_fingerprint(note: &crate::model::Note) -> u64 {
+    serde_json::to_vec(note).map_or(0, |json| fingerprint(&json))
+}
+
+/// Builds the summary of each period in `periods` in one reading of the notes, each exactly
+/// as `summarize --write` builds it alone: from the notes named for its days and one day on
+/// either side, and the notes without a date in their name (`app::named_window`), counting
+/// the problems of those notes and of the folder. `watched`: the notes (relative paths)
+/// whose models to fingerprint.
+fn summaries(
+    cfg: &Config,
+    periods: &[Period],
+    watched: &HashSet<&str>,
+) -> Result<Summaries, crate::load::LoadError> {
+    use crate::load::Read;
+    use report::summary::SummaryBuilder;
+    let windows: Vec<Option<NameWindow>> = periods.iter().map(named_window).collect();
+    // One reading for all: the notes that any of the periods reads.
+    let union = windows.iter().try_fold(None::<NameWindow>, |u, w| {
+        let w = (*w)?;
+        Some(Some(match u {
+            None => w,
+            Some((f, t)) => (
+                f.and_then(|f| Some(f.min(w.0?))),
+                t.and_then(|t| Some(t.max(w.1?))),
+            ),
+        }))
+    });
+    let reads = |w: &Option<NameWindow>, name: Option<NaiveDate>| match (w, name) {
+        (Some((from, to)), Some(d)) => from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t),
+        _ => true,
+    };
+    let mut builders: Vec<SummaryBuilder> = periods
+        .iter()
+        .map(|p| SummaryBuilder::new(&cfg.settings, p, false))
+        .collect();
+    let digesters: Vec<_> = builders.iter().map(SummaryBuilder::digester).collect();
+    let mut problems = vec![0usize; periods.len()];
+    let mut models = HashMap::new();
+    /// What one file adds: to which periods, its problems, and its digest for each.
+    struct Read1 {
+        problems: usize,
+        digests: Vec<(usize, report::summary::NoteDigest)>,
+        unread: Vec<usize>,
+        model: Option<(String, u64)>,
+    }
+    let opts = crate::load::LoadOptions {
+        named_within: union.flatten(),
+        progress: false,
+        ..crate::app::load_options(cfg)
+    };
+    let folder = crate::load::stream_files(
+        &cfg.root,
+        &cfg.root_shown,
+        &opts,
+        |name, read| {
+            let wanted: Vec<usize> = (0..periods.len())
+                .filter(|&i| reads(&windows[i], name))
+                .collect();
+            match read {
+                Read::Problem(_) => Read1 {
+                    problems: 0,
+                    digests: Vec::new(),
+                    unread: wanted,
+                    model: None,
+                },
+                Read::Note(mut ln) => {
+                    let model = watched
+                        .contains(ln.rel.as_str())
+                        .then(|| (ln.rel.clone(), model_fingerprint(&ln.note)));
+                    let problems = std::mem::take(&mut ln.note.diagnostics).len();
+                    let mut ln = Some(*ln);
+                    let last = wanted.len().saturating_sub(1);
+                    let digests = wanted
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, &i)| {
+                            let note = if k == last { ln.take()? } else { ln.clone()? };
+                            Some((i, digesters[i].digest(note)))
+                        })
+                        .collect();
+                    Read1 {
+                        problems,
+                        digests,
+                        unread: Vec::new(),
+                        model,
+                    }
+                }
+            }
+        },
+        |one| {
+            for i in one.unread {
+                problems[i] += 1;
+            }
+            for (i, d) in one.digests {
+                problems[i] += one.problems;
+                builders[i].add(d);
+            }
+            models.extend(one.model);
+            true
+        },
+    )?;
+    let markdown = builders
+        .into_iter()
+        .zip(problems)
+        .zip(periods)
+        .map(|((b, n), p)| (key(p), crate::app::summary_md(&b.finish(folder.len() + n))))
+        .collect();
+    Ok(Summaries { markdown, models })
+}
 
 /// What one pass did.
 #[derive(Debug, Default)]
@@ -113,7 +235,70 @@ fn report_once(
     Ok(())
 }
 
-/// One regeneration pass: reload, plan every note with a summary region, write what changed.
+/// A note that holds a summary region, as the pass found it.
+struct Asking {
+    /// As shown to the user.
+    shown: String,
+    /// Relative to the root (empty when the root is this note).
+    rel: String,
+    /// The periods its regions ask for (none when it cannot be read: editing it says why).
+    periods: Vec<Period>,
+}
+
+/// The note to edit, parsed as the loader parsed it: the date from its name, the
+/// time-block headings.
+fn target<'r>(
+    cfg: &Config,
+    root: &'r Path,
+    rel: &str,
+    shown: &str,
+    copies: &mut change::ConflictCopies,
+) -> Target<'r> {
+    let path = if rel.is_empty() {
+        cfg.root.clone()
+    } else {
+        cfg.root.join(rel)
+    };
+    let name = if rel.is_empty() {
+        path.file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or("")
+            .to_string()
+    } else {
+        rel.to_string()
+    };
+    Target {
+        root,
+        conflict_copy: Some(copies.beside(&path)),
+        path,
+        shown: shown.to_string(),
+        parse: ParseOptions {
+            name_date: crate::parse::date::date_from_path(
+                &name,
+                cfg.settings.file.notes.date_format.as_deref(),
+            ),
+            plan_headings: cfg.settings.plan_headings_lower(),
+        },
+    }
+}
+
+/// The periods the summary regions of the note ask for, as planning it would ask.
+fn periods_of(target: &Target, today: NaiveDate) -> Vec<Period> {
+    let Ok((_, text, note)) = change::read(target) else {
+        return Vec::new();
+    };
+    let mut periods = Vec::new();
+    plan_summaries(&text, &note, today, &mut |p| {
+        periods.push(*p);
+        String::new()
+    });
+    periods
+}
+
+/// One regeneration pass: find the notes with a summary region, build the summaries their
+/// regions ask for, write what changed. The notes are streamed (read a chunk at a time),
+/// never all held: once to find the regions and the problems, then once for each batch of
+/// [`PERIODS_AT_ONCE`] periods, reading only the notes those periods read.
 fn pass(
     cfg: &Config,
     today: NaiveDate,
@@ -125,8 +310,28 @@ fn pass(
 ) -> io::Result<PassResult> {
     let mut r = PassResult::default();
     let mut seen = HashSet::new();
-    let loaded: Loaded = match crate::app::load_notes_with(cfg, progress) {
-        Ok(l) => l,
+    let mut asking = Vec::new();
+    let found = crate::app::stream_notes(
+        cfg,
+        &crate::load::LoadOptions {
+            progress,
+            ..crate::app::load_options(cfg)
+        },
+        true,
+        |ln| {
+            asks_for_summary(&ln.note).then(|| Asking {
+                shown: ln.path,
+                rel: ln.rel,
+                periods: Vec::new(),
+            })
+        },
+        |n| {
+            asking.extend(n);
+            true
+        },
+    );
+    let found = match found {
+        Ok(f) => f,
         Err(e) => {
             report_once(state, &mut seen, a.once, format!("error: {e}\n"), err)?;
             state.reported = seen;
@@ -136,118 +341,193 @@ fn pass(
     };
     // Errors in the notes are reported, and the regions are regenerated all the same, as
     // `summarize --write` would.
-    let all = loaded.diagnostics();
-    for d in all
+    for d in found
+        .problems
         .iter()
+        .chain(&found.diagnostics)
         .filter(|d| d.diagnostic.severity == Severity::Error)
     {
         r.errors = true;
         report_once(state, &mut seen, a.once, d.diagnostic.render(&d.path), err)?;
     }
-    let diagnostics = all.len();
-    // Several regions often ask for the same period (`week=this`): computed once a pass.
-    let cache: RefCell<HashMap<PeriodKey, String>> = RefCell::default();
     let root = writable_root(cfg);
-    for n in loaded.notes.iter().filter(|n| asks_for_summary(&n.note)) {
-        r.regions += 1;
-        let path = if n.rel.is_empty() {
-            cfg.root.clone()
-        } else {
-            cfg.root.join(&n.rel)
-        };
-        let name = if n.rel.is_empty() {
-            path.file_name()
-                .and_then(|f| f.to_str())
-                .unwrap_or("")
-                .to_string()
-        } else {
-            n.rel.clone()
-        };
-        // Parsed as the loader parsed it: the date from the name, the time-block headings.
-        let target = Target {
-            root: &root,
-            path: path.clone(),
-            shown: n.path.clone(),
-            parse: ParseOptions {
-                name_date: crate::parse::date::date_from_path(
-                    &name,
-                    cfg.settings.file.notes.date_format.as_deref(),
-                ),
-                plan_headings: cfg.settings.plan_headings_lower(),
-            },
-            conflict_copy: None,
-        };
-        let problems = RefCell::new(Vec::new());
-        // The text the last plan would write, and whether that plan was made on the note as
-        // the pass loaded it.
-        let planned = RefCell::new(None::<(String, bool)>);
-        let loaded_model = serde_json::to_value(&n.note).ok();
-        let plan = |t: &str, note: &crate::model::Note| {
-            let mut render = |p: &Period| {
-                cache
-                    .borrow_mut()
-                    .entry((p.from, p.to))
-                    .or_insert_with(|| summary_markdown(&loaded.notes, cfg, p, today, diagnostics))
-                    .clone()
-            };
-            let (set, probs) = plan_summaries(t, note, today, &mut render);
-            *problems.borrow_mut() = probs;
-            // What is written, if this plan is the one written: remembered to recognise the
-            // echo of the write. Another program may have changed the note since the pass
-            // loaded it (the write re-plans on its new bytes then): the summary, made from
-            // the loaded notes, may then miss that change.
-            let fresh = loaded_model.is_some() && serde_json::to_value(note).ok() == loaded_model;
-            *planned.borrow_mut() = set.apply(t).ok().map(|text| (text, fresh));
-            Ok(set)
-        };
-        let outcome = change::edit(&target, a.dry_run, plan);
-        for p in problems.take() {
-            r.errors = true;
-            let msg = format!(
-                "error: {}:{}: region `{}` not updated: {}\n",
-                n.path, p.line, p.region, p.message
-            );
-            report_once(state, &mut seen, a.once, msg, err)?;
+    let mut copies = change::ConflictCopies::default();
+    for n in &mut asking {
+        n.periods = periods_of(&target(cfg, &root, &n.rel, &n.shown, &mut copies), today);
+    }
+    // The last note that needs each period: its summary is kept until then.
+    let mut last_use: HashMap<PeriodKey, usize> = HashMap::new();
+    for (i, n) in asking.iter().enumerate() {
+        for p in &n.periods {
+            last_use.insert(key(p), i);
         }
-        match outcome {
-            Ok(Outcome::Written) | Ok(Outcome::Created) => {
-                r.changed += 1;
-                // Events name the canonical path.
-                let key = path.canonicalize().unwrap_or_else(|_| path.clone());
-                match planned.take() {
-                    Some((text, true)) => {
-                        state.written.insert(key, fingerprint(text.as_bytes()));
-                    }
-                    // Written over another program's change that the summary may not count
-                    // yet: that change's event must not pass for our echo, and another pass
-                    // follows.
-                    _ => {
-                        state.written.remove(&key);
-                        r.again = true;
-                    }
+    }
+    let watched: HashSet<&str> = asking.iter().map(|n| n.rel.as_str()).collect();
+    let cache: RefCell<Summaries> = RefCell::default();
+    let mut first = 0;
+    while first < asking.len() {
+        // The next notes, in path order, up to PERIODS_AT_ONCE periods not built yet.
+        let mut new: Vec<Period> = Vec::new();
+        let mut end = first;
+        while end < asking.len() {
+            let mut more: Vec<Period> = Vec::new();
+            for p in &asking[end].periods {
+                let k = key(p);
+                if !cache.borrow().markdown.contains_key(&k)
+                    && !new.iter().chain(&more).any(|q| key(q) == k)
+                {
+                    more.push(*p);
                 }
-                writeln!(out, "{}: summary updated", n.path)?;
             }
-            Ok(Outcome::WouldChange(diff)) if !diff.is_empty() => {
-                r.changed += 1;
-                if a.once || state.diffs.get(&path) != Some(&diff) {
-                    write!(out, "{diff}")?;
-                }
-                state.diffs.insert(path, diff);
+            if end > first && new.len() + more.len() > PERIODS_AT_ONCE {
+                break;
             }
-            Ok(_) => {
-                state.diffs.remove(&path);
+            new.extend(more);
+            end += 1;
+        }
+        match (!new.is_empty()).then(|| summaries(cfg, &new, &watched)) {
+            None => {}
+            Some(Ok(s)) => {
+                let mut c = cache.borrow_mut();
+                c.markdown.extend(s.markdown);
+                c.models.extend(s.models);
             }
-            Err(m) => {
+            Some(Err(e)) => {
+                report_once(state, &mut seen, a.once, format!("error: {e}\n"), err)?;
+                state.reported = seen;
                 r.errors = true;
-                let msg = format!("error: cannot change {}: {m}\n", n.path);
-                report_once(state, &mut seen, a.once, msg, err)?;
+                return Ok(r);
             }
         }
+        for n in &asking[first..end] {
+            regenerate(
+                cfg,
+                today,
+                a,
+                n,
+                &root,
+                &mut copies,
+                &cache,
+                state,
+                &mut seen,
+                &mut r,
+                out,
+                err,
+            )?;
+        }
+        cache
+            .borrow_mut()
+            .markdown
+            .retain(|k, _| last_use.get(k).is_some_and(|&l| l >= end));
+        first = end;
     }
     state.reported = seen;
     out.flush()?;
     Ok(r)
+}
+
+/// Plans the note's summary regions with the summaries in `cache` and writes what changed.
+#[allow(clippy::too_many_arguments)]
+fn regenerate(
+    cfg: &Config,
+    today: NaiveDate,
+    a: &WatchArgs,
+    n: &Asking,
+    root: &Path,
+    copies: &mut change::ConflictCopies,
+    cache: &RefCell<Summaries>,
+    state: &mut State,
+    seen: &mut HashSet<String>,
+    r: &mut PassResult,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    r.regions += 1;
+    let target = target(cfg, root, &n.rel, &n.shown, copies);
+    let path = target.path.clone();
+    let problems = RefCell::new(Vec::new());
+    // The text the last plan would write, and whether that plan was made on the note as the
+    // summaries saw it.
+    let planned = RefCell::new(None::<(String, bool)>);
+    let failed = RefCell::new(None::<String>);
+    let seen_model = cache.borrow().models.get(&n.rel).copied();
+    let plan = |t: &str, note: &crate::model::Note| {
+        let mut render = |p: &Period| {
+            if let Some(md) = cache.borrow().markdown.get(&key(p)) {
+                return md.clone();
+            }
+            // A period no note asked for when the pass began: the note changed since.
+            match summaries(cfg, std::slice::from_ref(p), &HashSet::new()) {
+                Ok(s) => {
+                    let md = s.markdown.into_values().next().unwrap_or_default();
+                    cache.borrow_mut().markdown.insert(key(p), md.clone());
+                    md
+                }
+                Err(e) => {
+                    *failed.borrow_mut() = Some(e.to_string());
+                    String::new()
+                }
+            }
+        };
+        let (set, probs) = plan_summaries(t, note, today, &mut render);
+        if let Some(e) = failed.borrow().as_ref() {
+            return Err(crate::edit::EditError::NotesUnreadable(e.clone()));
+        }
+        *problems.borrow_mut() = probs;
+        // What is written, if this plan is the one written: remembered to recognise the echo
+        // of the write. Another program may have changed the note since the summaries read
+        // it (the write re-plans on its new bytes then): they may then miss that change. A
+        // note the summaries did not read is in none of them.
+        let fresh = seen_model.is_none_or(|m| m == model_fingerprint(note));
+        *planned.borrow_mut() = set.apply(t).ok().map(|text| (text, fresh));
+        Ok(set)
+    };
+    let outcome = change::edit(&target, a.dry_run, plan);
+    for p in problems.take() {
+        r.errors = true;
+        let msg = format!(
+            "error: {}:{}: region `{}` not updated: {}\n",
+            n.shown, p.line, p.region, p.message
+        );
+        report_once(state, seen, a.once, msg, err)?;
+    }
+    match outcome {
+        Ok(Outcome::Written) | Ok(Outcome::Created) => {
+            r.changed += 1;
+            // Events name the canonical path.
+            let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+            match planned.take() {
+                Some((text, true)) => {
+                    state.written.insert(key, fingerprint(text.as_bytes()));
+                }
+                // Written over another program's change that the summary may not count yet:
+                // that change's event must not pass for our echo, and another pass follows.
+                _ => {
+                    state.written.remove(&key);
+                    r.again = true;
+                }
+            }
+            writeln!(out, "{}: summary updated", n.shown)?;
+        }
+        Ok(Outcome::WouldChange(diff)) if !diff.is_empty() => {
+            r.changed += 1;
+            if a.once {
+                write!(out, "{diff}")?;
+            } else if state.diffs.get(&path) != Some(&diff) {
+                write!(out, "{diff}")?;
+                state.diffs.insert(path, diff);
+            }
+        }
+        Ok(_) => {
+            state.diffs.remove(&path);
+        }
+        Err(m) => {
+            r.errors = true;
+            let msg = format!("error: cannot change {}: {m}\n", n.shown);
+            report_once(state, seen, a.once, msg, err)?;
+        }
+    }
+    Ok(())
 }
 
 /// `mdtasks watch [PATH] [--once] [--dry-run]`.

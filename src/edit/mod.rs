@@ -105,6 +105,8 @@ pub enum EditError {
         "`{0:?}` cannot be a checkbox status: use one visible character other than `[` and `]`"
     )]
     BadStatusChar(char),
+    #[error("the notes could not be read to make its summary: {0}")]
+    NotesUnreadable(String),
 }
 
 impl EditSet {

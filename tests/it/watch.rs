@@ -182,6 +182,129 @@ fn once_without_regions_says_how_to_ask_for_one() {
     );
 }
 
+/// Notes for the periods below: problems named inside and outside them, a note named the
+/// day before the week, an undated log with days in and out of it.
+fn periods_notes(dir: &Path) {
+    let n = dir.join("notes");
+    std::fs::create_dir_all(&n).unwrap();
+    let files: [(&str, &[u8]); 8] = [
+        ("2026-10-10.md", b"- 25:00 impossible, a month before\n"),
+        ("2026-11-01.md", b"binary\0data\n"),
+        ("2026-11-22.md", b"- 23:00-23:30 late news #waste\n"),
+        (
+            "2026-11-24.md",
+            b"- 09:00-10:00 write #money\n- 26:00 impossible, this week\n",
+        ),
+        (
+            "Time Log.md",
+            b"## 2026-11-25\n- 08:00-09:00 plan\n## 2026-10-01\n- 08:00-08:30 old\n",
+        ),
+        (
+            "Week.md",
+            b"# Week\n<!-- mdtasks:summary:start week=this -->\n<!-- mdtasks:summary:end -->\n",
+        ),
+        (
+            "Month.md",
+            b"<!-- mdtasks:summary:start month=2026-10 -->\n<!-- mdtasks:summary:end -->\n",
+        ),
+        (
+            "Recent.md",
+            b"<!-- mdtasks:summary:start last=3d -->\n<!-- mdtasks:summary:end -->\n",
+        ),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(n.join(name), bytes).unwrap();
+    }
+}
+
+/// A region holds exactly what `summarize --write` writes for its period: the same notes
+/// read (those named for the period's days and a day on either side, and the undated ones)
+/// and the same problems counted, although one pass builds every period in one reading.
+#[test]
+fn regions_hold_what_summarize_write_writes() {
+    let (by_watch, by_summarize) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    periods_notes(by_watch.path());
+    periods_notes(by_summarize.path());
+    let (out, err, code) = run(by_watch.path(), &["watch", "notes", "--once"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(
+        out,
+        "notes/Month.md: summary updated\nnotes/Recent.md: summary updated\nnotes/Week.md: summary updated\n"
+    );
+    for (note, period) in [
+        ("Week.md", &["--week", "2026-W48"][..]),
+        ("Month.md", &["--month", "2026-10"]),
+        ("Recent.md", &["--last", "3d"]),
+    ] {
+        let note_path = format!("notes/{note}");
+        let mut args = vec!["summarize", "notes", "--write", &note_path];
+        args.extend(period);
+        let (out, err, code) = run(by_summarize.path(), &args);
+        assert_eq!(code, 2, "errors in the notes: {out}{err}");
+        assert_eq!(
+            read(&by_watch.path().join(&note_path)),
+            read(&by_summarize.path().join(&note_path)),
+            "{note}"
+        );
+    }
+    let week = read(&by_watch.path().join("notes/Week.md"));
+    // 2026-11-24 and the Time Log's 2026-11-25; the problem of 2026-11-24, not the others.
+    assert!(week.contains("| Logged | 2h 00m |"), "{week}");
+    assert!(week.contains("1 problem found in the notes"), "{week}");
+    let month = read(&by_watch.path().join("notes/Month.md"));
+    // 2026-10-10's problem, and the unreadable 2026-11-01, a day after the month.
+    assert!(month.contains("| Logged | 30m |"), "{month}");
+    assert!(month.contains("2 problems found in the notes"), "{month}");
+}
+
+/// A folder where every daily note summarises its own day and its month asks for more
+/// periods than a pass builds at once: each region still gets its own period's figures.
+#[test]
+fn many_regions_are_built_in_batches() {
+    let t = tempfile::tempdir().unwrap();
+    let n = t.path().join("notes");
+    std::fs::create_dir_all(&n).unwrap();
+    let first = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let days = 600;
+    let minutes = |i: u64| 1 + i % 50;
+    let mut month_total = std::collections::BTreeMap::<String, u64>::new();
+    for i in 0..days {
+        let d = first + chrono::Duration::days(i as i64);
+        *month_total
+            .entry(d.format("%Y-%m").to_string())
+            .or_default() += minutes(i);
+        std::fs::write(
+            n.join(format!("{d}.md")),
+            format!(
+                "- 09:00-09:{:02} task {i}\n\n<!-- mdtasks:summary:start -->\n<!-- mdtasks:summary:end -->\n\n<!-- mdtasks:summary-month:start month=note -->\n<!-- mdtasks:summary-month:end -->\n",
+                minutes(i)
+            ),
+        )
+        .unwrap();
+    }
+    let (out, err, code) = run(t.path(), &["watch", "notes", "--once"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), days as usize);
+    let hm = |m: u64| match m {
+        0..60 => format!("| Logged | {m}m |"),
+        _ => format!("| Logged | {}h {:02}m |", m / 60, m % 60),
+    };
+    for i in 0..days {
+        let d = first + chrono::Duration::days(i as i64);
+        let text = read(&n.join(format!("{d}.md")));
+        let (day, month) = text.split_once("summary-month:start").unwrap();
+        assert!(day.contains(&format!("# Time log: {d}\n")), "{text}");
+        assert!(day.contains(&hm(minutes(i))), "{d}: {day}");
+        let m = d.format("%Y-%m").to_string();
+        assert!(month.contains(&hm(month_total[&m])), "{d}: {month}");
+    }
+    let (out, err, code) = run(t.path(), &["watch", "notes", "--once"]);
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("", "every summary region is up to date\n", 0)
+    );
+}
+
 /// Lines a child writes to a pipe, collected by a thread.
 fn lines_of(pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
