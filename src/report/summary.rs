@@ -1187,22 +1187,13 @@ impl Digester<'_> {
 
         // Tasks per day.
         let mut tasks: Vec<(NaiveDate, TaskCounts)> = Vec::new();
-        let mut bump = |d: NaiveDate, f: &dyn Fn(&mut TaskCounts)| match tasks
-            .iter_mut()
-            .find(|(x, _)| *x == d)
-        {
-            Some((_, c)) => f(c),
-            None => {
-                let mut c = TaskCounts::default();
-                f(&mut c);
-                tasks.push((d, c));
-            }
+        let mut bump = |d: NaiveDate, f: &dyn Fn(&mut TaskCounts)| {
+            f(crate::report::tasks::day_slot(&mut tasks, d));
         };
         let mut task_dates: Vec<NaiveDate> = Vec::new();
         for t in &note.tasks {
             if let Some(d) = t.date
                 && task_dates.last() != Some(&d)
-                && !task_dates.contains(&d)
             {
                 task_dates.push(d);
             }
@@ -1226,12 +1217,17 @@ impl Digester<'_> {
             }
         }
 
+        task_dates.sort_unstable();
+        task_dates.dedup();
+
         // Priorities of each of the note's days.
+        let by_day = crate::report::tasks::note_priorities_by_day(&ln, &self.priority_norm);
         let priorities = dates
             .iter()
             .filter(|d| self.in_period(**d))
-            .map(|d| {
-                let p = crate::report::tasks::note_day_priorities(&ln, *d, &self.priority_norm);
+            .filter_map(|d| {
+                let at = by_day.binary_search_by(|(x, _)| x.cmp(d)).ok()?;
+                let p = &by_day[at].1;
                 let done = |v: &[usize]| {
                     v.iter()
                         .filter(|&&i| note.tasks[i].status.is_done())
@@ -1244,7 +1240,7 @@ impl Digester<'_> {
                     money_total: p.money.len(),
                     first: p.first,
                 };
-                (*d, counts)
+                Some((*d, counts))
             })
             .filter(|(_, p)| p.priority_total > 0 || p.money_total > 0 || p.first.is_some())
             .collect();
