@@ -817,6 +817,8 @@ impl Digester {
                 }
             }
         }
+        // In the note's order: by task, and so by line.
+        debug_assert!(blocks.windows(2).all(|w| w[0].1 < w[1].1 && w[0].2 <= w[1].2));
         for e in &note.entries {
             let Some(d) = e.date.filter(|_| !e.is_stop) else {
                 continue;
@@ -828,9 +830,21 @@ impl Digester {
             if e.tags.is_empty() && minutes.is_none() {
                 continue;
             }
+            // The blocks this entry is the time of: the block that is its task, and those on
+            // its line, in the note's order (found by binary search: a time log kept as one
+            // note has tens of thousands of both).
             let ei = offset(day.entries.len());
-            for &(bd, ti, line, bi) in &blocks {
-                if bd == d && (e.task == Some(ti) || e.line == line) {
+            let on_line = blocks.partition_point(|b| b.2 < e.line)
+                ..blocks.partition_point(|b| b.2 <= e.line);
+            let its_task = e
+                .task
+                .and_then(|ti| blocks.binary_search_by_key(&ti, |b| b.1).ok())
+                .filter(|p| !on_line.contains(p));
+            let before = its_task.filter(|&p| p < on_line.start);
+            let after = its_task.filter(|&p| p >= on_line.end);
+            for p in before.into_iter().chain(on_line).chain(after) {
+                let (bd, _, _, bi) = blocks[p];
+                if bd == d {
                     day.own.push((ei, bi));
                 }
             }
