@@ -242,6 +242,62 @@ for n in $SIZES; do
     fi
 done
 
+# `watch --once --dry-run`: the largest folder with a note that summarises this week and the
+# last 30 days (a copy of the corpus, so the other figures stay on the plain corpus), and the
+# 3,650-note folder with every daily note summarising its own day (3,651 periods).
+watch_copy() { # name source-notes -> prints the copy's folder (made once per corpus stamp)
+    local dir="$WORK/$1" key
+    key="$(cat "$(dirname "$2")/stamp")"
+    if [ ! -f "$dir/stamp" ] || [ "$(cat "$dir/stamp")" != "$key" ]; then
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        cp -r "$2" "$dir/notes"
+        printf '%s\n' "$key" >"$dir/stamp"
+        echo new
+    fi
+    echo "$dir/notes"
+}
+REGION_START='<!-- mdtasks:summary:start'
+w="$(watch_copy "watch-week-$LARGEST" "$CORPORA/d$LARGEST/notes" | tail -n1)"
+printf '# Week\n\n%s week=this -->\n<!-- mdtasks:summary:end -->\n\n<!-- mdtasks:summary-30:start last=30d -->\n<!-- mdtasks:summary-30:end -->\n' "$REGION_START" >"$w/Week.md"
+WATCH_TODAY="$(last_day "$LARGEST")"
+find "$w" -name "*.md" -exec cat {} + >/dev/null
+measure "watch-week-$LARGEST" "watch DIR --once --dry-run (a week and a 30-day region) --today $WATCH_TODAY" "$LARGEST" "" "$SLOW_RUNS" "$BIN" watch "$w" --once --dry-run --today "$WATCH_TODAY"
+if [ -d "$CORPORA/d3650/notes" ]; then
+    w="$(watch_copy watch-daily-3650 "$CORPORA/d3650/notes")"
+    if [ "$(echo "$w" | head -n1)" = new ]; then
+        w="$(echo "$w" | tail -n1)"
+        for f in "$w"/*.md; do printf '\n%s -->\n<!-- mdtasks:summary:end -->\n' "$REGION_START" >>"$f"; done
+    fi
+    w="$(echo "$w" | tail -n1)"
+    find "$w" -name "*.md" -exec cat {} + >/dev/null
+    measure "watch-daily-3650" "watch DIR --once --dry-run (every daily note summarises its day) --today $(last_day 3650)" 3650 "" "$SLOW_RUNS" "$BIN" watch "$w" --once --dry-run --today "$(last_day 3650)"
+fi
+
+# The other layout: ten years kept as one "Time Log" note, a heading per day (the 3,650-note
+# corpus, each note under a `## DATE` heading, its own headings two levels down).
+if [ -d "$CORPORA/d3650/notes" ]; then
+    tl="$WORK/timelog-3650"
+    if [ ! -f "$tl/stamp" ] || [ "$(cat "$tl/stamp")" != "$(cat "$CORPORA/d3650/stamp")" ]; then
+        rm -rf "$tl"
+        mkdir -p "$tl/notes"
+        find "$CORPORA/d3650/notes" -name '*.md' | sort | xargs awk '
+            FNR == 1 { d = FILENAME; sub(/.*\//, "", d); sub(/\.md$/, "", d); if (NR > 1) print ""; print "## " d }
+            /^#/ { $0 = "##" $0 }
+            { print }' >"$tl/notes/Time Log.md"
+        cp "$CORPORA/d3650/stamp" "$tl/stamp"
+    fi
+    tlb="$(corpus_bytes "$tl/notes")"
+    "$BIN" summarize "$tl/notes" --format json >"$WORK/summary-timelog.json" 2>/dev/null || true
+    got="$(json_get "$WORK/summary-timelog.json" .overview.total_minutes total_minutes)"
+    want="$(json_get "$CORPORA/d3650/truth.json" .total_minutes total_minutes)"
+    if [ "$got" = "$want" ]; then verdict="equal"; else verdict="**DIFFERENT**"; TRUTH_FAIL=1; fi
+    TRUTH_ROWS+=("| 1 (3,650 days) | $(awk -v b="$tlb" 'BEGIN {printf "%.1f", b/1e6}') MB | $want | $got | $verdict |")
+    measure "timelog-sum" "summarize NOTE --format json (one 10-year note)" 1 "$tlb" "$RUNS" "$BIN" summarize "$tl/notes" --format json
+    measure "timelog-blocks" "blocks NOTE (one 10-year note)" 1 "$tlb" "$RUNS" "$BIN" blocks "$tl/notes"
+    measure "timelog-check" "check NOTE (one 10-year note)" 1 "$tlb" "$RUNS" "$BIN" check "$tl/notes"
+fi
+
 # One-day commands: the largest folder against a 30-note folder ending on the same day.
 LAST="$(last_day "$LARGEST")"
 NEXT="$(date -u -d "$LAST + 1 day" +%F)"
