@@ -1178,8 +1178,8 @@ fn weeks_spanned(from: Option<NaiveDate>, to: Option<NaiveDate>) -> u32 {
 
 /// The blocks report the HTML page draws: the summary's period, the calendar covering its
 /// weeks.
-fn html_blocks_options(cfg: &Config, summary: &report::Summary) -> report::blocks::BlocksOptions {
-    blocks_options(cfg, weeks_spanned(summary.period.from, summary.period.to))
+fn html_blocks_options(cfg: &Config, period: &report::Period) -> report::blocks::BlocksOptions {
+    blocks_options(cfg, weeks_spanned(period.from, period.to))
 }
 
 /// What `summarize --format html` draws: the chart data from the summary and the blocks
@@ -1218,7 +1218,13 @@ pub fn summarize_html_data(cfg: &Config) -> Option<report::html::HtmlReport> {
         &cfg.settings,
         &period,
         cfg.today,
-        &html_blocks_options(cfg, &summary),
+        &html_blocks_options(
+            cfg,
+            &report::Period {
+                from: summary.period.from,
+                to: summary.period.to,
+            },
+        ),
     );
     Some(html_data(cfg, &summary, &blocks))
 }
@@ -1298,7 +1304,9 @@ fn summarize(
     let digester = builder.digester();
     // The HTML page draws the time blocks too: each note's blocks digest rides along.
     let mut blocks = html.then(|| {
-        report::blocks::BlocksBuilder::new(&cfg.settings, &period, cfg.today).without_logged_time()
+        report::blocks::BlocksBuilder::new(&cfg.settings, &period, cfg.today)
+            .without_logged_time()
+            .without_day_blocks()
     });
     let blocks_digester = blocks.as_ref().map(|b| b.digester());
     // A daily note holds its own day (and, before `day_start_hour`, the day before), so one
@@ -1332,8 +1340,19 @@ fn summarize(
         Err(e) => return load_failed(cfg, &e, err),
     };
     let problems = &streamed.problems;
-    let summary = builder.finish(problems.len() + streamed.in_notes);
-    let blocks = blocks.map(|b| b.finish(&html_blocks_options(cfg, &summary)));
+    // The time blocks are settled first, for the summary's period, so that their builder's
+    // state is freed before the summary's turns into rows (the peak of a century's page).
+    let bounds = builder.bounds();
+    let blocks = blocks.map(|b| b.finish(&html_blocks_options(cfg, &bounds)));
+    let mut summary = builder.finish(problems.len() + streamed.in_notes);
+    // The HTML page's data, made before the page is written. The rows it was made from are
+    // freed then (a century's days and sessions are 15 MB), unless `--write` still puts
+    // the Markdown report into a note.
+    let page = blocks.map(|b| html_data(cfg, &summary, &b));
+    if page.is_some() && a.write.is_none() {
+        summary.days = Vec::new();
+        summary.focus.sessions = Vec::new();
+    }
     let csv = match a.csv {
         cli::CsvKind::Entries => report::render::CsvKind::Entries,
         cli::CsvKind::Days => report::render::CsvKind::Days,
@@ -1348,11 +1367,7 @@ fn summarize(
                 let color = cfg.color && matches!(dest, Destination::Stdout);
                 report::render::render(&summary, format, csv, color, w)
             }
-            None => {
-                let blocks = blocks.as_ref().expect("digested for HTML");
-                let data = html_data(cfg, &summary, blocks);
-                report::html::write_html(&data, w)
-            }
+            None => report::html::write_html(page.as_ref().expect("digested for HTML"), w),
         }
     };
     match &dest {

@@ -818,7 +818,11 @@ impl Digester {
             }
         }
         // In the note's order: by task, and so by line.
-        debug_assert!(blocks.windows(2).all(|w| w[0].1 < w[1].1 && w[0].2 <= w[1].2));
+        debug_assert!(
+            blocks
+                .windows(2)
+                .all(|w| w[0].1 < w[1].1 && w[0].2 <= w[1].2)
+        );
         for e in &note.entries {
             let Some(d) = e.date.filter(|_| !e.is_stop) else {
                 continue;
@@ -834,8 +838,8 @@ impl Digester {
             // its line, in the note's order (found by binary search: a time log kept as one
             // note has tens of thousands of both).
             let ei = offset(day.entries.len());
-            let on_line = blocks.partition_point(|b| b.2 < e.line)
-                ..blocks.partition_point(|b| b.2 <= e.line);
+            let on_line =
+                blocks.partition_point(|b| b.2 < e.line)..blocks.partition_point(|b| b.2 <= e.line);
             let its_task = e
                 .task
                 .and_then(|ti| blocks.binary_search_by_key(&ti, |b| b.1).ok())
@@ -890,6 +894,8 @@ pub struct BlocksBuilder<'s> {
     /// Every block text met, once: a daily block is on hundreds of days.
     texts: HashSet<Arc<BlockText>>,
     vocabulary: Vocabulary,
+    /// Whether each day of the report lists its blocks ([`BlocksBuilder::without_day_blocks`]).
+    day_blocks: bool,
 }
 
 impl<'s> BlocksBuilder<'s> {
@@ -914,6 +920,7 @@ impl<'s> BlocksBuilder<'s> {
             days: BTreeMap::new(),
             texts: HashSet::new(),
             vocabulary: Vocabulary::default(),
+            day_blocks: true,
         }
     }
 
@@ -924,6 +931,15 @@ impl<'s> BlocksBuilder<'s> {
     /// leave the words out.
     pub fn without_logged_time(mut self) -> Self {
         self.digester.words = false;
+        self
+    }
+
+    /// A report whose days do not list their blocks (every `days[].blocks` empty), nor the
+    /// planned tables made from those lists (`planned`, `planned_days`); the days' counts and
+    /// states, the streaks and the per-block and per-group statistics are as before. For the
+    /// HTML page, which draws the days' counts only: a century's block lists were 22 MB.
+    pub fn without_day_blocks(mut self) -> Self {
+        self.day_blocks = false;
         self
     }
 
@@ -960,7 +976,8 @@ impl<'s> BlocksBuilder<'s> {
                     },
                     checked: b.checked,
                     source: b.source,
-                    at: b.at.as_ref().map(|(p, line)| {
+                    // Only the days' block lists say where a block is.
+                    at: b.at.as_ref().filter(|_| self.day_blocks).map(|(p, line)| {
                         (
                             Arc::clone(path.get_or_insert_with(|| Arc::from(&**p))),
                             *line,
@@ -986,6 +1003,7 @@ impl<'s> BlocksBuilder<'s> {
             days: mut data,
             texts: _,
             vocabulary,
+            day_blocks,
         } = self;
         let cfg = &settings.file.blocks;
         let config_texts: Vec<Arc<BlockText>> = cfg
@@ -1004,6 +1022,23 @@ impl<'s> BlocksBuilder<'s> {
         let day_list: Vec<NaiveDate> = match start {
             Some(s) if s <= end => s.iter_days().take_while(|d| *d <= end).collect(),
             _ => Vec::new(),
+        };
+
+        // The blocks' names (the config's first), group tags, and the days each block and
+        // each group (tag) is planned on, with whether one of its blocks was done that day,
+        // gathered as the days are settled: a block's or group's steps are then the steps of
+        // a day without it, changed on those days. (Asking every day about every block was
+        // names x days string comparisons, the most of `blocks` on a long journal.)
+        let mut names: BTreeMap<Arc<str>, Arc<str>> = BTreeMap::new();
+        for bt in &config_texts {
+            names.entry(bt.key.clone()).or_insert(bt.name.clone());
+        }
+        let mut group_names: BTreeSet<String> = BTreeSet::new();
+        let mut by_key: HashMap<Arc<str>, Vec<(usize, bool)>> = HashMap::new();
+        let mut by_group: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+        let mark = |list: &mut Vec<(usize, bool)>, i: usize, done: bool| match list.last_mut() {
+            Some((day, any)) if *day == i => *any |= done,
+            _ => list.push((i, done)),
         };
 
         // Settle each day.
@@ -1093,8 +1128,34 @@ impl<'s> BlocksBuilder<'s> {
                     line,
                 });
             }
+            let i = days.len();
+            for b in &blocks {
+                if !names.contains_key(&b.key) {
+                    names.insert(b.key.clone(), b.name.clone());
+                }
+                match by_key.get_mut(&b.key) {
+                    Some(list) => mark(list, i, b.done),
+                    None => {
+                        by_key.insert(b.key.clone(), vec![(i, b.done)]);
+                    }
+                }
+                for g in b.tags.iter() {
+                    if !group_names.contains(g) {
+                        group_names.insert(g.clone());
+                    }
+                    match by_group.get_mut(g) {
+                        Some(list) => mark(list, i, b.done),
+                        None => {
+                            by_group.insert(g.clone(), vec![(i, b.done)]);
+                        }
+                    }
+                }
+            }
             let total = blocks.len();
             let done = blocks.iter().filter(|b| b.done).count();
+            if !day_blocks {
+                blocks = Vec::new();
+            }
             let won = total > 0 && done == total;
             let rest = !won && opts.rest_days.contains(&wd);
             let state = if won {
@@ -1147,38 +1208,7 @@ impl<'s> BlocksBuilder<'s> {
             to: days[b].date,
         });
 
-        // Per block and per group.
-        let mut names: BTreeMap<Arc<str>, Arc<str>> = BTreeMap::new();
-        for bt in &config_texts {
-            names.entry(bt.key.clone()).or_insert(bt.name.clone());
-        }
-        let mut group_names: BTreeSet<String> = BTreeSet::new();
-        for d in &days {
-            for b in &d.blocks {
-                names.entry(b.key.clone()).or_insert(b.name.clone());
-                group_names.extend(b.tags.iter().cloned());
-            }
-        }
-        // The days each block and each group (tag) is planned on, with whether one of its
-        // blocks was done that day, from one pass over the days: a block's or group's steps
-        // are then the steps of a day without it, changed on those days. (Asking every day
-        // about every block was names x days string comparisons, the most of `blocks` on a
-        // long journal.)
-        let mut by_key: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
-        let mut by_group: HashMap<&str, Vec<(usize, bool)>> = HashMap::new();
-        let mark = |list: &mut Vec<(usize, bool)>, i: usize, done: bool| match list.last_mut() {
-            Some((day, any)) if *day == i => *any |= done,
-            _ => list.push((i, done)),
-        };
-        for (i, d) in days.iter().enumerate() {
-            for b in &d.blocks {
-                mark(by_key.entry(&b.key).or_default(), i, b.done);
-                for g in b.tags.iter() {
-                    mark(by_group.entry(g).or_default(), i, b.done);
-                }
-            }
-        }
-        // A day without the block or group: skipped when it is a rest day, has a note, or the
+        // Per block and per group. A day without the block or group: skipped when it is a rest day, has a note, or the
         // block is configured (not every day is a planned day), else lost.
         let idle: Vec<Step> = days
             .iter()
@@ -1244,8 +1274,8 @@ impl<'s> BlocksBuilder<'s> {
             })
             .collect();
 
-        // Planned against logged.
-        // Sized first: a long report has a row for most of its blocks.
+        // Planned against logged (none without logged time, and so none without the days'
+        // blocks). Sized first: a long report has a row for most of its blocks.
         let rows = days
             .iter()
             .flat_map(|d| &d.blocks)
@@ -1976,6 +2006,52 @@ mod tests {
         // Nothing logged at all: no table.
         let r = run(&notes[1..], "2026-11-25");
         assert!(!rendered(&r, Format::Text).contains("Planned vs logged"));
+    }
+
+    /// Without the days' block lists (the HTML page's blocks) the report is the same but for
+    /// those lists and the planned tables made from them: counts, states, streaks, per-block
+    /// and per-group statistics (gathered while the days are settled) are as before.
+    #[test]
+    fn without_day_blocks_only_the_lists_are_left_out() {
+        let notes = [
+            note(
+                Some("2026-11-22"),
+                "## Time Blocks\n\n- [x] Deep work ~1h\n- [ ] Admin #ops\n\n## Log\n\n- 09:00-10:00 deep work\n",
+            ),
+            note(
+                Some("2026-11-23"),
+                "## Time Blocks\n\n- [x] Deep work ~1h\n- [x] Admin #ops\n- [ ] Run #health\n",
+            ),
+            note(
+                Some("2026-11-24"),
+                "## Time Blocks\n\n- [ ] Deep work ~1h\n- [ ] Inbox #ops\n\n## Log\n\n- 08:00-08:30 inbox #ops\n",
+            ),
+            note(None, "## 2026-11-24\n\n## Time Blocks\n\n- [x] Run #health\n"),
+        ];
+        let settings = Settings::default();
+        let today = d("2026-11-24");
+        let report = |b: BlocksBuilder| {
+            let mut b = b;
+            let digester = b.digester();
+            for n in &notes {
+                b.add(digester.digest(n));
+            }
+            serde_json::to_value(b.finish(&BlocksOptions::default())).unwrap()
+        };
+        let mut full = report(BlocksBuilder::new(&settings, &Period::ALL, today));
+        let lean = report(BlocksBuilder::new(&settings, &Period::ALL, today).without_day_blocks());
+        let days = full["days"].as_array_mut().unwrap();
+        assert_eq!(days.len(), 3);
+        assert!(days.iter().all(|d| !d["blocks"].as_array().unwrap().is_empty()));
+        for d in days {
+            d["blocks"] = serde_json::json!([]);
+        }
+        assert!(!full["planned_days"].as_array().unwrap().is_empty());
+        assert!(!full["planned"].as_array().unwrap().is_empty());
+        full["planned_days"] = serde_json::json!([]);
+        full["planned"] = serde_json::json!([]);
+        assert_eq!(full["groups"].as_array().unwrap().len(), 2);
+        assert_eq!(full, lean);
     }
 
     /// Without the logged time (the HTML page's blocks) the days, their blocks and states

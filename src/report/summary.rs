@@ -320,7 +320,8 @@ pub struct Session {
     pub start: Clock,
     pub end: Clock,
     pub minutes: u32,
-    pub category: String,
+    /// Shared with the other sessions of its category.
+    pub category: Arc<str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -837,13 +838,10 @@ impl<'s> SummaryBuilder<'s> {
         }
     }
 
-    /// The report. `diagnostics` is the number of problems found while loading.
-    pub fn finish(mut self, diagnostics: usize) -> Summary {
-        let (settings, period) = (self.digester.settings, self.digester.period);
-        let categories = std::mem::take(&mut self.categories);
-        let categories = &categories;
-        let cfg = &settings.file.summary;
-        // The period: the options' bounds, else the span of the dated notes.
+    /// The first and last day the report will cover, as [`PeriodInfo`] gives them: the
+    /// options' bounds, else the span of the dated notes added so far.
+    pub fn bounds(&self) -> Period {
+        let period = self.digester.period;
         let (data_min, data_max) = (self.dated.first().copied(), self.dated.last().copied());
         let mut from = period.from.or(data_min);
         let mut to = period.to.or(data_max);
@@ -860,7 +858,17 @@ impl<'s> SummaryBuilder<'s> {
             }
             _ => {}
         }
-        let range = Period { from, to };
+        Period { from, to }
+    }
+
+    /// The report. `diagnostics` is the number of problems found while loading.
+    pub fn finish(mut self, diagnostics: usize) -> Summary {
+        let (settings, period) = (self.digester.settings, self.digester.period);
+        let categories = std::mem::take(&mut self.categories);
+        let categories = &categories;
+        let cfg = &settings.file.summary;
+        let range = self.bounds();
+        let (from, to) = (range.from, range.to);
         let day_list: Vec<NaiveDate> = match (from, to) {
             (Some(f), Some(t)) => f.iter_days().take_while(|d| *d <= t).collect(),
             _ => Vec::new(),
@@ -976,7 +984,7 @@ impl<'s> SummaryBuilder<'s> {
                     start: Clock(s),
                     end: Clock(e),
                     minutes: e - s,
-                    category: categories[c].clone(),
+                    category: Arc::clone(&self.category_names[c]),
                 });
             }
         }
