@@ -2026,7 +2026,10 @@ mod tests {
                 Some("2026-11-24"),
                 "## Time Blocks\n\n- [ ] Deep work ~1h\n- [ ] Inbox #ops\n\n## Log\n\n- 08:00-08:30 inbox #ops\n",
             ),
-            note(None, "## 2026-11-24\n\n## Time Blocks\n\n- [x] Run #health\n"),
+            note(
+                None,
+                "## 2026-11-24\n\n## Time Blocks\n\n- [x] Run #health\n",
+            ),
         ];
         let settings = Settings::default();
         let today = d("2026-11-24");
@@ -2042,7 +2045,10 @@ mod tests {
         let lean = report(BlocksBuilder::new(&settings, &Period::ALL, today).without_day_blocks());
         let days = full["days"].as_array_mut().unwrap();
         assert_eq!(days.len(), 3);
-        assert!(days.iter().all(|d| !d["blocks"].as_array().unwrap().is_empty()));
+        assert!(
+            days.iter()
+                .all(|d| !d["blocks"].as_array().unwrap().is_empty())
+        );
         for d in days {
             d["blocks"] = serde_json::json!([]);
         }
