@@ -1208,8 +1208,9 @@ impl<'s> BlocksBuilder<'s> {
             to: days[b].date,
         });
 
-        // Per block and per group. A day without the block or group: skipped when it is a rest day, has a note, or the
-        // block is configured (not every day is a planned day), else lost.
+        // Per block and per group. A day without the block or group: skipped when it is a rest
+        // day, has a note, or the block is configured (not every day is a planned day), else
+        // lost.
         let idle: Vec<Step> = days
             .iter()
             .map(|d| {
@@ -1274,8 +1275,8 @@ impl<'s> BlocksBuilder<'s> {
             })
             .collect();
 
-        // Planned against logged (none without logged time, and so none without the days'
-        // blocks). Sized first: a long report has a row for most of its blocks.
+        // Planned against logged, from the days' block lists (none without the logged time,
+        // nor without the lists). Sized first: a long report has a row for most of its blocks.
         let rows = days
             .iter()
             .flat_map(|d| &d.blocks)
