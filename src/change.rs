@@ -72,9 +72,11 @@ impl ConflictCopies {
 }
 
 /// Reads the note for editing, or says why it must not be edited.
-pub fn read(target: &Target) -> Result<(Vec<u8>, String, Note), String> {
+pub fn read(target: &Target) -> Result<(String, Note), String> {
     let bytes = std::fs::read(&target.path).map_err(|e| format!("cannot read it: {e}"))?;
-    let text = std::str::from_utf8(&bytes).ok().map(str::to_string);
+    // The text is the bytes themselves (no copy): they are what the write compares the file
+    // with before replacing it.
+    let text = String::from_utf8(bytes).ok();
     let note = text.as_deref().map(|t| parse_note(t, &target.parse));
     if let Some(reason) = refuse_reason(
         text.as_deref(),
@@ -86,7 +88,7 @@ pub fn read(target: &Target) -> Result<(Vec<u8>, String, Note), String> {
         return Err(reason);
     }
     match (text, note) {
-        (Some(t), Some(n)) => Ok((bytes, t, n)),
+        (Some(t), Some(n)) => Ok((t, n)),
         _ => Err("it is not valid UTF-8 text".into()),
     }
 }
@@ -96,9 +98,12 @@ pub fn edit<F>(target: &Target, dry_run: bool, mut plan: F) -> Result<Outcome, S
 where
     F: FnMut(&str, &Note) -> Result<EditSet, EditError>,
 {
-    let (bytes, text, note) = read(target)?;
+    let (text, note) = read(target)?;
     let opts = target.parse.clone();
-    let first = plan(&text, &note)
+    let planned = plan(&text, &note);
+    // The check parses the note again: one model at a time.
+    drop(note);
+    let first = planned
         .and_then(|e| e.apply_checked(&text, &opts))
         .map_err(|e| e.to_string())?;
     if first == text {
@@ -126,7 +131,7 @@ where
             .and_then(|e| e.apply_checked(current, &opts))
             .map_err(|e| e.to_string())
     };
-    match write::write_atomic(target.root, &target.path, &bytes, replan, 3) {
+    match write::write_atomic(target.root, &target.path, text.as_bytes(), replan, 3) {
         Ok(WriteOutcome::Unchanged) => Ok(Outcome::Unchanged),
         Ok(WriteOutcome::Written { .. }) => Ok(Outcome::Written),
         Ok(WriteOutcome::Created) => Ok(Outcome::Created),

@@ -512,7 +512,7 @@ fn do_rollover(
     };
     let src_target =
         |listed: &Listed| note_target(cfg, &source.path, &source.shown, source.date, listed);
-    let (_, src_text, src_note) = match change::read(&src_target(listed)) {
+    let (src_text, src_note) = match change::read(&src_target(listed)) {
         Ok(r) => r,
         Err(m) => return fail(err, &source.shown, &m),
     };

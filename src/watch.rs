@@ -284,7 +284,7 @@ fn target<'r>(
 
 /// The periods the summary regions of the note ask for, as planning it would ask.
 fn periods_of(target: &Target, today: NaiveDate) -> Vec<Period> {
-    let Ok((_, text, note)) = change::read(target) else {
+    let Ok((text, note)) = change::read(target) else {
         return Vec::new();
     };
     let mut periods = Vec::new();

@@ -234,9 +234,11 @@ impl EditSet {
             let d = first_difference(keep, got);
             return Err(changed(po + d));
         }
-        let before = parse_note(original, opts);
-        let after = parse_note(result, opts);
-        if let Some(d) = new_diagnostic(&before.diagnostics, &after.diagnostics) {
+        // Only the diagnostics are kept of each parse, so that one model at a time is in
+        // memory (a long note's is about ten times its size).
+        let before = parse_note(original, opts).diagnostics;
+        let after = parse_note(result, opts).diagnostics;
+        if let Some(d) = new_diagnostic(&before, &after) {
             return Err(EditError::NewDiagnostic {
                 code: d.code.as_str(),
                 message: d.message.clone(),
