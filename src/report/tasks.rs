@@ -937,7 +937,7 @@ pub(crate) fn note_day_priorities(
 /// [`note_day_priorities`] of every day the note's tasks are on, in order of day (only the
 /// days with a priority or money task, or a done task with a time), in one walk over the
 /// note: a time log kept as one long note has thousands of days, and walking the whole note
-/// for each of them took 4 of a 10-year note's 6 seconds.
+/// for each of them was most of the 6 seconds a 10-year note took.
 pub(crate) fn note_priorities_by_day(
     n: &LoadedNote,
     prio: &[String],
