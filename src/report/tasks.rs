@@ -601,6 +601,20 @@ pub fn in_progress(notes: &[LoadedNote]) -> Vec<ParentProgress> {
     all.finish().collect()
 }
 
+/// The order `--stale` lists tasks in: the most rolled over first, then by the day, path
+/// and line they were first written on.
+fn stale_order(a: &StaleTask, b: &StaleTask) -> std::cmp::Ordering {
+    fn key(t: &StaleTask) -> (std::cmp::Reverse<usize>, NaiveDate, &str, usize) {
+        (
+            std::cmp::Reverse(t.moves),
+            t.first_written,
+            &t.first_path,
+            t.first_line,
+        )
+    }
+    key(a).cmp(&key(b))
+}
+
 /// A task that keeps being rolled over.
 #[derive(Debug, Serialize)]
 pub struct StaleTask {
@@ -801,20 +815,7 @@ impl StaleChains {
                 current,
             });
         }
-        out.sort_by(|a, b| {
-            (
-                std::cmp::Reverse(a.moves),
-                a.first_written,
-                &a.first_path,
-                a.first_line,
-            )
-                .cmp(&(
-                    std::cmp::Reverse(b.moves),
-                    b.first_written,
-                    &b.first_path,
-                    b.first_line,
-                ))
-        });
+        out.sort_by(stale_order);
         out
     }
 }
@@ -1634,20 +1635,7 @@ mod tests {
                         .then(|| TaskRef::new(&notes[last.3], last.4)),
                 });
             }
-            out.sort_by(|a, b| {
-                (
-                    std::cmp::Reverse(a.moves),
-                    a.first_written,
-                    &a.first_path,
-                    a.first_line,
-                )
-                    .cmp(&(
-                        std::cmp::Reverse(b.moves),
-                        b.first_written,
-                        &b.first_path,
-                        b.first_line,
-                    ))
-            });
+            out.sort_by(stale_order);
             out
         }
 
