@@ -894,4 +894,85 @@ mod tests {
             "forgotten once another program wrote it"
         );
     }
+
+    /// A note whose region asks for a period the pass did not build (the note changed
+    /// between the reading that found its periods and its edit) gets that period's summary
+    /// all the same, built then, as `summarize --write` would build it.
+    #[test]
+    fn a_period_the_pass_did_not_build_is_built_when_planned() {
+        use clap::Parser;
+        let t = tempfile::tempdir().unwrap();
+        let notes = t.path().join("notes");
+        std::fs::create_dir_all(&notes).unwrap();
+        std::fs::write(notes.join("2026-11-23.md"), "- 09:00-10:30 write #money\n").unwrap();
+        std::fs::write(notes.join("2026-11-16.md"), "- 09:00-09:20 old #money\n").unwrap();
+        std::fs::write(
+            notes.join("Week.md"),
+            "<!-- mdtasks:summary:start week=this -->\n<!-- mdtasks:summary:end -->\n",
+        )
+        .unwrap();
+        let root = notes.to_str().unwrap();
+        let cli = crate::cli::Cli::try_parse_from([
+            "mdtasks",
+            "--today",
+            "2026-11-24",
+            "watch",
+            root,
+            "--once",
+        ])
+        .unwrap();
+        let env = crate::app::Env {
+            today: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            now: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+            no_color: true,
+            stdout_is_terminal: false,
+            stderr_is_terminal: false,
+            user_config: None,
+        };
+        let cfg = Config::resolve(cli, &env).map_err(|e| e.message).unwrap();
+        let crate::cli::Command::Watch(a) = &cfg.command else {
+            panic!("a watch command");
+        };
+        let asking = Asking {
+            shown: format!("{root}/Week.md"),
+            rel: "Week.md".into(),
+            periods: Vec::new(),
+        };
+        // A cache holding another period only.
+        let cache = RefCell::new(Summaries::default());
+        cache
+            .borrow_mut()
+            .markdown
+            .insert((None, None), "not this one".into());
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut r = PassResult::default();
+        regenerate(
+            &cfg,
+            cfg.today,
+            a,
+            &asking,
+            &writable_root(&cfg),
+            &mut change::ConflictCopies::default(),
+            &cache,
+            &mut State::default(),
+            &mut HashSet::new(),
+            &mut r,
+            &mut out,
+            &mut err,
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(err).unwrap(), "");
+        assert_eq!((r.regions, r.changed, r.errors), (1, 1, false));
+        let week = std::fs::read_to_string(notes.join("Week.md")).unwrap();
+        assert!(
+            week.contains("# Time log: 2026-11-23 to 2026-11-29\n"),
+            "{week}"
+        );
+        assert!(week.contains("| Logged | 1h 30m |"), "{week}");
+        assert!(!week.contains("not this one"), "{week}");
+        // Built once, then kept for the pass's other notes.
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23);
+        let sunday = NaiveDate::from_ymd_opt(2026, 11, 29);
+        assert!(cache.borrow().markdown.contains_key(&(monday, sunday)));
+    }
 }
