@@ -346,9 +346,22 @@ struct OpenItem {
     kind: u8,
 }
 
+/// The events of a note, in order.
+pub(crate) type Events = Vec<(Block, Span)>;
+
+/// How many events wait in `out` before [`scan`] hands them over (at the next line where
+/// no block is open): few enough that they stay in the first-level cache, and that a very
+/// long note's events never pile up (a 16.6 MB note made 67 MB of them).
+const HAND_OVER_AT: usize = 256;
+
 /// Block events of `text[from..]` for a note in the subset the scanner handles, in the
-/// order pulldown-cmark would give them, into `out`. Returns `false` (with `out` in any
-/// state) when the note holds something the scanner does not handle.
+/// order pulldown-cmark would give them, into `out`. Returns `false` when the note holds
+/// something the scanner does not handle; `hand_over` may have had events by then, and
+/// `out` is in any state.
+///
+/// Events are final once no block is open (every list item and paragraph closed). From
+/// time to time the scanner then calls `hand_over` with `out`, which takes the events and
+/// leaves `out` empty or as it was; the events it did not get are in `out` at the end.
 ///
 /// Paragraph events are given for every paragraph, also in tight lists (where
 /// pulldown-cmark gives none): the note parser reads the same from both.
@@ -356,7 +369,8 @@ pub(crate) fn scan(
     text: &str,
     from: usize,
     starts: &[usize],
-    out: &mut Vec<(Block, Span)>,
+    out: &mut Events,
+    hand_over: &mut dyn FnMut(&mut Events),
 ) -> bool {
     let b = text.as_bytes();
     // A lone `\r` ends a line too; not handled here.
@@ -374,7 +388,13 @@ pub(crate) fn scan(
         para: None,
     };
     let mut lines = Lines::new(b, starts, from);
+    // Where the last hand-over left `out` (one that keeps the events moves this on).
+    let mut handed = 0;
     while let Some(line) = lines.next() {
+        if s.out.len() >= handed + HAND_OVER_AT && s.items.is_empty() && s.para.is_none() {
+            hand_over(s.out);
+            handed = s.out.len();
+        }
         let l = &b[line.start..line.end];
         let (indent, bytes) = indentation(l);
         let rest = &l[bytes..];

@@ -116,7 +116,7 @@ struct ClockLine {
 
 struct Parse<'a> {
     text: &'a str,
-    ix: LineIndex,
+    ix: &'a LineIndex,
     opts: &'a ParseOptions,
     note: Note,
     items: Vec<ItemFrame>,
@@ -153,7 +153,13 @@ pub fn parse_note_reference(text: &str, opts: &ParseOptions) -> Note {
 #[doc(hidden)]
 pub fn fast_scanner_reads(text: &str) -> bool {
     let ix = LineIndex::new(text);
-    blocks::scan(text, body_start(text).0, ix.starts(), &mut Vec::new())
+    blocks::scan(
+        text,
+        body_start(text).0,
+        ix.starts(),
+        &mut Vec::new(),
+        &mut Vec::clear,
+    )
 }
 
 /// Where a note's Markdown starts: after a byte-order mark and YAML front matter, whose span
@@ -177,9 +183,9 @@ fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
     // Room for the tasks and entries up front: a task is a few hundred bytes, and growing
     // the vectors one doubling at a time copied them several times over.
     let (tasks, entries) = estimate_items(text, &ix);
-    let mut p = Parse {
+    let start = || Parse {
         text,
-        ix,
+        ix: &ix,
         opts,
         note: Note {
             date: opts.name_date,
@@ -206,7 +212,17 @@ fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
         in_heading: None,
         lines_scanned: false,
     };
-    p.run(fast);
+    let mut p = start();
+    if fast {
+        if p.run_scanned() {
+            return p.finish();
+        }
+        // The scanner gave up part way (on a line it does not handle), after the parse had
+        // the events before that line: pulldown-cmark reads the note afresh.
+        drop(p);
+        p = start();
+    }
+    p.run_pulldown();
     p.finish()
 }
 
@@ -245,7 +261,7 @@ fn estimate_items(text: &str, ix: &LineIndex) -> (usize, usize) {
 
 impl<'a> Parse<'a> {
     fn diag(&mut self, d: Diagnostic, span: Span) {
-        let d = d.at(self.text, &self.ix, span);
+        let d = d.at(self.text, self.ix, span);
         self.note.diagnostics.push(d);
     }
 
@@ -261,42 +277,66 @@ impl<'a> Parse<'a> {
         self.ix.line_end(self.text, from)
     }
 
-    fn run(&mut self, fast: bool) {
+    /// Front matter, then where the Markdown starts.
+    fn begin(&mut self) -> usize {
         let (body_start, front_matter) = body_start(self.text);
         if let Some(span) = front_matter {
             self.front_matter(span);
         }
-        // The events go in a vector each thread keeps for its next note: a new one for
-        // every note (about five events a line, 32 bytes each) was fresh memory to write.
+        body_start
+    }
+
+    /// Reads the note's block structure with the line scanner, handing its events to
+    /// [`Parse::event`] as they become final. Returns `false` when the scanner gave up: the
+    /// parse has then seen only part of the note and must start again.
+    fn run_scanned(&mut self) -> bool {
+        let body_start = self.begin();
+        // The events go in a vector each thread keeps for its next note (fresh memory to
+        // write for every note cost more than the events' handling).
         thread_local! {
-            static EVENTS: std::cell::Cell<Vec<(Block, Span)>> = const { std::cell::Cell::new(Vec::new()) };
+            static EVENTS: std::cell::Cell<blocks::Events> = const { std::cell::Cell::new(Vec::new()) };
         }
-        let mut events = if fast { EVENTS.take() } else { Vec::new() };
+        let mut events = EVENTS.take();
         events.clear();
-        if fast {
-            events.reserve(self.ix.starts().len() * 5);
-        }
-        if fast && blocks::scan(self.text, body_start, self.ix.starts(), &mut events) {
-            self.lines_scanned = true;
+        self.lines_scanned = true;
+        let (text, ix) = (self.text, self.ix);
+        let read = blocks::scan(text, body_start, ix.starts(), &mut events, &mut |evs| {
+            for &(block, span) in evs.iter() {
+                self.event(block, span);
+            }
+            evs.clear();
+        });
+        if read {
             for &(block, span) in &events {
                 self.event(block, span);
             }
-            events.clear();
-            // A note's worth of events is kept (up to a large note's: 64 K events, 2 MiB).
-            if events.capacity() <= 1 << 16 {
-                EVENTS.set(events);
-            }
-        } else {
-            let body = &self.text[body_start..];
-            let mut opts = Options::empty();
-            opts.insert(Options::ENABLE_TABLES);
-            let parser = Parser::new_ext(body, opts).into_offset_iter();
-            for (event, range) in parser {
-                let span = Span::new(range.start + body_start, range.end + body_start);
-                self.event(blocks::from_event(&event), span);
-            }
+            self.close_days();
         }
-        // Close date sections still open at the end of the note.
+        events.clear();
+        // Kept unless a long run of blocks without a break made it large (more than 64 K
+        // events, 2 MiB).
+        if events.capacity() <= 1 << 16 {
+            EVENTS.set(events);
+        }
+        read
+    }
+
+    /// Reads the note's block structure with pulldown-cmark.
+    fn run_pulldown(&mut self) {
+        let body_start = self.begin();
+        let body = &self.text[body_start..];
+        let mut opts = Options::empty();
+        opts.insert(Options::ENABLE_TABLES);
+        let parser = Parser::new_ext(body, opts).into_offset_iter();
+        for (event, range) in parser {
+            let span = Span::new(range.start + body_start, range.end + body_start);
+            self.event(blocks::from_event(&event), span);
+        }
+        self.close_days();
+    }
+
+    /// Closes the date sections still open at the end of the note.
+    fn close_days(&mut self) {
         let len = self.text.len();
         for (_, i) in std::mem::take(&mut self.open_days) {
             self.note.days[i].span.end = len;
@@ -884,35 +924,69 @@ impl<'a> Parse<'a> {
     /// Durations, in order of precedence: the range, an explicit duration, the next entry's
     /// start. Then midnight crossings, order and overlaps are checked per day.
     fn resolve_entries(&mut self) {
-        let raws = std::mem::take(&mut self.raw_entries);
+        let mut raws = std::mem::take(&mut self.raw_entries);
         // Items whose task has clock lines count by their clocks: never the same time twice.
         let clocked: std::collections::HashSet<usize> =
             self.clocks.iter().filter_map(|c| c.task).collect();
-        // Group by day, keeping document order within a day and the order days first appear
-        // (a long note may hold thousands of days: no linear search per entry).
-        let mut day_index: std::collections::HashMap<Option<NaiveDate>, usize> = Default::default();
-        let mut by_day: Vec<(Option<NaiveDate>, Vec<RawEntry>)> = Vec::new();
-        // Most notes hold one day: no regrouping.
+        // The entries of each day, in document order, the days in the order they first
+        // appear: as indices into `raws` (moving the entries into a vector per day held a
+        // long note's entries twice).
+        let mut days: Vec<Option<NaiveDate>> = Vec::new();
+        let mut order: Vec<u32> = Vec::with_capacity(raws.len());
+        let mut bounds: Vec<usize> = vec![0];
+        // Most notes hold one day: no grouping.
         if let Some(date) = raws.first().map(|r| r.date)
             && clocked.is_empty()
             && raws.iter().all(|r| r.date == date)
         {
-            by_day.push((date, raws));
+            days.push(date);
+            order.extend(0..raws.len() as u32);
+            bounds.push(raws.len());
         } else {
-            for r in raws {
-                if r.task.is_some_and(|t| clocked.contains(&t)) {
-                    continue;
+            // Each entry's day as a number, by a counting sort (a long note may hold
+            // thousands of days: no linear search per entry).
+            let mut day_index: std::collections::HashMap<Option<NaiveDate>, u32> =
+                Default::default();
+            let mut last: Option<(Option<NaiveDate>, u32)> = None;
+            let group: Vec<u32> = raws
+                .iter()
+                .map(|r| {
+                    if r.task.is_some_and(|t| clocked.contains(&t)) {
+                        return u32::MAX;
+                    }
+                    if let Some((d, g)) = last
+                        && d == r.date
+                    {
+                        return g;
+                    }
+                    let g = *day_index.entry(r.date).or_insert_with(|| {
+                        days.push(r.date);
+                        days.len() as u32 - 1
+                    });
+                    last = Some((r.date, g));
+                    g
+                })
+                .collect();
+            let mut next = vec![0usize; days.len() + 1];
+            for &g in group.iter().filter(|&&g| g != u32::MAX) {
+                next[g as usize + 1] += 1;
+            }
+            for k in 1..next.len() {
+                next[k] += next[k - 1];
+            }
+            bounds.clone_from(&next);
+            order.resize(next[days.len()], 0);
+            for (i, &g) in group.iter().enumerate() {
+                if g != u32::MAX {
+                    order[next[g as usize]] = i as u32;
+                    next[g as usize] += 1;
                 }
-                let i = *day_index.entry(r.date).or_insert_with(|| {
-                    by_day.push((r.date, Vec::new()));
-                    by_day.len() - 1
-                });
-                by_day[i].1.push(r);
             }
         }
-        for (date, day) in by_day {
-            self.resolve_day(date, day);
+        for (k, &date) in days.iter().enumerate() {
+            self.resolve_day(date, &mut raws, &order[bounds[k]..bounds[k + 1]]);
         }
+        drop(raws);
         for c in std::mem::take(&mut self.clocks) {
             let date = c.start.date();
             let start = minute_of(c.start);
@@ -937,13 +1011,15 @@ impl<'a> Parse<'a> {
         self.check_overlaps();
     }
 
-    fn resolve_day(&mut self, date: Option<NaiveDate>, day: Vec<RawEntry>) {
+    /// Resolves the entries of one day: `raws[day[0]]`, `raws[day[1]]` ... in document order.
+    /// Takes their texts and tags.
+    fn resolve_day(&mut self, date: Option<NaiveDate>, raws: &mut [RawEntry], day: &[u32]) {
         // Absolute starts: after a wrap past midnight, later entries are on the next day.
         let mut offset = 0u32;
         let mut prev_start: Option<u32> = None;
         let mut starts = Vec::with_capacity(day.len());
         let mut out_of_order = vec![false; day.len()];
-        for (i, r) in day.iter().enumerate() {
+        for (i, r) in day.iter().map(|&k| &raws[k as usize]).enumerate() {
             let mut s = r.start + offset;
             if let Some(p) = prev_start
                 && s < p
@@ -958,7 +1034,7 @@ impl<'a> Parse<'a> {
             starts.push(s);
             prev_start = Some(prev_start.map_or(s, |p: u32| p.max(s)));
         }
-        for (i, r) in day.iter().enumerate() {
+        for (i, r) in day.iter().map(|&k| &raws[k as usize]).enumerate() {
             if out_of_order[i] {
                 let d = Diagnostic::new(
                     Code::EntriesOutOfOrder,
@@ -969,7 +1045,8 @@ impl<'a> Parse<'a> {
             }
         }
         let n = day.len();
-        for (i, r) in day.into_iter().enumerate() {
+        for (i, &k) in day.iter().enumerate() {
+            let r = &mut raws[k as usize];
             if r.is_stop {
                 continue;
             }
@@ -1012,8 +1089,8 @@ impl<'a> Parse<'a> {
                 start,
                 end,
                 source,
-                tags: r.tags,
-                text: r.text,
+                tags: std::mem::take(&mut r.tags),
+                text: std::mem::take(&mut r.text),
                 task: r.task,
                 is_stop: false,
             });

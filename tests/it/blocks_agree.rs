@@ -113,6 +113,63 @@ fn generated_daily_notes_agree_and_take_the_fast_path() {
     assert!(nested_with_tabs > 60, "{nested_with_tabs}");
 }
 
+/// Generated days kept as one long note, a `## DATE` heading per day (their own headings two
+/// levels down, without their front matter).
+fn one_long_note(days: i64) -> String {
+    let generator = Generator::new("blocks-agree-long", 0.3);
+    let first = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut note = String::new();
+    for i in 0..days {
+        let day = generator.day(first + chrono::Duration::days(i));
+        let mut body = day.text.as_str();
+        if let Some(rest) = body.strip_prefix("---\n") {
+            body = &rest[rest.find("\n---\n").unwrap() + 5..];
+        }
+        note.push_str(&format!("## {}\n", day.date));
+        for l in body.split_inclusive('\n') {
+            if l.starts_with('#') {
+                note.push_str("##");
+            }
+            note.push_str(l);
+        }
+        note.push('\n');
+    }
+    note
+}
+
+/// The scanner hands its events over as it goes, whenever no block is open. When it then
+/// gives up on a later line, the parse starts again with pulldown-cmark: the model must be
+/// the reference's, not the events before that line twice.
+#[test]
+fn a_long_note_the_scanner_gives_up_on_late_agrees() {
+    let note = one_long_note(40);
+    assert!(note.len() > 100_000, "{}", note.len());
+    assert!(fast_scanner_reads(&note));
+    assert_agree(&note, "forty days in one note");
+    let tasks = parse_note(&note, &ParseOptions::with_defaults())
+        .tasks
+        .len();
+    // A block quote holding a task, before the last day's heading and before one in the
+    // middle.
+    for at in [note.len(), note.len() / 2] {
+        let line = note[..at].rfind("\n## ").unwrap() + 1;
+        let quoted = format!(
+            "{}\n> - [ ] a task in a quote\n\n{}",
+            &note[..line],
+            &note[line..]
+        );
+        assert!(!fast_scanner_reads(&quoted));
+        assert_agree(
+            &quoted,
+            &format!("forty days in one note, a quote at byte {line}"),
+        );
+        let n = parse_note(&quoted, &ParseOptions::with_defaults())
+            .tasks
+            .len();
+        assert_eq!(n, tasks + 1);
+    }
+}
+
 /// Lines built from what decides block structure: indentation, list markers, the content
 /// after them, and lines that start (or may start) other blocks. `wild` adds every construct
 /// the scanner declines; without it most documents stay in the scanner's subset, so that
