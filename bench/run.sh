@@ -275,17 +275,21 @@ if [ -d "$CORPORA/d3650/notes" ]; then
 fi
 
 # The other layout: ten years kept as one "Time Log" note, a heading per day (the 3,650-note
-# corpus, each note under a `## DATE` heading, its own headings two levels down).
+# corpus, each note under a `## DATE` heading, its own headings two levels down, without the
+# YAML front matter a daily note may start with: inside a note that would be a thematic
+# break and a setext heading, which no one keeps in a time log).
 if [ -d "$CORPORA/d3650/notes" ]; then
     tl="$WORK/timelog-3650"
-    if [ ! -f "$tl/stamp" ] || [ "$(cat "$tl/stamp")" != "$(cat "$CORPORA/d3650/stamp")" ]; then
+    stamp="$(cat "$CORPORA/d3650/stamp") one note, no front matter"
+    if [ ! -f "$tl/stamp" ] || [ "$(cat "$tl/stamp")" != "$stamp" ]; then
         rm -rf "$tl"
         mkdir -p "$tl/notes"
         find "$CORPORA/d3650/notes" -name '*.md' | sort | xargs awk '
-            FNR == 1 { d = FILENAME; sub(/.*\//, "", d); sub(/\.md$/, "", d); if (NR > 1) print ""; print "## " d }
+            FNR == 1 { d = FILENAME; sub(/.*\//, "", d); sub(/\.md$/, "", d); if (NR > 1) print ""; print "## " d; fm = ($0 == "---") }
+            fm { if (FNR > 1 && $0 == "---") fm = 0; next }
             /^#/ { $0 = "##" $0 }
             { print }' >"$tl/notes/Time Log.md"
-        cp "$CORPORA/d3650/stamp" "$tl/stamp"
+        echo "$stamp" >"$tl/stamp"
     fi
     tlb="$(corpus_bytes "$tl/notes")"
     "$BIN" summarize "$tl/notes" --format json >"$WORK/summary-timelog.json" 2>/dev/null || true
