@@ -38,6 +38,7 @@ fn load_options(settings: &Settings) -> LoadOptions {
         exclude: settings.file.notes.exclude.clone(),
         progress: false,
         named_within: None,
+        reader_threads: None,
     }
 }
 

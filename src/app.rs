@@ -329,6 +329,7 @@ pub(crate) fn load_options(cfg: &Config) -> LoadOptions {
         exclude: cfg.settings.file.notes.exclude.clone(),
         progress: cfg.progress,
         named_within: None,
+        reader_threads: None,
     }
 }
 
