@@ -141,9 +141,6 @@ pub struct Task {
     pub column: usize,
     pub marker: Marker,
     pub status: Status,
-    /// The status as written: the bracket character, or the Logseq keyword (borrowed for
-    /// ASCII characters and the keywords: no allocation for most tasks).
-    pub status_text: Cow<'static, str>,
     /// The text after the marker on the first line, as written (tags and fields included).
     pub text: String,
     pub text_span: Span,
@@ -152,7 +149,9 @@ pub struct Task {
     pub date: Option<NaiveDate>,
     /// Index into `Note::tasks` of the nearest enclosing task.
     pub parent: Option<usize>,
-    pub children: Vec<usize>,
+    /// Index into `Note::tasks` just after the last task nested under this one (the tasks
+    /// nested under a task follow it): `children` and `descendants` read this.
+    pub subtree_end: usize,
     /// Nesting depth among tasks (0 for a top-level task).
     pub depth: usize,
     pub bullet: Bullet,
@@ -174,6 +173,46 @@ pub struct Task {
     /// A time block: under a time-blocks heading (`ParseOptions::plan_headings`) or tagged
     /// `#block`. The day's plan: never rolled over, offered as next, or exported as a task.
     pub block: bool,
+}
+
+impl Task {
+    /// The status as written: the bracket character, or the Logseq keyword (borrowed for
+    /// ASCII characters and the keywords: no allocation for most tasks).
+    pub fn status_text(&self) -> Cow<'static, str> {
+        match &self.marker {
+            Marker::Checkbox { status_char, .. } => checkbox_text(*status_char),
+            Marker::Keyword { word, .. } => Cow::Owned(word.clone()),
+        }
+    }
+}
+
+/// A checkbox's status character as text, borrowed for ASCII characters.
+pub fn checkbox_text(c: char) -> Cow<'static, str> {
+    static ASCII: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut i = 0;
+        while i < 128 {
+            t[i] = i as u8;
+            i += 1;
+        }
+        t
+    };
+    if c.is_ascii() {
+        let i = c as usize;
+        Cow::Borrowed(std::str::from_utf8(&ASCII[i..=i]).expect("an ASCII byte"))
+    } else {
+        Cow::Owned(c.to_string())
+    }
+}
+
+/// The tasks nested under `tasks[i]`, at any depth (indices into the note's tasks).
+pub fn descendants(tasks: &[Task], i: usize) -> std::ops::Range<usize> {
+    i + 1..tasks[i].subtree_end
+}
+
+/// The tasks directly under `tasks[i]`, in order.
+pub fn children(tasks: &[Task], i: usize) -> impl Iterator<Item = usize> + '_ {
+    descendants(tasks, i).filter(move |&j| tasks[j].parent == Some(i))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -224,4 +263,38 @@ pub struct Region {
     pub end_marker: Span,
     /// The bytes between the two marker lines.
     pub content: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_character_is_its_text_borrowed_when_ascii() {
+        for c in [' ', 'x', 'X', '>', '\u{7f}', '\0', 'é', '✓', '\u{1F600}'] {
+            let t = checkbox_text(c);
+            assert_eq!(t, c.to_string());
+            assert_eq!(matches!(t, Cow::Borrowed(_)), c.is_ascii(), "{c:?}");
+        }
+    }
+
+    /// A task's descendants are the tasks after it up to `subtree_end`, its children those of
+    /// them whose parent it is, whatever lies between (plain items, deeper nesting).
+    #[test]
+    fn children_and_descendants_follow_the_nesting() {
+        let text =
+            "- [ ] a\n  - [ ] b\n    - plain\n      - [ ] c\n  - [ ] d\n- [ ] e\n  - [x] f\n";
+        let note = crate::parse::parse_note(text, &crate::parse::ParseOptions::with_defaults());
+        let t = &note.tasks;
+        let names: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(descendants(t, 0), 1..4);
+        assert_eq!(children(t, 0).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(descendants(t, 1), 2..3);
+        assert_eq!(children(t, 1).collect::<Vec<_>>(), [2]);
+        assert!(descendants(t, 2).is_empty() && descendants(t, 3).is_empty());
+        assert_eq!(children(t, 4).collect::<Vec<_>>(), [5]);
+        assert!(descendants(t, 5).is_empty());
+        assert_eq!(t[5].status_text(), "x");
+    }
 }

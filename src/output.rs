@@ -96,20 +96,18 @@ impl TaskFilter {
 
 /// Done and total among a task's descendants; cancelled ones do not count.
 pub fn progress(tasks: &[Task], i: usize) -> Option<(usize, usize)> {
-    if tasks[i].children.is_empty() {
+    let under = crate::model::descendants(tasks, i);
+    if under.is_empty() {
         return None;
     }
     let (mut done, mut total) = (0, 0);
-    let mut stack: Vec<usize> = tasks[i].children.clone();
-    while let Some(c) = stack.pop() {
-        let t = &tasks[c];
+    for t in &tasks[under] {
         if t.status != Status::Cancelled {
             total += 1;
             if t.status.is_done() {
                 done += 1;
             }
         }
-        stack.extend(&t.children);
     }
     Some((done, total))
 }
@@ -202,7 +200,7 @@ struct TaskJson<'a> {
     path: &'a str,
     line: usize,
     column: usize,
-    status: &'a str,
+    status: std::borrow::Cow<'static, str>,
     status_name: Status,
     checked: bool,
     text: &'a str,
@@ -238,7 +236,7 @@ pub fn tasks_json(notes: &[LoadedNote], f: &TaskFilter, out: &mut dyn Write) -> 
             path: &note.path,
             line: t.line,
             column: t.column,
-            status: &t.status_text,
+            status: t.status_text(),
             status_name: t.status,
             checked: t.status.is_done(),
             text: &t.text,

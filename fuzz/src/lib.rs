@@ -18,7 +18,7 @@ use mdtasks::edit::rollover::{Mode, RolloverOptions, plan_rollover};
 use mdtasks::edit::{
     EditError, EditSet, Style, progress, refuse_reason, replace_region, set_status,
 };
-use mdtasks::model::{Marker, Note};
+use mdtasks::model::{Marker, Note, children, descendants};
 use mdtasks::parse::time::{self, Scan};
 use mdtasks::parse::{ParseOptions, parse_note};
 use mdtasks::span::{LineIndex, Span};
@@ -83,10 +83,26 @@ pub fn check_model(text: &str, note: &Note) {
         assert!(t.line >= 1);
         if let Some(p) = t.parent {
             assert!(p < i, "task {i}'s parent {p} comes after it");
-            assert!(note.tasks[p].children.contains(&i));
+            assert!(descendants(&note.tasks, p).contains(&i));
+            assert!(children(&note.tasks, p).any(|c| c == i));
         }
-        for &c in &t.children {
-            assert!(c > i && c < note.tasks.len());
+        // The tasks nested under a task follow it: exactly those up to its subtree's end.
+        // Each of them has its parent among the task and those before it (so the task is
+        // its ancestor); the one after has its parent before the task, or none.
+        assert!(t.subtree_end > i && t.subtree_end <= note.tasks.len());
+        for j in descendants(&note.tasks, i) {
+            assert!(
+                note.tasks[j].parent.is_some_and(|p| p >= i && p < j),
+                "task {j} in task {i}'s subtree"
+            );
+        }
+        if let Some(next) = note.tasks.get(t.subtree_end) {
+            assert!(
+                next.parent.is_none_or(|p| p < i),
+                "task {i}'s subtree ends early"
+            );
+        }
+        for c in children(&note.tasks, i) {
             assert_eq!(note.tasks[c].parent, Some(i));
         }
         if let Some(h) = t.heading {
@@ -126,7 +142,7 @@ fn offset_free(note: &Note) -> String {
             (
                 t.line,
                 t.status,
-                &t.status_text,
+                t.status_text(),
                 &t.text,
                 &t.tags,
                 t.parent,

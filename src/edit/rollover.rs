@@ -38,7 +38,7 @@
 use std::collections::HashSet;
 
 use super::{EditError, EditSet, Style, insert_lines_at_end, insert_under_heading, set_status};
-use crate::model::{Marker, Note, Status};
+use crate::model::{Marker, Note, Status, children};
 use crate::parse::{ParseOptions, parse_note};
 use crate::span::{LineIndex, Span};
 
@@ -120,8 +120,8 @@ pub fn plan_rollover(
     // so one backward pass settles every task.
     let mut core = vec![false; n];
     for i in (0..n).rev() {
-        core[i] = !tasks[i].block
-            && (tasks[i].status.is_open() || tasks[i].children.iter().any(|&c| core[c]));
+        core[i] =
+            !tasks[i].block && (tasks[i].status.is_open() || children(tasks, i).any(|c| core[c]));
     }
     // Top-down: roots by `core`; children of a carried task by `core`, or when done and done
     // children are kept. A forward pass sees every parent before its children.
@@ -300,7 +300,7 @@ fn move_edits(text: &str, source: &Note, go: &[bool]) -> Option<EditSet> {
     let mut deletable = vec![false; n];
     for i in (0..n).rev() {
         let t = &tasks[i];
-        if !go[i] || !t.children.iter().all(|&c| deletable[c]) {
+        if !go[i] || !children(tasks, i).all(|c| deletable[c]) {
             continue;
         }
         let marker_at = match &t.marker {
@@ -376,7 +376,7 @@ fn move_edits(text: &str, source: &Note, go: &[bool]) -> Option<EditSet> {
         let status_ok = if marked {
             new.status == Status::RolledOver
         } else {
-            new.status_text == old.status_text
+            new.status_text() == old.status_text()
         };
         if !status_ok
             || new.text != old.text

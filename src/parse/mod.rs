@@ -12,8 +12,6 @@ pub mod date;
 pub mod inline;
 pub mod time;
 
-use std::borrow::Cow;
-
 use blocks::Block;
 use chrono::{Duration, NaiveDate};
 use pulldown_cmark::{Options, Parser};
@@ -559,7 +557,6 @@ impl<'a> Parse<'a> {
                             span: Span::new(at + 1, at + 1 + cl),
                         },
                         Status::from_checkbox(c),
-                        checkbox_text(c),
                         (after + 2).min(head.len()),
                     ));
                 }
@@ -574,7 +571,6 @@ impl<'a> Parse<'a> {
                             span: Span::new(at, at + w.len()),
                         },
                         st,
-                        Cow::Borrowed(w),
                         (w.len() + 1).min(head.len()),
                     ));
                     break;
@@ -584,14 +580,13 @@ impl<'a> Parse<'a> {
         let line_start = self.ix.line_span(self.text, self.ix.line_of(at)).start;
         let line_span = Span::new(line_start, line_end);
         let mut text_from = 0;
-        if let Some((marker, status, status_text, after)) = task_marker {
+        if let Some((marker, status, after)) = task_marker {
             let text_at = skip_ws(head, after);
             text_from = text_at;
             let text = head[text_at..].trim_end();
             self.push_task(
                 marker,
                 status,
-                status_text,
                 text,
                 Span::new(at + text_at, at + text_at + text.len()),
                 line_span,
@@ -614,12 +609,10 @@ impl<'a> Parse<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn push_task(
         &mut self,
         marker: Marker,
         status: Status,
-        status_text: Cow<'static, str>,
         text: &str,
         text_span: Span,
         line_span: Span,
@@ -629,9 +622,6 @@ impl<'a> Parse<'a> {
         let date = self.date_here();
         let parent = self.items.iter().rev().skip(1).find_map(|f| f.task);
         let depth = parent.map(|p| self.note.tasks[p].depth + 1).unwrap_or(0);
-        if let Some(p) = parent {
-            self.note.tasks[p].children.push(idx);
-        }
         let frame = self
             .items
             .last_mut()
@@ -649,13 +639,12 @@ impl<'a> Parse<'a> {
             column,
             marker,
             status,
-            status_text,
             text: text.to_string(),
             text_span,
             tags,
             date,
             parent,
-            children: Vec::new(),
+            subtree_end: idx + 1,
             depth,
             bullet: frame.bullet,
             ordinal: frame.ordinal,
@@ -852,6 +841,14 @@ impl<'a> Parse<'a> {
     }
 
     fn finish(mut self) -> Note {
+        // Where each task's subtree ends: a task's descendants come right after it, so the
+        // end of its last child's subtree (children settled first, from the back).
+        let tasks = &mut self.note.tasks;
+        for j in (0..tasks.len()).rev() {
+            if let Some(p) = tasks[j].parent {
+                tasks[p].subtree_end = tasks[p].subtree_end.max(tasks[j].subtree_end);
+            }
+        }
         self.resolve_entries();
         self.resolve_regions();
         self.note
@@ -1276,25 +1273,6 @@ fn bracket_datetime(s: &str) -> Option<(chrono::NaiveDateTime, usize)> {
     Some((date.and_time(t), close + 2))
 }
 
-/// A checkbox's status character as text: borrowed from a static table for ASCII.
-fn checkbox_text(c: char) -> Cow<'static, str> {
-    static ASCII: [u8; 128] = {
-        let mut t = [0u8; 128];
-        let mut i = 0;
-        while i < 128 {
-            t[i] = i as u8;
-            i += 1;
-        }
-        t
-    };
-    if c.is_ascii() {
-        let i = c as usize;
-        Cow::Borrowed(std::str::from_utf8(&ASCII[i..=i]).expect("an ASCII byte"))
-    } else {
-        Cow::Owned(c.to_string())
-    }
-}
-
 /// `<!-- mdtasks:NAME:start -->` / `<!-- mdtasks:NAME:end -->`. A start marker may carry
 /// settings after a space (`<!-- mdtasks:summary:start last=7d -->`); they belong to whoever
 /// fills the region (src/edit/summaries.rs) and are kept as written.
@@ -1328,15 +1306,6 @@ pub fn add_days(date: NaiveDate, n: i64) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_status_character_is_its_text_borrowed_when_ascii() {
-        for c in [' ', 'x', 'X', '>', '\u{7f}', '\0', 'é', '✓', '\u{1F600}'] {
-            let t = checkbox_text(c);
-            assert_eq!(t, c.to_string());
-            assert_eq!(matches!(t, Cow::Borrowed(_)), c.is_ascii(), "{c:?}");
-        }
-    }
 
     /// Merge markers found line by line: the first line that is `<<<<<<<` or `>>>>>>>`,
     /// alone or before a space, whatever else holds those characters.

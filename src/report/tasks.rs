@@ -155,14 +155,9 @@ fn is_priority(t: &Task, prio: &[String]) -> bool {
 }
 
 fn has_open_descendant(tasks: &[Task], i: usize) -> bool {
-    let mut stack: Vec<usize> = tasks[i].children.clone();
-    while let Some(c) = stack.pop() {
-        if tasks[c].status.is_open() {
-            return true;
-        }
-        stack.extend(&tasks[c].children);
-    }
-    false
+    tasks[crate::model::descendants(tasks, i)]
+        .iter()
+        .any(|t| t.status.is_open())
 }
 
 /// Tasks held back by a daily numbered list: open items after the first open item of their
