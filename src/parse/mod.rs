@@ -74,7 +74,7 @@ struct ItemFrame {
     /// paragraph events, so the head ends at the item's first block or at its end.
     head_pending: Option<usize>,
     task: Option<usize>,
-    /// Index of this item's own time entry in `raw_entries`.
+    /// Index of this item's own time entry in `note.entries`.
     entry: Option<usize>,
     bullet: Bullet,
     ordinal: Option<u64>,
@@ -85,21 +85,13 @@ struct ListFrame {
     next_ordinal: Option<u64>,
 }
 
-/// A time entry before durations are resolved.
-struct RawEntry {
-    span: Span,
-    line: usize,
-    date: Option<NaiveDate>,
-    start: u32,
+/// What the parse keeps of a time entry's head until the entries are resolved: the entry
+/// itself waits in `note.entries` with the start as written, no end and no source yet.
+struct EntryHead {
     end: Option<End>,
     duration: Option<u32>,
-    tags: Vec<String>,
-    text: String,
-    is_stop: bool,
     /// Byte range of the end time, for the end-before-start diagnostic.
     head_span: Span,
-    /// Entries of the item's task come from its clock lines instead.
-    task: Option<usize>,
 }
 
 struct ClockLine {
@@ -121,7 +113,8 @@ struct Parse<'a> {
     lists: Vec<ListFrame>,
     quote_depth: usize,
     /// Inside a paragraph that belongs to no list item.
-    raw_entries: Vec<RawEntry>,
+    /// The heads of the entries in `note.entries`, one for one, until they are resolved.
+    raw_entries: Vec<EntryHead>,
     clocks: Vec<ClockLine>,
     /// Index of the current heading, and whether it is a plan heading.
     current_heading: Option<usize>,
@@ -600,12 +593,12 @@ impl<'a> Parse<'a> {
         }
         let rest = &head[text_from..];
         self.scan_entry(rest, at + text_from, line_span);
-        if let (Some(frame), true) = (self.items.last_mut(), self.raw_entries.last().is_some()) {
-            let last = self.raw_entries.len() - 1;
-            if self.raw_entries[last].span == line_span {
-                frame.entry = Some(last);
-                self.raw_entries[last].task = frame.task;
-            }
+        let n = self.note.entries.len();
+        if let (Some(frame), Some(last)) = (self.items.last_mut(), self.note.entries.last_mut())
+            && last.span == line_span
+        {
+            frame.entry = Some(n - 1);
+            last.task = frame.task;
         }
     }
 
@@ -711,18 +704,22 @@ impl<'a> Parse<'a> {
                 }
                 let is_stop = h.end.is_none() && duration.is_none() && is_stop_word(&text);
                 let head_end = at + s[..h.rest].trim_end().len();
-                self.raw_entries.push(RawEntry {
+                self.note.entries.push(TimeEntry {
                     span: line_span,
                     line: self.ix.line_of(at) + 1,
                     date: self.date_here(),
                     start: h.start,
-                    end: h.end,
-                    duration: duration.map(|d| d.0),
+                    end: None,
+                    source: EntrySource::Range,
                     tags,
                     text,
-                    is_stop,
-                    head_span: Span::new(at, head_end.max(at)),
                     task: None,
+                    is_stop,
+                });
+                self.raw_entries.push(EntryHead {
+                    end: h.end,
+                    duration: duration.map(|d| d.0),
+                    head_span: Span::new(at, head_end.max(at)),
                 });
             }
         }
@@ -921,13 +918,14 @@ impl<'a> Parse<'a> {
     /// Durations, in order of precedence: the range, an explicit duration, the next entry's
     /// start. Then midnight crossings, order and overlaps are checked per day.
     fn resolve_entries(&mut self) {
-        let mut raws = std::mem::take(&mut self.raw_entries);
+        let heads = std::mem::take(&mut self.raw_entries);
+        // The entries as read, each with its start as written: resolved in place.
+        let mut raws = std::mem::take(&mut self.note.entries);
         // Items whose task has clock lines count by their clocks: never the same time twice.
         let clocked: std::collections::HashSet<usize> =
             self.clocks.iter().filter_map(|c| c.task).collect();
         // The entries of each day, in document order, the days in the order they first
-        // appear: as indices into `raws` (moving the entries into a vector per day held a
-        // long note's entries twice).
+        // appear: as indices into `raws`.
         let mut days: Vec<Option<NaiveDate>> = Vec::new();
         let mut order: Vec<u32> = Vec::with_capacity(raws.len());
         let mut bounds: Vec<usize> = vec![0];
@@ -980,10 +978,31 @@ impl<'a> Parse<'a> {
                 }
             }
         }
+        // Which entries stay (not `END`/`BREAK` lines, not clocked).
+        let mut keep = vec![false; raws.len()];
         for (k, &date) in days.iter().enumerate() {
-            self.resolve_day(date, &mut raws, &order[bounds[k]..bounds[k + 1]]);
+            let day = &order[bounds[k]..bounds[k + 1]];
+            self.resolve_day(date, &mut raws, &heads, day, &mut keep);
         }
-        drop(raws);
+        drop(heads);
+        // In their days' order: where that is the order they were read in (a day's entries
+        // together, as a log keeps them), in place.
+        if order.is_sorted() {
+            let mut i = 0;
+            raws.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        } else {
+            let mut slots: Vec<Option<TimeEntry>> = raws.into_iter().map(Some).collect();
+            raws = order
+                .iter()
+                .map(|&k| k as usize)
+                .filter(|&k| keep[k])
+                .filter_map(|k| slots[k].take())
+                .collect();
+        }
+        self.note.entries = raws;
         for c in std::mem::take(&mut self.clocks) {
             let date = c.start.date();
             let start = minute_of(c.start);
@@ -1008,9 +1027,17 @@ impl<'a> Parse<'a> {
         self.check_overlaps();
     }
 
-    /// Resolves the entries of one day: `raws[day[0]]`, `raws[day[1]]` ... in document order.
-    /// Takes their texts and tags.
-    fn resolve_day(&mut self, date: Option<NaiveDate>, raws: &mut [RawEntry], day: &[u32]) {
+    /// Resolves the entries of one day, `raws[day[0]]`, `raws[day[1]]` ... in document order,
+    /// in place: their starts (past midnight), ends and sources. Marks in `keep` those that
+    /// stay.
+    fn resolve_day(
+        &mut self,
+        date: Option<NaiveDate>,
+        raws: &mut [TimeEntry],
+        heads: &[EntryHead],
+        day: &[u32],
+        keep: &mut [bool],
+    ) {
         // Absolute starts: after a wrap past midnight, later entries are on the next day.
         let mut offset = 0u32;
         let mut prev_start: Option<u32> = None;
@@ -1031,24 +1058,24 @@ impl<'a> Parse<'a> {
             starts.push(s);
             prev_start = Some(prev_start.map_or(s, |p: u32| p.max(s)));
         }
-        for (i, r) in day.iter().map(|&k| &raws[k as usize]).enumerate() {
+        for (i, &k) in day.iter().enumerate() {
             if out_of_order[i] {
                 let d = Diagnostic::new(
                     Code::EntriesOutOfOrder,
                     "this entry starts before the entry above it",
                     "keep the log in time order, or fix the time",
                 );
-                self.diag(d, r.head_span);
+                self.diag(d, heads[k as usize].head_span);
             }
         }
         let n = day.len();
         for (i, &k) in day.iter().enumerate() {
-            let r = &mut raws[k as usize];
+            let (r, head) = (&mut raws[k as usize], &heads[k as usize]);
             if r.is_stop {
                 continue;
             }
             let start = starts[i];
-            let (end, source) = match r.end {
+            let (end, source) = match head.end {
                 Some(End::At(e)) => {
                     let s_raw = r.start;
                     let e_abs = if e >= s_raw {
@@ -1062,13 +1089,13 @@ impl<'a> Parse<'a> {
                             "swap the times; a range crosses midnight only from the afternoon \
                              into the morning (e.g. `23:30-00:30`)",
                         );
-                        self.diag(d, r.head_span);
+                        self.diag(d, head.head_span);
                         None
                     };
                     (e_abs, EntrySource::Range)
                 }
                 Some(End::Unknown) => (None, EntrySource::Range),
-                None => match r.duration {
+                None => match head.duration {
                     Some(d) => (Some(start + d), EntrySource::Duration),
                     None => {
                         let next = (i + 1..n)
@@ -1079,18 +1106,11 @@ impl<'a> Parse<'a> {
                     }
                 },
             };
-            self.note.entries.push(TimeEntry {
-                span: r.span,
-                line: r.line,
-                date,
-                start,
-                end,
-                source,
-                tags: std::mem::take(&mut r.tags),
-                text: std::mem::take(&mut r.text),
-                task: r.task,
-                is_stop: false,
-            });
+            r.date = date;
+            r.start = start;
+            r.end = end;
+            r.source = source;
+            keep[k as usize] = true;
         }
     }
 
@@ -1306,6 +1326,39 @@ pub fn add_days(date: NaiveDate, n: i64) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A note's entries come grouped by day, the days in the order they first appear, each
+    /// day's in document order; a day's entries run to the next one of that day, wherever
+    /// it is; `END` closes the entry before it and is no entry; an item whose task has clock
+    /// lines counts by its clocks (they come last).
+    #[test]
+    fn entries_are_resolved_by_day_in_the_order_days_appear() {
+        let text = "## 2026-11-24\n- 09:00 a\n- 10:00 b\n## 2026-11-23\n- 08:00 c\n- 08:30 d\n\
+                    ## 2026-11-24\n- 11:00 e\n- 11:30 END\n- TODO 12:00 f\n  CLOCK: \
+                    [2026-11-24 Tue 12:00]--[2026-11-24 Tue 12:45] =>  00:45:00\n";
+        let note = parse_note(text, &ParseOptions::with_defaults());
+        let got: Vec<(String, u32, Option<u32>, EntrySource, usize)> = note
+            .entries
+            .iter()
+            .map(|e| (e.text.clone(), e.start, e.end, e.source, e.line))
+            .collect();
+        let want = [
+            ("a", 540, Some(600), EntrySource::NextEntry, 2),
+            ("b", 600, Some(660), EntrySource::NextEntry, 3),
+            ("e", 660, Some(690), EntrySource::NextEntry, 8),
+            ("c", 480, Some(510), EntrySource::NextEntry, 5),
+            ("d", 510, None, EntrySource::NextEntry, 6),
+        ];
+        assert_eq!(got.len(), want.len() + 1, "{got:?}");
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!((g.0.as_str(), g.1, g.2, g.3, g.4), w);
+        }
+        let clock = &note.entries[5];
+        assert_eq!(
+            (clock.start, clock.end, clock.source),
+            (720, Some(765), EntrySource::Clock)
+        );
+    }
 
     /// Merge markers found line by line: the first line that is `<<<<<<<` or `>>>>>>>`,
     /// alone or before a space, whatever else holds those characters.
