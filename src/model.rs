@@ -106,7 +106,7 @@ pub enum Marker {
     /// `[c]`; the span covers the single status character, which is what an edit replaces.
     Checkbox { status_char: char, span: Span },
     /// A Logseq keyword (`TODO`, `DONE`, ...); the span covers the word.
-    Keyword { word: String, span: Span },
+    Keyword { word: &'static str, span: Span },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -181,7 +181,7 @@ impl Task {
     pub fn status_text(&self) -> Cow<'static, str> {
         match &self.marker {
             Marker::Checkbox { status_char, .. } => checkbox_text(*status_char),
-            Marker::Keyword { word, .. } => Cow::Owned(word.clone()),
+            Marker::Keyword { word, .. } => Cow::Borrowed(word),
         }
     }
 }
@@ -210,9 +210,20 @@ pub fn descendants(tasks: &[Task], i: usize) -> std::ops::Range<usize> {
     i + 1..tasks[i].subtree_end
 }
 
-/// The tasks directly under `tasks[i]`, in order.
+/// The tasks directly under `tasks[i]`, in order: the first task after it, then the task
+/// after each one's subtree, up to the end of its own (whatever lies between, a task's
+/// subtree is contiguous, so this is as many steps as it has children).
 pub fn children(tasks: &[Task], i: usize) -> impl Iterator<Item = usize> + '_ {
-    descendants(tasks, i).filter(move |&j| tasks[j].parent == Some(i))
+    let end = tasks[i].subtree_end;
+    let mut next = i + 1;
+    std::iter::from_fn(move || {
+        (next < end).then(|| {
+            let child = next;
+            debug_assert_eq!(tasks[child].parent, Some(i));
+            next = tasks[child].subtree_end;
+            child
+        })
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -281,7 +281,7 @@ pub fn set_status(note: &Note, task_index: usize, new_char: char) -> Result<Edit
         Marker::Keyword { word, .. } => {
             return Err(EditError::NotACheckbox {
                 line: task.line,
-                word: word.clone(),
+                word: word.to_string(),
             });
         }
     }

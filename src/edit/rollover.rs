@@ -179,7 +179,7 @@ pub fn plan_rollover(
     for (i, t) in tasks.iter().enumerate().filter(|(i, _)| go[*i]) {
         let head = match &t.marker {
             Marker::Checkbox { status_char, .. } => format!("[{status_char}]"),
-            Marker::Keyword { word, .. } => word.clone(),
+            Marker::Keyword { word, .. } => word.to_string(),
         };
         let body = if t.text.is_empty() {
             head

@@ -560,7 +560,7 @@ impl<'a> Parse<'a> {
                 {
                     task_marker = Some((
                         Marker::Keyword {
-                            word: w.to_string(),
+                            word: w,
                             span: Span::new(at, at + w.len()),
                         },
                         st,

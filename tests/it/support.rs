@@ -48,7 +48,7 @@ pub fn dump(note: &Note) -> String {
     for t in &note.tasks {
         let marker = match &t.marker {
             Marker::Checkbox { status_char, .. } => format!("[{status_char}]"),
-            Marker::Keyword { word, .. } => word.clone(),
+            Marker::Keyword { word, .. } => word.to_string(),
         };
         let _ = write!(
             s,
