@@ -354,14 +354,37 @@ pub(crate) type Events = Vec<(Block, Span)>;
 /// long note's events never pile up (a 16.6 MB note made 67 MB of them).
 const HAND_OVER_AT: usize = 256;
 
-/// Block events of `text[from..]` for a note in the subset the scanner handles, in the
-/// order pulldown-cmark would give them, into `out`. Returns `false` when the note holds
-/// something the scanner does not handle; `hand_over` may have had events by then, and
-/// `out` is in any state.
+/// Whether the scanner can read lines of `text[from..]` at all: line endings it handles, no
+/// vertical tab or form feed.
+pub(crate) fn scannable(text: &str, from: usize) -> bool {
+    let b = text.as_bytes();
+    // A lone `\r` ends a line too; not handled here.
+    if memchr::memchr_iter(b'\r', &b[from..]).any(|i| b.get(from + i + 1) != Some(&b'\n')) {
+        return false;
+    }
+    // pulldown-cmark takes a vertical tab or a form feed for white space in places (`#\x0b`
+    // is a heading to it; found by the fuzzer); not handled here.
+    memchr::memchr2(0x0b, 0x0c, &b[from..]).is_none()
+}
+
+/// How a scan ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scanned {
+    /// Every line read.
+    Done,
+    /// Gave up on a line it does not handle. The events of the lines from `rest` on were
+    /// not handed over (they are in `out`, in any state); `at` is the start of a line at or
+    /// before the one it gave up on, and at or after `rest`.
+    GaveUp { rest: usize, at: usize },
+}
+
+/// Block events of `text[from..]` (`from` a line start where no block is open, and
+/// [`scannable`]) for the subset of Markdown the scanner handles, in the order
+/// pulldown-cmark would give them.
 ///
 /// Events are final once no block is open (every list item and paragraph closed). From
-/// time to time the scanner then calls `hand_over` with `out`, which takes the events and
-/// leaves `out` empty or as it was; the events it did not get are in `out` at the end.
+/// time to time the scanner then calls `hand_over` with `out`, which must take all the
+/// events (leaving it empty). At the end, the events not handed over are in `out`.
 ///
 /// Paragraph events are given for every paragraph, also in tight lists (where
 /// pulldown-cmark gives none): the note parser reads the same from both.
@@ -371,30 +394,26 @@ pub(crate) fn scan(
     starts: &[usize],
     out: &mut Events,
     hand_over: &mut dyn FnMut(&mut Events),
-) -> bool {
+) -> Scanned {
     let b = text.as_bytes();
-    // A lone `\r` ends a line too; not handled here.
-    if memchr::memchr_iter(b'\r', &b[from..]).any(|i| b.get(from + i + 1) != Some(&b'\n')) {
-        return false;
-    }
-    // pulldown-cmark takes a vertical tab or a form feed for white space in places (`#\x0b`
-    // is a heading to it; found by the fuzzer); not handled here.
-    if memchr::memchr2(0x0b, 0x0c, &b[from..]).is_some() {
-        return false;
-    }
     let mut s = Scanner {
         out,
         items: Vec::new(),
         para: None,
     };
     let mut lines = Lines::new(b, starts, from);
-    // Where the last hand-over left `out` (one that keeps the events moves this on).
-    let mut handed = 0;
+    // Where the lines whose events were not handed over start.
+    let mut rest = from;
     while let Some(line) = lines.next() {
-        if s.out.len() >= handed + HAND_OVER_AT && s.items.is_empty() && s.para.is_none() {
+        if s.out.len() >= HAND_OVER_AT && s.items.is_empty() && s.para.is_none() {
             hand_over(s.out);
-            handed = s.out.len();
+            debug_assert!(s.out.is_empty(), "hand_over takes every event");
+            rest = line.start;
         }
+        let gave_up = Scanned::GaveUp {
+            rest,
+            at: line.start,
+        };
         let l = &b[line.start..line.end];
         let (indent, bytes) = indentation(l);
         let rest = &l[bytes..];
@@ -404,7 +423,7 @@ pub(crate) fn scan(
             continue;
         }
         if kind == Kind::Unsupported {
-            return false;
+            return gave_up;
         }
         // How many open items the line continues: those whose content column it reaches.
         let k = s.items.iter().take_while(|it| indent >= it.col).count();
@@ -418,12 +437,12 @@ pub(crate) fn scan(
                 s.para_line(&line);
                 continue;
             }
-            return false;
+            return gave_up;
         }
         // Under a paragraph's line, a line that could be a table's delimiter row may turn
         // that line into a table's header: not handled.
         if s.para.is_some() && delimiter_like(rest) {
-            return false;
+            return gave_up;
         }
         match kind {
             // An ordered item that does not start at 1 cannot interrupt a paragraph: where
@@ -448,7 +467,7 @@ pub(crate) fn scan(
                 if spaces > 4 || !matches!(classify(content), Kind::Text) {
                     // Indented code in the item, an empty item, or a block on the marker's
                     // line (`- # heading`, `- - nested`, `- > quote`).
-                    return false;
+                    return gave_up;
                 }
                 s.close_para();
                 // Items deeper than the line's container close; a sibling continues its
@@ -477,7 +496,7 @@ pub(crate) fn scan(
             }
             Kind::Heading(level) => {
                 if k > 0 {
-                    return false; // a heading inside a list item
+                    return gave_up; // a heading inside a list item
                 }
                 s.close_para();
                 s.close_items(0, line.start);
@@ -487,7 +506,7 @@ pub(crate) fn scan(
             }
             Kind::Fence(c, n) => {
                 if k > 0 {
-                    return false; // code inside a list item
+                    return gave_up; // code inside a list item
                 }
                 s.close_para();
                 s.close_items(0, line.start);
@@ -506,10 +525,10 @@ pub(crate) fn scan(
             }
             Kind::Rule(dashes) => {
                 if dashes && s.para.is_some() && k == s.items.len() {
-                    return false; // a setext heading
+                    return gave_up; // a setext heading
                 }
                 if k > 0 {
-                    return false; // a thematic break inside a list item
+                    return gave_up; // a thematic break inside a list item
                 }
                 s.close_para();
                 s.close_items(0, line.start);
@@ -517,7 +536,7 @@ pub(crate) fn scan(
             }
             Kind::Comment => {
                 if k > 0 {
-                    return false; // HTML inside a list item
+                    return gave_up; // HTML inside a list item
                 }
                 s.close_para();
                 s.close_items(0, line.start);
@@ -570,14 +589,14 @@ pub(crate) fn scan(
                 }
                 let (i, ib) = indentation(t);
                 if t.get(ib) != Some(&b'|') || i >= 4 {
-                    return false;
+                    return gave_up;
                 }
             }
         }
     }
     s.close_para();
     s.close_items(0, b.len());
-    true
+    Scanned::Done
 }
 
 struct OpenPara {

@@ -14,7 +14,7 @@ pub mod time;
 
 use blocks::Block;
 use chrono::{Duration, NaiveDate};
-use pulldown_cmark::{Options, Parser};
+use pulldown_cmark::{Event, Options, Parser};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
@@ -125,6 +125,8 @@ struct Parse<'a> {
     in_heading: Option<(u8, Span)>,
     /// The events come from the line scanner (not pulldown-cmark).
     lines_scanned: bool,
+    /// Bytes of the note that pulldown-cmark read (for tests: how much the scanner read).
+    by_pulldown: usize,
 }
 
 /// Parses one note. Never panics, whatever the text; problems become diagnostics.
@@ -144,13 +146,10 @@ pub fn parse_note_reference(text: &str, opts: &ParseOptions) -> Note {
 #[doc(hidden)]
 pub fn fast_scanner_reads(text: &str) -> bool {
     let ix = LineIndex::new(text);
-    blocks::scan(
-        text,
-        body_start(text).0,
-        ix.starts(),
-        &mut Vec::new(),
-        &mut Vec::clear,
-    )
+    let from = body_start(text).0;
+    blocks::scannable(text, from)
+        && blocks::scan(text, from, ix.starts(), &mut Vec::new(), &mut Vec::clear)
+            == blocks::Scanned::Done
 }
 
 /// Where a note's Markdown starts: after a byte-order mark and YAML front matter, whose span
@@ -166,6 +165,11 @@ fn body_start(text: &str) -> (usize, Option<Span>) {
 }
 
 fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
+    parse_counted(text, opts, fast).0
+}
+
+/// [`parse_with`], and how many bytes of the note pulldown-cmark read.
+fn parse_counted(text: &str, opts: &ParseOptions, fast: bool) -> (Note, usize) {
     let bom = text.starts_with('\u{feff}');
     // (Not `contains`: a substring searcher built for every note.)
     let crlf = memchr::memchr_iter(b'\r', text.as_bytes())
@@ -202,19 +206,29 @@ fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
         markers: Vec::new(),
         in_heading: None,
         lines_scanned: false,
+        by_pulldown: 0,
     };
     let mut p = start();
     if fast {
         if p.run_scanned() {
-            return p.finish();
+            let by_pulldown = p.by_pulldown;
+            return (p.finish(), by_pulldown);
         }
-        // The scanner gave up part way (on a line it does not handle), after the parse had
-        // the events before that line: pulldown-cmark reads the note afresh.
+        // The scanner cannot read the note's lines (a lone `\r` ending one, a vertical tab
+        // or a form feed): pulldown-cmark reads it all.
         drop(p);
         p = start();
     }
     p.run_pulldown();
-    p.finish()
+    let by_pulldown = p.by_pulldown;
+    (p.finish(), by_pulldown)
+}
+
+/// The pulldown-cmark extensions a note is read with: pipe tables.
+fn pulldown_options() -> Options {
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts
 }
 
 /// Whether `needle` occurs in `hay`, for the short needles and short lines of the inline
@@ -278,47 +292,143 @@ impl<'a> Parse<'a> {
     }
 
     /// Reads the note's block structure with the line scanner, handing its events to
-    /// [`Parse::event`] as they become final. Returns `false` when the scanner gave up: the
-    /// parse has then seen only part of the note and must start again.
+    /// [`Parse::event`] as they become final. Where the scanner gives up (on a construct it
+    /// does not handle), pulldown-cmark reads the note from the last line the scanner
+    /// handed over, up to the end of a top-level heading after the line it gave up on, and
+    /// the scanner goes on from there. Returns `false`, having handed nothing over, when
+    /// the scanner cannot read the note's lines at all.
     fn run_scanned(&mut self) -> bool {
         let body_start = self.begin();
+        if !blocks::scannable(self.text, body_start) {
+            return false;
+        }
         // The events go in a vector each thread keeps for its next note (fresh memory to
         // write for every note cost more than the events' handling).
         thread_local! {
             static EVENTS: std::cell::Cell<blocks::Events> = const { std::cell::Cell::new(Vec::new()) };
         }
         let mut events = EVENTS.take();
-        events.clear();
-        self.lines_scanned = true;
         let (text, ix) = (self.text, self.ix);
-        let read = blocks::scan(text, body_start, ix.starts(), &mut events, &mut |evs| {
-            for &(block, span) in evs.iter() {
-                self.event(block, span);
+        let mut from = body_start;
+        loop {
+            events.clear();
+            self.lines_scanned = true;
+            let scanned = blocks::scan(text, from, ix.starts(), &mut events, &mut |evs| {
+                for &(block, span) in evs.iter() {
+                    self.event(block, span);
+                }
+                evs.clear();
+            });
+            match scanned {
+                blocks::Scanned::Done => {
+                    for &(block, span) in &events {
+                        self.event(block, span);
+                    }
+                    break;
+                }
+                blocks::Scanned::GaveUp { rest, at } => {
+                    // The scanner's events from `rest` on are dropped: pulldown-cmark reads
+                    // those lines.
+                    self.lines_scanned = false;
+                    events.clear();
+                    match self.pulldown_section(rest, at, &mut events) {
+                        Some(end) if end < text.len() => from = end,
+                        _ => break,
+                    }
+                }
             }
-            evs.clear();
-        });
-        if read {
-            for &(block, span) in &events {
-                self.event(block, span);
-            }
-            self.close_days();
         }
+        self.close_days();
         events.clear();
         // Kept unless a long run of blocks without a break made it large (more than 64 K
         // events, 2 MiB).
         if events.capacity() <= 1 << 16 {
             EVENTS.set(events);
         }
-        read
+        true
+    }
+
+    /// Reads `text[rest..]` with pulldown-cmark, where no block is open at `rest` (a line
+    /// start), up to the end of the first top-level ATX heading at a line start after `at`
+    /// (or to the end of the note), and hands its events over. A heading line at the
+    /// margin closes every block but a fenced code block or an HTML block that it would
+    /// continue; pulldown-cmark, reading the lines up to it, tells which. Since nothing
+    /// is open at `rest`, reading from there gives the events reading the whole note
+    /// gives (link reference definitions elsewhere change only which inline events come,
+    /// never where the first one starts). Returns where the lines read end, `None` when
+    /// they run to the end of the note.
+    fn pulldown_section(
+        &mut self,
+        rest: usize,
+        at: usize,
+        events: &mut blocks::Events,
+    ) -> Option<usize> {
+        let (text, starts) = (self.text, self.ix.starts());
+        let b = text.as_bytes();
+        // Candidate headings: lines from the one after `at` on that start with `#`s and
+        // white space or the end of the line. A few are tried; past them, the rest of the
+        // note is read whole.
+        let first = starts.partition_point(|&s| s <= at);
+        let mut tried = 0;
+        for (k, &line) in starts.iter().enumerate().skip(first) {
+            if b.get(line) != Some(&b'#') {
+                continue;
+            }
+            let n = b[line..].iter().take_while(|&&c| c == b'#').count();
+            if n > 6 || !matches!(b.get(line + n), None | Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                continue;
+            }
+            let end = starts.get(k + 1).copied().unwrap_or(text.len());
+            tried += 1;
+            if tried > 4 {
+                break;
+            }
+            events.clear();
+            let mut depth = 0usize;
+            let mut heading_here = false;
+            let parser = Parser::new_ext(&text[rest..end], pulldown_options()).into_offset_iter();
+            for (event, range) in parser {
+                let span = Span::new(range.start + rest, range.end + rest);
+                match &event {
+                    Event::Start(tag) => {
+                        if depth == 0
+                            && span.start == line
+                            && matches!(tag, pulldown_cmark::Tag::Heading { .. })
+                        {
+                            heading_here = true;
+                        }
+                        depth += 1;
+                    }
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                events.push((blocks::from_event(&event), span));
+            }
+            if heading_here {
+                self.by_pulldown += end - rest;
+                for &(block, span) in events.iter() {
+                    self.event(block, span);
+                }
+                events.clear();
+                return Some(end);
+            }
+        }
+        events.clear();
+        self.by_pulldown += text.len() - rest;
+        let parser = Parser::new_ext(&text[rest..], pulldown_options()).into_offset_iter();
+        for (event, range) in parser {
+            let span = Span::new(range.start + rest, range.end + rest);
+            self.event(blocks::from_event(&event), span);
+        }
+        None
     }
 
     /// Reads the note's block structure with pulldown-cmark.
     fn run_pulldown(&mut self) {
         let body_start = self.begin();
         let body = &self.text[body_start..];
-        let mut opts = Options::empty();
-        opts.insert(Options::ENABLE_TABLES);
-        let parser = Parser::new_ext(body, opts).into_offset_iter();
+        self.by_pulldown += body.len();
+        let parser = Parser::new_ext(body, pulldown_options()).into_offset_iter();
         for (event, range) in parser {
             let span = Span::new(range.start + body_start, range.end + body_start);
             self.event(blocks::from_event(&event), span);
@@ -1326,6 +1436,53 @@ pub fn add_days(date: NaiveDate, n: i64) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where the scanner gives up, pulldown-cmark reads from the last line the scanner
+    /// handed over to the end of the next top-level heading that closes every block, and
+    /// the scanner goes on: the model is the one pulldown-cmark gives for the whole note.
+    /// A heading inside a fenced code block, or right after an HTML block's line (which it
+    /// continues), is no place to go back to the scanner.
+    #[test]
+    fn the_scanner_goes_on_after_what_it_declines() {
+        let day = |d: u32| {
+            let mut s = format!("## 2026-11-{d:02}\n\n");
+            for i in 0..60 {
+                s.push_str(&format!(
+                    "- [ ] task {d} {i} #t\n  - [x] sub {i}\n- 09:{:02} log {i}\n",
+                    i % 60
+                ));
+            }
+            s.push('\n');
+            s
+        };
+        let opts = ParseOptions::with_defaults();
+        let declined = [
+            "> quoted\n> - [ ] a task in a quote\n",
+            "> [!note] a callout\n> - [ ] in it\n",
+            "> quoted\n\n```\n# not a heading\n- [ ] not a task\n```\n",
+            "<div>\n# inside the HTML block\n- [ ] not a task\n\n",
+            "Title\n=====\n",
+            "A paragraph.\n\n    indented code\n",
+        ];
+        for what in declined {
+            let mut text = String::new();
+            for d in 1..=4 {
+                text.push_str(&day(d));
+                if d == 2 {
+                    text.push_str(what);
+                }
+            }
+            let (fast, read) = parse_counted(&text, &opts, true);
+            let (reference, _) = parse_counted(&text, &opts, false);
+            assert_eq!(format!("{fast:#?}"), format!("{reference:#?}"), "{what:?}");
+            // pulldown-cmark read a day or so, not the note.
+            assert!(
+                read > 0 && read * 2 < text.len(),
+                "{what:?}: {read} of {}",
+                text.len()
+            );
+        }
+    }
 
     /// A note's entries come grouped by day, the days in the order they first appear, each
     /// day's in document order; a day's entries run to the next one of that day, wherever
