@@ -4,14 +4,17 @@
 //! Two sources produce the same events. [`scan`] is a line scanner for the Markdown that
 //! daily notes are mostly made of: ATX headings, paragraphs (with lazy continuation lines),
 //! bullet and ordered lists nested by spaces or tabs, and at the top level fenced code, pipe tables,
-//! thematic breaks and HTML comments (mdtasks' own region markers). It gives up, returning
-//! `false`, on the first line it does not handle exactly as pulldown-cmark does (block
-//! quotes, other HTML blocks, a tab after a list marker, setext headings, indented code, a block
-//! on a list marker's line or inside an item, link reference definitions, escapes at a
-//! line's start, a lone `\r` line ending, a vertical tab or form feed ...). The note is then parsed by pulldown-cmark, whose events
-//! [`from_event`] maps to the same [`Block`]s. The two must give the same note model:
-//! `tests/it/blocks_agree.rs` checks that on every fixture, on generated notes, and on
-//! generated lines built from every construct the scanner declines.
+//! thematic breaks and HTML comments (mdtasks' own region markers). It gives up on the first
+//! line it does not handle exactly as pulldown-cmark does (block quotes, other HTML blocks,
+//! a tab after a list marker, setext headings, indented code, a block on a list marker's
+//! line or inside an item, link reference definitions, escapes at a line's start ...).
+//! pulldown-cmark, whose events [`from_event`] maps to the same [`Block`]s, then reads from
+//! the last line where no block was open up to the end of a top-level heading after that
+//! line, and the scanner goes on from there (`Parse::run_scanned` in the note parser). A
+//! note with a lone `\r` line ending, a vertical tab or a form feed is read by pulldown-cmark
+//! alone ([`scannable`]). The two must give the same note model: `tests/it/blocks_agree.rs`
+//! checks that on every fixture, on generated notes, and on generated lines built from every
+//! construct the scanner declines.
 //!
 //! The scanner exists for speed: pulldown-cmark also parses every inline (emphasis, links,
 //! code spans) and builds a tree of the whole note, which was more than half of the cost of

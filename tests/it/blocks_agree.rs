@@ -138,8 +138,9 @@ fn one_long_note(days: i64) -> String {
 }
 
 /// The scanner hands its events over as it goes, whenever no block is open. When it then
-/// gives up on a later line, the parse starts again with pulldown-cmark: the model must be
-/// the reference's, not the events before that line twice.
+/// gives up on a later line, pulldown-cmark reads from the last line handed over to the end
+/// of the next top-level heading, and the scanner goes on: the model must be the
+/// reference's, with no line's events given twice or left out.
 #[test]
 fn a_long_note_the_scanner_gives_up_on_late_agrees() {
     let note = one_long_note(40);
