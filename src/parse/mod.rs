@@ -414,25 +414,26 @@ impl<'a> Parse<'a> {
             }
         }
         events.clear();
-        self.by_pulldown += text.len() - rest;
-        let parser = Parser::new_ext(&text[rest..], pulldown_options()).into_offset_iter();
+        self.pulldown_to_end(rest);
+        None
+    }
+
+    /// Reads `text[from..]` with pulldown-cmark (no block open at `from`) and hands its
+    /// events over.
+    fn pulldown_to_end(&mut self, from: usize) {
+        let text = self.text;
+        self.by_pulldown += text.len() - from;
+        let parser = Parser::new_ext(&text[from..], pulldown_options()).into_offset_iter();
         for (event, range) in parser {
-            let span = Span::new(range.start + rest, range.end + rest);
+            let span = Span::new(range.start + from, range.end + from);
             self.event(blocks::from_event(&event), span);
         }
-        None
     }
 
     /// Reads the note's block structure with pulldown-cmark.
     fn run_pulldown(&mut self) {
         let body_start = self.begin();
-        let body = &self.text[body_start..];
-        self.by_pulldown += body.len();
-        let parser = Parser::new_ext(body, pulldown_options()).into_offset_iter();
-        for (event, range) in parser {
-            let span = Span::new(range.start + body_start, range.end + body_start);
-            self.event(blocks::from_event(&event), span);
-        }
+        self.pulldown_to_end(body_start);
         self.close_days();
     }
 
