@@ -74,8 +74,6 @@ struct ItemFrame {
     /// paragraph events, so the head ends at the item's first block or at its end.
     head_pending: Option<usize>,
     task: Option<usize>,
-    /// Index of this item's own time entry in `note.entries`.
-    entry: Option<usize>,
     bullet: Bullet,
     ordinal: Option<u64>,
     quoted: bool,
@@ -114,7 +112,7 @@ struct Parse<'a> {
     quote_depth: usize,
     /// Inside a paragraph that belongs to no list item.
     /// The heads of the entries in `note.entries`, one for one, until they are resolved.
-    raw_entries: Vec<EntryHead>,
+    entry_heads: Vec<EntryHead>,
     clocks: Vec<ClockLine>,
     /// Index of the current heading, and whether it is a plan heading.
     current_heading: Option<usize>,
@@ -198,7 +196,7 @@ fn parse_counted(text: &str, opts: &ParseOptions, fast: bool) -> (Note, usize) {
         items: Vec::new(),
         lists: Vec::new(),
         quote_depth: 0,
-        raw_entries: Vec::with_capacity(entries),
+        entry_heads: Vec::with_capacity(entries),
         clocks: Vec::new(),
         current_heading: None,
         in_plan: false,
@@ -525,7 +523,6 @@ impl<'a> Parse<'a> {
                     awaiting_head: true,
                     head_pending: None,
                     task: None,
-                    entry: None,
                     bullet,
                     ordinal,
                     quoted: self.quote_depth > 0,
@@ -704,11 +701,10 @@ impl<'a> Parse<'a> {
         }
         let rest = &head[text_from..];
         self.scan_entry(rest, at + text_from, line_span);
-        let n = self.note.entries.len();
-        if let (Some(frame), Some(last)) = (self.items.last_mut(), self.note.entries.last_mut())
+        // An entry on the item's own line belongs to the item's task.
+        if let (Some(frame), Some(last)) = (self.items.last(), self.note.entries.last_mut())
             && last.span == line_span
         {
-            frame.entry = Some(n - 1);
             last.task = frame.task;
         }
     }
@@ -827,7 +823,7 @@ impl<'a> Parse<'a> {
                     task: None,
                     is_stop,
                 });
-                self.raw_entries.push(EntryHead {
+                self.entry_heads.push(EntryHead {
                     end: h.end,
                     duration: duration.map(|d| d.0),
                     head_span: Span::new(at, head_end.max(at)),
@@ -1029,7 +1025,7 @@ impl<'a> Parse<'a> {
     /// Durations, in order of precedence: the range, an explicit duration, the next entry's
     /// start. Then midnight crossings, order and overlaps are checked per day.
     fn resolve_entries(&mut self) {
-        let heads = std::mem::take(&mut self.raw_entries);
+        let heads = std::mem::take(&mut self.entry_heads);
         // The entries as read, each with its start as written: resolved in place.
         let mut raws = std::mem::take(&mut self.note.entries);
         // Items whose task has clock lines count by their clocks: never the same time twice.
