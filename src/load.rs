@@ -960,6 +960,37 @@ pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded,
 mod tests {
     use super::*;
 
+    /// Files just written are in the page cache (an empty one counts as cached); a file that
+    /// cannot be opened, among those looked at, makes the folder count as not cached.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn files_just_written_are_in_the_page_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut found = Vec::new();
+        for i in 0..20 {
+            let rel = format!("n{i:02}.md");
+            let body = if i == 3 {
+                String::new()
+            } else {
+                "- [ ] task\n".repeat(600)
+            };
+            std::fs::write(dir.path().join(&rel), body).unwrap();
+            found.push(Found { rel });
+        }
+        assert!(file_in_page_cache(&dir.path().join("n00.md")));
+        assert!(file_in_page_cache(&dir.path().join("n03.md")));
+        assert!(in_page_cache(dir.path(), &found));
+        // The first file is always among those looked at.
+        found.insert(
+            0,
+            Found {
+                rel: "gone.md".into(),
+            },
+        );
+        assert!(!file_in_page_cache(&dir.path().join("gone.md")));
+        assert!(!in_page_cache(dir.path(), &found));
+    }
+
     /// Every way of reading (on this thread; by the parsing threads; by reader threads while
     /// the parsing threads work) hands the same notes, in path order, and the same problems,
     /// and stops when the sink says so.
