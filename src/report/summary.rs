@@ -459,12 +459,30 @@ struct DigestEntry {
     start: u32,
     end: Option<u32>,
     category: usize,
-    /// Carries a priority tag.
-    priority: bool,
     /// The entry's distinct tags, in order of appearance, and its text.
     tags: Vec<String>,
     text: String,
     line: usize,
+}
+
+/// An entry of the period as [`Digester::digest`] first takes it: what the sums need, and
+/// the entry's index in the note (its text and tags are taken only for the rows kept).
+struct Placed {
+    date: NaiveDate,
+    start: u32,
+    end: Option<u32>,
+    category: u32,
+    /// Carries a priority tag.
+    priority: bool,
+    line: usize,
+    ix: usize,
+}
+
+impl Placed {
+    /// Its length; 0 while open.
+    fn minutes(&self) -> u32 {
+        self.end.map_or(0, |x| x.saturating_sub(self.start))
+    }
 }
 
 /// Minutes of closed entries per hour of the day (0 to 23).
@@ -635,9 +653,9 @@ pub struct SummaryBuilder<'s> {
     undated_entries: usize,
     dated: BTreeSet<NaiveDate>,
     has_note: BTreeSet<NaiveDate>,
-    task_days: HashMap<NaiveDate, TaskCounts>,
+    task_days: BTreeMap<NaiveDate, TaskCounts>,
     days: BTreeMap<NaiveDate, DayAcc>,
-    priorities: HashMap<NaiveDate, PriorityAcc>,
+    priorities: BTreeMap<NaiveDate, PriorityAcc>,
     tag_acc: HashMap<String, (u64, usize)>,
     sums: EntrySums,
     weeks: BTreeMap<(i32, u32), (u64, u64)>,
@@ -675,9 +693,9 @@ impl<'s> SummaryBuilder<'s> {
             undated_entries: 0,
             dated: BTreeSet::new(),
             has_note: BTreeSet::new(),
-            task_days: HashMap::new(),
+            task_days: BTreeMap::new(),
             days: BTreeMap::new(),
-            priorities: HashMap::new(),
+            priorities: BTreeMap::new(),
             tag_acc: HashMap::new(),
             sums: EntrySums::new(n),
             weeks: BTreeMap::new(),
@@ -875,18 +893,19 @@ impl<'s> SummaryBuilder<'s> {
         };
         let in_period = |d: NaiveDate| from.is_some() && range.contains(d);
         let longer_than_week = day_list.len() > 7;
-        let has_note = |d: &NaiveDate| self.dated.contains(d) || self.has_note.contains(d);
 
         let ncat = categories.len();
         let names: Vec<Arc<str>> = categories.iter().map(|c| Arc::from(c.as_str())).collect();
         // Each day of the period with its segments (days outside it hold none), each freed
-        // once its row is made.
+        // once its row is made. The maps by day are walked in step with the days: looking
+        // each day up in a hash map was a third of this function's time on a century.
         let mut days = std::mem::take(&mut self.days).into_iter().peekable();
+        let mut task_days = std::mem::take(&mut self.task_days).into_iter().peekable();
+        let mut priorities = std::mem::take(&mut self.priorities).into_iter().peekable();
+        let mut dated = self.dated.iter().map(|d| (*d, ())).peekable();
+        let mut with_tasks = self.has_note.iter().map(|d| (*d, ())).peekable();
         let day_segs = day_list.iter().map(|&date| {
-            while days.next_if(|(d, _)| *d < date).is_some() {}
-            let segs = days
-                .next_if(|(d, _)| *d == date)
-                .map_or_else(Vec::new, |(_, s)| s);
+            let segs = value_at(&mut days, &date).unwrap_or_default();
             (date, segs)
         });
         let no_tasks = TaskCounts::default();
@@ -901,9 +920,16 @@ impl<'s> SummaryBuilder<'s> {
         let mut runs: Vec<(usize, u32, u32)> = Vec::new();
         for (date, mut segs) in day_segs {
             let a = DayTotals::of(&segs, ncat);
-            let t = self.task_days.get(&date).unwrap_or(&no_tasks);
+            let t = value_at(&mut task_days, &date).unwrap_or(no_tasks);
+            // Both walks go on whether or not the day is in the period.
+            let has_note = [
+                value_at(&mut dated, &date),
+                value_at(&mut with_tasks, &date),
+            ]
+            .iter()
+            .any(Option::is_some);
             day_rows.push(DayRow {
-                priorities: self.priorities.get(&date).and_then(|p| {
+                priorities: value_at(&mut priorities, &date).and_then(|p| {
                     (p.priority_total > 0 || p.money_total > 0).then(|| DayPriorityRow {
                         priority_done: p.priority_done,
                         priority_total: p.priority_total,
@@ -914,7 +940,7 @@ impl<'s> SummaryBuilder<'s> {
                 }),
                 date,
                 weekday: WEEKDAYS[date.weekday().num_days_from_monday() as usize],
-                has_note: in_period(date) && has_note(&date),
+                has_note: in_period(date) && has_note,
                 logged_minutes: a.minutes,
                 entries: a.entries,
                 first: a.first.map(Clock),
@@ -1252,16 +1278,16 @@ impl Digester<'_> {
             })
             .filter(|(_, p)| p.priority_total > 0 || p.money_total > 0 || p.first.is_some())
             .collect();
-        let LoadedNote { path, note, .. } = ln;
+        let LoadedNote { path, mut note, .. } = ln;
 
-        // Entries, attributed to their day.
+        // Entries, attributed to their day. What the sums need is taken here; an entry's
+        // text and tags stay in the note, and are moved out only for the rows kept.
         let mut undated_entries = 0;
         let mut other_dates = Vec::new();
-        let mut entries = Vec::with_capacity(note.entries.len());
+        let mut placed: Vec<Placed> = Vec::with_capacity(note.entries.len());
         // For done tasks: the entry (key) of their last session in the period.
         let mut last_of_task: HashMap<usize, (NaiveDate, u32, usize)> = HashMap::new();
-        let tasks_of_note = &note.tasks;
-        for e in note.entries {
+        for (ix, e) in note.entries.iter().enumerate() {
             if e.is_stop {
                 continue;
             }
@@ -1285,7 +1311,7 @@ impl Digester<'_> {
                 continue;
             }
             if let Some(ti) = e.task
-                && tasks_of_note.get(ti).is_some_and(|t| t.status.is_done())
+                && note.tasks.get(ti).is_some_and(|t| t.status.is_done())
             {
                 let key = (date, start, e.line);
                 let slot = last_of_task.entry(ti).or_insert(key);
@@ -1297,10 +1323,64 @@ impl Digester<'_> {
                 .iter()
                 .position(|c| c.matches(&e.tags, &e.text))
                 .unwrap_or(self.uncategorised);
-            let priority = e.tags.iter().any(|t| self.is_priority_tag(t));
-            let mut tags = e.tags;
-            let mut seen = 0;
+            placed.push(Placed {
+                date,
+                start,
+                end,
+                category: category as u32,
+                priority: e.tags.iter().any(|t| self.is_priority_tag(t)),
+                line: e.line,
+                ix,
+            });
+        }
+        // A log is mostly written in order; out of order, it is sorted (stable).
+        if !placed.is_sorted_by_key(|p| (p.date, p.start, p.line)) {
+            placed.sort_by_key(|p| (p.date, p.start, p.line));
+        }
+        // Minutes and entries per tag, each of an entry's tags once, summed here: the
+        // entries' strings are freed on the thread that made them (freeing them on the
+        // folding thread cost a fifth of the time in the allocator).
+        let mut tag_sums: Vec<(String, u64, usize)> = Vec::new();
+        let mut add_tag = |t: &str, m: u64| match tag_sums.iter_mut().find(|(x, _, _)| x == t) {
+            Some(a) => {
+                a.1 += m;
+                a.2 += 1;
+            }
+            None => tag_sums.push((t.to_string(), m, 1)),
+        };
+        for p in &placed {
+            let m = u64::from(p.minutes());
+            let tags = &note.entries[p.ix].tags;
+            if tags.is_empty() {
+                add_tag(UNTAGGED, m);
+            }
+            for (i, t) in tags.iter().enumerate() {
+                if !tags[..i].contains(t) {
+                    add_tag(t, m);
+                }
+            }
+        }
+        // Each day's segments, for the builder to add up.
+        let mut segs = Vec::with_capacity(placed.len());
+        let mut seg_days = Vec::new();
+        for run in placed.chunk_by(|a, b| a.date == b.date) {
+            seg_days.push((run[0].date, run.len()));
+            segs.extend(run.iter().map(|p| {
+                let seg = Seg {
+                    start: p.start,
+                    end: p.end.unwrap_or(u32::MAX),
+                    category: p.category,
+                };
+                (seg, p.priority)
+            }));
+        }
+        // Rows: only the note's longest entries can be among the longest of all, so only
+        // they are made unless every entry's row is wanted.
+        let mut row = |p: &Placed| {
+            let e = &mut note.entries[p.ix];
+            let mut tags = std::mem::take(&mut e.tags);
             // Distinct tags, first occurrence kept (entries carry a handful at most).
+            let mut seen = 0;
             for i in 0..tags.len() {
                 if !tags[..seen].contains(&tags[i]) {
                     tags.swap(seen, i);
@@ -1308,87 +1388,31 @@ impl Digester<'_> {
                 }
             }
             tags.truncate(seen);
-            entries.push(DigestEntry {
-                date,
-                start,
-                end,
-                category,
-                priority,
+            DigestEntry {
+                date: p.date,
+                start: p.start,
+                end: p.end,
+                category: p.category as usize,
                 tags,
-                text: e.text,
-                line: e.line,
-            });
-        }
-        // A log is mostly written in order; out of order, its keys are sorted and the
-        // entries (88 bytes each) put in place by swaps (`sort_by_cached_key`, stable).
-        if !entries.is_sorted_by_key(|e| (e.date, e.start, e.line)) {
-            entries.sort_by_cached_key(|e| (e.date, e.start, e.line));
-        }
-        // Minutes and entries per tag, summed here: the entries' strings are freed on the
-        // thread that made them (freeing them on the folding thread cost a fifth of the
-        // time in the allocator).
-        let mut tag_sums: Vec<(String, u64, usize)> = Vec::new();
-        let untagged = [UNTAGGED.to_string()];
-        for e in &entries {
-            let m = u64::from(e.end.map_or(0, |x| x.saturating_sub(e.start)));
-            let tags = if e.tags.is_empty() {
-                &untagged[..]
-            } else {
-                &e.tags[..]
-            };
-            for t in tags {
-                match tag_sums.iter_mut().find(|(x, _, _)| x == t) {
-                    Some(a) => {
-                        a.1 += m;
-                        a.2 += 1;
-                    }
-                    None => tag_sums.push((t.clone(), m, 1)),
-                }
+                text: std::mem::take(&mut e.text),
+                line: p.line,
             }
-        }
-        // Each day's segments, for the builder to add up.
-        let mut segs = Vec::with_capacity(entries.len());
-        let mut seg_days = Vec::new();
-        for run in entries.chunk_by(|a, b| a.date == b.date) {
-            seg_days.push((run[0].date, run.len()));
-            segs.extend(run.iter().map(|e| {
-                let seg = Seg {
-                    start: e.start,
-                    end: e.end.unwrap_or(u32::MAX),
-                    category: e.category as u32,
-                };
-                (seg, e.priority)
-            }));
-        }
-        // Rows: only the note's longest entries can be among the longest of all, so only
-        // they go on unless every entry's row is wanted.
+        };
         let rows = if self.keep_entries {
-            entries
+            placed.iter().map(&mut row).collect()
         } else {
-            let mut order: Vec<usize> = (0..entries.len())
-                .filter(|i| entries[*i].end.is_some())
+            let mut order: Vec<usize> = (0..placed.len())
+                .filter(|i| placed[*i].end.is_some())
                 .collect();
             // The longest first, ties in entry order (which is report order): picked, not
             // sorted (a stable sort of a note's entries was 5,000 instructions a note).
-            let longest_first = |i: &usize| {
-                let e = &entries[*i];
-                (
-                    std::cmp::Reverse(e.end.map_or(0, |x| x.saturating_sub(e.start))),
-                    *i,
-                )
-            };
+            let longest_first = |i: &usize| (std::cmp::Reverse(placed[*i].minutes()), *i);
             if order.len() > LONGEST {
                 order.select_nth_unstable_by_key(LONGEST - 1, longest_first);
             }
             order.truncate(LONGEST);
             order.sort_unstable();
-            let mut keep = order.into_iter().peekable();
-            entries
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| keep.next_if_eq(i).is_some())
-                .map(|(_, e)| e)
-                .collect()
+            order.into_iter().map(|i| row(&placed[i])).collect()
         };
         let done_tasks = last_of_task.into_values().map(|(d, s, _)| (d, s)).collect();
         NoteDigest {
@@ -1415,6 +1439,16 @@ impl Digester<'_> {
             self.priority.contains(&t)
         }
     }
+}
+
+/// The value at `key` of an iterator in order of key, the smaller keys passed over: for
+/// walking a map by day in step with the days of the period.
+fn value_at<K: Ord, V>(
+    it: &mut std::iter::Peekable<impl Iterator<Item = (K, V)>>,
+    key: &K,
+) -> Option<V> {
+    while it.next_if(|(k, _)| k < key).is_some() {}
+    it.next_if(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// How many of the longest entries and biggest gaps the report lists.
