@@ -313,9 +313,7 @@ pub(crate) fn push_number(s: &mut String, n: u64, width: usize) {
     for _ in (digits.len() - i)..width {
         s.push('0');
     }
-    for &d in &digits[i..] {
-        s.push(char::from(d));
-    }
+    s.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 /// The two last decimal digits of `n`.
@@ -586,6 +584,18 @@ fn escape_md(s: &str) -> String {
         .replace('\n', " ")
 }
 
+/// Appends [`escape_md`]'s text of `s`.
+fn push_escaped_md(out: &mut String, s: &str) {
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+}
+
 impl Doc {
     pub(crate) fn color(&self) -> bool {
         matches!(self.style, Style::Text { color: true })
@@ -681,43 +691,36 @@ impl Doc {
     }
 
     pub(crate) fn table(&mut self, t: &Table) {
-        self.table_rows(t, || t.rows.iter());
+        self.table_rows(t, |f| t.rows.iter().for_each(|r| f(r)));
     }
 
-    /// A table whose rows come from `rows` instead of `t.rows`: called twice (column widths,
-    /// then the lines), so a table of 36,500 days never holds all its cells at once.
-    pub(crate) fn table_rows<R, I>(&mut self, t: &Table, rows: impl Fn() -> I)
-    where
-        R: AsRef<[Cell]>,
-        I: Iterator<Item = R>,
-    {
+    /// A table whose rows `rows` hands to its argument one at a time instead of `t.rows`:
+    /// called twice for text (column widths, then the lines), so a table of 36,500 days never
+    /// holds all its cells at once.
+    pub(crate) fn table_rows(&mut self, t: &Table, rows: impl Fn(&mut dyn FnMut(&dyn Row))) {
         if self.md() {
-            self.md_table(t, rows());
+            self.md_table(t, rows);
         } else {
             self.text_table(t, rows);
         }
     }
 
-    fn text_table<R, I>(&mut self, t: &Table, rows: impl Fn() -> I)
-    where
-        R: AsRef<[Cell]>,
-        I: Iterator<Item = R>,
-    {
+    fn text_table(&mut self, t: &Table, rows: impl Fn(&mut dyn FnMut(&dyn Row))) {
         let n = t.headers.len();
         // A cell as shown: cut to its column's limit.
-        fn shown<'r>(t: &Table, r: &'r [Cell], i: usize) -> Cow<'r, str> {
-            let s = r.get(i).map_or("", |c| c.text.as_str());
+        fn shown<'r>(t: &Table, r: &'r dyn Row, i: usize) -> Cow<'r, str> {
+            let s = r.cell(i).map_or("", |c| c.0);
             match t.max[i] {
                 Some(m) => truncate(s, m).into(),
                 None => s.into(),
             }
         }
         let mut widths: Vec<usize> = t.headers.iter().map(|h| width(h)).collect();
-        for r in rows() {
+        rows(&mut |r| {
             for (i, w) in widths.iter_mut().enumerate() {
-                *w = (*w).max(width(&shown(t, r.as_ref(), i)));
+                *w = (*w).max(width(&shown(t, r, i)));
             }
-        }
+        });
         // Two spaces between columns, one when that would pass 80 columns.
         let gap = if 2 + widths.iter().sum::<usize>() + 2 * n.saturating_sub(1) > 80 {
             " "
@@ -748,14 +751,13 @@ impl Doc {
             self,
             &mut t.headers.iter().map(|h| (h.as_str().into(), Paint::Dim)),
         );
-        for r in rows() {
-            let r = r.as_ref();
-            let paint = |i: usize| r.get(i).map_or(Paint::None, |c| c.paint);
+        rows(&mut |r| {
+            let paint = |i: usize| r.cell(i).map_or(Paint::None, |c| c.1);
             line(self, &mut (0..n).map(|i| (shown(t, r, i), paint(i))));
-        }
+        });
     }
 
-    fn md_table<R: AsRef<[Cell]>>(&mut self, t: &Table, rows: impl Iterator<Item = R>) {
+    fn md_table(&mut self, t: &Table, rows: impl Fn(&mut dyn FnMut(&dyn Row))) {
         let head: Vec<String> = t.headers.iter().map(|h| escape_md(h)).collect();
         self.line(&format!("| {} |", head.join(" | ")));
         let seps: Vec<&str> = t
@@ -767,19 +769,82 @@ impl Doc {
             })
             .collect();
         self.line(&format!("| {} |", seps.join(" | ")));
-        for r in rows {
-            let r = r.as_ref();
-            let cells: Vec<String> = (0..t.headers.len())
-                .map(|i| match r.get(i) {
-                    Some(c) if c.code && !c.text.is_empty() => {
-                        format!("`{}`", c.text.replace('`', "'").replace('|', "\\|"))
+        rows(&mut |r| {
+            let out = &mut self.out;
+            out.push('|');
+            for i in 0..t.headers.len() {
+                out.push(' ');
+                match r.cell(i) {
+                    Some((text, _, true)) if !text.is_empty() => {
+                        out.push('`');
+                        out.push_str(&text.replace('`', "'").replace('|', "\\|"));
+                        out.push('`');
                     }
-                    Some(c) => escape_md(&c.text),
-                    None => String::new(),
-                })
-                .collect();
-            self.line(&format!("| {} |", cells.join(" | ")));
+                    Some((text, _, _)) => push_escaped_md(out, text),
+                    None => {}
+                }
+                out.push_str(" |");
+            }
+            out.push('\n');
+        });
+    }
+}
+
+/// A table row as the table writers read it: each cell's text, paint and whether it is code.
+pub(crate) trait Row {
+    fn cell(&self, i: usize) -> Option<(&str, Paint, bool)>;
+}
+
+impl Row for Vec<Cell> {
+    fn cell(&self, i: usize) -> Option<(&str, Paint, bool)> {
+        self.get(i).map(|c| (c.text.as_str(), c.paint, c.code))
+    }
+}
+
+/// A row written into one buffer that is reused from row to row (a long report's day rows:
+/// a string for each cell of 36,500 rows, twice, was most of the text report's time).
+#[derive(Default)]
+pub(crate) struct RowBuf {
+    text: String,
+    /// Each cell's end in `text`, paint and whether it is code.
+    cells: Vec<(usize, Paint, bool)>,
+}
+
+impl RowBuf {
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.cells.clear();
+    }
+
+    /// The text of the cell being written (ended by [`RowBuf::end`]).
+    pub(crate) fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    /// Ends the cell written since the last one ended.
+    pub(crate) fn end(&mut self, paint: Paint) {
+        self.cells.push((self.text.len(), paint, false));
+    }
+
+    /// A cell of `s`.
+    pub(crate) fn cell(&mut self, s: &str, paint: Paint) {
+        self.text.push_str(s);
+        self.end(paint);
+    }
+
+    /// Empty cells up to `n`.
+    pub(crate) fn fill(&mut self, n: usize) {
+        while self.cells.len() < n {
+            self.end(Paint::None);
         }
+    }
+}
+
+impl Row for RowBuf {
+    fn cell(&self, i: usize) -> Option<(&str, Paint, bool)> {
+        let &(end, paint, code) = self.cells.get(i)?;
+        let start = if i == 0 { 0 } else { self.cells[i - 1].0 };
+        Some((&self.text[start..end], paint, code))
     }
 }
 
@@ -925,7 +990,7 @@ fn overview(d: &mut Doc, s: &Summary) {
             style: d.style,
             out: String::new(),
         };
-        sub.text_table(&t, || t.rows.iter());
+        sub.text_table(&t, |f| t.rows.iter().for_each(|r| f(r)));
         for l in sub.out.lines().skip(1) {
             d.line(l);
         }
@@ -1089,57 +1154,84 @@ fn days(d: &mut Doc, s: &Summary) {
     t.push_col("Added", Align::Right);
     t.push_col("Blocks", Align::Right);
     let n = t.headers.len();
-    let row = |r: &DayRow| -> Vec<Cell> {
-        let mut row: Vec<Cell> = Vec::with_capacity(n);
+    let paints: Vec<Paint> = cols.iter().map(|c| paint_for(c.full_title())).collect();
+    let row = |r: &DayRow, row: &mut RowBuf| {
+        row.clear();
+        let text = row.text();
         if md {
-            row.push(format!("{} {}", r.date, r.weekday).into());
+            if let Some(date) = iso_date_bytes(r.date) {
+                text.push_str(std::str::from_utf8(&date).expect("ASCII digits and dashes"));
+            } else {
+                text.push_str(&r.date.to_string());
+            }
+            text.push(' ');
+            text.push_str(r.weekday);
         } else {
             // By hand: chrono's `format("%m-%d")` parses its pattern on every call.
-            let mut label = String::with_capacity(9);
-            label.push_str(r.weekday);
-            label.push(' ');
-            push_number(&mut label, r.date.month().into(), 2);
-            label.push('-');
-            push_number(&mut label, r.date.day().into(), 2);
-            row.push(label.into());
+            text.push_str(r.weekday);
+            text.push(' ');
+            push_number(text, r.date.month().into(), 2);
+            text.push('-');
+            push_number(text, r.date.day().into(), 2);
         }
+        row.end(Paint::None);
         if !r.has_note {
-            row.push(painted("no note", Paint::Dim));
-            d_fill(&mut row, n);
-            return row;
+            row.cell("no note", Paint::Dim);
+            row.fill(n);
+            return;
         }
-        row.push(duration(r.logged_minutes).into());
-        let text = |c: Option<super::summary::Clock>| c.map(|c| c.to_string());
-        let (first, last) = (text(r.first), text(r.last));
-        let (first, last) = (first.as_deref(), last.as_deref());
-        if md {
-            row.push(first.unwrap_or_default().into());
-            row.push(last.unwrap_or_default().into());
-        } else if let Some(first) = first {
-            row.push(format!("{first}-{}", last.unwrap_or_default()).into());
-        } else {
-            row.push("".into());
+        push_duration(row.text(), r.logged_minutes);
+        row.end(Paint::None);
+        let clock = |c: Option<super::summary::Clock>| c.map(|c| clock_short(c.0));
+        let (first, last) = (clock(r.first), clock(r.last));
+        let last = last.as_ref().map_or("", |l| l.as_str());
+        match first {
+            Some(first) if md => {
+                row.cell(first.as_str(), Paint::None);
+                row.cell(last, Paint::None);
+            }
+            None if md => {
+                row.cell("", Paint::None);
+                row.cell(last, Paint::None);
+            }
+            Some(first) => {
+                let text = row.text();
+                text.push_str(first.as_str());
+                text.push('-');
+                text.push_str(last);
+                row.end(Paint::None);
+            }
+            None => row.end(Paint::None),
         }
-        for c in &cols {
+        for (c, p) in cols.iter().zip(&paints) {
             let m = c.minutes(&r.categories);
-            let p = paint_for(c.full_title());
-            row.push(if m == 0 {
-                "".into()
+            if m == 0 {
+                row.end(Paint::None);
             } else {
-                painted(duration(m), p)
-            });
+                push_duration(row.text(), m);
+                row.end(*p);
+            }
         }
-        row.push(r.tasks_done.to_string().into());
-        row.push(r.tasks_added.to_string().into());
-        row.push(if r.blocks_total == 0 {
-            "".into()
-        } else {
-            format!("{}/{}", r.blocks_done, r.blocks_total).into()
-        });
-        row
+        push_number(row.text(), r.tasks_done as u64, 1);
+        row.end(Paint::None);
+        push_number(row.text(), r.tasks_added as u64, 1);
+        row.end(Paint::None);
+        if r.blocks_total > 0 {
+            let text = row.text();
+            push_number(text, r.blocks_done as u64, 1);
+            text.push('/');
+            push_number(text, r.blocks_total as u64, 1);
+        }
+        row.end(Paint::None);
     };
     // One row at a time: a century of days is 36,500 rows.
-    d.table_rows(&t, || s.days.iter().map(row));
+    d.table_rows(&t, |f| {
+        let mut buf = RowBuf::default();
+        for r in &s.days {
+            row(r, &mut buf);
+            f(&buf);
+        }
+    });
     d.blank();
 }
 
@@ -1161,35 +1253,47 @@ fn priorities(d: &mut Doc, s: &Summary) {
         ("Money", Align::Right),
         ("Priority done first", Align::Left),
     ]);
-    let frac = |done: usize, total: usize| -> Cell {
-        if total == 0 {
-            "".into()
-        } else if done == total {
-            painted(format!("{done}/{total} done"), Paint::Green)
+    let frac = |row: &mut RowBuf, done: usize, total: usize| {
+        if total > 0 {
+            let text = row.text();
+            push_number(text, done as u64, 1);
+            text.push('/');
+            push_number(text, total as u64, 1);
+            text.push_str(" done");
+        }
+        let paint = if total > 0 && done == total {
+            Paint::Green
         } else {
-            format!("{done}/{total} done").into()
+            Paint::None
+        };
+        row.end(paint);
+    };
+    let row = |(r, p): (&DayRow, &DayPriorityRow), row: &mut RowBuf| {
+        row.clear();
+        let text = row.text();
+        text.push_str(r.weekday);
+        text.push(' ');
+        match iso_date_bytes(r.date) {
+            Some(date) => text.push_str(std::str::from_utf8(&date).expect("ASCII")),
+            None => text.push_str(&r.date.to_string()),
+        }
+        row.end(Paint::None);
+        frac(row, p.priority_done, p.priority_total);
+        frac(row, p.money_done, p.money_total);
+        match p.first_done_was_priority {
+            Some(true) => row.cell("yes", Paint::Green),
+            Some(false) => row.cell("no", Paint::Red),
+            None => row.cell("no times logged", Paint::None),
         }
     };
-    let row = |(r, p): (&DayRow, &DayPriorityRow)| -> Vec<Cell> {
-        vec![
-            format!("{} {}", r.weekday, r.date).into(),
-            frac(p.priority_done, p.priority_total),
-            frac(p.money_done, p.money_total),
-            match p.first_done_was_priority {
-                Some(true) => painted("yes", Paint::Green),
-                Some(false) => painted("no", Paint::Red),
-                None => "no times logged".into(),
-            },
-        ]
-    };
-    d.table_rows(&t, || with_priorities().map(row));
+    d.table_rows(&t, |f| {
+        let mut buf = RowBuf::default();
+        for r in with_priorities() {
+            row(r, &mut buf);
+            f(&buf);
+        }
+    });
     d.blank();
-}
-
-fn d_fill(row: &mut Vec<Cell>, n: usize) {
-    while row.len() < n {
-        row.push("".into());
-    }
 }
 
 fn hours(d: &mut Doc, s: &Summary) {
@@ -1367,7 +1471,7 @@ fn focus(d: &mut Doc, s: &Summary) {
             style: d.style,
             out: String::new(),
         };
-        sub.text_table(&t, || t.rows.iter());
+        sub.text_table(&t, |f| t.rows.iter().for_each(|r| f(r)));
         for l in sub.out.lines().skip(1) {
             d.line(l);
         }
