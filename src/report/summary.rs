@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -543,15 +544,19 @@ struct PriorityAcc {
 /// after which the note itself can be dropped.
 #[derive(Debug)]
 pub struct NoteDigest {
-    path: String,
+    path: Option<String>,
     /// The note's date and its date headings.
     dates: Vec<NaiveDate>,
     /// Days its tasks belong to.
     task_dates: Vec<NaiveDate>,
     /// Task counts per day (done tasks by their done date).
     tasks: Vec<(NaiveDate, TaskCounts)>,
-    /// Minutes and entries of the period per tag (`(untagged)` for entries without).
-    tag_sums: Vec<(String, u64, usize)>,
+    /// Minutes and entries of the period per tag (`(untagged)` for entries without): each
+    /// with the end of the tag's name in `tag_names`, where the names follow one another
+    /// (one string for them all, not one each: what a digest holds is freed on the thread
+    /// that folds it in).
+    tag_names: String,
+    tag_sums: Vec<(usize, u64, usize)>,
     /// The entries of the period as segments (with whether each carries a priority tag),
     /// sorted by day, start and line, and the runs of them that fall on one day.
     segs: Vec<(Seg, bool)>,
@@ -683,6 +688,7 @@ impl<'s> SummaryBuilder<'s> {
                 day_start: cfg.day_start_hour.min(23) * 60,
                 priority: cfg.priority_tags.iter().map(|t| t.to_lowercase()).collect(),
                 priority_norm: crate::report::tasks::norm_tags(&cfg.priority_tags),
+                longest_floor: Arc::new(AtomicU32::new(0)),
             },
             keep_entries,
             money_ix: settings.categories.iter().position(|c| c.name == MONEY),
@@ -757,14 +763,17 @@ impl<'s> SummaryBuilder<'s> {
         for (_, start) in &d.done_tasks {
             self.tasks_h[((start / 60) % 24) as usize] += 1;
         }
-        for (t, m, n) in d.tag_sums {
-            match self.tag_acc.get_mut(t.as_str()) {
+        let mut start = 0;
+        for (end, m, n) in d.tag_sums {
+            let t = &d.tag_names[start..end];
+            start = end;
+            match self.tag_acc.get_mut(t) {
                 Some(a) => {
                     a.0 += m;
                     a.1 += n;
                 }
                 None => {
-                    self.tag_acc.insert(t, (m, n));
+                    self.tag_acc.insert(t.to_string(), (m, n));
                 }
             }
         }
@@ -838,7 +847,7 @@ impl<'s> SummaryBuilder<'s> {
                 tags: e.tags,
                 text: e.text,
                 path: path
-                    .get_or_insert_with(|| Arc::from(d.path.as_str()))
+                    .get_or_insert_with(|| Arc::from(d.path.as_deref().unwrap_or_default()))
                     .clone(),
                 line: e.line,
                 note,
@@ -849,6 +858,9 @@ impl<'s> SummaryBuilder<'s> {
                 });
                 self.longest.insert(at, (minutes, key, row.clone()));
                 self.longest.truncate(LONGEST);
+                if let Some((m, _, _)) = self.longest.get(LONGEST - 1) {
+                    self.digester.longest_floor.store(*m, Ordering::Relaxed);
+                }
             }
             if self.keep_entries {
                 self.entries.push(row);
@@ -1201,6 +1213,10 @@ pub struct Digester<'s> {
     priority: Vec<String>,
     /// Priority tags as `tasks::norm_tags` makes them, for tasks.
     priority_norm: Vec<String>,
+    /// The minutes of the shortest of the longest entries the builder holds once it holds
+    /// [`LONGEST`] of them (0 before): a shorter entry can never be among the longest, so no
+    /// row is made for it. It only grows, so reading it at any time is safe.
+    longest_floor: Arc<AtomicU32>,
 }
 
 impl Digester<'_> {
@@ -1340,13 +1356,20 @@ impl Digester<'_> {
         // Minutes and entries per tag, each of an entry's tags once, summed here: the
         // entries' strings are freed on the thread that made them (freeing them on the
         // folding thread cost a fifth of the time in the allocator).
-        let mut tag_sums: Vec<(String, u64, usize)> = Vec::new();
-        let mut add_tag = |t: &str, m: u64| match tag_sums.iter_mut().find(|(x, _, _)| x == t) {
-            Some(a) => {
-                a.1 += m;
-                a.2 += 1;
+        let mut tag_names = String::new();
+        let mut tag_sums: Vec<(usize, u64, usize)> = Vec::new();
+        let mut add_tag = |t: &str, m: u64| {
+            let mut start = 0;
+            for sum in tag_sums.iter_mut() {
+                if &tag_names[start..sum.0] == t {
+                    sum.1 += m;
+                    sum.2 += 1;
+                    return;
+                }
+                start = sum.0;
             }
-            None => tag_sums.push((t.to_string(), m, 1)),
+            tag_names.push_str(t);
+            tag_sums.push((tag_names.len(), m, 1));
         };
         for p in &placed {
             let m = u64::from(p.minutes());
@@ -1398,11 +1421,12 @@ impl Digester<'_> {
                 line: p.line,
             }
         };
-        let rows = if self.keep_entries {
+        let rows: Vec<DigestEntry> = if self.keep_entries {
             placed.iter().map(&mut row).collect()
         } else {
+            let floor = self.longest_floor.load(Ordering::Relaxed);
             let mut order: Vec<usize> = (0..placed.len())
-                .filter(|i| placed[*i].end.is_some())
+                .filter(|i| placed[*i].end.is_some() && placed[*i].minutes() >= floor)
                 .collect();
             // The longest first, ties in entry order (which is report order): picked, not
             // sorted (a stable sort of a note's entries was 5,000 instructions a note).
@@ -1416,10 +1440,12 @@ impl Digester<'_> {
         };
         let done_tasks = last_of_task.into_values().map(|(d, s, _)| (d, s)).collect();
         NoteDigest {
-            path,
+            // Only the rows carry it (it is freed here otherwise: on this thread).
+            path: (!rows.is_empty()).then_some(path),
             dates,
             task_dates,
             tasks,
+            tag_names,
             tag_sums,
             segs,
             seg_days,
