@@ -203,7 +203,12 @@ pub fn heading_date(text: &str) -> HeadingDate {
         }
         Err(()) => {}
     }
-    if !t.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+    // Words alone are never a date (it needs a year and a day): most headings (`Tasks`,
+    // `Log`) are ruled out by one scan rather than by looking each word up as a month and a
+    // weekday.
+    if !t.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
+        || !t.bytes().any(|b| b.is_ascii_digit())
+    {
         return HeadingDate::No;
     }
     let (mut day, mut month, mut year, mut wd) = (None, None, None, None);

@@ -1278,6 +1278,29 @@ fn collapse_ws(s: &str) -> String {
 /// pieces appended one after another collapse as if they were one string. The caller drops
 /// a trailing space at the end.
 fn push_collapsed(out: &mut String, s: &str) {
+    // Most text is ASCII words with single spaces between them: pushed whole, less a space
+    // it starts with where `out` needs none. One scan decides.
+    let b = s.as_bytes();
+    let mut plain = true;
+    let mut after_space = false;
+    for &c in b {
+        match c {
+            b' ' if !after_space => after_space = true,
+            b'!'..=b'~' => after_space = false,
+            _ => {
+                plain = false;
+                break;
+            }
+        }
+    }
+    if plain {
+        let s = match s.strip_prefix(' ') {
+            Some(rest) if out.is_empty() || out.ends_with(' ') => rest,
+            _ => s,
+        };
+        out.push_str(s);
+        return;
+    }
     if !s.is_ascii() {
         return push_collapsed_chars(out, s);
     }
