@@ -605,9 +605,14 @@ impl Seg {
     }
 }
 
-/// A day's entries, as segments: its totals are computed from them at the end, so a century
-/// of days keeps one small vector per day and nothing else.
-type DayAcc = Vec<Seg>;
+/// A segment with its day. The builder keeps the segments of every day in one vector, in
+/// the order they come, and sorts them by day at the end (a vector per day, scattered over
+/// memory by the time the days were settled, made that wait on memory).
+#[derive(Debug, Clone, Copy)]
+struct DaySeg {
+    date: NaiveDate,
+    seg: Seg,
+}
 
 /// A day's totals, from its segments.
 struct DayTotals {
@@ -620,7 +625,7 @@ struct DayTotals {
 }
 
 impl DayTotals {
-    fn of(segs: &[Seg], ncat: usize) -> DayTotals {
+    fn of(segs: &[DaySeg], ncat: usize) -> DayTotals {
         let mut t = DayTotals {
             minutes: 0,
             entries: segs.len(),
@@ -628,7 +633,7 @@ impl DayTotals {
             last: None,
             categories: vec![0; ncat],
         };
-        for s in segs {
+        for DaySeg { seg: s, .. } in segs {
             let (m, reach) = (s.minutes(), s.closed_end().unwrap_or(s.start));
             t.minutes += m;
             t.categories[s.category as usize] += m;
@@ -659,7 +664,8 @@ pub struct SummaryBuilder<'s> {
     dated: BTreeSet<NaiveDate>,
     has_note: BTreeSet<NaiveDate>,
     task_days: BTreeMap<NaiveDate, TaskCounts>,
-    days: BTreeMap<NaiveDate, DayAcc>,
+    /// The segments of the period's days, in the order they came.
+    segs: Vec<DaySeg>,
     priorities: BTreeMap<NaiveDate, PriorityAcc>,
     tag_acc: HashMap<String, (u64, usize)>,
     sums: EntrySums,
@@ -700,7 +706,7 @@ impl<'s> SummaryBuilder<'s> {
             dated: BTreeSet::new(),
             has_note: BTreeSet::new(),
             task_days: BTreeMap::new(),
-            days: BTreeMap::new(),
+            segs: Vec::new(),
             priorities: BTreeMap::new(),
             tag_acc: HashMap::new(),
             sums: EntrySums::new(n),
@@ -782,11 +788,8 @@ impl<'s> SummaryBuilder<'s> {
             let (run, rest) = segs.split_at(n);
             segs = rest;
             self.dated.insert(date);
-            let day = self.days.entry(date).or_default();
-            if day.is_empty() {
-                day.reserve_exact(n);
-            }
-            day.extend(run.iter().map(|(seg, _)| *seg));
+            self.segs
+                .extend(run.iter().map(|(seg, _)| DaySeg { date, seg: *seg }));
             let iw = date.iso_week();
             let week = self.weeks.entry((iw.year(), iw.week())).or_default();
             let wd = date.weekday().num_days_from_monday() as usize;
@@ -906,125 +909,96 @@ impl<'s> SummaryBuilder<'s> {
         let in_period = |d: NaiveDate| from.is_some() && range.contains(d);
         let longer_than_week = day_list.len() > 7;
 
-        let ncat = categories.len();
         let names: Vec<Arc<str>> = categories.iter().map(|c| Arc::from(c.as_str())).collect();
         // Each day of the period with its segments (days outside it hold none), each freed
         // once its row is made. The maps by day are walked in step with the days: looking
         // each day up in a hash map was a third of this function's time on a century.
-        let mut days = std::mem::take(&mut self.days).into_iter().peekable();
+        // Each day's segments in start order, ties in the order they came (path, then line):
+        // a stable sort, not needed for a log written in order.
+        let mut segs = std::mem::take(&mut self.segs);
+        let by_time = |s: &DaySeg| (s.date, s.seg.start);
+        if !segs.is_sorted_by_key(by_time) {
+            segs.sort_by_key(by_time);
+        }
+        let mut next_seg = 0;
         let mut task_days = std::mem::take(&mut self.task_days).into_iter().peekable();
         let mut priorities = std::mem::take(&mut self.priorities).into_iter().peekable();
         let mut dated = self.dated.iter().map(|d| (*d, ())).peekable();
         let mut with_tasks = self.has_note.iter().map(|d| (*d, ())).peekable();
-        let day_segs = day_list.iter().map(|&date| {
-            let segs = value_at(&mut days, &date).unwrap_or_default();
-            (date, segs)
-        });
         let no_tasks = TaskCounts::default();
-        let threshold = cfg.focus_minutes;
-        let not_focus = |c: usize| categories[c] == UNCATEGORISED || categories[c] == WASTE;
+        // What each day of the period holds, gathered in one walk; the days are then settled
+        // in parallel, a run of days at a time (a century's were a twentieth of `summarize`,
+        // all on one thread after the notes were read).
+        let inputs: Vec<DayInput> = day_list
+            .iter()
+            .map(|&date| {
+                // Both walks go on whether or not the day is in the period.
+                let has_note = [
+                    value_at(&mut dated, &date),
+                    value_at(&mut with_tasks, &date),
+                ]
+                .iter()
+                .any(Option::is_some);
+                // Days outside the period hold none.
+                while segs.get(next_seg).is_some_and(|s| s.date < date) {
+                    next_seg += 1;
+                }
+                let first = next_seg;
+                while segs.get(next_seg).is_some_and(|s| s.date == date) {
+                    next_seg += 1;
+                }
+                DayInput {
+                    date,
+                    segs: first..next_seg,
+                    tasks: value_at(&mut task_days, &date).unwrap_or(no_tasks),
+                    priorities: value_at(&mut priorities, &date),
+                    has_note: in_period(date) && has_note,
+                }
+            })
+            .collect();
+        let settle = DaySettler {
+            names: &names,
+            category_names: &self.category_names,
+            categories,
+            threshold: cfg.focus_minutes,
+        };
+        let settled: Vec<SettledDays> = {
+            use rayon::prelude::*;
+            inputs
+                .par_chunks(DAYS_AT_ONCE)
+                .map(|run| {
+                    run.iter().fold(SettledDays::default(), |acc, day| {
+                        settle.day(acc, day, &segs[day.segs.clone()])
+                    })
+                })
+                .collect()
+        };
+        // The rows straight into their places.
+        let mut day_rows: Vec<DayRow> = Vec::new();
+        {
+            use rayon::prelude::*;
+            inputs
+                .par_iter()
+                .with_min_len(DAYS_AT_ONCE)
+                .map(|day| settle.row(day, &segs[day.segs.clone()]))
+                .collect_into_vec(&mut day_rows);
+        }
         let mut gaps: Vec<RawGap> = Vec::new();
         let mut gap_total = 0u64;
         let mut gap_count = 0usize;
         let mut sessions: Vec<Session> = Vec::new();
         let mut break_list: Vec<u32> = Vec::new();
-        let mut day_rows: Vec<DayRow> = Vec::with_capacity(day_list.len());
-        let mut runs: Vec<(usize, u32, u32)> = Vec::new();
-        for (date, mut segs) in day_segs {
-            let a = DayTotals::of(&segs, ncat);
-            let t = value_at(&mut task_days, &date).unwrap_or(no_tasks);
-            // Both walks go on whether or not the day is in the period.
-            let has_note = [
-                value_at(&mut dated, &date),
-                value_at(&mut with_tasks, &date),
-            ]
-            .iter()
-            .any(Option::is_some);
-            day_rows.push(DayRow {
-                priorities: value_at(&mut priorities, &date).and_then(|p| {
-                    (p.priority_total > 0 || p.money_total > 0).then(|| DayPriorityRow {
-                        priority_done: p.priority_done,
-                        priority_total: p.priority_total,
-                        money_done: p.money_done,
-                        money_total: p.money_total,
-                        first_done_was_priority: p.first.map(|f| f.3),
-                    })
-                }),
-                date,
-                weekday: WEEKDAYS[date.weekday().num_days_from_monday() as usize],
-                has_note: in_period(date) && has_note,
-                logged_minutes: a.minutes,
-                entries: a.entries,
-                first: a.first.map(Clock),
-                last: a.last.map(Clock),
-                categories: CategoryMinutes::from_indexed(&a.categories, &names),
-                tasks_done: t.done,
-                tasks_added: t.added,
-                blocks_done: t.blocks_done,
-                blocks_total: t.blocks_total,
-            });
-            // Entries in start order; ties keep the order they came in (path, then line).
-            segs.sort_by_key(|s| s.start);
-            let segs = &segs;
-            // Gaps between entries of the day.
-            let mut reach: Option<u32> = None;
-            for s in segs {
-                if let Some(r) = reach
-                    && s.start > r
-                {
-                    gap_count += 1;
-                    gap_total += u64::from(s.start - r);
-                    push_gap(
-                        &mut gaps,
-                        RawGap {
-                            date,
-                            from: r,
-                            to: s.start,
-                        },
-                    );
-                }
-                let e = if s.end == u32::MAX { s.start } else { s.end };
-                reach = Some(reach.map_or(e, |r| r.max(e)));
+        for part in settled {
+            gap_total += part.gap_total;
+            gap_count += part.gap_count;
+            // A part's biggest gaps come biggest first, ties in the order they were found:
+            // added in that order, after those of earlier days, they keep the order one walk
+            // over every day would give.
+            for g in part.gaps {
+                push_gap(&mut gaps, g);
             }
-            // Focus sessions: runs of touching entries in one category. Uncategorised time
-            // and waste are never focus, however long they run.
-            runs.clear();
-            let mut cur: Option<(usize, u32, u32)> = None;
-            for s in segs {
-                if s.end == u32::MAX {
-                    runs.extend(cur.take());
-                    continue;
-                }
-                let c = s.category as usize;
-                cur = match cur {
-                    Some((cc, st, e)) if cc == c && s.start <= e => Some((cc, st, e.max(s.end))),
-                    other => {
-                        runs.extend(other);
-                        Some((c, s.start, s.end))
-                    }
-                };
-            }
-            runs.extend(cur);
-            let mut prev_end: Option<u32> = None;
-            for &(c, s, e) in &runs {
-                if e - s < threshold || e == s || not_focus(c) {
-                    continue;
-                }
-                // Sessions that touch have no break between them.
-                if let Some(p) = prev_end
-                    && s > p
-                {
-                    break_list.push(s - p);
-                }
-                prev_end = Some(e);
-                sessions.push(Session {
-                    date,
-                    start: Clock(s),
-                    end: Clock(e),
-                    minutes: e - s,
-                    category: Arc::clone(&self.category_names[c]),
-                });
-            }
+            sessions.extend(part.sessions);
+            break_list.extend(part.breaks);
         }
         let days_with_log = day_rows.iter().filter(|d| d.entries > 0).count();
         let days_with_notes = day_rows.iter().filter(|d| d.has_note).count();
@@ -1123,7 +1097,7 @@ impl<'s> SummaryBuilder<'s> {
 
         let mut lengths: Vec<u32> = sessions.iter().map(|s| s.minutes).collect();
         let focus = Focus {
-            threshold_minutes: threshold,
+            threshold_minutes: cfg.focus_minutes,
             count: sessions.len(),
             total_minutes: lengths.iter().map(|m| u64::from(*m)).sum(),
             median_minutes: median(&mut lengths),
@@ -1237,33 +1211,30 @@ impl Digester<'_> {
 
         // Tasks per day.
         let mut tasks: Vec<(NaiveDate, TaskCounts)> = Vec::new();
-        let mut bump = |d: NaiveDate, f: &dyn Fn(&mut TaskCounts)| {
-            f(crate::report::tasks::day_slot(&mut tasks, d));
-        };
+        use crate::report::tasks::day_slot;
         let mut task_dates: Vec<NaiveDate> = Vec::new();
         for t in &note.tasks {
-            if let Some(d) = t.date
-                && task_dates.last() != Some(&d)
-            {
-                task_dates.push(d);
-            }
-            if t.block {
-                if let Some(d) = t.date {
-                    let done = t.status.is_done();
-                    bump(d, &|c| {
-                        c.blocks_total += 1;
-                        c.blocks_done += usize::from(done);
-                    });
+            let done = t.status.is_done();
+            if let Some(d) = t.date {
+                if task_dates.last() != Some(&d) {
+                    task_dates.push(d);
                 }
+                let c = day_slot(&mut tasks, d);
+                if t.block {
+                    c.blocks_total += 1;
+                    c.blocks_done += usize::from(done);
+                    continue;
+                }
+                c.added += 1;
+                if done && t.done_date.is_none_or(|x| x == d) {
+                    c.done += 1;
+                    continue;
+                }
+            } else if t.block {
                 continue;
             }
-            if let Some(d) = t.date {
-                bump(d, &|c| c.added += 1);
-            }
-            if t.status.is_done()
-                && let Some(d) = t.done_date.or(t.date)
-            {
-                bump(d, &|c| c.done += 1);
+            if done && let Some(d) = t.done_date {
+                day_slot(&mut tasks, d).done += 1;
             }
         }
 
@@ -1361,7 +1332,12 @@ impl Digester<'_> {
         let mut add_tag = |t: &str, m: u64| {
             let mut start = 0;
             for sum in tag_sums.iter_mut() {
-                if &tag_names[start..sum.0] == t {
+                // The last bytes first: tags of one length often share none.
+                let name = &tag_names[start..sum.0];
+                if name.len() == t.len()
+                    && name.as_bytes().last() == t.as_bytes().last()
+                    && name == t
+                {
                     sum.1 += m;
                     sum.2 += 1;
                     return;
@@ -1475,6 +1451,141 @@ fn value_at<K: Ord, V>(
 ) -> Option<V> {
     while it.next_if(|(k, _)| k < key).is_some() {}
     it.next_if(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// A day of the period as [`SummaryBuilder::finish`] gathers it.
+struct DayInput {
+    date: NaiveDate,
+    /// Its segments in the builder's (sorted) vector.
+    segs: std::ops::Range<usize>,
+    tasks: TaskCounts,
+    priorities: Option<PriorityAcc>,
+    has_note: bool,
+}
+
+/// What a run of consecutive days adds to the report, settled on one thread.
+#[derive(Default)]
+struct SettledDays {
+    /// The run's biggest gaps, as [`push_gap`] keeps them.
+    gaps: Vec<RawGap>,
+    gap_total: u64,
+    gap_count: usize,
+    sessions: Vec<Session>,
+    breaks: Vec<u32>,
+    /// Scratch for a day's runs of entries (kept from day to day).
+    runs: Vec<(usize, u32, u32)>,
+}
+
+/// How many days are settled at a time.
+const DAYS_AT_ONCE: usize = 1024;
+
+/// Settles days: their rows, and their gaps and focus sessions.
+struct DaySettler<'a> {
+    names: &'a [Arc<str>],
+    category_names: &'a [Arc<str>],
+    categories: &'a [String],
+    threshold: u32,
+}
+
+impl DaySettler<'_> {
+    /// The row of `day`, whose segments are `segs`.
+    fn row(&self, day: &DayInput, segs: &[DaySeg]) -> DayRow {
+        let (date, t) = (day.date, day.tasks);
+        let a = DayTotals::of(segs, self.categories.len());
+        DayRow {
+            priorities: day.priorities.as_ref().and_then(|p| {
+                (p.priority_total > 0 || p.money_total > 0).then(|| DayPriorityRow {
+                    priority_done: p.priority_done,
+                    priority_total: p.priority_total,
+                    money_done: p.money_done,
+                    money_total: p.money_total,
+                    first_done_was_priority: p.first.map(|f| f.3),
+                })
+            }),
+            date,
+            weekday: WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+            has_note: day.has_note,
+            logged_minutes: a.minutes,
+            entries: a.entries,
+            first: a.first.map(Clock),
+            last: a.last.map(Clock),
+            categories: CategoryMinutes::from_indexed(&a.categories, self.names),
+            tasks_done: t.done,
+            tasks_added: t.added,
+            blocks_done: t.blocks_done,
+            blocks_total: t.blocks_total,
+        }
+    }
+
+    /// Adds the gaps and focus sessions of `day`, whose segments (in start order) are `segs`,
+    /// to `acc` (which holds the days before it in the same run).
+    fn day(&self, mut acc: SettledDays, day: &DayInput, segs: &[DaySeg]) -> SettledDays {
+        let date = day.date;
+        // Gaps between entries of the day.
+        let mut reach: Option<u32> = None;
+        for DaySeg { seg: s, .. } in segs {
+            if let Some(r) = reach
+                && s.start > r
+            {
+                acc.gap_count += 1;
+                acc.gap_total += u64::from(s.start - r);
+                push_gap(
+                    &mut acc.gaps,
+                    RawGap {
+                        date,
+                        from: r,
+                        to: s.start,
+                    },
+                );
+            }
+            let e = if s.end == u32::MAX { s.start } else { s.end };
+            reach = Some(reach.map_or(e, |r| r.max(e)));
+        }
+        // Focus sessions: runs of touching entries in one category. Uncategorised time and
+        // waste are never focus, however long they run.
+        let mut runs = std::mem::take(&mut acc.runs);
+        runs.clear();
+        let mut cur: Option<(usize, u32, u32)> = None;
+        for DaySeg { seg: s, .. } in segs {
+            if s.end == u32::MAX {
+                runs.extend(cur.take());
+                continue;
+            }
+            let c = s.category as usize;
+            cur = match cur {
+                Some((cc, st, e)) if cc == c && s.start <= e => Some((cc, st, e.max(s.end))),
+                other => {
+                    runs.extend(other);
+                    Some((c, s.start, s.end))
+                }
+            };
+        }
+        runs.extend(cur);
+        let not_focus =
+            |c: usize| self.categories[c] == UNCATEGORISED || self.categories[c] == WASTE;
+        let mut prev_end: Option<u32> = None;
+        for &(c, s, e) in &runs {
+            if e - s < self.threshold || e == s || not_focus(c) {
+                continue;
+            }
+            // Sessions that touch have no break between them.
+            if let Some(p) = prev_end
+                && s > p
+            {
+                acc.breaks.push(s - p);
+            }
+            prev_end = Some(e);
+            acc.sessions.push(Session {
+                date,
+                start: Clock(s),
+                end: Clock(e),
+                minutes: e - s,
+                category: Arc::clone(&self.category_names[c]),
+            });
+        }
+        acc.runs = runs;
+        acc
+    }
 }
 
 /// How many of the longest entries and biggest gaps the report lists.
