@@ -539,6 +539,7 @@ impl<'a> Parse<'a> {
         }
     }
 
+    #[inline(never)]
     fn heading(&mut self, level: u8, span: Span) {
         let raw = &self.text[span.range()];
         let first_line = raw.lines().next().unwrap_or("");
@@ -833,6 +834,7 @@ impl<'a> Parse<'a> {
     }
 
     /// Lines of a paragraph outside any list: each may be a time entry (`07:00 wake`).
+    #[inline(never)]
     fn plain_paragraph(&mut self, span: Span) {
         let mut pos = span.start;
         while pos < span.end {
@@ -853,6 +855,7 @@ impl<'a> Parse<'a> {
     /// Continuation lines of an item's first paragraph, from the line after the one that
     /// ends at `first_end` up to `until`: Logseq `SCHEDULED:`, `DEADLINE:` and `CLOCK:` lines
     /// (inside `:LOGBOOK:`).
+    #[inline(never)]
     fn item_continuation(&mut self, first_end: usize, until: usize) {
         if first_end >= until {
             return;
@@ -931,6 +934,7 @@ impl<'a> Parse<'a> {
         });
     }
 
+    #[inline(never)]
     fn html_block(&mut self, span: Span) {
         let mut pos = span.start;
         while pos < span.end {
