@@ -1911,6 +1911,133 @@ pub(crate) mod tests {
         assert!(some.longest.iter().all(|r| r.minutes == 30));
     }
 
+    /// An entry exactly as long as the shortest of the longest held so far can still be
+    /// among them: a note later in path order may hold an earlier day, which comes first
+    /// among ties. (Fails when entries only as long as that floor make no row.)
+    #[test]
+    fn an_entry_as_long_as_the_longest_floor_is_still_a_candidate() {
+        let mut a = note(
+            Some("2026-11-24"),
+            "## Log\n\n- 09:00-10:00 a1\n- 10:00-11:00 a2\n- 11:00-12:00 a3\n\
+             - 12:00-13:00 a4\n- 13:00-14:00 a5\n",
+        );
+        a.path = "notes/a.md".into();
+        let mut b = note(
+            Some("2026-11-23"),
+            "## Log\n\n- 09:00-10:00 b1\n- 11:00-11:30 b2\n",
+        );
+        b.path = "notes/b.md".into();
+        let settings = Settings::default();
+        let mut builder = SummaryBuilder::new(&settings, &Period::ALL, false);
+        let digester = builder.digester();
+        for ln in [&a, &b] {
+            builder.add(digester.digest(ln.clone()));
+        }
+        let texts = |s: &Summary| s.longest.iter().map(|r| r.text.clone()).collect::<Vec<_>>();
+        let some = builder.finish(0);
+        assert_eq!(texts(&some), ["b1", "a1", "a2", "a3", "a4"]);
+        assert_eq!(texts(&run(&[a, b], &settings)), texts(&some));
+    }
+
+    /// More days than are settled at a time: the days' rows, gaps and focus sessions come
+    /// out as one walk over the days in order gives them, the biggest gaps chosen across
+    /// runs of days (ties by day).
+    #[test]
+    fn days_settled_in_runs_agree_with_one_walk() {
+        let first = d("2020-01-01");
+        let n = 2 * DAYS_AT_ONCE + 52;
+        let gap_of = |i: usize| match i {
+            100 => 30,
+            500 | 1100 => 40,
+            1500 | 2060 => 45,
+            _ => 20,
+        };
+        let notes: Vec<LoadedNote> = (0..n)
+            .map(|i| {
+                let day = first + chrono::Duration::days(i as i64);
+                let g = gap_of(i);
+                // Two hours of money work with a gap between them, and an open entry.
+                let text = format!(
+                    "## Log\n\n- 08:00-09:00 plan #money\n- 09:{g:02}-10:{g:02} build #money\n\
+                     - 11:00 lunch\n"
+                );
+                note(Some(&day.to_string()), &text)
+            })
+            .collect();
+        let s = run(&notes, &Settings::default());
+        assert_eq!(s.days.len(), n);
+        assert!(
+            s.days
+                .iter()
+                .enumerate()
+                .all(|(i, r)| r.date == first + chrono::Duration::days(i as i64)
+                    && r.logged_minutes == 120
+                    && r.entries == 3)
+        );
+        // Each day's gaps: before its second entry, and from its end to the open entry.
+        assert_eq!(s.overview.gaps.count, 2 * n);
+        assert_eq!(s.overview.gaps.total_minutes, 60 * n as u64);
+        let biggest: Vec<(usize, u32)> = s
+            .overview
+            .gaps
+            .biggest
+            .iter()
+            .map(|g| ((g.date - first).num_days() as usize, g.minutes))
+            .collect();
+        // From each of the three runs of days; ties by day.
+        assert_eq!(biggest, [(1500, 45), (2060, 45), (0, 40), (1, 40), (2, 40)]);
+        assert_eq!(s.focus.count, 2 * n);
+        assert_eq!(s.focus.breaks, n);
+        assert!(s.focus.sessions.chunks(2).enumerate().all(|(i, pair)| {
+            let day = first + chrono::Duration::days(i as i64);
+            pair[0].date == day && pair[1].date == day && pair[0].start.0 < pair[1].start.0
+        }));
+    }
+
+    /// Segments that come out of day order (a later note in path order holding an earlier
+    /// day) are sorted by day and start, and entries starting at the same minute keep the
+    /// order they came in: path, then line. (Fails with an unstable sort, or one by start
+    /// alone.)
+    #[test]
+    fn a_day_from_two_notes_out_of_order_keeps_ties_in_path_order() {
+        let st = settings(
+            "[summary]\nfocus_minutes = 30\n[categories.money]\ntags = [\"money\"]\n\
+             [categories.admin]\ntags = [\"admin\"]\n",
+        );
+        let mut a = note(Some("2026-11-02"), "## Log\n\n- 09:00-10:00 build #money\n");
+        a.path = "notes/a.md".into();
+        let mut b = note(
+            Some("2026-11-01"),
+            "## Log\n\n- 08:00-09:00 plan #money\n\n## 2026-11-02\n\n\
+             - 09:00-09:40 accounts #admin\n- 07:00-08:00 early #admin\n",
+        );
+        b.path = "notes/b.md".into();
+        let s = run(&[a, b], &st);
+        let sessions: Vec<(String, String, String)> = s
+            .focus
+            .sessions
+            .iter()
+            .map(|x| {
+                (
+                    x.date.to_string(),
+                    x.start.to_string(),
+                    x.category.to_string(),
+                )
+            })
+            .collect();
+        let want = [
+            ("2026-11-01", "08:00", "money"),
+            ("2026-11-02", "07:00", "admin"),
+            ("2026-11-02", "09:00", "money"),
+            ("2026-11-02", "09:00", "admin"),
+        ];
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(d, t, c)| (d.to_string(), t.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(sessions, want);
+    }
+
     #[test]
     fn last_entry_minutes_closes_the_open_last_entry() {
         let text = "## Log\n\n- 09:00 a #money\n- 10:00 b #money\n";
