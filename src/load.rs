@@ -649,7 +649,7 @@ pub const STACK: usize = 256 * 1024 * 1024;
 /// parse. Started at the first use instead of at program start: idle workers spin before
 /// they sleep, which cost commands that never parse in parallel a few milliseconds on two
 /// cores. If a pool already exists (a library user made one), it is used as it is.
-fn parsing_pool() {
+pub(crate) fn parsing_pool() {
     static START: std::sync::Once = std::sync::Once::new();
     START.call_once(|| {
         let _ = rayon::ThreadPoolBuilder::new()

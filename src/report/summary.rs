@@ -962,27 +962,39 @@ impl<'s> SummaryBuilder<'s> {
             categories,
             threshold: cfg.focus_minutes,
         };
-        let settled: Vec<SettledDays> = {
+        let day_segs = |day: &DayInput| &segs[day.segs.clone()];
+        let (settled, day_rows): (Vec<SettledDays>, Vec<DayRow>) = if inputs.len() <= DAYS_AT_ONCE {
+            // A few days: on this thread (a report on a day or two never starts the
+            // parsing threads for them).
+            let settled = inputs.iter().fold(SettledDays::default(), |acc, day| {
+                settle.day(acc, day, day_segs(day))
+            });
+            let rows = inputs
+                .iter()
+                .map(|day| settle.row(day, day_segs(day)))
+                .collect();
+            (vec![settled], rows)
+        } else {
             use rayon::prelude::*;
-            inputs
+            // The parsing threads, with their stack, whoever starts them.
+            crate::load::parsing_pool();
+            let settled = inputs
                 .par_chunks(DAYS_AT_ONCE)
                 .map(|run| {
                     run.iter().fold(SettledDays::default(), |acc, day| {
-                        settle.day(acc, day, &segs[day.segs.clone()])
+                        settle.day(acc, day, day_segs(day))
                     })
                 })
-                .collect()
-        };
-        // The rows straight into their places.
-        let mut day_rows: Vec<DayRow> = Vec::new();
-        {
-            use rayon::prelude::*;
+                .collect();
+            // The rows straight into their places.
+            let mut rows = Vec::new();
             inputs
                 .par_iter()
                 .with_min_len(DAYS_AT_ONCE)
-                .map(|day| settle.row(day, &segs[day.segs.clone()]))
-                .collect_into_vec(&mut day_rows);
-        }
+                .map(|day| settle.row(day, day_segs(day)))
+                .collect_into_vec(&mut rows);
+            (settled, rows)
+        };
         let mut gaps: Vec<RawGap> = Vec::new();
         let mut gap_total = 0u64;
         let mut gap_count = 0usize;
