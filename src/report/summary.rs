@@ -605,13 +605,54 @@ impl Seg {
     }
 }
 
-/// A segment with its day. The builder keeps the segments of every day in one vector, in
-/// the order they come, and sorts them by day at the end (a vector per day, scattered over
-/// memory by the time the days were settled, made that wait on memory).
+/// The segments of the period's days in the order they come, a run (one note's segments of
+/// one day) at a time, in blocks of [`SEG_BLOCK`]: a vector per day, scattered over memory
+/// by the time the days were settled, made settling them wait on memory, and one vector for
+/// them all held twice their size while it grew.
+#[derive(Debug, Default)]
+struct SegStore {
+    blocks: Vec<Vec<Seg>>,
+    runs: Vec<SegRun>,
+}
+
+/// Where a run of segments is in a [`SegStore`].
 #[derive(Debug, Clone, Copy)]
-struct DaySeg {
+struct SegRun {
     date: NaiveDate,
-    seg: Seg,
+    block: u32,
+    from: u32,
+    len: u32,
+}
+
+/// How many segments a block of a [`SegStore`] holds (a longer run gets a block of its own).
+const SEG_BLOCK: usize = 1 << 16;
+
+impl SegStore {
+    /// Adds a run of segments of `date`, in start order.
+    fn push_run(&mut self, date: NaiveDate, segs: impl ExactSizeIterator<Item = Seg>) {
+        let n = segs.len();
+        if !self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= n)
+        {
+            self.blocks.push(Vec::with_capacity(n.max(SEG_BLOCK)));
+        }
+        let block = self.blocks.len() - 1;
+        let b = &mut self.blocks[block];
+        let from = b.len();
+        b.extend(segs);
+        self.runs.push(SegRun {
+            date,
+            block: block as u32,
+            from: from as u32,
+            len: n as u32,
+        });
+    }
+
+    fn run(&self, r: &SegRun) -> &[Seg] {
+        &self.blocks[r.block as usize][r.from as usize..][..r.len as usize]
+    }
 }
 
 /// A day's totals, from its segments.
@@ -625,7 +666,7 @@ struct DayTotals {
 }
 
 impl DayTotals {
-    fn of(segs: &[DaySeg], ncat: usize) -> DayTotals {
+    fn of(segs: &[Seg], ncat: usize) -> DayTotals {
         let mut t = DayTotals {
             minutes: 0,
             entries: segs.len(),
@@ -633,7 +674,7 @@ impl DayTotals {
             last: None,
             categories: vec![0; ncat],
         };
-        for DaySeg { seg: s, .. } in segs {
+        for s in segs {
             let (m, reach) = (s.minutes(), s.closed_end().unwrap_or(s.start));
             t.minutes += m;
             t.categories[s.category as usize] += m;
@@ -665,7 +706,7 @@ pub struct SummaryBuilder<'s> {
     has_note: BTreeSet<NaiveDate>,
     task_days: BTreeMap<NaiveDate, TaskCounts>,
     /// The segments of the period's days, in the order they came.
-    segs: Vec<DaySeg>,
+    segs: SegStore,
     priorities: BTreeMap<NaiveDate, PriorityAcc>,
     tag_acc: HashMap<String, (u64, usize)>,
     sums: EntrySums,
@@ -706,7 +747,7 @@ impl<'s> SummaryBuilder<'s> {
             dated: BTreeSet::new(),
             has_note: BTreeSet::new(),
             task_days: BTreeMap::new(),
-            segs: Vec::new(),
+            segs: SegStore::default(),
             priorities: BTreeMap::new(),
             tag_acc: HashMap::new(),
             sums: EntrySums::new(n),
@@ -788,8 +829,7 @@ impl<'s> SummaryBuilder<'s> {
             let (run, rest) = segs.split_at(n);
             segs = rest;
             self.dated.insert(date);
-            self.segs
-                .extend(run.iter().map(|(seg, _)| DaySeg { date, seg: *seg }));
+            self.segs.push_run(date, run.iter().map(|(seg, _)| *seg));
             let iw = date.iso_week();
             let week = self.weeks.entry((iw.year(), iw.week())).or_default();
             let wd = date.weekday().num_days_from_monday() as usize;
@@ -913,14 +953,14 @@ impl<'s> SummaryBuilder<'s> {
         // Each day of the period with its segments (days outside it hold none), each freed
         // once its row is made. The maps by day are walked in step with the days: looking
         // each day up in a hash map was a third of this function's time on a century.
-        // Each day's segments in start order, ties in the order they came (path, then line):
-        // a stable sort, not needed for a log written in order.
-        let mut segs = std::mem::take(&mut self.segs);
-        let by_time = |s: &DaySeg| (s.date, s.seg.start);
-        if !segs.is_sorted_by_key(by_time) {
-            segs.sort_by_key(by_time);
+        // The runs of segments by day, those of a day in the order they came (path, then
+        // line): a stable sort, not needed for a log written in order.
+        let store = std::mem::take(&mut self.segs);
+        let mut runs = store.runs.clone();
+        if !runs.is_sorted_by_key(|r| r.date) {
+            runs.sort_by_key(|r| r.date);
         }
-        let mut next_seg = 0;
+        let mut next_run = 0;
         let mut task_days = std::mem::take(&mut self.task_days).into_iter().peekable();
         let mut priorities = std::mem::take(&mut self.priorities).into_iter().peekable();
         let mut dated = self.dated.iter().map(|d| (*d, ())).peekable();
@@ -940,16 +980,16 @@ impl<'s> SummaryBuilder<'s> {
                 .iter()
                 .any(Option::is_some);
                 // Days outside the period hold none.
-                while segs.get(next_seg).is_some_and(|s| s.date < date) {
-                    next_seg += 1;
+                while runs.get(next_run).is_some_and(|r| r.date < date) {
+                    next_run += 1;
                 }
-                let first = next_seg;
-                while segs.get(next_seg).is_some_and(|s| s.date == date) {
-                    next_seg += 1;
+                let first = next_run;
+                while runs.get(next_run).is_some_and(|r| r.date == date) {
+                    next_run += 1;
                 }
                 DayInput {
                     date,
-                    segs: first..next_seg,
+                    runs: first..next_run,
                     tasks: value_at(&mut task_days, &date).unwrap_or(no_tasks),
                     priorities: value_at(&mut priorities, &date),
                     has_note: in_period(date) && has_note,
@@ -962,16 +1002,33 @@ impl<'s> SummaryBuilder<'s> {
             categories,
             threshold: cfg.focus_minutes,
         };
-        let day_segs = |day: &DayInput| &segs[day.segs.clone()];
+        // A day's segments in start order, ties in the order they came: one run is in that
+        // order already; several (a day in more than one note) are merged.
+        let day_segs = |day: &DayInput| -> std::borrow::Cow<'_, [Seg]> {
+            match &runs[day.runs.clone()] {
+                [] => std::borrow::Cow::Borrowed(&[]),
+                [one] => {
+                    let segs = store.run(one);
+                    debug_assert!(segs.is_sorted_by_key(|s| s.start), "a digest's day runs");
+                    std::borrow::Cow::Borrowed(segs)
+                }
+                several => {
+                    let mut segs: Vec<Seg> =
+                        several.iter().flat_map(|r| store.run(r)).copied().collect();
+                    segs.sort_by_key(|s| s.start);
+                    std::borrow::Cow::Owned(segs)
+                }
+            }
+        };
         let (settled, day_rows): (Vec<SettledDays>, Vec<DayRow>) = if inputs.len() <= DAYS_AT_ONCE {
             // A few days: on this thread (a report on a day or two never starts the
             // parsing threads for them).
             let settled = inputs.iter().fold(SettledDays::default(), |acc, day| {
-                settle.day(acc, day, day_segs(day))
+                settle.day(acc, day, &day_segs(day))
             });
             let rows = inputs
                 .iter()
-                .map(|day| settle.row(day, day_segs(day)))
+                .map(|day| settle.row(day, &day_segs(day)))
                 .collect();
             (vec![settled], rows)
         } else {
@@ -982,7 +1039,7 @@ impl<'s> SummaryBuilder<'s> {
                 .par_chunks(DAYS_AT_ONCE)
                 .map(|run| {
                     run.iter().fold(SettledDays::default(), |acc, day| {
-                        settle.day(acc, day, day_segs(day))
+                        settle.day(acc, day, &day_segs(day))
                     })
                 })
                 .collect();
@@ -991,10 +1048,12 @@ impl<'s> SummaryBuilder<'s> {
             inputs
                 .par_iter()
                 .with_min_len(DAYS_AT_ONCE)
-                .map(|day| settle.row(day, day_segs(day)))
+                .map(|day| settle.row(day, &day_segs(day)))
                 .collect_into_vec(&mut rows);
             (settled, rows)
         };
+        // A century's segments are 12 MB: freed before the rest of the report is made.
+        drop(store);
         let mut gaps: Vec<RawGap> = Vec::new();
         let mut gap_total = 0u64;
         let mut gap_count = 0usize;
@@ -1468,8 +1527,8 @@ fn value_at<K: Ord, V>(
 /// A day of the period as [`SummaryBuilder::finish`] gathers it.
 struct DayInput {
     date: NaiveDate,
-    /// Its segments in the builder's (sorted) vector.
-    segs: std::ops::Range<usize>,
+    /// Its runs of segments, among the runs sorted by day.
+    runs: std::ops::Range<usize>,
     tasks: TaskCounts,
     priorities: Option<PriorityAcc>,
     has_note: bool,
@@ -1501,7 +1560,7 @@ struct DaySettler<'a> {
 
 impl DaySettler<'_> {
     /// The row of `day`, whose segments are `segs`.
-    fn row(&self, day: &DayInput, segs: &[DaySeg]) -> DayRow {
+    fn row(&self, day: &DayInput, segs: &[Seg]) -> DayRow {
         let (date, t) = (day.date, day.tasks);
         let a = DayTotals::of(segs, self.categories.len());
         DayRow {
@@ -1531,11 +1590,11 @@ impl DaySettler<'_> {
 
     /// Adds the gaps and focus sessions of `day`, whose segments (in start order) are `segs`,
     /// to `acc` (which holds the days before it in the same run).
-    fn day(&self, mut acc: SettledDays, day: &DayInput, segs: &[DaySeg]) -> SettledDays {
+    fn day(&self, mut acc: SettledDays, day: &DayInput, segs: &[Seg]) -> SettledDays {
         let date = day.date;
         // Gaps between entries of the day.
         let mut reach: Option<u32> = None;
-        for DaySeg { seg: s, .. } in segs {
+        for s in segs {
             if let Some(r) = reach
                 && s.start > r
             {
@@ -1558,7 +1617,7 @@ impl DaySettler<'_> {
         let mut runs = std::mem::take(&mut acc.runs);
         runs.clear();
         let mut cur: Option<(usize, u32, u32)> = None;
-        for DaySeg { seg: s, .. } in segs {
+        for s in segs {
             if s.end == u32::MAX {
                 runs.extend(cur.take());
                 continue;
@@ -2008,8 +2067,8 @@ pub(crate) mod tests {
 
     /// Segments that come out of day order (a later note in path order holding an earlier
     /// day) are sorted by day and start, and entries starting at the same minute keep the
-    /// order they came in: path, then line. (Fails with an unstable sort, or one by start
-    /// alone.)
+    /// order they came in: path, then line. (Fails when a day's runs from several notes are
+    /// not sorted by start, or are sorted with another key among ties.)
     #[test]
     fn a_day_from_two_notes_out_of_order_keeps_ties_in_path_order() {
         let st = settings(
