@@ -333,6 +333,14 @@ pub(crate) fn iso_date_bytes(d: chrono::NaiveDate) -> Option<[u8; 10]> {
     Some(t)
 }
 
+/// Appends a date as chrono writes it (`2026-11-24`).
+fn push_date(s: &mut String, d: chrono::NaiveDate) {
+    match iso_date_bytes(d) {
+        Some(t) => s.push_str(std::str::from_utf8(&t).expect("ASCII digits and dashes")),
+        None => s.push_str(&d.to_string()),
+    }
+}
+
 /// The decimal digits of `n`: they are `digits[i..]` of the returned `(digits, i)`.
 pub(crate) fn decimal(n: u64) -> ([u8; 20], usize) {
     let mut digits = [0u8; 20];
@@ -579,12 +587,13 @@ pub(crate) struct Doc {
 }
 
 fn escape_md(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
+    let mut out = String::with_capacity(s.len());
+    push_escaped_md(&mut out, s);
+    out
 }
 
-/// Appends [`escape_md`]'s text of `s`.
+/// Appends `s` escaped for a Markdown table cell: a backslash and `|` escaped, a line break
+/// as a space.
 fn push_escaped_md(out: &mut String, s: &str) {
     for ch in s.chars() {
         match ch {
@@ -827,7 +836,7 @@ impl RowBuf {
     }
 
     /// A cell of `s`.
-    pub(crate) fn cell(&mut self, s: &str, paint: Paint) {
+    pub(crate) fn push_cell(&mut self, s: &str, paint: Paint) {
         self.text.push_str(s);
         self.end(paint);
     }
@@ -1159,11 +1168,7 @@ fn days(d: &mut Doc, s: &Summary) {
         row.clear();
         let text = row.text();
         if md {
-            if let Some(date) = iso_date_bytes(r.date) {
-                text.push_str(std::str::from_utf8(&date).expect("ASCII digits and dashes"));
-            } else {
-                text.push_str(&r.date.to_string());
-            }
+            push_date(text, r.date);
             text.push(' ');
             text.push_str(r.weekday);
         } else {
@@ -1176,7 +1181,7 @@ fn days(d: &mut Doc, s: &Summary) {
         }
         row.end(Paint::None);
         if !r.has_note {
-            row.cell("no note", Paint::Dim);
+            row.push_cell("no note", Paint::Dim);
             row.fill(n);
             return;
         }
@@ -1187,12 +1192,12 @@ fn days(d: &mut Doc, s: &Summary) {
         let last = last.as_ref().map_or("", |l| l.as_str());
         match first {
             Some(first) if md => {
-                row.cell(first.as_str(), Paint::None);
-                row.cell(last, Paint::None);
+                row.push_cell(first.as_str(), Paint::None);
+                row.push_cell(last, Paint::None);
             }
             None if md => {
-                row.cell("", Paint::None);
-                row.cell(last, Paint::None);
+                row.push_cell("", Paint::None);
+                row.push_cell(last, Paint::None);
             }
             Some(first) => {
                 let text = row.text();
@@ -1273,17 +1278,14 @@ fn priorities(d: &mut Doc, s: &Summary) {
         let text = row.text();
         text.push_str(r.weekday);
         text.push(' ');
-        match iso_date_bytes(r.date) {
-            Some(date) => text.push_str(std::str::from_utf8(&date).expect("ASCII")),
-            None => text.push_str(&r.date.to_string()),
-        }
+        push_date(text, r.date);
         row.end(Paint::None);
         frac(row, p.priority_done, p.priority_total);
         frac(row, p.money_done, p.money_total);
         match p.first_done_was_priority {
-            Some(true) => row.cell("yes", Paint::Green),
-            Some(false) => row.cell("no", Paint::Red),
-            None => row.cell("no times logged", Paint::None),
+            Some(true) => row.push_cell("yes", Paint::Green),
+            Some(false) => row.push_cell("no", Paint::Red),
+            None => row.push_cell("no times logged", Paint::None),
         }
     };
     d.table_rows(&t, |f| {

@@ -950,13 +950,12 @@ impl<'s> SummaryBuilder<'s> {
         let longer_than_week = day_list.len() > 7;
 
         let names: Vec<Arc<str>> = categories.iter().map(|c| Arc::from(c.as_str())).collect();
-        // Each day of the period with its segments (days outside it hold none), each freed
-        // once its row is made. The maps by day are walked in step with the days: looking
-        // each day up in a hash map was a third of this function's time on a century.
-        // The runs of segments by day, those of a day in the order they came (path, then
-        // line): a stable sort, not needed for a log written in order.
-        let store = std::mem::take(&mut self.segs);
-        let mut runs = store.runs.clone();
+        // The runs of segments by day, those of one day in the order they came (path, then
+        // line): a stable sort, not needed for a log written in order. The maps by day are
+        // walked in step with the days (looking each day up in a hash map was a third of
+        // this function's time on a century).
+        let mut store = std::mem::take(&mut self.segs);
+        let mut runs = std::mem::take(&mut store.runs);
         if !runs.is_sorted_by_key(|r| r.date) {
             runs.sort_by_key(|r| r.date);
         }
