@@ -631,10 +631,10 @@ impl SegStore {
     /// Adds a run of segments of `date`, in start order.
     fn push_run(&mut self, date: NaiveDate, segs: impl ExactSizeIterator<Item = Seg>) {
         let n = segs.len();
-        if !self
+        if self
             .blocks
             .last()
-            .is_some_and(|b| b.capacity() - b.len() >= n)
+            .is_none_or(|b| b.capacity() - b.len() < n)
         {
             self.blocks.push(Vec::with_capacity(n.max(SEG_BLOCK)));
         }
