@@ -1019,35 +1019,30 @@ impl<'s> SummaryBuilder<'s> {
                 }
             }
         };
+        let settle_run = |run: &[DayInput]| {
+            run.iter().fold(SettledDays::default(), |acc, day| {
+                settle.day(acc, day, &day_segs(day))
+            })
+        };
+        let row_of = |day: &DayInput| settle.row(day, &day_segs(day));
         let (settled, day_rows): (Vec<SettledDays>, Vec<DayRow>) = if inputs.len() <= DAYS_AT_ONCE {
             // A few days: on this thread (a report on a day or two never starts the
             // parsing threads for them).
-            let settled = inputs.iter().fold(SettledDays::default(), |acc, day| {
-                settle.day(acc, day, &day_segs(day))
-            });
-            let rows = inputs
-                .iter()
-                .map(|day| settle.row(day, &day_segs(day)))
-                .collect();
-            (vec![settled], rows)
+            (
+                vec![settle_run(&inputs)],
+                inputs.iter().map(row_of).collect(),
+            )
         } else {
             use rayon::prelude::*;
             // The parsing threads, with their stack, whoever starts them.
             crate::load::parsing_pool();
-            let settled = inputs
-                .par_chunks(DAYS_AT_ONCE)
-                .map(|run| {
-                    run.iter().fold(SettledDays::default(), |acc, day| {
-                        settle.day(acc, day, &day_segs(day))
-                    })
-                })
-                .collect();
+            let settled = inputs.par_chunks(DAYS_AT_ONCE).map(settle_run).collect();
             // The rows straight into their places.
             let mut rows = Vec::new();
             inputs
                 .par_iter()
                 .with_min_len(DAYS_AT_ONCE)
-                .map(|day| settle.row(day, &day_segs(day)))
+                .map(row_of)
                 .collect_into_vec(&mut rows);
             (settled, rows)
         };
