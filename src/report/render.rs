@@ -1888,6 +1888,37 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), want);
     }
 
+    /// A Markdown table cell escapes `|` and a backslash, inside code spans too, so that user
+    /// text never splits or breaks a row; tags are code spans.
+    #[test]
+    fn markdown_cells_escape_pipes_and_backslashes() {
+        let n = note(
+            Some("2026-11-24"),
+            "## Log\n\n- 09:00-11:00 pay a|b \\ c `x|y` #money\n- 11:00-11:30 tea\n",
+        );
+        let md = text(
+            &run(&[n], &Settings::default()),
+            Format::Md,
+            CsvKind::Entries,
+        );
+        assert!(
+            md.contains("| 2026-11-24 | 09:00 | 2h 00m | pay a\\|b \\\\ c `x\\|y` | `#money` |\n"),
+            "{md}"
+        );
+        // Every row of every table has as many unescaped `|` as its header.
+        let cells = |l: &str| {
+            l.replace("\\\\", "")
+                .replace("\\|", "")
+                .matches('|')
+                .count()
+        };
+        for table in md.split("\n\n").filter(|b| b.starts_with('|')) {
+            let mut lines = table.lines();
+            let head = cells(lines.next().unwrap());
+            assert!(lines.all(|l| cells(l) == head), "{table}");
+        }
+    }
+
     #[test]
     fn csv_quoting() {
         assert_eq!(csv_field("plain"), "plain");
