@@ -675,10 +675,15 @@ const FEW_CHUNKS: usize = 2;
 /// enough that a chunk's models stay small (a few MB) whatever the folder's size.
 const CHUNK: usize = 256;
 
+/// How many chunks are queued for the parsing threads at a time. With one, the threads ran
+/// out of work at the end of every chunk and waited for the next to be queued: on 36,500
+/// notes, 3,200 thread switches and a tenth more CPU time.
+const IN_FLIGHT: usize = 2;
+
 /// Reads every note under `root` in path order and hands each, parsed, to `map` (on any
 /// thread), then the result to `sink` (in path order, on the caller's thread; it returns
-/// false to stop reading, e.g. when the output pipe closed). Only a chunk
-/// of notes is in memory at once, so commands that fold notes into a report never hold the
+/// false to stop reading, e.g. when the output pipe closed). Only a few chunks
+/// of notes are in memory at once, so commands that fold notes into a report never hold the
 /// whole folder. Returns the problems that kept files from being read, sorted by path.
 /// `root_shown` is how the user wrote the path.
 pub fn stream<T: Send>(
@@ -799,32 +804,46 @@ pub fn stream_files<T: Send>(
         }
     } else {
         parsing_pool();
-        // Chunk after chunk is parsed on rayon's threads while this thread hands the chunk
-        // before to the sink, in order; a chunk that comes without its bytes is read by the
-        // parsing threads, each note just before it is parsed. Stops when the sink does.
+        // Chunks are parsed on rayon's threads, `IN_FLIGHT` at a time, while this thread
+        // hands the results of the oldest to the sink, in order, and then queues the next
+        // chunk. A chunk that comes without its bytes is read by the parsing threads, each
+        // note just before it is parsed. Stops when the sink does (a chunk being parsed
+        // then is finished, one still queued is not started).
         type Bytes = Vec<std::io::Result<Vec<u8>>>;
+        let stopped = std::sync::atomic::AtomicBool::new(false);
+        let (parse, read, stopped) = (&parse, &read, &stopped);
         let mut pipeline = |chunks: &mut dyn Iterator<Item = (&[Found], Option<Bytes>)>| {
-            let mut hand_over = |results: Vec<T>| results.into_iter().all(&mut sink);
-            let mut pending: Option<Vec<T>> = None;
-            for (chunk, bytes) in chunks {
-                let mut next = None;
-                let going = rayon::in_place_scope(|scope| {
-                    scope.spawn(|_| {
-                        next = Some(match bytes {
-                            Some(bytes) => chunk.par_iter().zip(bytes).map(parse).collect(),
-                            None => chunk.par_iter().map(|f| parse((f, read(f)))).collect(),
+            rayon::in_place_scope(|scope| {
+                let mut waiting = std::collections::VecDeque::with_capacity(IN_FLIGHT);
+                loop {
+                    while waiting.len() < IN_FLIGHT {
+                        let Some((chunk, bytes)) = chunks.next() else {
+                            break;
+                        };
+                        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+                        scope.spawn(move |_| {
+                            // A chunk queued before the sink stopped is not parsed.
+                            if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                                return;
+                            }
+                            let results = match bytes {
+                                Some(bytes) => chunk.par_iter().zip(bytes).map(parse).collect(),
+                                None => chunk.par_iter().map(|f| parse((f, read(f)))).collect(),
+                            };
+                            // The receiver is gone only when the sink stopped.
+                            let _ = tx.send(results);
                         });
-                    });
-                    pending.take().is_none_or(&mut hand_over)
-                });
-                if !going {
-                    return;
+                        waiting.push_back(rx);
+                    }
+                    let Some(Ok(results)) = waiting.pop_front().map(|rx| rx.recv()) else {
+                        break;
+                    };
+                    if !results.into_iter().all(&mut sink) {
+                        stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                        break;
+                    }
                 }
-                pending = next;
-            }
-            if let Some(results) = pending {
-                hand_over(results);
-            }
+            });
         };
         // A few chunks are read by the parsing threads: reader threads would overlap at most
         // a chunk with parsing, and starting them (five threads, each with its allocator's
@@ -1049,12 +1068,15 @@ mod tests {
                     (want.clone(), problems.clone()),
                     "{n} notes, reader threads {readers:?}"
                 );
-                let (stopped, _) = run(false, readers, 2);
-                assert_eq!(
-                    stopped,
-                    want[..2],
-                    "{n} notes, reader threads {readers:?}, stopped after two"
-                );
+                // Early, and in the second chunk (while the third is queued).
+                for stop_after in [2, CHUNK + 1] {
+                    let (stopped, _) = run(false, readers, stop_after);
+                    assert_eq!(
+                        stopped,
+                        want[..stop_after.min(n)],
+                        "{n} notes, reader threads {readers:?}, stopped after {stop_after}"
+                    );
+                }
             }
         }
     }
