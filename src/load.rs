@@ -1024,6 +1024,7 @@ mod tests {
             FEW_CHUNKS * CHUNK,
             FEW_CHUNKS * CHUNK + 1,
             3 * CHUNK + 7,
+            6 * CHUNK + 7,
         ] {
             let dir = tempfile::tempdir().unwrap();
             for i in 0..n {
@@ -1043,11 +1044,15 @@ mod tests {
                     ..Default::default()
                 };
                 let mut seen = Vec::new();
+                let parsed = std::sync::atomic::AtomicUsize::new(0);
                 let problems = stream(
                     dir.path(),
                     "notes",
                     &opts,
-                    |ln| (ln.rel.clone(), ln.note.tasks[0].text.clone()),
+                    |ln| {
+                        parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        (ln.rel.clone(), ln.note.tasks[0].text.clone())
+                    },
                     |x| {
                         seen.push(x);
                         seen.len() < stop_after
@@ -1055,9 +1060,9 @@ mod tests {
                 )
                 .unwrap();
                 let problems: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
-                (seen, problems)
+                (seen, problems, parsed.into_inner())
             };
-            let (want, problems) = run(true, None, usize::MAX);
+            let (want, problems, _) = run(true, None, usize::MAX);
             assert_eq!(want.len(), n);
             assert!(want.windows(2).all(|w| w[0].0 < w[1].0), "path order");
             assert!(want.iter().all(|(rel, text)| rel.contains(&text[5..])));
@@ -1065,16 +1070,23 @@ mod tests {
             for readers in [None, Some(false), Some(true)] {
                 assert_eq!(
                     run(false, readers, usize::MAX),
-                    (want.clone(), problems.clone()),
+                    (want.clone(), problems.clone(), n),
                     "{n} notes, reader threads {readers:?}"
                 );
-                // Early, and in the second chunk (while the third is queued).
+                // Early, and in the second chunk (while the third is queued). No chunk is
+                // queued after the one the sink stopped in and the `IN_FLIGHT - 1` after it.
                 for stop_after in [2, CHUNK + 1] {
-                    let (stopped, _) = run(false, readers, stop_after);
+                    let (stopped, _, parsed) = run(false, readers, stop_after);
                     assert_eq!(
                         stopped,
                         want[..stop_after.min(n)],
                         "{n} notes, reader threads {readers:?}, stopped after {stop_after}"
+                    );
+                    let chunks = (stop_after - 1) / CHUNK + IN_FLIGHT;
+                    assert!(
+                        parsed <= n.min(chunks * CHUNK),
+                        "{n} notes, reader threads {readers:?}: {parsed} parsed, stopped after \
+                         {stop_after}"
                     );
                 }
             }
