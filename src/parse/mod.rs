@@ -796,7 +796,7 @@ impl<'a> Parse<'a> {
                 let mut pending = duration.map(|(_, a, b)| (a, b));
                 let mut tags = Vec::new();
                 inline::each_tag(rest, |tag, a, b| {
-                    tags.push(tag.to_string());
+                    inline::push_tag(&mut tags, rest, a, tag);
                     if let Some(d) = pending.filter(|d| *d < (a, b)) {
                         cut(&mut text, d);
                         pending = None;
@@ -1505,6 +1505,22 @@ mod tests {
                 "{what:?}: {read} of {}",
                 text.len()
             );
+        }
+    }
+
+    /// Tags are held in vectors of exactly their number when every `#` of the line starts
+    /// one, for tasks and entries alike (a vector pushed to holds room for four).
+    #[test]
+    fn tags_take_no_room_they_do_not_use() {
+        let text = "- [ ] a #x\n- [ ] b #x #y #z #w #v #u\n- 09:00 c #x\n- 10:00 d #x #y #z #w #v\n\
+                    - 11:00 e\n";
+        let note = parse_note(text, &ParseOptions::with_defaults());
+        let tags = note.tasks.iter().map(|t| &t.tags);
+        let tags: Vec<&Vec<String>> = tags.chain(note.entries.iter().map(|e| &e.tags)).collect();
+        let counts: Vec<usize> = tags.iter().map(|t| t.len()).collect();
+        assert_eq!(counts, [1, 6, 1, 5, 0]);
+        for t in tags {
+            assert_eq!(t.capacity(), t.len(), "{t:?}");
         }
     }
 
