@@ -188,6 +188,38 @@ measure() { # id label notes bytes runs cmd...  (bytes empty: no MB/s)
     ROWS+=("| $notes | \`$label\` | $(fmt_ms "$T_MEAN") ± $(fmt_ms "$T_SD") | $(fmt_ms "$T_MIN") | $(fmt_ms "$T_MAX") | $T_RUNS | $mbs | $RSS_MIB | $EXIT |")
 }
 
+median_of() { sort -n | awk '{x[NR]=$1} END {if (NR) print x[int((NR+1)/2)]; else print 0}'; }
+
+PAIR_ROWS=()
+paired() { # label pairs arrayA arrayB: A and B run in turn, the order swapped every pair, so
+    # both see the same minutes of a host whose speed drifts (the table above times each
+    # command's runs together, minutes apart). Adds the median times and the median of the
+    # per-pair ratios B/A, with its quartiles, to PAIR_ROWS.
+    local label="$1" pairs="$2" i t0 t1 ta tb out="$WORK/pairs.txt"
+    [ -n "${EPOCHREALTIME:-}" ] || { log "in turn: needs bash 5 (\$EPOCHREALTIME); skipped"; return; }
+    local -n _a="$3" _b="$4"
+    log "in turn: $label ($pairs pairs)"
+    : >"$out"
+    for ((i = 0; i < WARMUP; i++)); do "${_a[@]}" >/dev/null 2>&1 || true; "${_b[@]}" >/dev/null 2>&1 || true; done
+    # The clock is bash's own ($EPOCHREALTIME): `date` would start a process around each run.
+    for ((i = 0; i < pairs; i++)); do
+        if ((i % 2)); then
+            t0=$EPOCHREALTIME; "${_b[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; tb="$t0 $t1"
+            t0=$EPOCHREALTIME; "${_a[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; ta="$t0 $t1"
+        else
+            t0=$EPOCHREALTIME; "${_a[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; ta="$t0 $t1"
+            t0=$EPOCHREALTIME; "${_b[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; tb="$t0 $t1"
+        fi
+        echo "$ta $tb" | awk '{printf "%d %d\n", ($2 - $1) * 1e6, ($4 - $3) * 1e6}' >>"$out"
+    done
+    local ma mb r q1 q3
+    ma="$(awk '{print $1/1e3}' "$out" | median_of)"
+    mb="$(awk '{print $2/1e3}' "$out" | median_of)"
+    r="$(awk '{print $2/$1}' "$out" | median_of)"
+    read -r q1 q3 < <(awk '{print $2/$1}' "$out" | sort -n | awk '{x[NR]=$1} END {print x[int(NR/4)+1], x[int(3*NR/4)+1]}')
+    PAIR_ROWS+=("| $label | $pairs | $(fmt_ms "$ma") | $(fmt_ms "$mb") | $(awk -v r="$r" -v a="$q1" -v b="$q3" 'BEGIN {printf "%.2fx (%.2f-%.2f)", r, a, b}') |")
+}
+
 # ---------------------------------------------------------------------------------------------
 # the runs
 # ---------------------------------------------------------------------------------------------
@@ -321,6 +353,23 @@ for pair in "30:$small" "$LARGEST:$big"; do
     # folder of month folders.
     measure "ls-$n" "ls -f DIR (reference: one listing)" "$n" "" "$runs" ls -f "$d"
 done
+# The ratios to the floor that the targets are about, timed in turn.
+for n in $SIZES; do
+    [ "$n" = "$LARGEST" ] || [ "$n" = 365 ] || continue
+    d="$CORPORA/d$n/notes"
+    pairs=$((3 * RUNS)); [ "$n" = "$LARGEST" ] && pairs=$((3 * SLOW_RUNS))
+    floor_cmd=("$FLOOR" "$d")
+    sum_cmd=("$BIN" summarize "$d" --format json)
+    paired "$n notes: examples/floor DIR, then summarize DIR --format json" "$pairs" floor_cmd sum_cmd
+    if [ "$n" = "$LARGEST" ]; then
+        floor_cmd=(env RAYON_NUM_THREADS=1 "$FLOOR" "$d")
+        sum_cmd=(env RAYON_NUM_THREADS=1 "$BIN" summarize "$d" --format json)
+        paired "$n notes, RAYON_NUM_THREADS=1: floor, then summarize --format json" "$pairs" floor_cmd sum_cmd
+        floor_cmd=("$FLOOR" "$d")
+        sum_cmd=("$BIN" check "$d")
+        paired "$n notes: floor, then check DIR" "$pairs" floor_cmd sum_cmd
+    fi
+done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 # ---------------------------------------------------------------------------------------------
@@ -349,6 +398,12 @@ ratio() { awk -v a="${MEAN_MS[$1]:-}" -v b="${MEAN_MS[$2]:-}" 'BEGIN { if (a == 
     echo "| notes | command | mean ± σ | min | max | runs | MB/s | peak RSS MiB | exit |"
     echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "### In turn: the floor and mdtasks run alternately"
+    echo
+    echo "| what (B after A) | pairs | A median | B median | B/A: median of the pairs (quartiles) |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${PAIR_ROWS[@]+"${PAIR_ROWS[@]}"}"
     echo
     echo "### Ratios"
     echo
