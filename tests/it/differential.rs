@@ -17,8 +17,27 @@ use proptest::prelude::*;
 
 use crate::support::*;
 
+/// `text` with an empty front matter (`---` right after `---` at the top) blanked, its lines
+/// kept. mdtasks reads it as front matter, as Obsidian and Jekyll do; comrak looks for the
+/// closing `---` only after a line of content, and takes everything up to a later `---` line
+/// for front matter (docs/syntax.md, "Differences from GFM").
+fn without_empty_front_matter(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut lines = text.splitn(3, '\n');
+    let (Some(open), Some(close), Some(rest)) = (lines.next(), lines.next(), lines.next()) else {
+        return text.into();
+    };
+    let bare = |l: &str| l.trim_end_matches(['\r', ' ', '\t']).len();
+    let (open, close) = (&open[..bare(open)], &close[..bare(close)]);
+    if open == "---" && matches!(close, "---" | "...") {
+        format!("\n\n{rest}").into()
+    } else {
+        text.into()
+    }
+}
+
 /// (line of the status character, checked) for every GFM task comrak finds.
 fn comrak_tasks(text: &str) -> BTreeSet<(usize, bool)> {
+    let text = &*without_empty_front_matter(text);
     let arena = Arena::new();
     let mut o = Options::default();
     o.extension.tasklist = true;
