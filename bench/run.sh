@@ -372,6 +372,16 @@ for n in $SIZES; do
         a_cmd=("$BIN" summarize "$d" --format json)
         b_cmd=("$BIN" blocks "$d")
         paired "$n notes: summarize DIR --format json, then blocks DIR" "$pairs" a_cmd b_cmd
+        # Linear: a tenth of the notes, then all of them.
+        if [ -d "$CORPORA/d$((n / 10))/notes" ]; then
+            a_cmd=("$BIN" summarize "$CORPORA/d$((n / 10))/notes" --format json)
+            b_cmd=("$BIN" summarize "$d" --format json)
+            paired "summarize --format json: $((n / 10)) notes, then $n (linear: at most 11x)" "$pairs" a_cmd b_cmd
+        fi
+        # A one-day command against one listing of the folder, which it cannot do without.
+        a_cmd=(ls -f "$d")
+        b_cmd=("$BIN" log "bench #money" "$d" --at 09:00 --dry-run --today "$(date -u -d "$(last_day "$n") + 1 day" +%F)")
+        paired "$n notes: ls -f DIR, then log --dry-run (a one-day command)" "$((3 * RUNS))" a_cmd b_cmd
     fi
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
