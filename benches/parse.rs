@@ -26,7 +26,7 @@ fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date")
 }
 
-/// The options `mdtasks` itself loads with under the default config.
+/// The options `mdtasks summarize` loads with under the default config.
 fn load_options(settings: &Settings) -> LoadOptions {
     LoadOptions {
         parse: ParseOptions {
@@ -39,6 +39,7 @@ fn load_options(settings: &Settings) -> LoadOptions {
         progress: false,
         named_within: None,
         reader_threads: None,
+        pieces: Some(mdtasks::load::PIECE_BYTES),
     }
 }
 

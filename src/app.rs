@@ -94,6 +94,10 @@ pub struct Config {
     /// on stderr before it runs.
     pub warnings: Vec<String>,
     pub command: Command,
+    /// From how many bytes a note is read in pieces by the commands that fold notes into a
+    /// report ([`load::PIECE_BYTES`]; the tests make it small, to cut every note they can).
+    #[doc(hidden)]
+    pub piece_bytes: usize,
 }
 
 /// The settings taken from Obsidian's daily-notes file.
@@ -208,6 +212,7 @@ impl Config {
             obsidian,
             warnings,
             command: cli.command,
+            piece_bytes: load::PIECE_BYTES,
         })
     }
 }
@@ -330,6 +335,17 @@ pub(crate) fn load_options(cfg: &Config) -> LoadOptions {
         progress: cfg.progress,
         named_within: None,
         reader_threads: None,
+        pieces: None,
+    }
+}
+
+/// [`load_options`] for the commands whose report is the same whether a long note comes
+/// whole or in pieces (what they fold from a note they fold the same from its pieces, and
+/// a day never lies in two pieces): a note of years of days is then never whole in memory.
+pub(crate) fn piece_options(cfg: &Config) -> LoadOptions {
+    LoadOptions {
+        pieces: Some(cfg.piece_bytes),
+        ..load_options(cfg)
     }
 }
 
@@ -627,8 +643,9 @@ pub(crate) fn stream_notes<T: Send>(
             let path = (keep_diagnostics && !diagnostics.is_empty()).then(|| ln.path.clone());
             (path, diagnostics, map(ln))
         },
-        |(path, diagnostics, t)| {
-            s.notes += 1;
+        |(path, diagnostics, t), first| {
+            // A long note's pieces count as one note.
+            s.notes += usize::from(first);
             s.in_notes += diagnostics.len();
             s.note_errors += diagnostics
                 .iter()
@@ -650,9 +667,10 @@ pub(crate) fn stream_notes<T: Send>(
 /// Streams the notes in path order: `render` (on any thread) writes a note's part of the
 /// output and says how many items it listed; the parts are written to `out` in order, so
 /// only a chunk of notes is ever in memory. A closed pipe stops the reading. Returns what
-/// the stream found and how many items were listed.
+/// the stream found and how many items were listed. `opts`: how the notes are read.
 fn stream_listing(
     cfg: &Config,
+    opts: &LoadOptions,
     keep_diagnostics: bool,
     out: &mut dyn Write,
     render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
@@ -661,7 +679,7 @@ fn stream_listing(
     let mut failed: Option<io::Error> = None;
     let result = stream_notes(
         cfg,
-        &load_options(cfg),
+        opts,
         keep_diagnostics,
         |ln| {
             let mut buf = Vec::new();
@@ -739,7 +757,7 @@ fn tasks_in_progress(
     let mut all = report::tasks::InProgress::default();
     let s = match stream_notes(
         cfg,
-        &load_options(cfg),
+        &piece_options(cfg),
         false,
         |ln| report::tasks::note_in_progress(&ln),
         |parents| {
@@ -765,7 +783,7 @@ fn stale_tasks(
     let mut chains = report::tasks::StaleChains::new(a.stale.unwrap_or(3));
     let s = match stream_notes(
         cfg,
-        &load_options(cfg),
+        &piece_options(cfg),
         false,
         |ln| {
             let occurrences = report::tasks::note_stale_occurrences(&ln);
@@ -803,7 +821,7 @@ fn next(
     let mut picker = report::tasks::NextPicker::new(&o);
     let s = match stream_notes(
         cfg,
-        &load_options(cfg),
+        &piece_options(cfg),
         false,
         |ln| finder.candidates(&ln),
         |c| {
@@ -844,7 +862,8 @@ fn export(
         head: ics.then(report::export::ics_head),
         out,
     };
-    let streamed = stream_listing(cfg, false, &mut out, |notes, buf| {
+    // Whole notes: an iCalendar file lists a note's events, then its to-dos.
+    let streamed = stream_listing(cfg, &load_options(cfg), false, &mut out, |notes, buf| {
         for n in notes {
             let items = if ics {
                 report::export::ics_items(n, &period, cfg.today)
@@ -899,7 +918,7 @@ fn streamed_listing(
     err: &mut dyn Write,
     render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
 ) -> io::Result<i32> {
-    let (s, listed) = match stream_listing(cfg, false, out, render)? {
+    let (s, listed) = match stream_listing(cfg, &piece_options(cfg), false, out, render)? {
         Ok(r) => r,
         Err(e) => return load_failed(cfg, &e, err),
     };
@@ -911,7 +930,7 @@ fn streamed_listing(
 }
 
 fn check(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
-    let s = match stream_listing(cfg, true, out, |_, _| Ok(0))? {
+    let s = match stream_listing(cfg, &piece_options(cfg), true, out, |_, _| Ok(0))? {
         Ok((s, _)) => s,
         Err(e) => return load_failed(cfg, &e, err),
     };
@@ -993,7 +1012,7 @@ fn blocks(
     let digester = builder.digester();
     let streamed = stream_notes(
         cfg,
-        &load_options(cfg),
+        &piece_options(cfg),
         false,
         |ln| digester.digest(&ln),
         |digest| {
@@ -1318,7 +1337,7 @@ fn summarize(
     // first day with blocks, which may lie before the period.
     let opts = LoadOptions {
         named_within: named_window(&period).filter(|_| !html),
-        ..load_options(cfg)
+        ..piece_options(cfg)
     };
     let streamed = stream_notes(
         cfg,

@@ -91,7 +91,16 @@ pub struct LoadOptions {
     /// work: `None` decides (see [`stream_files`]); the tests ask for each way.
     #[doc(hidden)]
     pub reader_threads: Option<bool>,
+    /// Notes longer than this many bytes are parsed in pieces of at least this size (see
+    /// [`parse::parse_in_pieces`]), each handed to [`stream`]'s `map` as a note of its own:
+    /// only for commands whose report comes out the same either way. None: always whole.
+    pub pieces: Option<usize>,
 }
+
+/// How long a note must be to be parsed in pieces, and how long each piece is at least
+/// (see [`LoadOptions::pieces`]). Daily notes are a few kB; a note of years of days is
+/// tens of MB, and its model whole took 5-6 times its size.
+pub const PIECE_BYTES: usize = 1 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -519,7 +528,50 @@ impl<V: FnMut(&Seen)> Walker<'_, V> {
 /// What reading one file gave: the parsed note, or why it could not be read.
 pub enum Read {
     Note(Box<LoadedNote>),
+    /// A note longer than [`LoadOptions::pieces`], read but not yet parsed.
+    Long(Box<LongNote>),
     Problem(FileDiagnostic),
+}
+
+/// A long note's text, to be parsed in pieces (or whole).
+pub struct LongNote {
+    path: String,
+    rel: String,
+    text: String,
+    parse: ParseOptions,
+    piece_bytes: usize,
+}
+
+impl LongNote {
+    /// Each piece mapped in turn, only one piece's model in memory at a time. When a day
+    /// turns out to lie in two pieces, what was mapped is dropped and the whole note is
+    /// mapped instead (one result).
+    pub fn map_pieces<T>(self, map: impl Fn(LoadedNote) -> T) -> Vec<T> {
+        let mut out = Vec::new();
+        let split =
+            parse::parse_in_pieces(&self.text, &self.parse, self.piece_bytes, &mut |note| {
+                out.push(map(LoadedNote {
+                    path: self.path.clone(),
+                    rel: self.rel.clone(),
+                    note,
+                }));
+            });
+        if split.is_err() {
+            out.clear();
+            out.push(map(self.whole()));
+        }
+        out
+    }
+
+    /// The note parsed whole.
+    pub fn whole(self) -> LoadedNote {
+        let note = parse::parse_note(&self.text, &self.parse);
+        LoadedNote {
+            path: self.path,
+            rel: self.rel,
+            note,
+        }
+    }
 }
 
 /// Checks that bytes are a text note: no NUL bytes, valid UTF-8. On failure, the diagnostic
@@ -628,6 +680,15 @@ fn read_note(
     }
     let mut popts = opts.parse.clone();
     popts.name_date = name_date;
+    if let Some(piece_bytes) = opts.pieces.filter(|&n| text.len() > n) {
+        return Read::Long(Box::new(LongNote {
+            path,
+            rel: f.rel.clone(),
+            text,
+            parse: popts,
+            piece_bytes,
+        }));
+    }
     let note = parse::parse_note(&text, &popts);
     spare(text.into_bytes());
     Read::Note(Box::new(LoadedNote {
@@ -684,26 +745,35 @@ const IN_FLIGHT: usize = 2;
 /// thread), then the result to `sink` (in path order, on the caller's thread; it returns
 /// false to stop reading, e.g. when the output pipe closed). Only a few chunks
 /// of notes are in memory at once, so commands that fold notes into a report never hold the
-/// whole folder. Returns the problems that kept files from being read, sorted by path.
-/// `root_shown` is how the user wrote the path.
+/// whole folder. A note longer than [`LoadOptions::pieces`] comes in pieces, each mapped as
+/// a note: `sink` gets with each result whether it is a file's first (false for the pieces
+/// after a note's first). Returns the problems that kept files from being read, sorted by
+/// path. `root_shown` is how the user wrote the path.
 pub fn stream<T: Send>(
     root: &Path,
     root_shown: &str,
     opts: &LoadOptions,
     map: impl Fn(LoadedNote) -> T + Sync,
-    mut sink: impl FnMut(T) -> bool,
+    mut sink: impl FnMut(T, bool) -> bool,
 ) -> Result<Vec<FileDiagnostic>, LoadError> {
+    /// One file's results: most notes are one, a long note's pieces several.
+    enum Mapped<T> {
+        One(T),
+        Pieces(Vec<T>),
+    }
     let mut unread = Vec::new();
     let mut problems = stream_files(
         root,
         root_shown,
         opts,
         |_, read| match read {
-            Read::Note(n) => Ok(map(*n)),
+            Read::Note(n) => Ok(Mapped::One(map(*n))),
+            Read::Long(l) => Ok(Mapped::Pieces(l.map_pieces(&map))),
             Read::Problem(p) => Err(Box::new(p)),
         },
         |r| match r {
-            Ok(t) => sink(t),
+            Ok(Mapped::One(t)) => sink(t, true),
+            Ok(Mapped::Pieces(ts)) => ts.into_iter().enumerate().all(|(i, t)| sink(t, i == 0)),
             Err(p) => {
                 unread.push(*p);
                 true
@@ -964,12 +1034,17 @@ fn file_in_page_cache(_: &Path) -> bool {
 /// wrote the path. Commands that only fold notes into a report use [`stream`].
 pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let mut notes = Vec::new();
+    // Whole notes: those who load them may edit them.
+    let opts = LoadOptions {
+        pieces: None,
+        ..opts.clone()
+    };
     let problems = stream(
         root,
         root_shown,
-        opts,
+        &opts,
         |n| n,
-        |n| {
+        |n, _| {
             notes.push(n);
             true
         },
@@ -1053,7 +1128,7 @@ mod tests {
                         parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         (ln.rel.clone(), ln.note.tasks[0].text.clone())
                     },
-                    |x| {
+                    |x, _| {
                         seen.push(x);
                         seen.len() < stop_after
                     },

@@ -125,35 +125,38 @@ fn summaries(
             let wanted: Vec<usize> = (0..periods.len())
                 .filter(|&i| reads(&windows[i], name))
                 .collect();
-            match read {
-                Read::Problem(_) => Read1 {
-                    problems: 0,
-                    digests: Vec::new(),
-                    unread: wanted,
-                    model: None,
-                },
-                Read::Note(mut ln) => {
-                    let model = watched
-                        .contains(ln.rel.as_str())
-                        .then(|| (ln.rel.clone(), model_fingerprint(&ln.note)));
-                    let problems = std::mem::take(&mut ln.note.diagnostics).len();
-                    let mut ln = Some(*ln);
-                    let last = wanted.len().saturating_sub(1);
-                    let digests = wanted
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(k, &i)| {
-                            let note = if k == last { ln.take()? } else { ln.clone()? };
-                            Some((i, digesters[i].digest(note)))
-                        })
-                        .collect();
-                    Read1 {
-                        problems,
-                        digests,
-                        unread: Vec::new(),
-                        model,
-                    }
+            let mut ln = match read {
+                Read::Problem(_) => {
+                    return Read1 {
+                        problems: 0,
+                        digests: Vec::new(),
+                        unread: wanted,
+                        model: None,
+                    };
                 }
+                Read::Note(ln) => *ln,
+                // (Not with these options, which ask for no pieces.)
+                Read::Long(l) => l.whole(),
+            };
+            let model = watched
+                .contains(ln.rel.as_str())
+                .then(|| (ln.rel.clone(), model_fingerprint(&ln.note)));
+            let problems = std::mem::take(&mut ln.note.diagnostics).len();
+            let mut ln = Some(ln);
+            let last = wanted.len().saturating_sub(1);
+            let digests = wanted
+                .iter()
+                .enumerate()
+                .filter_map(|(k, &i)| {
+                    let note = if k == last { ln.take()? } else { ln.clone()? };
+                    Some((i, digesters[i].digest(note)))
+                })
+                .collect();
+            Read1 {
+                problems,
+                digests,
+                unread: Vec::new(),
+                model,
             }
         },
         |one| {

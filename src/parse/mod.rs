@@ -102,7 +102,7 @@ struct ClockLine {
     tags: Vec<String>,
 }
 
-struct Parse<'a> {
+struct Parse<'a, 'p> {
     text: &'a str,
     ix: &'a LineIndex,
     opts: &'a ParseOptions,
@@ -125,6 +125,53 @@ struct Parse<'a> {
     lines_scanned: bool,
     /// Bytes of the note that pulldown-cmark read (for tests: how much the scanner read).
     by_pulldown: usize,
+    /// Regions whose start marker is read and whose end is not yet (markers are matched
+    /// as they come, so a note parsed in pieces matches them as a whole note would).
+    open_regions: Vec<(String, Span)>,
+    /// Ends that belong to a start already reported as a duplicate; not reported again.
+    swallow: Vec<String>,
+    /// The names of the regions handed over with earlier pieces.
+    handed_regions: Vec<String>,
+    /// Set when the note is parsed in pieces.
+    pieces: Option<Pieces<'p>>,
+}
+
+/// A long note parsed in pieces (see [`parse_in_pieces`]).
+struct Pieces<'a> {
+    /// The least a piece holds, in bytes of the note.
+    min_bytes: usize,
+    /// Where the piece being read starts.
+    from: usize,
+    sink: &'a mut dyn FnMut(Note),
+    /// The dates that pieces already handed over hold entries of (None: undated entries).
+    entry_dates: std::collections::HashSet<Option<NaiveDate>>,
+    /// The dates of the date headings and of the dated tasks of those pieces.
+    dates: std::collections::HashSet<NaiveDate>,
+    /// A day's entries or tasks turned up in two pieces: the note must be parsed whole.
+    conflict: bool,
+}
+
+impl Pieces<'_> {
+    /// Notes the days `piece` holds; false if a piece handed over before holds one of them.
+    fn take_dates(&mut self, piece: &Note) -> bool {
+        let days = piece.days.iter().map(|d| d.date);
+        let tasks = piece.tasks.iter().filter_map(|t| t.date);
+        let mut dates: Vec<NaiveDate> = days.chain(tasks).collect();
+        dates.sort_unstable();
+        dates.dedup();
+        let mut entry_dates: Vec<Option<NaiveDate>> =
+            piece.entries.iter().map(|e| e.date).collect();
+        entry_dates.sort_unstable();
+        entry_dates.dedup();
+        if dates.iter().any(|d| self.dates.contains(d))
+            || entry_dates.iter().any(|d| self.entry_dates.contains(d))
+        {
+            return false;
+        }
+        self.dates.extend(dates);
+        self.entry_dates.extend(entry_dates);
+        true
+    }
 }
 
 /// Parses one note. Never panics, whatever the text; problems become diagnostics.
@@ -168,6 +215,59 @@ fn parse_with(text: &str, opts: &ParseOptions, fast: bool) -> Note {
 
 /// [`parse_with`], and how many bytes of the note pulldown-cmark read.
 fn parse_counted(text: &str, opts: &ParseOptions, fast: bool) -> (Note, usize) {
+    let (note, by_pulldown, _) = parse_inner(text, opts, fast, None);
+    (note, by_pulldown)
+}
+
+/// Why a note could not be parsed in pieces: a day's entries or tasks, or undated entries,
+/// turned up in two of them (an entry runs to the next entry of its day, wherever that is
+/// in the note). Parse it whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaySplit;
+
+/// Parses a long note in pieces, handing each to `sink` as it is read, so that only one
+/// piece's model is in memory at a time. A piece is at least `min_bytes` long (the last may
+/// be shorter) and ends just before a heading that nothing open continues: no list, quote,
+/// code block or region, and no date section that the heading would not end. Each piece is
+/// a `Note` of its own: the note's date, length and line endings, and the days, headings,
+/// tasks, entries, regions and diagnostics of its part, with spans and line numbers in the
+/// whole note and indices (a task's parent, a day's heading) into the piece's own vectors.
+/// What the pieces hold is what [`parse_note`] gives for the whole note, cut into parts:
+/// the same days, tasks, entries (resolved, in the same order), regions and diagnostics.
+/// The one thing a piece cannot know is whether a day it holds goes on in a later piece;
+/// when one does, the parse stops with [`DaySplit`], some pieces already handed over, and
+/// the caller parses the note whole instead.
+pub fn parse_in_pieces(
+    text: &str,
+    opts: &ParseOptions,
+    min_bytes: usize,
+    sink: &mut dyn FnMut(Note),
+) -> Result<(), DaySplit> {
+    let pieces = Pieces {
+        min_bytes,
+        from: 0,
+        sink,
+        entry_dates: Default::default(),
+        dates: Default::default(),
+        conflict: false,
+    };
+    let (last, _, conflict) = parse_inner(text, opts, true, Some(pieces));
+    if conflict {
+        return Err(DaySplit);
+    }
+    sink(last);
+    Ok(())
+}
+
+/// The parse: the whole note, or (with `pieces`) its last piece, the others handed to the
+/// pieces' sink. Also gives how many bytes pulldown-cmark read and whether the pieces
+/// split a day (the note is then to be parsed whole; what is returned means nothing).
+fn parse_inner(
+    text: &str,
+    opts: &ParseOptions,
+    fast: bool,
+    mut pieces: Option<Pieces<'_>>,
+) -> (Note, usize, bool) {
     let bom = text.starts_with('\u{feff}');
     // (Not `contains`: a substring searcher built for every note.)
     let crlf = memchr::memchr_iter(b'\r', text.as_bytes())
@@ -175,7 +275,14 @@ fn parse_counted(text: &str, opts: &ParseOptions, fast: bool) -> (Note, usize) {
     let ix = LineIndex::new(text);
     // Room for the tasks and entries up front: a task is a few hundred bytes, and growing
     // the vectors one doubling at a time copied them several times over.
-    let (tasks, entries) = estimate_items(text, &ix);
+    let (mut tasks, mut entries) = estimate_items(text, &ix);
+    if let Some(p) = &pieces
+        && p.min_bytes < text.len()
+    {
+        // Room for about a piece's worth (the vectors are handed over with each piece).
+        let share = |n: usize| n / (text.len() / p.min_bytes.max(1)).max(1);
+        (tasks, entries) = (share(tasks), share(entries));
+    }
     let start = || Parse {
         text,
         ix: &ix,
@@ -205,21 +312,30 @@ fn parse_counted(text: &str, opts: &ParseOptions, fast: bool) -> (Note, usize) {
         in_heading: None,
         lines_scanned: false,
         by_pulldown: 0,
+        open_regions: Vec::new(),
+        swallow: Vec::new(),
+        handed_regions: Vec::new(),
+        pieces: None,
     };
     let mut p = start();
+    p.pieces = pieces.take();
     if fast {
         if p.run_scanned() {
             let by_pulldown = p.by_pulldown;
-            return (p.finish(), by_pulldown);
+            let (note, conflict) = p.finish();
+            return (note, by_pulldown, conflict);
         }
         // The scanner cannot read the note's lines (a lone `\r` ending one, a vertical tab
-        // or a form feed): pulldown-cmark reads it all.
+        // or a form feed): pulldown-cmark reads it all. (Nothing was handed over yet.)
+        pieces = p.pieces.take();
         drop(p);
         p = start();
+        p.pieces = pieces;
     }
     p.run_pulldown();
     let by_pulldown = p.by_pulldown;
-    (p.finish(), by_pulldown)
+    let (note, conflict) = p.finish();
+    (note, by_pulldown, conflict)
 }
 
 /// The pulldown-cmark extensions a note is read with: pipe tables.
@@ -262,7 +378,7 @@ fn estimate_items(text: &str, ix: &LineIndex) -> (usize, usize) {
     (tasks, entries)
 }
 
-impl<'a> Parse<'a> {
+impl<'a> Parse<'a, '_> {
     fn diag(&mut self, d: Diagnostic, span: Span) {
         let d = d.at(self.text, self.ix, span);
         self.note.diagnostics.push(d);
@@ -444,6 +560,10 @@ impl<'a> Parse<'a> {
     }
 
     fn event(&mut self, event: Block, span: Span) {
+        // Pieces split a day: the note will be parsed whole, nothing more is kept.
+        if self.pieces.as_ref().is_some_and(|p| p.conflict) {
+            return;
+        }
         // The first inline content of an item decides whether it is a task or an entry.
         if let Some(frame) = self.items.last()
             && frame.awaiting_head
@@ -479,6 +599,9 @@ impl<'a> Parse<'a> {
         }
         match event {
             Block::HeadingStart(level) => {
+                if self.pieces.is_some() {
+                    self.maybe_cut(level, span.start);
+                }
                 self.in_heading = Some((level, span));
             }
             Block::HeadingEnd => {
@@ -948,31 +1071,111 @@ impl<'a> Parse<'a> {
         }
     }
 
-    fn finish(mut self) -> Note {
-        // Where each task's subtree ends: a task's descendants come right after it, so the
-        // end of its last child's subtree (children settled first, from the back).
+    /// Where each task's subtree ends: a task's descendants come right after it, so the end
+    /// of its last child's subtree (children settled first, from the back).
+    fn settle_subtrees(&mut self) {
         let tasks = &mut self.note.tasks;
         for j in (0..tasks.len()).rev() {
             if let Some(p) = tasks[j].parent {
                 tasks[p].subtree_end = tasks[p].subtree_end.max(tasks[j].subtree_end);
             }
         }
+    }
+
+    /// The note (or its last piece), and whether pieces split a day.
+    fn finish(mut self) -> (Note, bool) {
+        self.settle_subtrees();
         self.resolve_entries();
-        self.resolve_regions();
+        self.match_regions();
+        for (name, span) in std::mem::take(&mut self.open_regions) {
+            let d = Diagnostic::new(
+                Code::UnbalancedMarker,
+                format!("region `{name}` starts here but never ends"),
+                format!("add `<!-- mdtasks:{name}:end -->` where the region should end"),
+            );
+            self.diag(d, span);
+        }
         self.note
             .diagnostics
             .sort_by_key(|d| d.location.as_ref().map(|l| l.span.start));
-        self.note
+        let split = match &mut self.pieces {
+            Some(p) => p.conflict || !p.take_dates(&self.note),
+            None => false,
+        };
+        (self.note, split)
     }
 
-    fn resolve_regions(&mut self) {
+    /// At a heading of `level` starting at `at`, in a note parsed in pieces: hands the piece
+    /// read so far over, if it is long enough and nothing open goes on past the heading (no
+    /// list, quote or region; no clock lines, whose entries come after all others; no date
+    /// section the heading would not end).
+    fn maybe_cut(&mut self, level: u8, at: usize) {
+        let Some(p) = &self.pieces else {
+            return;
+        };
+        if p.conflict
+            || at.saturating_sub(p.from) < p.min_bytes
+            // (Also no list item: an item is always in a list.)
+            || !self.lists.is_empty()
+            || self.quote_depth > 0
+            || !self.clocks.is_empty()
+            || self.open_days.iter().any(|&(l, _)| l < level)
+        {
+            return;
+        }
+        self.match_regions();
+        if !self.open_regions.is_empty() || !self.swallow.is_empty() {
+            return;
+        }
+        // The heading ends the date sections still open (as `heading` would).
+        for (_, i) in std::mem::take(&mut self.open_days) {
+            self.note.days[i].span.end = at;
+        }
+        self.settle_subtrees();
+        self.resolve_entries();
+        self.note
+            .diagnostics
+            .sort_by_key(|d| d.location.as_ref().map(|l| l.span.start));
+        let n = &mut self.note;
+        // Room for the next piece: about as much as this one took.
+        let (tasks, entries) = (n.tasks.len(), n.entries.len());
+        let piece = Note {
+            date: n.date,
+            date_source: n.date_source,
+            days: std::mem::take(&mut n.days),
+            headings: std::mem::take(&mut n.headings),
+            tasks: std::mem::replace(&mut n.tasks, Vec::with_capacity(tasks + tasks / 8)),
+            entries: std::mem::replace(&mut n.entries, Vec::with_capacity(entries + entries / 8)),
+            regions: std::mem::take(&mut n.regions),
+            diagnostics: std::mem::take(&mut n.diagnostics),
+            len: n.len,
+            crlf: n.crlf,
+            bom: n.bom,
+        };
+        self.entry_heads.reserve(entries + entries / 8);
+        // Indices into the vectors just handed over mean nothing in the next piece (and
+        // the heading sets this anew).
+        self.current_heading = None;
+        self.handed_regions
+            .extend(piece.regions.iter().map(|r| r.name.clone()));
+        let Some(p) = &mut self.pieces else {
+            return;
+        };
+        if !p.take_dates(&piece) {
+            p.conflict = true;
+            return;
+        }
+        p.from = at;
+        (p.sink)(piece);
+    }
+
+    /// Matches the region markers read since the last call: regions, and the duplicates
+    /// and stray ends as diagnostics. Starts still open wait in `open_regions`.
+    fn match_regions(&mut self) {
         let markers = std::mem::take(&mut self.markers);
-        let mut open: Vec<(String, Span)> = Vec::new();
-        // Ends that belong to a start already reported as a duplicate; not reported again.
-        let mut swallow: Vec<String> = Vec::new();
         for (name, is_start, span) in markers {
             if is_start {
-                if let Some((_, prev)) = open.iter().find(|(n, _)| *n == name) {
+                if let Some((_, prev)) = self.open_regions.iter().find(|(n, _)| *n == name) {
                     let line = self.ix.line_of(prev.start) + 1;
                     let d = Diagnostic::new(
                         Code::DuplicateMarker,
@@ -982,22 +1185,24 @@ impl<'a> Parse<'a> {
                         format!("remove one of the `<!-- mdtasks:{name}:start -->` lines"),
                     );
                     self.diag(d, span);
-                    swallow.push(name);
+                    self.swallow.push(name);
                     continue;
                 }
-                if self.note.regions.iter().any(|r| r.name == name) {
+                if self.note.regions.iter().any(|r| r.name == name)
+                    || self.handed_regions.contains(&name)
+                {
                     let d = Diagnostic::new(
                         Code::DuplicateMarker,
                         format!("region `{name}` appears twice in this note"),
                         "give the second region another name, or remove it",
                     );
                     self.diag(d, span);
-                    swallow.push(name);
+                    self.swallow.push(name);
                     continue;
                 }
-                open.push((name, span));
-            } else if let Some(i) = open.iter().rposition(|(n, _)| *n == name) {
-                let (name, start) = open.remove(i);
+                self.open_regions.push((name, span));
+            } else if let Some(i) = self.open_regions.iter().rposition(|(n, _)| *n == name) {
+                let (name, start) = self.open_regions.remove(i);
                 let content_start = next_line(self.text, start.end);
                 self.note.regions.push(Region {
                     name,
@@ -1005,8 +1210,8 @@ impl<'a> Parse<'a> {
                     end_marker: span,
                     content: Span::new(content_start.min(span.start), span.start),
                 });
-            } else if let Some(i) = swallow.iter().position(|n| *n == name) {
-                swallow.remove(i);
+            } else if let Some(i) = self.swallow.iter().position(|n| *n == name) {
+                self.swallow.remove(i);
             } else {
                 let d = Diagnostic::new(
                     Code::UnbalancedMarker,
@@ -1015,14 +1220,6 @@ impl<'a> Parse<'a> {
                 );
                 self.diag(d, span);
             }
-        }
-        for (name, span) in open {
-            let d = Diagnostic::new(
-                Code::UnbalancedMarker,
-                format!("region `{name}` starts here but never ends"),
-                format!("add `<!-- mdtasks:{name}:end -->` where the region should end"),
-            );
-            self.diag(d, span);
         }
     }
 

@@ -15,6 +15,7 @@ mod html;
 mod interop;
 mod one_day;
 mod pathological;
+mod pieces;
 mod props;
 mod support;
 mod watch;

@@ -1,0 +1,319 @@
+//! Long notes parsed in pieces (`parse_in_pieces`, and the commands that fold notes into a
+//! report): the pieces hold what the whole note holds, and every such command prints the same
+//! whichever way a note is read. The tests cut every note at every heading they can.
+
+use std::path::Path;
+
+use clap::Parser;
+use mdtasks::app::{Config, Env};
+use mdtasks::model::Note;
+use mdtasks::parse::{DaySplit, ParseOptions, date::date_from_path, parse_in_pieces, parse_note};
+
+use crate::support::{fixture_files, root};
+
+/// The pieces of `text` (cut wherever `min_bytes` allows), joined into one note: the
+/// vectors in order, each piece's indices moved past the pieces before it.
+fn joined(text: &str, opts: &ParseOptions, min_bytes: usize) -> Result<(Note, usize), DaySplit> {
+    let mut pieces = Vec::new();
+    parse_in_pieces(text, opts, min_bytes, &mut |n| pieces.push(n))?;
+    let count = pieces.len();
+    let mut all = pieces.remove(0);
+    for mut p in pieces {
+        let (t, h) = (all.tasks.len(), all.headings.len());
+        assert_eq!(
+            (p.date, p.len, p.crlf, p.bom),
+            (all.date, all.len, all.crlf, all.bom)
+        );
+        for task in &mut p.tasks {
+            task.parent = task.parent.map(|i| i + t);
+            task.subtree_end += t;
+            task.heading = task.heading.map(|i| i + h);
+        }
+        for d in &mut p.days {
+            d.heading += h;
+        }
+        for e in &mut p.entries {
+            e.task = e.task.map(|i| i + t);
+        }
+        all.days.append(&mut p.days);
+        all.headings.append(&mut p.headings);
+        all.tasks.append(&mut p.tasks);
+        all.entries.append(&mut p.entries);
+        all.regions.append(&mut p.regions);
+        all.diagnostics.append(&mut p.diagnostics);
+    }
+    Ok((all, count))
+}
+
+/// The pieces of `text` hold what the whole note holds; how many pieces there were (0 when
+/// a day lay in two pieces and the note is to be read whole).
+fn check_pieces(text: &str, opts: &ParseOptions) -> usize {
+    let whole = format!("{:#?}", parse_note(text, opts));
+    match joined(text, opts, 1) {
+        Ok((note, count)) => {
+            same(&whole, &format!("{note:#?}"), "the pieces joined");
+            count
+        }
+        Err(DaySplit) => 0,
+    }
+}
+
+/// Ten years' worth of days is what the benchmark keeps in one note; a few weeks here. Each
+/// generated daily note under a `## DATE` heading, its own headings two levels down, its
+/// front matter left out (as bench/run.sh builds the long note).
+fn time_log(days: i64) -> String {
+    let g = mdtasks::corpus::Generator::new("pieces", 0.2);
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let mut out = String::new();
+    for k in 0..days {
+        let day = g.day(first + chrono::Duration::days(k));
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!("## {}\n", day.date));
+        let mut lines = day.text.lines().peekable();
+        if lines.peek() == Some(&"---") {
+            lines.next();
+            for l in lines.by_ref() {
+                if l == "---" {
+                    break;
+                }
+            }
+        }
+        for l in lines {
+            if l.starts_with('#') {
+                out.push_str("##");
+            }
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Notes whose pieces must be cut with care, and how many pieces each gives (0: a day lies
+/// in two pieces, so the note is read whole).
+const CASES: &[(&str, &str, usize)] = &[
+    (
+        "a heading inside a fenced block is no place to cut",
+        "## 2026-01-01\n- 09:00 a\n```\n## 2026-01-02\n- [ ] not a task\n```\n- 10:00 b\n## 2026-01-03\n- 11:00 c\n",
+        2,
+    ),
+    (
+        "a region open across a heading",
+        "## 2026-01-01\n<!-- mdtasks:summary:start -->\nx\n## 2026-01-02\n<!-- mdtasks:summary:end -->\n## 2026-01-03\n- [ ] t\n",
+        2,
+    ),
+    (
+        "a region named twice in two pieces",
+        "## 2026-01-01\n<!-- mdtasks:a:start -->\n<!-- mdtasks:a:end -->\n## 2026-01-02\n<!-- mdtasks:a:start -->\n<!-- mdtasks:a:end -->\n<!-- mdtasks:b:end -->\n",
+        2,
+    ),
+    (
+        "a day kept under two headings",
+        "## 2026-01-01\n- 09:00 a\n## 2026-01-02\n- 09:00 b\n## 2026-01-01\n- 10:00 c\n",
+        0,
+    ),
+    (
+        "undated entries in two pieces",
+        "# Notes\n- 09:00 a\n# More\n- 10:00 b\n",
+        0,
+    ),
+    (
+        "undated tasks in many pieces",
+        "# A\n- [ ] a\n  - [x] a1\n# B\n- [ ] b\n# C\n1. [ ] c\n",
+        3,
+    ),
+    (
+        "a deeper date heading inside a shallower one",
+        "# 2026-01-01\n- 09:00 a\n## 2026-01-02\n- 10:00 b\n# 2026-01-03\n- 11:00 c\n",
+        2,
+    ),
+    (
+        "headings in a list and a quote",
+        "## 2026-01-01\n- [ ] a\n  ## 2026-01-05\n  - [ ] a1\n> ## 2026-01-06\n## 2026-01-02\n- [ ] b\n",
+        2,
+    ),
+    (
+        "Logseq clock lines: no cut after them",
+        "## 2026-01-01\n- DONE a\n  :LOGBOOK:\n  CLOCK: [2026-01-01 Thu 09:00]--[2026-01-01 Thu 10:00] =>  01:00:00\n  :END:\n## 2026-01-02\n- 09:00 b\n## 2026-01-03\n- 10:00 c\n",
+        1,
+    ),
+    // (The byte-order mark before the first heading is a piece of its own.)
+    (
+        "a setext heading, CRLF line endings and a byte-order mark",
+        "\u{feff}2026-01-01\r\n==========\r\n- 09:00 a\r\n\r\n2026-01-02\r\n==========\r\n- 10:00 b (15m)\r\n- 10:30 END\r\n",
+        3,
+    ),
+    (
+        "entries past midnight and out of order within their days",
+        "## 2026-01-01\n- 23:00 late\n- 01:00 later\n## 2026-01-02\n- 10:00 b\n- 09:00 back\n- 08:00-08:30 x\n- 08:15-09:00 y\n",
+        2,
+    ),
+];
+
+#[test]
+fn pieces_hold_what_the_whole_note_holds() {
+    let opts = ParseOptions::with_defaults();
+    for (what, text, want) in CASES {
+        assert_eq!(check_pieces(text, &opts), *want, "{what}");
+    }
+    let log = time_log(40);
+    assert_eq!(check_pieces(&log, &opts), 40, "one piece a day");
+    // At least this many bytes a piece: fewer, longer pieces.
+    let (_, count) = joined(&log, &opts, log.len() / 4).unwrap();
+    assert!((3..=4).contains(&count), "{count} pieces");
+    // The note's date (its file name's) is every piece's: dated tasks before the first
+    // heading, and a day's heading later, are the same day.
+    let dated = ParseOptions {
+        name_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+        ..ParseOptions::with_defaults()
+    };
+    assert_eq!(check_pieces(&log, &dated), 40);
+    assert_eq!(
+        check_pieces("- [ ] first\n# 2026-01-01\n- [ ] a\n", &dated),
+        0
+    );
+    let mut cut = 0;
+    for p in fixture_files("") {
+        // (Some error fixtures are not UTF-8: no note to parse.)
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let name = p.file_name().unwrap().to_str().unwrap();
+        let opts = ParseOptions {
+            name_date: date_from_path(name, None),
+            ..ParseOptions::with_defaults()
+        };
+        cut += usize::from(check_pieces(&text, &opts) > 1);
+    }
+    assert!(cut >= 10, "only {cut} fixtures were cut in pieces");
+}
+
+/// `mdtasks --today TODAY ARGS...` run in this process, with notes read in pieces from
+/// `piece_bytes` bytes: stdout, stderr, exit code.
+fn run_with(args: &[&str], today: &str, piece_bytes: usize) -> (String, String, i32) {
+    let mut argv = vec!["mdtasks", "--today", today];
+    argv.extend_from_slice(args);
+    let cli = mdtasks::cli::Cli::try_parse_from(argv).unwrap();
+    let mut cfg = Config::resolve(cli, &env()).map_err(|e| e.message).unwrap();
+    cfg.piece_bytes = piece_bytes;
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = mdtasks::app::run(&cfg, &mut out, &mut err).unwrap();
+    (
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+        code,
+    )
+}
+
+/// An environment without a user's config or a terminal.
+fn env() -> Env {
+    Env {
+        today: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+        now: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+        no_color: true,
+        stdout_is_terminal: false,
+        stderr_is_terminal: false,
+        user_config: None,
+    }
+}
+
+/// Panics with a line diff when `a` and `b` differ.
+fn same(a: &str, b: &str, what: &str) {
+    if a != b {
+        let diff = similar::TextDiff::from_lines(a, b)
+            .unified_diff()
+            .header("whole", "pieces")
+            .to_string();
+        panic!("{what}: whole and pieces differ\n{diff}");
+    }
+}
+
+/// The commands that read long notes in pieces, as a user runs them. (Not `export`: an
+/// iCalendar file lists a note's events, then its to-dos, so it reads notes whole.)
+const COMMANDS: &[&[&str]] = &[
+    &["summarize"],
+    &["summarize", "--format", "json"],
+    &["summarize", "--format", "md"],
+    &["summarize", "--format", "csv", "--csv", "entries"],
+    &[
+        "summarize",
+        "--format",
+        "json",
+        "--entries",
+        "--last",
+        "30d",
+    ],
+    &["check"],
+    &["tasks"],
+    &["tasks", "--format", "json", "--all"],
+    &["tasks", "--in-progress"],
+    &["tasks", "--stale", "1"],
+    &["entries", "--format", "json"],
+    &["entries"],
+    &["blocks"],
+    &["blocks", "--format", "json"],
+    &["next"],
+];
+
+/// Every such command prints the same, in pieces or whole, on every fixture folder and on
+/// a long note.
+#[test]
+fn commands_print_the_same_from_pieces() {
+    let t = tempfile::tempdir().unwrap();
+    let long = t.path().join("long");
+    std::fs::create_dir(&long).unwrap();
+    std::fs::write(long.join("Time Log.md"), time_log(60)).unwrap();
+    for (k, (_, text, _)) in CASES.iter().enumerate() {
+        std::fs::write(long.join(format!("case {k}.md")), text).unwrap();
+    }
+    let mut folders = vec![long];
+    for e in walkdir::WalkDir::new(root().join("fixtures")).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_dir() {
+            folders.push(e.into_path());
+        }
+    }
+    let mut compared = 0;
+    for dir in &folders {
+        let d = dir.to_str().unwrap();
+        for args in COMMANDS {
+            let mut argv = args.to_vec();
+            argv.insert(1, d);
+            let whole = run_with(&argv, "2026-03-05", usize::MAX);
+            let pieces = run_with(&argv, "2026-03-05", 1);
+            let what = format!("{args:?} on {}", show(dir));
+            same(&whole.0, &pieces.0, &what);
+            same(&whole.1, &pieces.1, &what);
+            assert_eq!(whole.2, pieces.2, "{what}");
+            compared += 1;
+        }
+        // The HTML page's data.
+        let html = |piece_bytes| {
+            let cli = mdtasks::cli::Cli::try_parse_from([
+                "mdtasks",
+                "--today",
+                "2026-03-05",
+                "summarize",
+                d,
+                "--format",
+                "html",
+            ])
+            .unwrap();
+            let mut cfg = Config::resolve(cli, &env()).unwrap();
+            cfg.piece_bytes = piece_bytes;
+            serde_json::to_string_pretty(&mdtasks::app::summarize_html_data(&cfg).unwrap()).unwrap()
+        };
+        same(
+            &html(usize::MAX),
+            &html(1),
+            &format!("the HTML data of {}", show(dir)),
+        );
+    }
+    assert!(compared > 100);
+}
+
+fn show(p: &Path) -> String {
+    p.strip_prefix(root()).unwrap_or(p).display().to_string()
+}
