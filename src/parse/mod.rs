@@ -560,10 +560,6 @@ impl<'a> Parse<'a, '_> {
     }
 
     fn event(&mut self, event: Block, span: Span) {
-        // Pieces split a day: the note will be parsed whole, nothing more is kept.
-        if self.pieces.as_ref().is_some_and(|p| p.conflict) {
-            return;
-        }
         // The first inline content of an item decides whether it is a task or an entry.
         if let Some(frame) = self.items.last()
             && frame.awaiting_head
@@ -1113,8 +1109,7 @@ impl<'a> Parse<'a, '_> {
         let Some(p) = &self.pieces else {
             return;
         };
-        if p.conflict
-            || at.saturating_sub(p.from) < p.min_bytes
+        if at.saturating_sub(p.from) < p.min_bytes
             // (Also no list item: an item is always in a list.)
             || !self.lists.is_empty()
             || self.quote_depth > 0
@@ -1161,11 +1156,13 @@ impl<'a> Parse<'a, '_> {
         let Some(p) = &mut self.pieces else {
             return;
         };
-        if !p.take_dates(&piece) {
+        p.from = at;
+        // Once a day has turned up in two pieces, the note will be parsed whole: the pieces
+        // after are read and dropped (only to keep their memory small).
+        if p.conflict || !p.take_dates(&piece) {
             p.conflict = true;
             return;
         }
-        p.from = at;
         (p.sink)(piece);
     }
 
