@@ -1104,7 +1104,9 @@ impl<'a> Parse<'a, '_> {
     /// At a heading of `level` starting at `at`, in a note parsed in pieces: hands the piece
     /// read so far over, if it is long enough and nothing open goes on past the heading (no
     /// list, quote or region; no clock lines, whose entries come after all others; no date
-    /// section the heading would not end).
+    /// section the heading would not end). (Out of line: `event` is the parser's hot path.)
+    #[cold]
+    #[inline(never)]
     fn maybe_cut(&mut self, level: u8, at: usize) {
         let Some(p) = &self.pieces else {
             return;
