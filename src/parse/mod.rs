@@ -153,14 +153,16 @@ struct Pieces<'a> {
 
 impl Pieces<'_> {
     /// Notes the days `piece` holds; false if a piece handed over before holds one of them.
-    fn take_dates(&mut self, piece: &Note) -> bool {
+    /// `entry_dates` are the days of its entries as read, before they were resolved (an
+    /// `END` line is resolved away, yet it orders its day's entries).
+    fn take_dates(&mut self, piece: &Note, mut entry_dates: Vec<Option<NaiveDate>>) -> bool {
         let days = piece.days.iter().map(|d| d.date);
         let tasks = piece.tasks.iter().filter_map(|t| t.date);
         let mut dates: Vec<NaiveDate> = days.chain(tasks).collect();
         dates.sort_unstable();
         dates.dedup();
-        let mut entry_dates: Vec<Option<NaiveDate>> =
-            piece.entries.iter().map(|e| e.date).collect();
+        // With the days of clock lines, which become entries when they are resolved.
+        entry_dates.extend(piece.entries.iter().map(|e| e.date));
         entry_dates.sort_unstable();
         entry_dates.dedup();
         if dates.iter().any(|d| self.dates.contains(d))
@@ -1081,6 +1083,7 @@ impl<'a> Parse<'a, '_> {
     /// The note (or its last piece), and whether pieces split a day.
     fn finish(mut self) -> (Note, bool) {
         self.settle_subtrees();
+        let entry_dates = self.entry_dates();
         self.resolve_entries();
         self.match_regions();
         for (name, span) in std::mem::take(&mut self.open_regions) {
@@ -1095,7 +1098,7 @@ impl<'a> Parse<'a, '_> {
             .diagnostics
             .sort_by_key(|d| d.location.as_ref().map(|l| l.span.start));
         let split = match &mut self.pieces {
-            Some(p) => p.conflict || !p.take_dates(&self.note),
+            Some(p) => p.conflict || !p.take_dates(&self.note, entry_dates),
             None => false,
         };
         (self.note, split)
@@ -1129,6 +1132,7 @@ impl<'a> Parse<'a, '_> {
             self.note.days[i].span.end = at;
         }
         self.settle_subtrees();
+        let entry_dates = self.entry_dates();
         self.resolve_entries();
         self.note
             .diagnostics
@@ -1161,11 +1165,20 @@ impl<'a> Parse<'a, '_> {
         p.from = at;
         // Once a day has turned up in two pieces, the note will be parsed whole: the pieces
         // after are read and dropped (only to keep their memory small).
-        if p.conflict || !p.take_dates(&piece) {
+        if p.conflict || !p.take_dates(&piece, entry_dates) {
             p.conflict = true;
             return;
         }
         (p.sink)(piece);
+    }
+
+    /// The days of the entries read so far, as read (for [`Pieces::take_dates`]; empty
+    /// unless the note is parsed in pieces).
+    fn entry_dates(&self) -> Vec<Option<NaiveDate>> {
+        match self.pieces {
+            Some(_) => self.note.entries.iter().map(|e| e.date).collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Matches the region markers read since the last call: regions, and the duplicates

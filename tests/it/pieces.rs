@@ -8,6 +8,7 @@ use clap::Parser;
 use mdtasks::app::{Config, Env};
 use mdtasks::model::Note;
 use mdtasks::parse::{DaySplit, ParseOptions, date::date_from_path, parse_in_pieces, parse_note};
+use proptest::prelude::*;
 
 use crate::support::{fixture_files, root};
 
@@ -188,6 +189,69 @@ fn pieces_hold_what_the_whole_note_holds() {
         cut += usize::from(check_pieces(&text, &opts) > 1);
     }
     assert!(cut >= 10, "only {cut} fixtures were cut in pieces");
+}
+
+/// Lines from what a long note is made of, rich in the things a cut must respect: date
+/// headings of every level and shape, headings where none may be cut (indented, in a list,
+/// in a quote, in code), open blocks, regions, clock lines, tasks and entries.
+fn line() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "# 2026-01-01",
+        "## 2026-01-02",
+        "## 2026-01-03",
+        "### 2026-01-04",
+        "# Notes",
+        "## Time Blocks",
+        "2026-01-05\n==========",
+        "   ## 2026-01-06",
+        "> ## 2026-01-07",
+        "- ## 2026-01-08",
+        "    ## 2026-01-09",
+        "- [ ] task #t",
+        "  - [x] sub",
+        "1. [ ] ordered",
+        "- TODO keyword",
+        "- 09:00 entry",
+        "- 10:00-11:00 range #t",
+        "- 23:30 late",
+        "- 01:00 after midnight",
+        "- 12:00 END",
+        "09:15 a plain line (15m)",
+        "```",
+        "~~~",
+        "<div>",
+        "</div>",
+        "<!-- mdtasks:s:start -->",
+        "<!-- mdtasks:s:end -->",
+        "<!-- mdtasks:t:start -->",
+        "<!-- mdtasks:t:end -->",
+        "> - [ ] quoted",
+        "  :LOGBOOK:",
+        "  CLOCK: [2026-01-01 Thu 09:00]--[2026-01-01 Thu 10:00] =>  01:00:00",
+        "  :END:",
+        "",
+        "text",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// On generated notes, cut at every heading a cut may be at: the pieces hold what the
+    /// whole note holds, or the parse reports a day in two pieces; it never panics.
+    #[test]
+    fn generated_notes_cut_everywhere(
+        lines in prop::collection::vec(line(), 1..60),
+        crlf in any::<bool>(),
+        dated in any::<bool>(),
+    ) {
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        let opts = ParseOptions {
+            name_date: dated.then(|| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+            ..ParseOptions::with_defaults()
+        };
+        check_pieces(&text, &opts);
+    }
 }
 
 /// `mdtasks --today TODAY ARGS...` run in this process, with notes read in pieces from
