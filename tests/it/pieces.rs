@@ -46,11 +46,17 @@ fn joined(text: &str, opts: &ParseOptions, min_bytes: usize) -> Result<(Note, us
     Ok((all, count))
 }
 
-/// The pieces of `text` hold what the whole note holds; how many pieces there were (0 when
-/// a day lay in two pieces and the note is to be read whole).
+/// The pieces of `text`, cut at every heading they can be, hold what the whole note holds;
+/// how many pieces there were (0 when a day lay in two pieces and the note is to be read
+/// whole).
 fn check_pieces(text: &str, opts: &ParseOptions) -> usize {
+    check_pieces_of(text, opts, 1)
+}
+
+/// [`check_pieces`] with pieces of at least `min_bytes`.
+fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
     let whole = format!("{:#?}", parse_note(text, opts));
-    match joined(text, opts, 1) {
+    match joined(text, opts, min_bytes) {
         Ok((note, count)) => {
             same(&whole, &format!("{note:#?}"), "the pieces joined");
             count
@@ -237,20 +243,22 @@ fn line() -> impl Strategy<Value = &'static str> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
-    /// On generated notes, cut at every heading a cut may be at: the pieces hold what the
-    /// whole note holds, or the parse reports a day in two pieces; it never panics.
+    /// On generated notes, cut at every heading a cut may be at (or at the first such after
+    /// `min_bytes`): the pieces hold what the whole note holds, or the parse reports a day
+    /// in two pieces; it never panics.
     #[test]
     fn generated_notes_cut_everywhere(
         lines in prop::collection::vec(line(), 1..60),
         crlf in any::<bool>(),
         dated in any::<bool>(),
+        min_bytes in prop_oneof![Just(1usize), 1usize..200],
     ) {
         let text = lines.join(if crlf { "\r\n" } else { "\n" });
         let opts = ParseOptions {
             name_date: dated.then(|| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
             ..ParseOptions::with_defaults()
         };
-        check_pieces(&text, &opts);
+        check_pieces_of(&text, &opts, min_bytes);
     }
 }
 
