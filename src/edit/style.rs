@@ -68,7 +68,7 @@ impl Style {
             Some(i) if b[i] == b'\r' => LineEnding::Cr,
             _ => LineEnding::Lf,
         };
-        let (bullet, indent) = list_style(text, body_start);
+        let (bullet, indent) = list_style(text, body_start, &margin_headings(text, note));
         let (mut lower, mut upper) = (0usize, 0usize);
         for t in &note.tasks {
             match t.marker {
@@ -108,50 +108,71 @@ impl Style {
     }
 }
 
+/// Where the note's ATX headings at the margin start (`#` first on its line). Nothing open
+/// before such a heading goes on past it: a list, a quote, a paragraph or a table ends there
+/// (a heading in code or HTML is none, and the note's headings are the parser's).
+fn margin_headings(text: &str, note: &Note) -> Vec<usize> {
+    let b = text.as_bytes();
+    note.headings
+        .iter()
+        .map(|h| h.span.start)
+        .filter(|&at| b.get(at) == Some(&b'#') && (at == 0 || matches!(b[at - 1], b'\n' | b'\r')))
+        .collect()
+}
+
 /// The most used bullet, and the indentation of items nested one level, from pulldown-cmark's
-/// list items (so `*` in `**bold**` or a `-` in a table never counts).
-fn list_style(text: &str, body_start: usize) -> (char, String) {
+/// list items (so `*` in `**bold**` or a `-` in a table never counts). pulldown-cmark reads
+/// the note a section at a time, cut at `cuts` (headings nothing open goes on past): it
+/// builds a tree of the whole text it is given, which for a note of years took 6 times the
+/// note's size.
+fn list_style(text: &str, body_start: usize, cuts: &[usize]) -> (char, String) {
     let body_start = crate::parse::front_matter_end(text, body_start).unwrap_or(body_start);
-    let body = &text[body_start..];
-    let b = body.as_bytes();
+    let b = text.as_bytes();
     let mut bullets = [0usize; 3];
     let mut tabs = 0usize;
     // Count of nested items by the number of spaces before their marker.
     let mut spaces: Vec<(usize, usize)> = Vec::new();
-    let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
-        match event {
-            Event::Start(Tag::List(_)) => depth += 1,
-            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
-            Event::Start(Tag::Item) => {
-                // A nested item's range may start at the line ending before it.
-                let mut i = range.start;
-                while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
-                    i += 1;
-                }
-                match b.get(i) {
-                    Some(b'-') => bullets[0] += 1,
-                    Some(b'*') => bullets[1] += 1,
-                    Some(b'+') => bullets[2] += 1,
-                    _ => {}
-                }
-                if depth == 2 {
-                    let line_start = b[..i]
-                        .iter()
-                        .rposition(|&c| c == b'\n' || c == b'\r')
-                        .map_or(0, |p| p + 1);
-                    let prefix = &b[line_start..i];
-                    if prefix.contains(&b'\t') {
-                        tabs += 1;
-                    } else if !prefix.is_empty() && prefix.iter().all(|&c| c == b' ') {
-                        match spaces.iter_mut().find(|(n, _)| *n == prefix.len()) {
-                            Some((_, c)) => *c += 1,
-                            None => spaces.push((prefix.len(), 1)),
+    let mut bounds: Vec<usize> = vec![body_start];
+    bounds.extend(cuts.iter().copied().filter(|&c| c > body_start));
+    bounds.push(text.len());
+    for w in bounds.windows(2) {
+        let (from, to) = (w[0], w[1]);
+        let mut depth = 0usize;
+        let section = Parser::new_ext(&text[from..to], Options::ENABLE_TABLES).into_offset_iter();
+        for (event, range) in section {
+            match event {
+                Event::Start(Tag::List(_)) => depth += 1,
+                Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+                Event::Start(Tag::Item) => {
+                    // A nested item's range may start at the line ending before it.
+                    let mut i = from + range.start;
+                    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+                        i += 1;
+                    }
+                    match b.get(i) {
+                        Some(b'-') => bullets[0] += 1,
+                        Some(b'*') => bullets[1] += 1,
+                        Some(b'+') => bullets[2] += 1,
+                        _ => {}
+                    }
+                    if depth == 2 {
+                        let line_start = b[..i]
+                            .iter()
+                            .rposition(|&c| c == b'\n' || c == b'\r')
+                            .map_or(body_start, |p| (p + 1).max(body_start));
+                        let prefix = &b[line_start..i];
+                        if prefix.contains(&b'\t') {
+                            tabs += 1;
+                        } else if !prefix.is_empty() && prefix.iter().all(|&c| c == b' ') {
+                            match spaces.iter_mut().find(|(n, _)| *n == prefix.len()) {
+                                Some((_, c)) => *c += 1,
+                                None => spaces.push((prefix.len(), 1)),
+                            }
                         }
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
     let bullet = if bullets[1] > bullets[0] && bullets[1] >= bullets[2] {
@@ -182,6 +203,46 @@ mod tests {
 
     fn detect(t: &str) -> Style {
         Style::detect(t, &parse_note(t, &ParseOptions::with_defaults()))
+    }
+
+    /// Reading the note a section at a time finds the style reading it whole finds: on
+    /// every fixture, and on notes with headings where no section may start (in code, in
+    /// HTML, in a list item, in a quote, indented) between lists of every style.
+    #[test]
+    fn sections_find_what_the_whole_note_finds() {
+        let mut texts: Vec<String> = vec![
+            "- a\n  - b\n# H\n* c\n    * d\n    * e\n".into(),
+            "```\n# not a heading\n```\n* a\n\t* b\n# H\n- c\n  - d\n".into(),
+            "<div>\n# in html\n* x\n</div>\n\n+ a\n   + b\n".into(),
+            "- a\n  # in the item\n  - b\n- c\n    - d\n".into(),
+            "> - a\n# H\n>   - b\n* c\n  * d\n".into(),
+            "\u{feff}---\ndate: 2026-01-01\n---\n# H\n- a\n\t- b\n# I\n- c\n  - d\n".into(),
+            "| a |\n| - |\n# H\n1. a\n   * b\n".into(),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for e in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if e.path().extension().is_some_and(|x| x == "md")
+                && let Ok(t) = std::fs::read_to_string(e.path())
+            {
+                texts.push(t);
+            }
+        }
+        let mut cut = 0;
+        for t in &texts {
+            let note = parse_note(t, &ParseOptions::with_defaults());
+            let start = if t.starts_with('\u{feff}') { 3 } else { 0 };
+            let cuts = margin_headings(t, &note);
+            cut += usize::from(!cuts.is_empty());
+            assert_eq!(
+                list_style(t, start, &cuts),
+                list_style(t, start, &[]),
+                "{t}"
+            );
+        }
+        assert!(cut > 20, "only {cut} notes had a place to cut");
     }
 
     #[test]
