@@ -98,9 +98,8 @@ pub struct LoadOptions {
 }
 
 /// How long a note must be to be parsed in pieces, and how long each piece is at least
-/// (see [`LoadOptions::pieces`]). Daily notes are a few kB; a note of years of days is
-/// tens of MB, and its model whole took 5-6 times its size.
-pub const PIECE_BYTES: usize = 1 << 20;
+/// (see [`LoadOptions::pieces`]).
+pub const PIECE_BYTES: usize = parse::PIECE_BYTES;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {

@@ -7,7 +7,7 @@
 use super::{EditError, EditSet, Style};
 use crate::diagnostic::Code;
 use crate::model::{Marker, Note};
-use crate::parse::{ParseOptions, parse_note};
+use crate::parse::{ParseOptions, regions_of};
 use crate::span::LineIndex;
 
 /// Splits on every line ending (`\r\n`, `\n`, lone `\r`), so text built with `\n` comes out
@@ -242,11 +242,10 @@ pub fn replace_region(
             set = append_block(text, style, &block, true);
         }
     }
-    // Read the result back: the region must be there, holding exactly the new content.
+    // Read the result back: the region must be there, holding exactly the new content. (Only
+    // its regions: the note's model is in memory already, and a long note's is large.)
     let result = set.apply(text)?;
-    let back = parse_note(&result, &ParseOptions::default());
-    let ok = back
-        .regions
+    let ok = regions_of(&result, &ParseOptions::default())
         .iter()
         .filter(|r| r.name == name)
         .map(|r| &result[r.content.range()])
@@ -292,6 +291,7 @@ pub fn set_status(note: &Note, task_index: usize, new_char: char) -> Result<Edit
 mod tests {
     use super::*;
     use crate::model::Status;
+    use crate::parse::parse_note;
 
     fn opts() -> ParseOptions {
         ParseOptions::with_defaults()

@@ -261,6 +261,26 @@ pub fn parse_in_pieces(
     Ok(())
 }
 
+/// How long a note must be to be parsed in pieces where only part of its model is wanted,
+/// and how long each piece is at least. Daily notes are a few kB; a note of years of days is
+/// tens of MB, and its model whole takes 5-6 times its size.
+pub const PIECE_BYTES: usize = 1 << 20;
+
+/// The regions of a note, as [`parse_note`] finds them, without its whole model in memory
+/// at once when the note is long (it is read in pieces of [`PIECE_BYTES`]).
+pub fn regions_of(text: &str, opts: &ParseOptions) -> Vec<Region> {
+    if text.len() > PIECE_BYTES {
+        let mut regions = Vec::new();
+        let read = parse_in_pieces(text, opts, PIECE_BYTES, &mut |mut piece| {
+            regions.append(&mut piece.regions);
+        });
+        if read.is_ok() {
+            return regions;
+        }
+    }
+    parse_note(text, opts).regions
+}
+
 /// The parse: the whole note, or (with `pieces`) its last piece, the others handed to the
 /// pieces' sink. Also gives how many bytes pulldown-cmark read and whether the pieces
 /// split a day (the note is then to be parsed whole; what is returned means nothing).

@@ -389,3 +389,38 @@ fn commands_print_the_same_from_pieces() {
 fn show(p: &Path) -> String {
     p.strip_prefix(root()).unwrap_or(p).display().to_string()
 }
+
+/// The regions of a long note, read in pieces (what `summarize --write` and `watch` read
+/// back after writing one), are those of the whole note: with a region every few days, a
+/// name used twice, and a day split across the note (read whole then).
+#[test]
+fn regions_of_a_long_note_are_the_whole_notes() {
+    let opts = ParseOptions::with_defaults();
+    let mut text = String::new();
+    let mut k = 0;
+    for line in time_log(500).split_inclusive('\n') {
+        if line.starts_with("## 2") {
+            k += 1;
+            if k % 40 == 7 {
+                let name = if k == 87 { 7 } else { k };
+                text.push_str(&format!(
+                    "<!-- mdtasks:summary-{name}:start -->\n| a | 1h |\n<!-- mdtasks:summary-{name}:end -->\n\n"
+                ));
+            }
+        }
+        text.push_str(line);
+    }
+    assert!(
+        text.len() > 2 * mdtasks::parse::PIECE_BYTES,
+        "{} bytes",
+        text.len()
+    );
+    let whole = parse_note(&text, &opts).regions;
+    assert_eq!(whole.len(), 12, "one of the 13 names is used twice");
+    let got = mdtasks::parse::regions_of(&text, &opts);
+    assert_eq!(format!("{got:?}"), format!("{whole:?}"));
+    text.push_str("\n## 2026-01-01\n- 09:00 the first day again\n");
+    let whole = parse_note(&text, &opts).regions;
+    let got = mdtasks::parse::regions_of(&text, &opts);
+    assert_eq!(format!("{got:?}"), format!("{whole:?}"));
+}
