@@ -2,12 +2,12 @@
 //! escaping of note text, a page that loads nothing, and where the file goes.
 
 use clap::Parser;
-use mdtasks::app::{Config, Env, summarize_html_data};
+use mdtasks::app::{Config, summarize_html_data};
 use mdtasks::report::html::{self, HtmlReport};
 use serde::Serialize;
 
 use crate::cli::{copy_dir, journal, run};
-use crate::support::root;
+use crate::support::{root, test_env};
 
 /// The report data the CLI draws for `mdtasks --today TODAY summarize ARGS...`, run in `cwd`.
 pub fn report_data(args: &[&str], today: &str) -> HtmlReport {
@@ -15,15 +15,9 @@ pub fn report_data(args: &[&str], today: &str) -> HtmlReport {
     argv.extend_from_slice(args);
     argv.extend_from_slice(&["--format", "html"]);
     let cli = mdtasks::cli::Cli::try_parse_from(argv).unwrap();
-    let env = Env {
-        today: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
-        now: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
-        no_color: true,
-        stdout_is_terminal: false,
-        stderr_is_terminal: false,
-        user_config: None,
-    };
-    let cfg = Config::resolve(cli, &env).map_err(|e| e.message).unwrap();
+    let cfg = Config::resolve(cli, &test_env())
+        .map_err(|e| e.message)
+        .unwrap();
     summarize_html_data(&cfg).unwrap()
 }
 

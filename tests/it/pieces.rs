@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use clap::Parser;
-use mdtasks::app::{Config, Env};
+use mdtasks::app::Config;
 use mdtasks::model::Note;
 use mdtasks::parse::{DaySplit, ParseOptions, date::date_from_path, parse_in_pieces, parse_note};
 use proptest::prelude::*;
 
-use crate::support::{fixture_files, root};
+use crate::support::{fixture_files, root, test_env};
 
 /// The pieces of `text` (cut wherever `min_bytes` allows), joined into one note: the
 /// vectors in order, each piece's indices moved past the pieces before it.
@@ -268,7 +268,9 @@ fn run_with(args: &[&str], today: &str, piece_bytes: usize) -> (String, String, 
     let mut argv = vec!["mdtasks", "--today", today];
     argv.extend_from_slice(args);
     let cli = mdtasks::cli::Cli::try_parse_from(argv).unwrap();
-    let mut cfg = Config::resolve(cli, &env()).map_err(|e| e.message).unwrap();
+    let mut cfg = Config::resolve(cli, &test_env())
+        .map_err(|e| e.message)
+        .unwrap();
     cfg.piece_bytes = piece_bytes;
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = mdtasks::app::run(&cfg, &mut out, &mut err).unwrap();
@@ -277,18 +279,6 @@ fn run_with(args: &[&str], today: &str, piece_bytes: usize) -> (String, String, 
         String::from_utf8(err).unwrap(),
         code,
     )
-}
-
-/// An environment without a user's config or a terminal.
-fn env() -> Env {
-    Env {
-        today: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
-        now: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
-        no_color: true,
-        stdout_is_terminal: false,
-        stderr_is_terminal: false,
-        user_config: None,
-    }
 }
 
 /// Panics with a line diff when `a` and `b` differ.
@@ -373,7 +363,7 @@ fn commands_print_the_same_from_pieces() {
                 "html",
             ])
             .unwrap();
-            let mut cfg = Config::resolve(cli, &env()).unwrap();
+            let mut cfg = Config::resolve(cli, &test_env()).unwrap();
             cfg.piece_bytes = piece_bytes;
             serde_json::to_string_pretty(&mdtasks::app::summarize_html_data(&cfg).unwrap()).unwrap()
         };

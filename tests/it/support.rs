@@ -174,3 +174,16 @@ pub fn dump(note: &Note) -> String {
     }
     s
 }
+
+/// The environment of a run in this process: no user config, no terminal, colour off (the
+/// date and time are placeholders: runs give `--today`).
+pub fn test_env() -> mdtasks::app::Env {
+    mdtasks::app::Env {
+        today: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+        now: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+        no_color: true,
+        stdout_is_terminal: false,
+        stderr_is_terminal: false,
+        user_config: None,
+    }
+}
