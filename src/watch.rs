@@ -69,29 +69,22 @@ struct Summaries {
 /// A fingerprint of a note's model: its JSON, hashed as it is written (never held: a note of
 /// ten years is 134 MB of it).
 fn model_fingerprint(note: &crate::model::Note) -> u64 {
-    /// Hashes what is written to it, and counts it.
-    struct Hashing(std::collections::hash_map::DefaultHasher, u64);
+    /// Hashes what is written to it.
+    struct Hashing(std::collections::hash_map::DefaultHasher);
     impl Write for Hashing {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
             self.0.write(buf);
-            self.1 += buf.len() as u64;
             Ok(buf.len())
         }
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
     }
-    let mut w = io::BufWriter::with_capacity(1 << 16, Hashing(Default::default(), 0));
+    let mut w = io::BufWriter::with_capacity(1 << 16, Hashing(Default::default()));
     if serde_json::to_writer(&mut w, note).is_err() {
         return 0;
     }
-    match w.into_inner() {
-        Ok(Hashing(mut h, len)) => {
-            len.hash(&mut h);
-            h.finish()
-        }
-        Err(_) => 0,
-    }
+    w.into_inner().map_or(0, |Hashing(h)| h.finish())
 }
 
 /// Builds the summary of each period in `periods` in one reading of the notes, each exactly

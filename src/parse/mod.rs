@@ -1089,23 +1089,37 @@ impl<'a> Parse<'a, '_> {
         }
     }
 
-    /// Where each task's subtree ends: a task's descendants come right after it, so the end
-    /// of its last child's subtree (children settled first, from the back).
-    fn settle_subtrees(&mut self) {
+    /// Settles what was read so far (the whole note, or the piece about to be handed over):
+    /// where each task's subtree ends, the entries, the region markers. Returns the days of
+    /// the entries as they were read, for [`Pieces::take_dates`] (empty unless in pieces).
+    fn settle(&mut self) -> Vec<Option<NaiveDate>> {
+        // A task's descendants come right after it, so its subtree ends where its last
+        // child's does (children settled first, from the back).
         let tasks = &mut self.note.tasks;
         for j in (0..tasks.len()).rev() {
             if let Some(p) = tasks[j].parent {
                 tasks[p].subtree_end = tasks[p].subtree_end.max(tasks[j].subtree_end);
             }
         }
+        let entry_dates = match self.pieces {
+            Some(_) => self.note.entries.iter().map(|e| e.date).collect(),
+            None => Vec::new(),
+        };
+        self.resolve_entries();
+        self.match_regions();
+        entry_dates
+    }
+
+    /// The diagnostics in the order of the note.
+    fn sort_diagnostics(&mut self) {
+        self.note
+            .diagnostics
+            .sort_by_key(|d| d.location.as_ref().map(|l| l.span.start));
     }
 
     /// The note (or its last piece), and whether pieces split a day.
     fn finish(mut self) -> (Note, bool) {
-        self.settle_subtrees();
-        let entry_dates = self.entry_dates();
-        self.resolve_entries();
-        self.match_regions();
+        let entry_dates = self.settle();
         for (name, span) in std::mem::take(&mut self.open_regions) {
             let d = Diagnostic::new(
                 Code::UnbalancedMarker,
@@ -1114,9 +1128,7 @@ impl<'a> Parse<'a, '_> {
             );
             self.diag(d, span);
         }
-        self.note
-            .diagnostics
-            .sort_by_key(|d| d.location.as_ref().map(|l| l.span.start));
+        self.sort_diagnostics();
         let split = match &mut self.pieces {
             Some(p) => p.conflict || !p.take_dates(&self.note, entry_dates),
             None => false,
@@ -1151,12 +1163,8 @@ impl<'a> Parse<'a, '_> {
         for (_, i) in std::mem::take(&mut self.open_days) {
             self.note.days[i].span.end = at;
         }
-        self.settle_subtrees();
-        let entry_dates = self.entry_dates();
-        self.resolve_entries();
-        self.note
-            .diagnostics
-            .sort_by_key(|d| d.location.as_ref().map(|l| l.span.start));
+        let entry_dates = self.settle();
+        self.sort_diagnostics();
         let n = &mut self.note;
         // Room for the next piece: about as much as this one took.
         let (tasks, entries) = (n.tasks.len(), n.entries.len());
@@ -1190,15 +1198,6 @@ impl<'a> Parse<'a, '_> {
             return;
         }
         (p.sink)(piece);
-    }
-
-    /// The days of the entries read so far, as read (for [`Pieces::take_dates`]; empty
-    /// unless the note is parsed in pieces).
-    fn entry_dates(&self) -> Vec<Option<NaiveDate>> {
-        match self.pieces {
-            Some(_) => self.note.entries.iter().map(|e| e.date).collect(),
-            None => Vec::new(),
-        }
     }
 
     /// Matches the region markers read since the last call: regions, and the duplicates
