@@ -273,7 +273,8 @@ where
 {
     let target = resolve_inside(root, path)?;
     let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let mut base = expected_old.to_vec();
+    // The bytes the plan is made on: the caller's until another program changes the note.
+    let mut base = std::borrow::Cow::Borrowed(expected_old);
     let mut replans = 0;
     loop {
         let text =
@@ -282,7 +283,7 @@ where
             path: shown(path),
             source: e.into(),
         })?;
-        if new.as_bytes() == base.as_slice() {
+        if new.as_bytes() == &*base {
             return Ok(WriteOutcome::Unchanged);
         }
         let perms = match fs::metadata(&target) {
@@ -305,14 +306,14 @@ where
         hooks.before_compare(&target);
         // Read through a handle that is kept: after the rename it still reaches the old note,
         // which is how an append that lands in between is found (below).
-        let (mut old_note, current) = match read_keeping_handle(&target) {
+        let (mut old_note, changed) = match read_keeping_handle(&target, &base) {
             Ok(r) => r,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(WriteError::Vanished { path: shown(path) });
             }
             Err(e) => return Err(io_err(path, "cannot read the note again")(e)),
         };
-        if current != base {
+        if let Some(current) = changed {
             // Someone else wrote the note since `base` was read: their bytes win, our plan is
             // made again on top of them.
             drop(tmp);
@@ -323,7 +324,7 @@ where
                 });
             }
             replans += 1;
-            base = current;
+            base = std::borrow::Cow::Owned(current);
             continue;
         }
         hooks.before_rename(&target);
@@ -331,19 +332,42 @@ where
             .map_err(|e| io_err(path, "cannot replace the note")(e.error))?;
         // Right after the rename, and again after the folder's fsync (which takes
         // milliseconds): an append that was on its way to the old note lands in the new one.
-        let seen = carry_late_appends(&mut old_note, current.len(), &target, path)?;
+        let seen = carry_late_appends(&mut old_note, base.len(), &target, path)?;
         sync_dir(&dir, path)?;
         carry_late_appends(&mut old_note, seen, &target, path)?;
         return Ok(WriteOutcome::Written { replans });
     }
 }
 
-fn read_keeping_handle(target: &Path) -> io::Result<(fs::File, Vec<u8>)> {
+/// Opens the note and reads it, comparing it with `base` as it goes: the open file, and the
+/// note's bytes if they are not `base`'s (None when they are). Only a block is held at a time
+/// while the bytes agree, not a second copy of a note that may be tens of MB.
+fn read_keeping_handle(target: &Path, base: &[u8]) -> io::Result<(fs::File, Option<Vec<u8>>)> {
     use std::io::Read;
     let mut f = fs::File::open(target)?;
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes)?;
-    Ok((f, bytes))
+    let mut block = vec![0u8; 64 * 1024];
+    let mut at = 0;
+    loop {
+        let n = match f.read(&mut block) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            if at == base.len() {
+                return Ok((f, None));
+            }
+            return Ok((f, Some(base[..at].to_vec())));
+        }
+        if base.get(at..at + n) != Some(&block[..n]) {
+            // Different: the note's bytes as they are now, whole.
+            let mut bytes = base[..at].to_vec();
+            bytes.extend_from_slice(&block[..n]);
+            f.read_to_end(&mut bytes)?;
+            return Ok((f, Some(bytes)));
+        }
+        at += n;
+    }
 }
 
 /// Another program (a sync tool, a script, `echo >> note`) does not take mdtasks's lock. An
@@ -507,6 +531,37 @@ mod tests {
     /// A plan that appends one line, as `log` does.
     fn append(line: &'static str) -> impl FnMut(&str) -> Result<String, String> {
         move |t: &str| Ok(format!("{t}{line}\n"))
+    }
+
+    /// The re-read before the rename compares the note with the bytes planned on a block at
+    /// a time: equal bytes give None, any difference the note's bytes as they are, whole.
+    #[test]
+    fn the_reread_gives_the_bytes_only_when_they_changed() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("n.md");
+        let base: Vec<u8> = (0..200_000u32).map(|i| b'a' + (i % 23) as u8).collect();
+        let mut later = base.clone();
+        later[150_000] = b'!';
+        let cases: [(&str, Vec<u8>); 6] = [
+            ("the same", base.clone()),
+            ("changed in a later block", later),
+            (
+                "changed at the start",
+                [b"!".as_slice(), &base[1..]].concat(),
+            ),
+            ("appended to", [base.as_slice(), b"more"].concat()),
+            ("cut short", base[..70_000].to_vec()),
+            ("emptied", Vec::new()),
+        ];
+        for (what, now) in cases {
+            fs::write(&p, &now).unwrap();
+            let (_, changed) = read_keeping_handle(&p, &base).unwrap();
+            if now == base {
+                assert_eq!(changed, None, "{what}");
+            } else {
+                assert_eq!(changed.as_deref(), Some(now.as_slice()), "{what}");
+            }
+        }
     }
 
     fn leftovers(dir: &Path) -> Vec<String> {
