@@ -397,10 +397,12 @@ fn write_progress(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
-    let mut stale = Vec::new();
+    let mut stale: Vec<crate::commands::ProgressNote> = Vec::new();
+    // A long note is read in pieces (a task and its subtasks always lie in one): the note is
+    // out of date if any of its pieces is.
     let streamed = stream_notes(
         cfg,
-        &load_options(cfg),
+        &piece_options(cfg),
         false,
         |ln| {
             let plan = crate::edit::progress::plan_progress_cookies(&ln.note);
@@ -411,7 +413,11 @@ fn write_progress(
             })
         },
         |n| {
-            stale.extend(n);
+            if let Some(n) = n
+                && stale.last().is_none_or(|s| s.rel != n.rel)
+            {
+                stale.push(n);
+            }
             true
         },
     );
@@ -1402,9 +1408,12 @@ fn summarize(
             writeln!(out, "wrote the report to {shown}")?;
         }
     }
-    // With --write the Markdown report goes into the note, whatever the format.
+    let no_entries = summary.overview.entries == 0;
+    // With --write the Markdown report goes into the note, whatever the format. The report's
+    // data is freed first: the note may be long.
     if let Some(note) = &a.write {
         let md = summary_md(&summary);
+        drop((summary, page));
         let code = crate::commands::write_region(cfg, note, &a.region, &md, a.dry_run, out, err)?;
         if code != exit::OK {
             return Ok(code);
@@ -1419,7 +1428,7 @@ fn summarize(
     }
     Ok(if errors {
         exit::ERROR
-    } else if summary.overview.entries == 0 {
+    } else if no_entries {
         exit::WARNINGS
     } else {
         exit::OK

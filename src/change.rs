@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::edit::{EditError, EditSet, refuse_reason, unified_diff};
+use crate::diagnostic::Diagnostic;
+use crate::edit::{EditError, EditSet, Outline, refuse_reason, unified_diff};
 use crate::load::is_conflict_copy_of;
 use crate::model::Note;
-use crate::parse::{ParseOptions, parse_note};
+use crate::parse::{self, ParseOptions, parse_note};
 use crate::write::{self, WriteOutcome};
 
 /// A note to change.
@@ -17,6 +18,9 @@ pub struct Target<'a> {
     /// The path as shown to the user.
     pub shown: String,
     pub parse: ParseOptions,
+    /// A note longer than this is read in pieces of at least this many bytes where only its
+    /// outline is wanted (`parse::PIECE_BYTES`; see [`Outline::read`]).
+    pub piece_bytes: usize,
     /// Whether a sync-conflict copy lies beside the note, when the walk that found it just
     /// listed its folder (`load::Listed`); None: list the folder before editing.
     pub conflict_copy: Option<bool>,
@@ -71,16 +75,45 @@ impl ConflictCopies {
     }
 }
 
+/// What a plan is given of the note besides its text: its model, or its outline.
+pub trait View {
+    fn diagnostics(&self) -> &[Diagnostic];
+}
+
+impl View for Note {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+impl View for Outline {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
 /// Reads the note for editing, or says why it must not be edited.
 pub fn read(target: &Target) -> Result<(String, Note), String> {
+    read_as(target, &|t| parse_note(t, &target.parse))
+}
+
+/// [`read`] for a plan that needs only the note's outline: a long note is read in pieces,
+/// never held whole.
+pub fn read_outline(target: &Target) -> Result<(String, Outline), String> {
+    read_as(target, &|t| {
+        Outline::read(t, &target.parse, target.piece_bytes, None)
+    })
+}
+
+fn read_as<V: View>(target: &Target, view: &dyn Fn(&str) -> V) -> Result<(String, V), String> {
     let bytes = std::fs::read(&target.path).map_err(|e| format!("cannot read it: {e}"))?;
     // The text is the bytes themselves (no copy): they are what the write compares the file
     // with before replacing it.
     let text = String::from_utf8(bytes).ok();
-    let note = text.as_deref().map(|t| parse_note(t, &target.parse));
+    let note = text.as_deref().map(view);
     if let Some(reason) = refuse_reason(
         text.as_deref(),
-        note.as_ref(),
+        note.as_ref().map(View::diagnostics),
         target
             .conflict_copy
             .unwrap_or_else(|| has_conflict_copy(&target.path)),
@@ -94,11 +127,79 @@ pub fn read(target: &Target) -> Result<(String, Note), String> {
 }
 
 /// Plans with `plan` on the note's text and applies the result (checked) or shows it.
-pub fn edit<F>(target: &Target, dry_run: bool, mut plan: F) -> Result<Outcome, String>
+pub fn edit<F>(target: &Target, dry_run: bool, plan: F) -> Result<Outcome, String>
 where
     F: FnMut(&str, &Note) -> Result<EditSet, EditError>,
 {
-    let (text, note) = read(target)?;
+    edit_as(target, dry_run, &|t| parse_note(t, &target.parse), plan)
+}
+
+/// [`edit`] for a plan that needs only the note's outline (a region's edit): a long note is
+/// read in pieces, never held whole. `fingerprint`, if given, goes into the outline (see
+/// [`Outline::read`]).
+pub fn edit_outline<F>(
+    target: &Target,
+    dry_run: bool,
+    fingerprint: Option<&dyn Fn(&Note) -> u64>,
+    plan: F,
+) -> Result<Outcome, String>
+where
+    F: FnMut(&str, &Outline) -> Result<EditSet, EditError>,
+{
+    let view = |t: &str| Outline::read(t, &target.parse, target.piece_bytes, fingerprint);
+    edit_as(target, dry_run, &view, plan)
+}
+
+/// What a plan made piece by piece holds: the edits planned on each piece of the note (or
+/// on the whole note), and the note's diagnostics.
+#[derive(Default)]
+pub struct PiecePlan {
+    set: EditSet,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl View for PiecePlan {
+    fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}
+
+/// [`edit`] for a plan that looks at one piece of a note at a time: a long note is read in
+/// pieces (see [`parse::fold_pieces`]), never held whole, and the edits planned on each are
+/// made together. Only for plans that look no further than a task and its subtasks, which
+/// a piece never cuts (a piece ends where no list is open).
+pub fn edit_by_pieces(
+    target: &Target,
+    dry_run: bool,
+    plan: &dyn Fn(&Note) -> EditSet,
+) -> Result<Outcome, String> {
+    let view = |t: &str| {
+        let add = |p: &mut PiecePlan, mut n: Note| {
+            p.set.extend(plan(&n));
+            p.diagnostics.append(&mut n.diagnostics);
+        };
+        parse::fold_pieces(
+            t,
+            &target.parse,
+            target.piece_bytes,
+            PiecePlan::default,
+            add,
+        )
+    };
+    edit_as(target, dry_run, &view, |_, p: &PiecePlan| Ok(p.set.clone()))
+}
+
+fn edit_as<V, F>(
+    target: &Target,
+    dry_run: bool,
+    view: &dyn Fn(&str) -> V,
+    mut plan: F,
+) -> Result<Outcome, String>
+where
+    V: View,
+    F: FnMut(&str, &V) -> Result<EditSet, EditError>,
+{
+    let (text, note) = read_as(target, view)?;
     let opts = target.parse.clone();
     let planned = plan(&text, &note);
     // The check parses the note again: one model at a time.
@@ -120,11 +221,18 @@ where
             &first,
         )));
     }
-    // Re-planned from the note's new bytes if another program changed it meanwhile; the
+    // The write plans on the bytes it was given first: that plan is made already. It is
+    // re-planned from the note's new bytes if another program changed it meanwhile, and the
     // refusals are checked again on those bytes too.
+    let mut first = Some(first);
     let replan = |current: &str| -> Result<String, String> {
-        let note = parse_note(current, &opts);
-        if let Some(reason) = refuse_reason(Some(current), Some(&note), false) {
+        if current == text
+            && let Some(first) = first.take()
+        {
+            return Ok(first);
+        }
+        let note = view(current);
+        if let Some(reason) = refuse_reason(Some(current), Some(note.diagnostics()), false) {
             return Err(reason);
         }
         plan(current, &note)
@@ -150,7 +258,7 @@ pub fn create(target: &Target, contents: &str, dry_run: bool) -> Result<Outcome,
         )));
     }
     let note = parse_note(contents, &target.parse);
-    if let Some(reason) = refuse_reason(Some(contents), Some(&note), false) {
+    if let Some(reason) = refuse_reason(Some(contents), Some(&note.diagnostics), false) {
         return Err(CreateError::Other(reason));
     }
     if dry_run {
@@ -191,4 +299,64 @@ fn icloud_placeholder(path: &Path) -> Option<String> {
 pub enum CreateError {
     Exists,
     Other(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn target(root: &Path, path: PathBuf) -> Target<'_> {
+        Target {
+            root,
+            shown: "n.md".into(),
+            path,
+            parse: ParseOptions::with_defaults(),
+            piece_bytes: parse::PIECE_BYTES,
+            conflict_copy: Some(false),
+        }
+    }
+
+    /// The write does not plan again on the bytes it was planned on: once for a note that
+    /// did not change meanwhile (a long note's plan reads it), again only after a change.
+    #[test]
+    fn a_note_is_planned_once_unless_it_changed() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("n.md");
+        std::fs::write(&p, "- [ ] a\n").unwrap();
+        let planned = Cell::new(0);
+        let plan = |text: &str, _: &Note| {
+            planned.set(planned.get() + 1);
+            let mut set = EditSet::new();
+            set.insert(text.len(), "- [ ] b\n");
+            Ok(set)
+        };
+        let outcome = edit(&target(t.path(), p.clone()), false, plan).unwrap();
+        assert_eq!((outcome, planned.get()), (Outcome::Written, 1));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "- [ ] a\n- [ ] b\n");
+    }
+
+    /// Progress cookies planned piece by piece are those planned on the whole note.
+    #[test]
+    fn cookies_planned_in_pieces_are_the_whole_notes() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("n.md");
+        let text = "## 2026-01-01\n- [ ] a\n  - [x] b\n\n## 2026-01-02\n- [ ] c [0/0]\n  \
+                    - [ ] d\n  - [x] e\n\n## Later\n- [ ] f\n";
+        let mut diffs = Vec::new();
+        for piece_bytes in [usize::MAX, 1] {
+            std::fs::write(&p, text).unwrap();
+            let target = Target {
+                piece_bytes,
+                ..target(t.path(), p.clone())
+            };
+            let plan = &crate::edit::progress::plan_progress_cookies;
+            match edit_by_pieces(&target, true, plan).unwrap() {
+                Outcome::WouldChange(diff) => diffs.push(diff),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(diffs[0].contains("+- [ ] c [1/2]"), "{}", diffs[0]);
+        assert_eq!(diffs[0], diffs[1]);
+    }
 }

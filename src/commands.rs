@@ -11,7 +11,7 @@ use crate::change::{self, CreateError, Outcome, Target};
 use crate::cli::{AddArgs, LogArgs, OpenArgs, RolloverArgs, RolloverMode, RolloverOpts, TodayArgs};
 use crate::daily;
 use crate::edit::rollover::{Mode, RolloverOptions, plan_rollover};
-use crate::edit::{EditSet, Style, insert_under_heading, replace_region};
+use crate::edit::{EditSet, Outline, Style, insert_under_heading, replace_region};
 use crate::load::{self, Dated, DatedPath, Listed, Wanted};
 use crate::parse::time::{Scan, scan_clock};
 use crate::parse::{ParseOptions, parse_note};
@@ -108,6 +108,7 @@ fn note_target<'a>(
         path: path.to_path_buf(),
         shown: shown.to_string(),
         parse: parse_opts(cfg, Some(date)),
+        piece_bytes: cfg.piece_bytes,
         conflict_copy: listed.conflict_copy(path),
     }
 }
@@ -630,15 +631,17 @@ pub fn write_region(
         path: note.to_path_buf(),
         shown: shown.clone(),
         parse: parse_opts(cfg, None),
+        piece_bytes: cfg.piece_bytes,
         conflict_copy: None,
     };
     let what = format!("region `{region}` updated");
-    let plan = |t: &str, n: &crate::model::Note| {
-        let style = Style::detect(t, n);
+    // Only the note's outline is read (a long note in pieces, never its whole model).
+    let plan = |t: &str, n: &Outline| {
+        let style = Style::of_outline(t, n);
         replace_region(t, n, &style, region, markdown)
     };
     if !note.exists() {
-        let n = parse_note("", &target.parse);
+        let n = Outline::read("", &target.parse, target.piece_bytes, None);
         let contents = match plan("", &n).and_then(|e| e.apply_checked("", &target.parse)) {
             Ok(c) => c,
             Err(e) => return fail(err, &shown, &e.to_string()),
@@ -652,7 +655,7 @@ pub fn write_region(
             Err(CreateError::Other(m)) => fail(err, &shown, &m),
         };
     }
-    match change::edit(&target, dry_run, plan) {
+    match change::edit_outline(&target, dry_run, None, plan) {
         Ok(o) => {
             report(&o, &shown, &what, out)?;
             Ok(exit::OK)
@@ -696,11 +699,14 @@ pub fn write_progress(
             path,
             shown: n.path.clone(),
             parse: parse_opts(cfg, n.date),
+            piece_bytes: cfg.piece_bytes,
         };
-        let plan = |_: &str, note: &crate::model::Note| {
-            Ok(crate::edit::progress::plan_progress_cookies(note))
-        };
-        match change::edit(&target, dry_run, plan) {
+        // A task and its subtasks always lie in one piece of a long note.
+        match change::edit_by_pieces(
+            &target,
+            dry_run,
+            &crate::edit::progress::plan_progress_cookies,
+        ) {
             Ok(o) => {
                 changed += usize::from(o != Outcome::Unchanged);
                 report(&o, &n.path, "progress updated", out)?;

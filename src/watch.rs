@@ -61,9 +61,10 @@ struct Summaries {
     /// The Markdown report of each period, as `summarize --write` writes it.
     markdown: HashMap<PeriodKey, String>,
     /// The model of each watched note (by its path relative to the root) as the reading
-    /// parsed it, fingerprinted. A watched note that no reading read (named for a day that
-    /// none of the periods reads) counts in none of the summaries.
-    models: HashMap<String, u64>,
+    /// parsed it, fingerprinted: each piece of a long note in turn, else the whole note. A
+    /// watched note that no reading read (named for a day that none of the periods reads)
+    /// counts in none of the summaries.
+    models: HashMap<String, Vec<u64>>,
 }
 
 /// A fingerprint of a note's model: its JSON, hashed as it is written (never held: a note of
@@ -122,17 +123,41 @@ fn summaries(
     let digesters: Vec<_> = builders.iter().map(SummaryBuilder::digester).collect();
     let mut problems = vec![0usize; periods.len()];
     let mut models = HashMap::new();
-    /// What one file adds: to which periods, its problems, and its digest for each.
+    /// What one file adds: to which periods, its problems, and its digests for each (one
+    /// for each piece a long note was read in).
     struct Read1 {
         problems: usize,
         digests: Vec<(usize, report::summary::NoteDigest)>,
+        /// The periods it counts in.
+        wanted: Vec<usize>,
         unread: Vec<usize>,
-        model: Option<(String, u64)>,
+        model: Option<(String, Vec<u64>)>,
     }
+    // What one note, or one piece of a long note, adds: its problems, its digest for each
+    // wanted period, and the fingerprint of its model if the note is watched.
+    let digest = |wanted: &[usize], mut ln: crate::load::LoadedNote| {
+        let model = watched
+            .contains(ln.rel.as_str())
+            .then(|| (ln.rel.clone(), model_fingerprint(&ln.note)));
+        let problems = std::mem::take(&mut ln.note.diagnostics).len();
+        let mut ln = Some(ln);
+        let last = wanted.len().saturating_sub(1);
+        let digests: Vec<_> = wanted
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &i)| {
+                let note = if k == last { ln.take()? } else { ln.clone()? };
+                Some((i, digesters[i].digest(note)))
+            })
+            .collect();
+        (problems, digests, model)
+    };
+    // A long note is read in pieces, as `summarize` reads it; planning its regions reads it
+    // in the same pieces (`change::edit_outline`), so the fingerprints compare.
     let opts = crate::load::LoadOptions {
         named_within: union.flatten(),
         progress: false,
-        ..crate::app::load_options(cfg)
+        ..crate::app::piece_options(cfg)
     };
     let folder = crate::load::stream_files(
         &cfg.root,
@@ -142,47 +167,47 @@ fn summaries(
             let wanted: Vec<usize> = (0..periods.len())
                 .filter(|&i| reads(&windows[i], name))
                 .collect();
-            let mut ln = match read {
+            let parts = match read {
                 Read::Problem(_) => {
                     return Read1 {
                         problems: 0,
                         digests: Vec::new(),
+                        wanted: Vec::new(),
                         unread: wanted,
                         model: None,
                     };
                 }
-                Read::Note(ln) => *ln,
-                // (Not with these options, which ask for no pieces.)
-                Read::Long(l) => l.whole(),
+                Read::Note(ln) => vec![digest(&wanted, *ln)],
+                Read::Long(l) => l.map_pieces(|ln| digest(&wanted, ln)),
             };
-            let model = watched
-                .contains(ln.rel.as_str())
-                .then(|| (ln.rel.clone(), model_fingerprint(&ln.note)));
-            let problems = std::mem::take(&mut ln.note.diagnostics).len();
-            let mut ln = Some(ln);
-            let last = wanted.len().saturating_sub(1);
-            let digests = wanted
-                .iter()
-                .enumerate()
-                .filter_map(|(k, &i)| {
-                    let note = if k == last { ln.take()? } else { ln.clone()? };
-                    Some((i, digesters[i].digest(note)))
-                })
-                .collect();
-            Read1 {
-                problems,
-                digests,
+            let mut one = Read1 {
+                problems: 0,
+                digests: Vec::new(),
+                wanted,
                 unread: Vec::new(),
-                model,
+                model: None,
+            };
+            for (problems, digests, model) in parts {
+                one.problems += problems;
+                one.digests.extend(digests);
+                if let Some((rel, fp)) = model {
+                    one.model
+                        .get_or_insert_with(|| (rel, Vec::new()))
+                        .1
+                        .push(fp);
+                }
             }
+            one
         },
         |one| {
             for i in one.unread {
                 problems[i] += 1;
             }
             for (i, d) in one.digests {
-                problems[i] += one.problems;
                 builders[i].add(d);
+            }
+            for i in &one.wanted {
+                problems[*i] += one.problems;
             }
             models.extend(one.model);
             true
@@ -299,12 +324,13 @@ fn target<'r>(
             ),
             plan_headings: cfg.settings.plan_headings_lower(),
         },
+        piece_bytes: cfg.piece_bytes,
     }
 }
 
 /// The periods the summary regions of the note ask for, as planning it would ask.
 fn periods_of(target: &Target, today: NaiveDate) -> Vec<Period> {
-    let Ok((text, note)) = change::read(target) else {
+    let Ok((text, note)) = change::read_outline(target) else {
         return Vec::new();
     };
     let mut periods = Vec::new();
@@ -331,11 +357,12 @@ fn pass(
     let mut r = PassResult::default();
     let mut seen = HashSet::new();
     let mut asking = Vec::new();
+    // A long note is read in pieces: the note asks once if any of its pieces asks.
     let found = crate::app::stream_notes(
         cfg,
         &crate::load::LoadOptions {
             progress,
-            ..crate::app::load_options(cfg)
+            ..crate::app::piece_options(cfg)
         },
         true,
         |ln| {
@@ -346,7 +373,11 @@ fn pass(
             })
         },
         |n| {
-            asking.extend(n);
+            if let Some(n) = n
+                && asking.last().is_none_or(|a: &Asking| a.rel != n.rel)
+            {
+                asking.push(n);
+            }
             true
         },
     );
@@ -466,12 +497,12 @@ fn regenerate(
     let target = target(cfg, root, &n.rel, &n.shown, copies);
     let path = target.path.clone();
     let problems = RefCell::new(Vec::new());
-    // The text the last plan would write, and whether that plan was made on the note as the
-    // summaries saw it.
-    let planned = RefCell::new(None::<(String, bool)>);
+    // The fingerprint of the text the last plan would write (not the text: a long note's is
+    // tens of MB), and whether that plan was made on the note as the summaries saw it.
+    let planned = RefCell::new(None::<(u64, bool)>);
     let failed = RefCell::new(None::<String>);
-    let seen_model = cache.borrow().models.get(&n.rel).copied();
-    let plan = |t: &str, note: &crate::model::Note| {
+    let seen_model = cache.borrow().models.get(&n.rel).cloned();
+    let plan = |t: &str, note: &crate::edit::Outline| {
         let mut render = |p: &Period| {
             if let Some(md) = cache.borrow().markdown.get(&key(p)) {
                 return md.clone();
@@ -498,11 +529,21 @@ fn regenerate(
         // of the write. Another program may have changed the note since the summaries read
         // it (the write re-plans on its new bytes then): they may then miss that change. A
         // note the summaries did not read is in none of them.
-        let fresh = seen_model.is_none_or(|m| m == model_fingerprint(note));
-        *planned.borrow_mut() = set.apply(t).ok().map(|text| (text, fresh));
+        let fresh = seen_model.as_ref().is_none_or(|m| *m == note.fingerprints);
+        *planned.borrow_mut() = set
+            .apply(t)
+            .ok()
+            .map(|text| (fingerprint(text.as_bytes()), fresh));
         Ok(set)
     };
-    let outcome = change::edit(&target, a.dry_run, plan);
+    // The outline's fingerprints, only to compare with those the summaries made.
+    let of_model: &dyn Fn(&crate::model::Note) -> u64 = &model_fingerprint;
+    let outcome = change::edit_outline(
+        &target,
+        a.dry_run,
+        seen_model.is_some().then_some(of_model),
+        plan,
+    );
     for p in problems.take() {
         r.errors = true;
         let msg = format!(
@@ -517,8 +558,8 @@ fn regenerate(
             // Events name the canonical path.
             let key = path.canonicalize().unwrap_or_else(|_| path.clone());
             match planned.take() {
-                Some((text, true)) => {
-                    state.written.insert(key, fingerprint(text.as_bytes()));
+                Some((written, true)) => {
+                    state.written.insert(key, written);
                 }
                 // Written over another program's change that the summary may not count yet:
                 // that change's event must not pass for our echo, and another pass follows.
@@ -915,6 +956,63 @@ mod tests {
         );
     }
 
+    /// The environment of an in-process run: no terminal, no colour, no user config.
+    fn test_env() -> crate::app::Env {
+        crate::app::Env {
+            today: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            now: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+            no_color: true,
+            stdout_is_terminal: false,
+            stderr_is_terminal: false,
+            user_config: None,
+        }
+    }
+
+    /// A pass that writes a note's summary knows the bytes it wrote for its own (their
+    /// event is no change), and needs no other pass: the note was planned as the summaries
+    /// read it, whether it was read whole or, being long, in pieces.
+    #[test]
+    fn a_pass_that_writes_a_summary_needs_no_other() {
+        use clap::Parser;
+        for piece_bytes in [usize::MAX, 1] {
+            let t = tempfile::tempdir().unwrap();
+            let note = t.path().join("Time Log.md");
+            let text = "## 2026-11-23\n- 09:00-10:30 write #money\n\n## 2026-11-24\n\
+                        - 09:00-09:20 mail #email\n- 09:30 ??\n\n## Summary\n\
+                        <!-- mdtasks:summary:start last=7d -->\n<!-- mdtasks:summary:end -->\n";
+            std::fs::write(&note, text).unwrap();
+            let root = t.path().to_str().unwrap();
+            let cli = crate::cli::Cli::try_parse_from([
+                "mdtasks",
+                "--today",
+                "2026-11-24",
+                "watch",
+                root,
+                "--once",
+            ])
+            .unwrap();
+            let mut cfg = Config::resolve(cli, &test_env())
+                .map_err(|e| e.message)
+                .unwrap();
+            cfg.piece_bytes = piece_bytes;
+            let crate::cli::Command::Watch(a) = &cfg.command else {
+                panic!("a watch command");
+            };
+            let mut state = State::default();
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let r = pass(&cfg, cfg.today, a, false, &mut state, &mut out, &mut err).unwrap();
+            let written = std::fs::read(&note).unwrap();
+            assert_ne!(written, text.as_bytes());
+            assert_eq!(
+                (r.regions, r.changed, r.again),
+                (1, 1, false),
+                "{piece_bytes}"
+            );
+            let key = note.canonicalize().unwrap();
+            assert_eq!(state.written.get(&key), Some(&fingerprint(&written)));
+        }
+    }
+
     /// A note whose region asks for a period the pass did not build (the note changed
     /// between the reading that found its periods and its edit) gets that period's summary
     /// all the same, built then, as `summarize --write` would build it.
@@ -941,15 +1039,9 @@ mod tests {
             "--once",
         ])
         .unwrap();
-        let env = crate::app::Env {
-            today: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-            now: chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
-            no_color: true,
-            stdout_is_terminal: false,
-            stderr_is_terminal: false,
-            user_config: None,
-        };
-        let cfg = Config::resolve(cli, &env).map_err(|e| e.message).unwrap();
+        let cfg = Config::resolve(cli, &test_env())
+            .map_err(|e| e.message)
+            .unwrap();
         let crate::cli::Command::Watch(a) = &cfg.command else {
             panic!("a watch command");
         };

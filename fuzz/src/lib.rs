@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use mdtasks::config::{Settings, resolved_toml};
 use mdtasks::edit::rollover::{Mode, RolloverOptions, plan_rollover};
 use mdtasks::edit::{
-    EditError, EditSet, Style, progress, refuse_reason, replace_region, set_status,
+    EditError, EditSet, Outline, Style, progress, refuse_reason, replace_region, set_status,
 };
 use mdtasks::model::{Marker, Note, children, descendants};
 use mdtasks::parse::time::{self, Scan};
@@ -455,7 +455,7 @@ fn edit_input(input: &EditInput) {
     };
     let note = parse_note(text, &opts);
     // The notes `change::read` refuses to edit are never planned on.
-    if refuse_reason(Some(text), Some(&note), false).is_some() {
+    if refuse_reason(Some(text), Some(&note.diagnostics), false).is_some() {
         return;
     }
     // Plans the command on a text; None when the command refuses (or, like the CLI, rejects
@@ -497,9 +497,10 @@ fn edit_input(input: &EditInput) {
                 ))
             }
             Command::Region { name } => {
-                let style = Style::detect(t, n);
+                let outline = Outline::of(t, n);
+                let style = Style::of_outline(t, &outline);
                 let name = name.as_deref().unwrap_or("summary");
-                planned(replace_region(t, n, &style, name, arg))
+                planned(replace_region(t, &outline, &style, name, arg))
             }
             Command::Progress => Some(progress::plan_progress_cookies(n)),
             Command::Status { task, status } => planned(set_status(n, usize::from(*task), *status)),
@@ -544,7 +545,7 @@ fn rollover(source_text: &str, target_text: &str, opts: &ParseOptions, ro: &Roll
         ..opts.clone()
     };
     let src = parse_note(source_text, &src_opts);
-    if refuse_reason(Some(source_text), Some(&src), false).is_some() {
+    if refuse_reason(Some(source_text), Some(&src.diagnostics), false).is_some() {
         return;
     }
     let target = parse_note(target_text, opts);

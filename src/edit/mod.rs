@@ -10,20 +10,21 @@
 //! line endings and everything the model does not capture; a splice changes only the bytes
 //! we meant to change.
 
+mod outline;
 mod plan;
 pub mod progress;
 pub mod rollover;
 mod style;
 pub mod summaries;
 
+pub use outline::Outline;
 pub use plan::{insert_lines_at_end, insert_under_heading, replace_region, set_status};
 pub use style::{LineEnding, Style};
 
 use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Note;
-use crate::parse::{ParseOptions, parse_note};
+use crate::parse::{ParseOptions, diagnostics_of};
 use crate::span::{LineIndex, Span};
 
 /// Replace the bytes of `span` in the original text with `replacement`. An empty span is an
@@ -234,10 +235,10 @@ impl EditSet {
             let d = first_difference(keep, got);
             return Err(changed(po + d));
         }
-        // Only the diagnostics are kept of each parse, so that one model at a time is in
-        // memory (a long note's is about ten times its size).
-        let before = parse_note(original, opts).diagnostics;
-        let after = parse_note(result, opts).diagnostics;
+        // Only the diagnostics are kept of each parse, and a long note is read in pieces: a
+        // long note's whole model is 5-6 times its size.
+        let before = diagnostics_of(original, opts);
+        let after = diagnostics_of(result, opts);
         if let Some(d) = new_diagnostic(&before, &after) {
             return Err(EditError::NewDiagnostic {
                 code: d.code.as_str(),
@@ -313,10 +314,10 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 /// Why mdtasks must not edit this note, or None when it may. Pure: the caller reads the file
 /// and looks for a conflict copy beside it.
 ///
-/// `text` is None when the bytes are not UTF-8; `note` is the parse of `text`.
+/// `text` is None when the bytes are not UTF-8; `diagnostics` are those of its parse.
 pub fn refuse_reason(
     text: Option<&str>,
-    note: Option<&Note>,
+    diagnostics: Option<&[Diagnostic]>,
     has_conflict_copy: bool,
 ) -> Option<String> {
     if has_conflict_copy {
@@ -348,9 +349,7 @@ pub fn refuse_reason(
             &text[at.start..at.start + 7]
         ));
     }
-    let note = note?;
-    let bad: Vec<&Diagnostic> = note
-        .diagnostics
+    let bad: Vec<&Diagnostic> = diagnostics?
         .iter()
         .filter(|d| matches!(d.code, Code::UnbalancedMarker | Code::DuplicateMarker))
         .collect();
@@ -370,6 +369,7 @@ pub fn refuse_reason(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::parse_note;
 
     fn set(edits: Vec<Edit>) -> EditSet {
         EditSet { edits }
@@ -519,11 +519,11 @@ mod tests {
         assert!(r.contains("line 2") && r.contains("merge"), "{r}");
         let t = "x\n<!-- mdtasks:summary:start -->\nbody\n";
         let n = parse_note(t, &opts);
-        let r = refuse_reason(Some(t), Some(&n), false).unwrap();
+        let r = refuse_reason(Some(t), Some(&n.diagnostics), false).unwrap();
         assert!(r.contains("line 2") && r.contains("summary"), "{r}");
         let ok = "# Fine\n- [ ] task\n";
         assert_eq!(
-            refuse_reason(Some(ok), Some(&parse_note(ok, &opts)), false),
+            refuse_reason(Some(ok), Some(&parse_note(ok, &opts).diagnostics), false),
             None
         );
     }

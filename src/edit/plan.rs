@@ -4,7 +4,7 @@
 //! does not insert. Each is idempotent where the command needs it: a planner that would
 //! write the bytes already there returns an empty set, so a second run changes nothing.
 
-use super::{EditError, EditSet, Style};
+use super::{EditError, EditSet, Outline, Style};
 use crate::diagnostic::Code;
 use crate::model::{Marker, Note};
 use crate::parse::{ParseOptions, regions_of};
@@ -200,7 +200,7 @@ pub fn insert_under_heading(
 /// an unclosed code fence, which would turn appended markers into code).
 pub fn replace_region(
     text: &str,
-    note: &Note,
+    note: &Outline,
     style: &Style,
     name: &str,
     content: &str,
@@ -436,12 +436,12 @@ mod tests {
     fn region_absent_is_appended_then_stable() {
         let t = "# Week\nnotes";
         let (n, s) = ctx(t);
-        let set = replace_region(t, &n, &s, "summary", "| a | 1h |\n").unwrap();
+        let set = replace_region(t, &Outline::of(t, &n), &s, "summary", "| a | 1h |\n").unwrap();
         let out = run(t, &set);
         assert_eq!(out, format!("# Week\nnotes\n\n{START}\n| a | 1h |\n{END}"));
         let (n, s) = ctx(&out);
         assert!(
-            replace_region(&out, &n, &s, "summary", "| a | 1h |")
+            replace_region(&out, &Outline::of(&out, &n), &s, "summary", "| a | 1h |")
                 .unwrap()
                 .is_empty()
         );
@@ -451,7 +451,7 @@ mod tests {
     fn region_present_is_replaced_and_second_run_is_empty() {
         let t = format!("# W\r\n{START}\r\nold\r\nolder\r\n{END}\r\nafter\r\n");
         let (n, s) = ctx(&t);
-        let set = replace_region(&t, &n, &s, "summary", "new\nlines\n").unwrap();
+        let set = replace_region(&t, &Outline::of(&t, &n), &s, "summary", "new\nlines\n").unwrap();
         let out = run(&t, &set);
         assert_eq!(
             out,
@@ -459,12 +459,12 @@ mod tests {
         );
         let (n, s) = ctx(&out);
         assert!(
-            replace_region(&out, &n, &s, "summary", "new\nlines\n")
+            replace_region(&out, &Outline::of(&out, &n), &s, "summary", "new\nlines\n")
                 .unwrap()
                 .is_empty()
         );
         // Emptying the region leaves the markers adjacent.
-        let set = replace_region(&out, &n, &s, "summary", "").unwrap();
+        let set = replace_region(&out, &Outline::of(&out, &n), &s, "summary", "").unwrap();
         assert_eq!(
             run(&out, &set),
             format!("# W\r\n{START}\r\n{END}\r\nafter\r\n")
@@ -475,7 +475,7 @@ mod tests {
     fn named_regions_are_separate() {
         let t = "<!-- mdtasks:a:start -->\nA\n<!-- mdtasks:a:end -->\n";
         let (n, s) = ctx(t);
-        let set = replace_region(t, &n, &s, "b", "B").unwrap();
+        let set = replace_region(t, &Outline::of(t, &n), &s, "b", "B").unwrap();
         let out = run(t, &set);
         assert!(out.starts_with(t));
         assert!(out.ends_with("<!-- mdtasks:b:start -->\nB\n<!-- mdtasks:b:end -->\n"));
@@ -486,7 +486,7 @@ mod tests {
         let t = format!("```\n{START}\nold\n{END}\n```\n");
         let (n, s) = ctx(&t);
         assert!(n.regions.is_empty());
-        let set = replace_region(&t, &n, &s, "summary", "new").unwrap();
+        let set = replace_region(&t, &Outline::of(&t, &n), &s, "summary", "new").unwrap();
         let out = run(&t, &set);
         assert!(out.starts_with(&t), "the fenced text is untouched");
         assert_eq!(&out[t.len()..], format!("\n{START}\nnew\n{END}\n"));
@@ -496,7 +496,7 @@ mod tests {
     fn unbalanced_markers_are_refused() {
         let t = format!("x\n{START}\nbody\n");
         let (n, s) = ctx(&t);
-        let err = replace_region(&t, &n, &s, "summary", "new").unwrap_err();
+        let err = replace_region(&t, &Outline::of(&t, &n), &s, "summary", "new").unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.contains("line 2") && msg.contains("never ends"),
@@ -504,16 +504,16 @@ mod tests {
         );
         let t = format!("{START}\na\n{END}\n{START}\nb\n{END}\n");
         let (n, s) = ctx(&t);
-        assert!(replace_region(&t, &n, &s, "summary", "new").is_err());
+        assert!(replace_region(&t, &Outline::of(&t, &n), &s, "summary", "new").is_err());
         // Another region's trouble does not block this one (refuse_reason covers the note).
-        assert!(replace_region(&t, &n, &s, "other", "new").is_ok());
+        assert!(replace_region(&t, &Outline::of(&t, &n), &s, "other", "new").is_ok());
     }
 
     #[test]
     fn region_after_an_unclosed_fence_is_refused() {
         let t = "text\n```\ncode\n";
         let (n, s) = ctx(t);
-        let err = replace_region(t, &n, &s, "summary", "new").unwrap_err();
+        let err = replace_region(t, &Outline::of(t, &n), &s, "summary", "new").unwrap_err();
         assert!(err.to_string().contains("unclosed code block"), "{err}");
     }
 
@@ -616,7 +616,7 @@ mod tests {
             #[test]
             fn summary_region_insert_touches_only_the_region(t in note_text(), c in content()) {
                 let (n, s) = ctx(&t);
-                let set = match replace_region(&t, &n, &s, "summary", &c) {
+                let set = match replace_region(&t, &Outline::of(&t, &n), &s, "summary", &c) {
                     Ok(set) => set,
                     // pulldown-cmark misreads fences in lone-CR text (`` ```\r `` opens no
                     // fence where CommonMark says it does), so a CR note can end inside what
@@ -629,10 +629,10 @@ mod tests {
                 prop_assert!(out.starts_with(&t));
                 prop_assert_eq!(out.matches('\u{feff}').count(), t.matches('\u{feff}').count());
                 let (n2, s2) = ctx(&out);
-                prop_assert!(replace_region(&out, &n2, &s2, "summary", &c).unwrap().is_empty());
+                prop_assert!(replace_region(&out, &Outline::of(&out, &n2), &s2, "summary", &c).unwrap().is_empty());
                 // A changed content replaces only the bytes between the markers.
                 let r = n2.regions.iter().find(|r| r.name == "summary").unwrap();
-                let set = replace_region(&out, &n2, &s2, "summary", "other\ncontent").unwrap();
+                let set = replace_region(&out, &Outline::of(&out, &n2), &s2, "summary", "other\ncontent").unwrap();
                 let out2 = set.apply_checked(&out, &opts()).unwrap();
                 prop_assert_eq!(&out2[..r.content.start], &out[..r.content.start]);
                 let tail = out.len() - r.content.end;

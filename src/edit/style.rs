@@ -2,7 +2,8 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::model::{Marker, Note};
+use super::Outline;
+use crate::model::Note;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineEnding {
@@ -58,6 +59,11 @@ impl Default for Style {
 
 impl Style {
     pub fn detect(text: &str, note: &Note) -> Style {
+        Style::of_outline(text, &Outline::of(text, note))
+    }
+
+    /// The style of the note `outline` was read from (`text`).
+    pub fn of_outline(text: &str, outline: &Outline) -> Style {
         let bom = text.starts_with('\u{feff}');
         let body_start = if bom { 3 } else { 0 };
         let b = text.as_bytes();
@@ -68,19 +74,11 @@ impl Style {
             Some(i) if b[i] == b'\r' => LineEnding::Cr,
             _ => LineEnding::Lf,
         };
-        let (bullet, indent) = list_style(text, body_start, &margin_headings(text, note));
-        let (mut lower, mut upper) = (0usize, 0usize);
-        for t in &note.tasks {
-            match t.marker {
-                Marker::Checkbox {
-                    status_char: 'x', ..
-                } => lower += 1,
-                Marker::Checkbox {
-                    status_char: 'X', ..
-                } => upper += 1,
-                _ => {}
-            }
-        }
+        // Nothing open before an ATX heading at the margin goes on past it: a list, a quote,
+        // a paragraph or a table ends there (a heading in code or HTML is none, and the
+        // note's headings are the parser's).
+        let (bullet, indent) = list_style(text, body_start, &outline.margin_headings);
+        let (lower, upper) = (outline.done_lower, outline.done_upper);
         let done_char = if upper > lower { 'X' } else { 'x' };
         let final_newline = text.len() == body_start || text.ends_with(['\n', '\r']);
         Style {
@@ -106,18 +104,6 @@ impl Style {
     pub fn task(&self, depth: usize, status: char, text: &str) -> String {
         self.item(depth, &format!("[{status}] {text}"))
     }
-}
-
-/// Where the note's ATX headings at the margin start (`#` first on its line). Nothing open
-/// before such a heading goes on past it: a list, a quote, a paragraph or a table ends there
-/// (a heading in code or HTML is none, and the note's headings are the parser's).
-fn margin_headings(text: &str, note: &Note) -> Vec<usize> {
-    let b = text.as_bytes();
-    note.headings
-        .iter()
-        .map(|h| h.span.start)
-        .filter(|&at| b.get(at) == Some(&b'#') && (at == 0 || matches!(b[at - 1], b'\n' | b'\r')))
-        .collect()
 }
 
 /// The most used bullet, and the indentation of items nested one level, from pulldown-cmark's
@@ -234,7 +220,7 @@ mod tests {
         for t in &texts {
             let note = parse_note(t, &ParseOptions::with_defaults());
             let start = if t.starts_with('\u{feff}') { 3 } else { 0 };
-            let cuts = margin_headings(t, &note);
+            let cuts = Outline::of(t, &note).margin_headings;
             cut += usize::from(!cuts.is_empty());
             assert_eq!(
                 list_style(t, start, &cuts),

@@ -15,7 +15,7 @@
 
 use chrono::NaiveDate;
 
-use super::{EditError, EditSet, Style, replace_region};
+use super::{EditError, EditSet, Outline, Style, replace_region};
 use crate::model::{Note, Region};
 use crate::parse::marker;
 use crate::report::{Period, PeriodError, PeriodSpec};
@@ -224,11 +224,11 @@ pub struct RegionProblem {
 /// several regions with the same period cache it.
 pub fn plan_summaries(
     text: &str,
-    note: &Note,
+    note: &Outline,
     today: NaiveDate,
     render: &mut dyn FnMut(&Period) -> String,
 ) -> (EditSet, Vec<RegionProblem>) {
-    let style = Style::detect(text, note);
+    let style = Style::of_outline(text, note);
     let mut set = EditSet::new();
     let mut problems = Vec::new();
     for r in note.regions.iter().filter(|r| is_summary_region(&r.name)) {
@@ -389,7 +389,7 @@ mod tests {
                 p.to.map(|d| d.to_string()).unwrap_or_default()
             )
         };
-        let (set, problems) = plan_summaries(t, &n, d(TODAY), &mut render);
+        let (set, problems) = plan_summaries(t, &Outline::of(t, &n), d(TODAY), &mut render);
         assert_eq!(
             asked,
             [
@@ -410,13 +410,18 @@ mod tests {
         assert!(out.contains("mine\n"));
         // A second plan on the result changes nothing.
         let n2 = parse_note(&out, &ParseOptions::default());
-        let (again, _) = plan_summaries(&out, &n2, d(TODAY), &mut |p: &Period| {
-            format!(
-                "report {}..{}",
-                p.from.map(|d| d.to_string()).unwrap_or_default(),
-                p.to.map(|d| d.to_string()).unwrap_or_default()
-            )
-        });
+        let (again, _) = plan_summaries(
+            &out,
+            &Outline::of(&out, &n2),
+            d(TODAY),
+            &mut |p: &Period| {
+                format!(
+                    "report {}..{}",
+                    p.from.map(|d| d.to_string()).unwrap_or_default(),
+                    p.to.map(|d| d.to_string()).unwrap_or_default()
+                )
+            },
+        );
         assert!(again.is_empty());
     }
 
@@ -424,7 +429,8 @@ mod tests {
     fn crlf_note_keeps_its_line_endings() {
         let t = "<!-- mdtasks:summary:start -->\r\n<!-- mdtasks:summary:end -->\r\n";
         let n = parse_note(t, &ParseOptions::default());
-        let (set, problems) = plan_summaries(t, &n, d(TODAY), &mut |_| "a\nb\n".into());
+        let (set, problems) =
+            plan_summaries(t, &Outline::of(t, &n), d(TODAY), &mut |_| "a\nb\n".into());
         assert!(problems.is_empty());
         let out = set.apply(t).unwrap();
         assert_eq!(

@@ -266,19 +266,44 @@ pub fn parse_in_pieces(
 /// tens of MB, and its model whole takes 5-6 times its size.
 pub const PIECE_BYTES: usize = 1 << 20;
 
+/// Folds a note's model into `acc` with `add`, without the whole model in memory at once
+/// when the note is longer than `piece_bytes`: it is then read in pieces (see
+/// [`parse_in_pieces`]), each added in turn. When a day lies in two pieces, what was added
+/// is dropped (`acc` starts again from `init`) and the note is parsed whole. A shorter note
+/// is parsed whole, and added once.
+pub fn fold_pieces<A>(
+    text: &str,
+    opts: &ParseOptions,
+    piece_bytes: usize,
+    init: impl Fn() -> A,
+    mut add: impl FnMut(&mut A, Note),
+) -> A {
+    let mut acc = init();
+    if text.len() > piece_bytes {
+        let read = parse_in_pieces(text, opts, piece_bytes, &mut |piece| add(&mut acc, piece));
+        if read.is_ok() {
+            return acc;
+        }
+        acc = init();
+    }
+    add(&mut acc, parse_note(text, opts));
+    acc
+}
+
 /// The regions of a note, as [`parse_note`] finds them, without its whole model in memory
 /// at once when the note is long (it is read in pieces of [`PIECE_BYTES`]).
 pub fn regions_of(text: &str, opts: &ParseOptions) -> Vec<Region> {
-    if text.len() > PIECE_BYTES {
-        let mut regions = Vec::new();
-        let read = parse_in_pieces(text, opts, PIECE_BYTES, &mut |mut piece| {
-            regions.append(&mut piece.regions);
-        });
-        if read.is_ok() {
-            return regions;
-        }
-    }
-    parse_note(text, opts).regions
+    fold_pieces(text, opts, PIECE_BYTES, Vec::new, |all, mut n| {
+        all.append(&mut n.regions)
+    })
+}
+
+/// The diagnostics of a note, as [`parse_note`] finds them, without its whole model in
+/// memory at once when the note is long (it is read in pieces of [`PIECE_BYTES`]).
+pub fn diagnostics_of(text: &str, opts: &ParseOptions) -> Vec<Diagnostic> {
+    fold_pieces(text, opts, PIECE_BYTES, Vec::new, |all, mut n| {
+        all.append(&mut n.diagnostics)
+    })
 }
 
 /// The parse: the whole note, or (with `pieces`) its last piece, the others handed to the

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use clap::Parser;
 use mdtasks::app::Config;
+use mdtasks::edit::Outline;
 use mdtasks::model::Note;
 use mdtasks::parse::{DaySplit, ParseOptions, date::date_from_path, parse_in_pieces, parse_note};
 use proptest::prelude::*;
@@ -55,13 +56,34 @@ fn check_pieces(text: &str, opts: &ParseOptions) -> usize {
 
 /// [`check_pieces`] with pieces of at least `min_bytes`.
 fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
-    let whole = format!("{:#?}", parse_note(text, opts));
+    let note = parse_note(text, opts);
+    let whole = format!("{note:#?}");
+    // What a region's edit reads of the note (in pieces, or whole after a split day), and
+    // the fingerprints of its models: one per piece, or the whole note's.
+    let fingerprint = |n: &Note| format!("{n:?}").len() as u64;
+    let outline = Outline::read(text, opts, min_bytes, Some(&fingerprint));
+    let mut of_whole = Outline::of(text, &note);
+    of_whole.fingerprints = outline.fingerprints.clone();
+    same(
+        &format!("{of_whole:#?}"),
+        &format!("{outline:#?}"),
+        "the outline",
+    );
     match joined(text, opts, min_bytes) {
         Ok((note, count)) => {
             same(&whole, &format!("{note:#?}"), "the pieces joined");
+            let mut pieces = Vec::new();
+            parse_in_pieces(text, opts, min_bytes, &mut |n| pieces.push(fingerprint(&n))).unwrap();
+            if text.len() <= min_bytes {
+                pieces = vec![fingerprint(&note)];
+            }
+            assert_eq!(outline.fingerprints, pieces);
             count
         }
-        Err(DaySplit) => 0,
+        Err(DaySplit) => {
+            assert_eq!(outline.fingerprints, [fingerprint(&parse_note(text, opts))]);
+            0
+        }
     }
 }
 
@@ -293,7 +315,8 @@ fn same(a: &str, b: &str, what: &str) {
 }
 
 /// The commands that read long notes in pieces, as a user runs them. (Not `export`: an
-/// iCalendar file lists a note's events, then its to-dos, so it reads notes whole.)
+/// iCalendar file lists a note's events, then its to-dos, so it reads notes whole. Nor the
+/// writing commands but in a dry run: they change the folder.)
 const COMMANDS: &[&[&str]] = &[
     &["summarize"],
     &["summarize", "--format", "json"],
@@ -317,6 +340,9 @@ const COMMANDS: &[&[&str]] = &[
     &["blocks"],
     &["blocks", "--format", "json"],
     &["next"],
+    // Dry runs of the writing commands that read a long note in pieces.
+    &["watch", "--once", "--dry-run"],
+    &["tasks", "--write-progress", "--dry-run"],
 ];
 
 /// Every such command prints the same, in pieces or whole, on every fixture folder and on
@@ -374,6 +400,62 @@ fn commands_print_the_same_from_pieces() {
         );
     }
     assert!(compared > 100);
+}
+
+/// The writing commands print the same, and write the same bytes, with a long note read in
+/// pieces as read whole: the summaries in its regions (`watch`, `summarize --write`) and
+/// every progress cookie (`tasks --write-progress`), in a dry run and for real.
+#[test]
+fn writing_commands_write_the_same_from_pieces() {
+    let mut log = time_log(60);
+    let feb = log.find("## 2026-02-01").unwrap();
+    log.insert_str(
+        feb,
+        "<!-- mdtasks:summary:start last=7d -->\n<!-- mdtasks:summary:end -->\n\n",
+    );
+    log.push_str(
+        "\n<!-- mdtasks:summary-all:start from=2026-01-01 -->\nold\n<!-- mdtasks:summary-all:end -->\n",
+    );
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().to_str().unwrap();
+    let note = t.path().join("Time Log.md");
+    let note_arg = note.to_str().unwrap();
+    let runs: &[&[&str]] = &[
+        &["watch", d, "--once"],
+        &["tasks", d, "--write-progress"],
+        &["summarize", d, "--write", note_arg, "--region", "totals"],
+        &["summarize", d, "--write", note_arg, "--last", "14d"],
+    ];
+    for args in runs {
+        for dry in [true, false] {
+            let mut argv = args.to_vec();
+            if dry {
+                argv.push("--dry-run");
+            }
+            let mut seen = Vec::new();
+            for piece_bytes in [usize::MAX, 1] {
+                std::fs::write(&note, &log).unwrap();
+                for (k, (_, text, _)) in CASES.iter().enumerate() {
+                    std::fs::write(t.path().join(format!("case {k}.md")), text).unwrap();
+                }
+                let run = run_with(&argv, "2026-03-05", piece_bytes);
+                let after = std::fs::read_to_string(&note).unwrap();
+                seen.push((run, after));
+            }
+            let what = format!("{argv:?}");
+            let ((whole, whole_note), (pieces, pieces_note)) = (&seen[0], &seen[1]);
+            same(&whole.0, &pieces.0, &what);
+            same(&whole.1, &pieces.1, &what);
+            assert_eq!(whole.2, pieces.2, "{what}");
+            same(whole_note, pieces_note, &format!("the note after {what}"));
+            // Each command has something to change.
+            if dry {
+                assert!(whole.0.contains("+++ b/"), "{what} would change nothing");
+            } else {
+                assert_ne!(whole_note, &log, "{what} changed nothing");
+            }
+        }
+    }
 }
 
 fn show(p: &Path) -> String {
