@@ -304,11 +304,143 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    similar::TextDiff::from_lines(old, new)
+    // Only the lines around what changed are diffed: a long note's lines would all be made
+    // tokens (and a region's edit in ten years of notes changes a few of 400,000 lines).
+    let (skipped, old, new) = changed_middle(old, new, DIFF_CONTEXT);
+    let diff = similar::TextDiff::from_lines(old, new)
         .unified_diff()
-        .context_radius(3)
+        .context_radius(DIFF_CONTEXT)
         .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
+        .to_string();
+    if skipped == 0 {
+        return diff;
+    }
+    // The hunks' line numbers count from the first line diffed. A hunk header starts a line
+    // of the diff, which may follow a note's line that ends in a lone `\r`.
+    let mut out = String::with_capacity(diff.len() + 64);
+    for line in diff.split_inclusive(['\n', '\r']) {
+        match shifted_hunk_header(line, skipped) {
+            Some(h) => out.push_str(&h),
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Lines of context around each change in a dry run's diff.
+const DIFF_CONTEXT: usize = 3;
+
+/// The part of `old` and `new` that a diff of their lines needs, and how many lines come
+/// before it (the same in both texts, which agree up to there).
+///
+/// The diff tool's lines end at `\n`, `\r\n` or a lone `\r`. The part is cut only just
+/// after a `\n`, so it splits no line. It holds the lines that differ, and on each side:
+/// - every line the diff could slide a change across: the diff moves a change along lines
+///   equal to its own (`a` deleted before `a` is the same as after it), so the lines it can
+///   cross are copies of the changed lines; the part goes on to the first line that is not;
+/// - then `context` more lines, which the diff shows around each change.
+///
+/// Lines beyond the part are the same in both texts, and the diff of the part (its line
+/// numbers moved on) is the diff of the whole texts.
+fn changed_middle<'a>(old: &'a str, new: &'a str, context: usize) -> (usize, &'a str, &'a str) {
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    let prefix = first_difference(o, n);
+    // After the prefix: a suffix may not take bytes the prefix has.
+    let room = o.len().min(n.len()) - prefix;
+    let suffix = o
+        .iter()
+        .rev()
+        .zip(n.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // The lines that differ, whole: the same bytes lie before `first` and after `last` (as
+    // many after it in `new`).
+    let first = memchr::memrchr(b'\n', &o[..prefix]).map_or(0, |i| i + 1);
+    let changed_end = o.len() - suffix;
+    let last = memchr::memchr(b'\n', &o[changed_end..]).map_or(o.len(), |i| changed_end + i + 1);
+    let tail = o.len() - last;
+    let changed: std::collections::HashSet<&[u8]> = diff_lines(&o[first..last])
+        .chain(diff_lines(&n[first..n.len() - tail]))
+        .collect();
+    // A run of `\n`-ended lines the diff could slide a change across (each of its lines one
+    // of the changed ones).
+    let crossable = |run: &[u8]| diff_lines(run).all(|l| changed.contains(l));
+    // Back: past the crossable lines, then `context` more.
+    let mut start = first;
+    let mut more = context;
+    let mut crossing = true;
+    while start > 0 && more > 0 {
+        let from = memchr::memrchr(b'\n', &o[..start - 1]).map_or(0, |i| i + 1);
+        crossing = crossing && crossable(&o[from..start]);
+        if !crossing {
+            more -= 1;
+        }
+        start = from;
+    }
+    // On: the same after the change.
+    let mut end = last;
+    let mut more = context;
+    let mut crossing = true;
+    while end < o.len() && more > 0 {
+        let to = memchr::memchr(b'\n', &o[end..]).map_or(o.len(), |i| end + i + 1);
+        crossing = crossing && crossable(&o[end..to]);
+        if !crossing {
+            more -= 1;
+        }
+        end = to;
+    }
+    let tail = o.len() - end;
+    let skipped = lines_in(&o[..start]);
+    (skipped, &old[start..end], &new[start..n.len() - tail])
+}
+
+/// The lines of `b` as the diff tool cuts them: each ends at `\n`, `\r\n` or a lone `\r`
+/// (the last may have no ending).
+fn diff_lines(b: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= b.len() {
+            return None;
+        }
+        let end = match memchr::memchr2(b'\n', b'\r', &b[at..]) {
+            Some(i) if b[at + i] == b'\r' && b.get(at + i + 1) == Some(&b'\n') => at + i + 2,
+            Some(i) => at + i + 1,
+            None => b.len(),
+        };
+        let line = &b[at..end];
+        at = end;
+        Some(line)
+    })
+}
+
+/// How many lines the diff tool counts in `b`, which ends just after a `\n` (or is empty):
+/// a line ends at `\n`, at `\r\n` and at a lone `\r`.
+fn lines_in(b: &[u8]) -> usize {
+    let lone_cr = memchr::memchr_iter(b'\r', b)
+        .filter(|&i| b.get(i + 1) != Some(&b'\n'))
+        .count();
+    memchr::memchr_iter(b'\n', b).count() + lone_cr
+}
+
+/// A hunk header (`@@ -12,7 +12,9 @@`) with both line numbers moved on by `by`; None for any
+/// other line.
+fn shifted_hunk_header(line: &str, by: usize) -> Option<String> {
+    let rest = line.strip_prefix("@@ -")?;
+    let (old, rest) = rest.split_once(" +")?;
+    let (new, rest) = rest.split_once(" @@")?;
+    let shift = |range: &str| -> Option<String> {
+        let (first, len) = match range.split_once(',') {
+            Some((f, l)) => (f, Some(l)),
+            None => (range, None),
+        };
+        let first: usize = first.parse().ok()?;
+        Some(match len {
+            Some(l) => format!("{},{l}", first + by),
+            None => format!("{}", first + by),
+        })
+    };
+    Some(format!("@@ -{} +{} @@{rest}", shift(old)?, shift(new)?))
 }
 
 /// Why mdtasks must not edit this note, or None when it may. Pure: the caller reads the file
@@ -526,5 +658,124 @@ mod tests {
             refuse_reason(Some(ok), Some(&parse_note(ok, &opts).diagnostics), false),
             None
         );
+    }
+
+    /// The diff of the whole texts, as the diff tool makes it.
+    fn whole_diff(old: &str, new: &str) -> String {
+        if old == new {
+            return String::new();
+        }
+        similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(DIFF_CONTEXT)
+            .header("a/n.md", "b/n.md")
+            .to_string()
+    }
+
+    #[test]
+    fn a_diff_of_the_changed_lines_is_the_whole_diff() {
+        let long: String = (1..=40).map(|i| format!("line {i}\n")).collect();
+        let cases = [
+            ("", "a\n"),
+            ("a\n", ""),
+            ("a", "b"),
+            ("a\nb", "a\nc"),
+            (long.as_str(), &long.replace("line 20\n", "line 20\nnew\n")),
+            (long.as_str(), &long.replace("line 1\n", "")),
+            (long.as_str(), &long.replace("line 40\n", "line 40")),
+            (long.as_str(), &format!("{long}more\n")),
+            (
+                long.as_str(),
+                &long.replace("line 5\n", "five\n").replace("line 35\n", ""),
+            ),
+            (long.as_str(), &long.replace('\n', "\r\n")),
+            (
+                &long.replace('\n', "\r"),
+                &long.replace("line 9\n", "nine\r").replace('\n', "\r"),
+            ),
+        ];
+        for (old, new) in cases {
+            assert_eq!(
+                unified_diff("n.md", old, new),
+                whole_diff(old, new),
+                "{old:?} -> {new:?}"
+            );
+        }
+        // Only the lines around the change were diffed, and the hunk still names line 20.
+        let new = long.replace("line 20\n", "line 20\nnew\n");
+        let (skipped, o, _) = changed_middle(&long, &new, DIFF_CONTEXT);
+        assert_eq!((skipped, o.lines().count()), (17, 7));
+        assert!(unified_diff("n.md", &long, &new).contains("@@ -18,6 +18,7 @@"));
+    }
+
+    mod diffs {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines from a few words, with every line ending: repeated lines make the diff's
+        /// choices matter.
+        fn text() -> impl Strategy<Value = String> {
+            let word = prop_oneof![
+                prop::sample::select(vec!["a", "b", "", "- [ ] x", "é"]).prop_map(String::from),
+                (0..500u32).prop_map(|i| format!("line {i}")),
+            ];
+            let line = (
+                word,
+                prop::sample::select(vec!["\n", "\n", "\n", "\r\n", "\r", ""]),
+            );
+            prop::collection::vec(line, 0..80)
+                .prop_map(|ls| ls.into_iter().map(|(l, e)| format!("{l}{e}")).collect())
+        }
+
+        /// `text` with a few lines inserted, removed or replaced.
+        fn edited() -> impl Strategy<Value = (String, String)> {
+            (
+                text(),
+                prop::collection::vec((any::<prop::sample::Index>(), 0..3u8, text()), 0..4),
+            )
+                .prop_map(|(old, edits)| {
+                    let mut lines: Vec<String> =
+                        old.split_inclusive('\n').map(String::from).collect();
+                    for (at, kind, with) in edits {
+                        let i = if lines.is_empty() {
+                            0
+                        } else {
+                            at.index(lines.len())
+                        };
+                        match kind {
+                            0 => lines.insert(i, with),
+                            1 if i < lines.len() => {
+                                lines.remove(i);
+                            }
+                            _ if i < lines.len() => lines[i] = with,
+                            _ => lines.push(with),
+                        }
+                    }
+                    (old, lines.concat())
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn the_diff_of_the_changed_lines_is_the_whole_diff((old, new) in edited()) {
+                prop_assert_eq!(unified_diff("n.md", &old, &new), whole_diff(&old, &new));
+            }
+        }
+
+        /// The texts the property test makes are often cut (else it would test little).
+        #[test]
+        fn generated_diffs_are_often_cut() {
+            use proptest::strategy::ValueTree;
+            let mut runner = proptest::test_runner::TestRunner::deterministic();
+            let mut cut = 0;
+            for _ in 0..500 {
+                let (old, new) = edited().new_tree(&mut runner).unwrap().current();
+                let (_, o, n) = changed_middle(&old, &new, DIFF_CONTEXT);
+                cut += usize::from(old != new && (o.len() < old.len() || n.len() < new.len()));
+            }
+            assert!(cut > 150, "only {cut} of 500 diffs were cut");
+        }
     }
 }
