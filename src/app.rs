@@ -670,6 +670,39 @@ pub(crate) fn stream_notes<T: Send>(
     Ok(Streamed { problems, ..s })
 }
 
+/// A part of a listing held in a temp file from this many bytes (see [`stream_listing`]).
+const SPILL_PART_FROM: usize = 64 * 1024;
+
+/// One note's part of a listing, or one piece's: in memory, or in an unnamed temp file (in
+/// the system's temp folder, removed by the system once closed).
+enum Part {
+    Bytes(Vec<u8>),
+    File(std::fs::File),
+}
+
+impl Part {
+    /// `bytes` in a temp file; in memory if no temp file can be written.
+    fn spilled(bytes: Vec<u8>) -> Part {
+        use std::io::{Seek, SeekFrom};
+        let file = tempfile::tempfile().and_then(|mut f| {
+            f.write_all(&bytes)?;
+            f.seek(SeekFrom::Start(0))?;
+            Ok(f)
+        });
+        match file {
+            Ok(f) => Part::File(f),
+            Err(_) => Part::Bytes(bytes),
+        }
+    }
+
+    fn write_to(self, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Part::Bytes(b) => out.write_all(&b),
+            Part::File(mut f) => io::copy(&mut f, out).map(drop),
+        }
+    }
+}
+
 /// Streams the notes in path order: `render` (on any thread) writes a note's part of the
 /// output and says how many items it listed; the parts are written to `out` in order, so
 /// only a chunk of notes is ever in memory. A closed pipe stops the reading. Returns what
@@ -683,15 +716,23 @@ fn stream_listing(
 ) -> io::Result<Result<(Streamed, usize), load::LoadError>> {
     let mut listed = 0;
     let mut failed: Option<io::Error> = None;
+    // A piece of a long note (whose length is the note's) is held until the whole note is
+    // read (its day may go on in a later piece): a part of more than a few kB is held in an
+    // unnamed temp file, not in memory (ten years kept as one note list 50 MB of JSON).
+    let long = opts.pieces.unwrap_or(usize::MAX);
     let result = stream_notes(
         cfg,
         opts,
         keep_diagnostics,
         |ln| {
             let mut buf = Vec::new();
-            render(std::slice::from_ref(&ln), &mut buf).map(|n| (n, buf))
+            let n = render(std::slice::from_ref(&ln), &mut buf)?;
+            if ln.note.len > long && buf.len() > SPILL_PART_FROM {
+                return Ok((n, Part::spilled(buf)));
+            }
+            Ok((n, Part::Bytes(buf)))
         },
-        |rendered| match rendered.and_then(|(n, buf)| out.write_all(&buf).map(|()| n)) {
+        |rendered| match rendered.and_then(|(n, part)| part.write_to(out).map(|()| n)) {
             Ok(n) => {
                 listed += n;
                 true
