@@ -909,22 +909,72 @@ fn export(
         head: ics.then(report::export::ics_head),
         out,
     };
-    // Whole notes: an iCalendar file lists a note's events, then its to-dos.
-    let streamed = stream_listing(cfg, &load_options(cfg), false, &mut out, |notes, buf| {
-        for n in notes {
-            let items = if ics {
-                report::export::ics_items(n, &period, cfg.today)
-            } else {
-                report::export::to_todotxt(std::slice::from_ref(n))
-            };
-            buf.extend_from_slice(items.as_bytes());
+    // A long note is read in pieces. An iCalendar file lists a note's events, then its
+    // to-dos: a long note's to-dos wait until its last piece's events are written (in a temp
+    // file when they are many, as a listing's parts are).
+    let opts = piece_options(cfg);
+    let long = cfg.piece_bytes;
+    let hold = |ln: &LoadedNote, items: String| {
+        if ln.note.len > long && items.len() > SPILL_PART_FROM {
+            Part::spilled(items.into_bytes())
+        } else {
+            Part::Bytes(items.into_bytes())
         }
-        Ok(0)
-    })?;
+    };
+    // The note whose to-dos wait, and they.
+    let mut note: Option<String> = None;
+    let mut todos: Vec<Part> = Vec::new();
+    let mut failed: Option<io::Error> = None;
+    let streamed = stream_notes(
+        cfg,
+        &opts,
+        false,
+        |ln| {
+            let (first, then) = if ics {
+                (
+                    report::export::ics_events(&ln, &period, cfg.today),
+                    report::export::ics_todos(&ln, &period, cfg.today),
+                )
+            } else {
+                // todo.txt: the tasks in the note's order.
+                (
+                    report::export::to_todotxt(std::slice::from_ref(&ln)),
+                    String::new(),
+                )
+            };
+            (hold(&ln, first), hold(&ln, then), ln.rel)
+        },
+        |(first, then, rel)| {
+            let write = || -> io::Result<()> {
+                if note.as_ref() != Some(&rel) {
+                    for t in todos.drain(..) {
+                        t.write_to(&mut out)?;
+                    }
+                    note = Some(rel);
+                }
+                first.write_to(&mut out)?;
+                todos.push(then);
+                Ok(())
+            };
+            match write() {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            }
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e);
+    }
     let s = match streamed {
-        Ok((s, _)) => s,
+        Ok(s) => s,
         Err(e) => return load_failed(cfg, &e, err),
     };
+    for t in todos {
+        t.write_to(&mut out)?;
+    }
     if ics {
         out.write_all(report::export::ICS_END.as_bytes())?;
     }

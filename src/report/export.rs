@@ -103,9 +103,15 @@ pub fn ics_head() -> String {
     }
 }
 
-/// The events and to-dos of one note in `period`.
+/// The events and to-dos of one note in `period`: its events, then its to-dos.
 pub fn ics_items(n: &LoadedNote, period: &Period, stamp: NaiveDate) -> String {
-    use icalendar::Component as _;
+    let mut out = ics_events(n, period, stamp);
+    out.push_str(&ics_todos(n, period, stamp));
+    out
+}
+
+/// The events of one note (or of one piece of a long note) in `period`.
+pub fn ics_events(n: &LoadedNote, period: &Period, stamp: NaiveDate) -> String {
     let stamp = Utc.from_utc_datetime(&stamp.and_time(NaiveTime::MIN));
     let mut out = String::new();
     for e in &n.note.entries {
@@ -117,6 +123,13 @@ pub fn ics_items(n: &LoadedNote, period: &Period, stamp: NaiveDate) -> String {
         }
         out.push_str(&event(n, e, date, end, stamp).to_string());
     }
+    out
+}
+
+/// The to-dos of one note (or of one piece of a long note) in `period`.
+pub fn ics_todos(n: &LoadedNote, period: &Period, stamp: NaiveDate) -> String {
+    let stamp = Utc.from_utc_datetime(&stamp.and_time(NaiveTime::MIN));
+    let mut out = String::new();
     for t in &n.note.tasks {
         let Some(when) = t.due.or(t.scheduled).or(t.start) else {
             continue;

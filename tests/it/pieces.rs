@@ -314,9 +314,8 @@ fn same(a: &str, b: &str, what: &str) {
     }
 }
 
-/// The commands that read long notes in pieces, as a user runs them. (Not `export`: an
-/// iCalendar file lists a note's events, then its to-dos, so it reads notes whole. Nor the
-/// writing commands but in a dry run: they change the folder.)
+/// The commands that read long notes in pieces, as a user runs them. (The writing commands
+/// only in a dry run: they change the folder.)
 const COMMANDS: &[&[&str]] = &[
     &["summarize"],
     &["summarize", "--format", "json"],
@@ -340,6 +339,10 @@ const COMMANDS: &[&[&str]] = &[
     &["blocks"],
     &["blocks", "--format", "json"],
     &["next"],
+    // An iCalendar file lists each note's events, then its to-dos.
+    &["export", "--format", "ics"],
+    &["export", "--format", "ics", "--last", "30d"],
+    &["export", "--format", "todotxt"],
     // Dry runs of the writing commands that read a long note in pieces.
     &["watch", "--once", "--dry-run"],
     &["tasks", "--write-progress", "--dry-run"],
