@@ -332,6 +332,22 @@ if [ -d "$CORPORA/d3650/notes" ]; then
     measure "timelog-sum" "summarize NOTE --format json (one 10-year note)" 1 "$tlb" "$RUNS" "$BIN" summarize "$tl/notes" --format json
     measure "timelog-blocks" "blocks NOTE (one 10-year note)" 1 "$tlb" "$RUNS" "$BIN" blocks "$tl/notes"
     measure "timelog-check" "check NOTE (one 10-year note)" 1 "$tlb" "$RUNS" "$BIN" check "$tl/notes"
+    measure "timelog-tasks-json" "tasks NOTE --all --format json (one 10-year note)" 1 "$tlb" "$SLOW_RUNS" "$BIN" tasks "$tl/notes" --all --format json
+    measure "timelog-ics" "export NOTE --format ics (one 10-year note)" 1 "$tlb" "$SLOW_RUNS" "$BIN" export "$tl/notes" --format ics
+    # Writing into the note, in dry runs (the note stays as it is): a summary into a region
+    # (appended, as there is none), every parent task's progress cookie (there are none yet:
+    # a diff of 30,000 changed lines), and a watcher's pass over the note with a region.
+    measure "timelog-write" "summarize NOTE --write NOTE --dry-run (one 10-year note)" 1 "$tlb" "$SLOW_RUNS" "$BIN" summarize "$tl/notes" --write "$tl/notes/Time Log.md" --dry-run
+    measure "timelog-progress" "tasks NOTE --write-progress --dry-run (one 10-year note)" 1 "$tlb" "$SLOW_RUNS" "$BIN" tasks "$tl/notes" --write-progress --dry-run
+    tlw="$WORK/timelog-3650-region"
+    if [ ! -f "$tlw/stamp" ] || [ "$(cat "$tlw/stamp")" != "$stamp" ]; then
+        rm -rf "$tlw"
+        mkdir -p "$tlw/notes"
+        cp "$tl/notes/Time Log.md" "$tlw/notes/"
+        printf '\n%s\n<!-- mdtasks:summary:end -->\n' "<!-- mdtasks:summary:start last=30d -->" >>"$tlw/notes/Time Log.md"
+        echo "$stamp" >"$tlw/stamp"
+    fi
+    measure "timelog-watch" "watch NOTE --once --dry-run (one 10-year note with a summary region)" 1 "$tlb" "$SLOW_RUNS" "$BIN" watch "$tlw/notes" --once --dry-run
 fi
 
 # One-day commands: the largest folder against a 30-note folder ending on the same day.
