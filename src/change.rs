@@ -153,7 +153,7 @@ where
 /// What a plan made piece by piece holds: the edits planned on each piece of the note (or
 /// on the whole note), and the note's diagnostics.
 #[derive(Default)]
-pub struct PiecePlan {
+struct PiecePlan {
     set: EditSet,
     diagnostics: Vec<Diagnostic>,
 }
