@@ -681,6 +681,16 @@ enum Part {
 }
 
 impl Part {
+    /// A part of a long note is held until the whole note is read: in a temp file when it
+    /// is large. Any other part is in memory.
+    fn new(bytes: Vec<u8>, of_long_note: bool) -> Part {
+        if of_long_note && bytes.len() > SPILL_PART_FROM {
+            Part::spilled(bytes)
+        } else {
+            Part::Bytes(bytes)
+        }
+    }
+
     /// `bytes` in a temp file; in memory if no temp file can be written.
     fn spilled(bytes: Vec<u8>) -> Part {
         use std::io::{Seek, SeekFrom};
@@ -727,10 +737,7 @@ fn stream_listing(
         |ln| {
             let mut buf = Vec::new();
             let n = render(std::slice::from_ref(&ln), &mut buf)?;
-            if ln.note.len > long && buf.len() > SPILL_PART_FROM {
-                return Ok((n, Part::spilled(buf)));
-            }
-            Ok((n, Part::Bytes(buf)))
+            Ok((n, Part::new(buf, ln.note.len > long)))
         },
         |rendered| match rendered.and_then(|(n, part)| part.write_to(out).map(|()| n)) {
             Ok(n) => {
@@ -914,13 +921,7 @@ fn export(
     // file when they are many, as a listing's parts are).
     let opts = piece_options(cfg);
     let long = cfg.piece_bytes;
-    let hold = |ln: &LoadedNote, items: String| {
-        if ln.note.len > long && items.len() > SPILL_PART_FROM {
-            Part::spilled(items.into_bytes())
-        } else {
-            Part::Bytes(items.into_bytes())
-        }
-    };
+    let hold = |ln: &LoadedNote, items: String| Part::new(items.into_bytes(), ln.note.len > long);
     // The note whose to-dos wait, and they.
     let mut note: Option<String> = None;
     let mut todos: Vec<Part> = Vec::new();

@@ -317,8 +317,9 @@ mod tests {
         }
     }
 
-    /// The write does not plan again on the bytes it was planned on: once for a note that
-    /// did not change meanwhile (a long note's plan reads it), again only after a change.
+    /// The write does not plan again on the bytes it was planned on: a note that did not
+    /// change meanwhile is planned once (a long note's plan reads it). (A note changed
+    /// meanwhile is planned again: `write`'s tests.)
     #[test]
     fn a_note_is_planned_once_unless_it_changed() {
         let t = tempfile::tempdir().unwrap();
