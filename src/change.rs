@@ -202,10 +202,12 @@ where
     let (text, note) = read_as(target, view)?;
     let opts = target.parse.clone();
     let planned = plan(&text, &note);
-    // The check parses the note again: one model at a time.
+    // The check parses the edited note: one model at a time. The note's own diagnostics are
+    // known.
+    let before = note.diagnostics().to_vec();
     drop(note);
     let first = planned
-        .and_then(|e| e.apply_checked(&text, &opts))
+        .and_then(|e| e.apply_checked_known(&text, &before, &opts))
         .map_err(|e| e.to_string())?;
     if first == text {
         return Ok(if dry_run {
@@ -235,8 +237,11 @@ where
         if let Some(reason) = refuse_reason(Some(current), Some(note.diagnostics()), false) {
             return Err(reason);
         }
-        plan(current, &note)
-            .and_then(|e| e.apply_checked(current, &opts))
+        let planned = plan(current, &note);
+        let before = note.diagnostics().to_vec();
+        drop(note);
+        planned
+            .and_then(|e| e.apply_checked_known(current, &before, &opts))
             .map_err(|e| e.to_string())
     };
     match write::write_atomic(target.root, &target.path, text.as_bytes(), replan, 3) {

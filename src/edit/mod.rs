@@ -206,6 +206,28 @@ impl EditSet {
         result: &str,
         opts: &ParseOptions,
     ) -> Result<(), EditError> {
+        self.check_with(original, None, result, opts)
+    }
+
+    /// [`EditSet::check`], given the diagnostics `original` parses with (with `opts`) when
+    /// the caller has them already: it has just parsed the note to plan the edit.
+    pub fn check_known(
+        &self,
+        original: &str,
+        before: &[Diagnostic],
+        result: &str,
+        opts: &ParseOptions,
+    ) -> Result<(), EditError> {
+        self.check_with(original, Some(before), result, opts)
+    }
+
+    fn check_with(
+        &self,
+        original: &str,
+        before: Option<&[Diagnostic]>,
+        result: &str,
+        opts: &ParseOptions,
+    ) -> Result<(), EditError> {
         let edits = self.ordered(original)?;
         let (o, r) = (original.as_bytes(), result.as_bytes());
         let changed = |at: usize| {
@@ -237,9 +259,16 @@ impl EditSet {
         }
         // Only the diagnostics are kept of each parse, and a long note is read in pieces: a
         // long note's whole model is 5-6 times its size.
-        let before = diagnostics_of(original, opts);
+        let parsed;
+        let before = match before {
+            Some(b) => b,
+            None => {
+                parsed = diagnostics_of(original, opts);
+                &parsed
+            }
+        };
         let after = diagnostics_of(result, opts);
-        if let Some(d) = new_diagnostic(&before, &after) {
+        if let Some(d) = new_diagnostic(before, &after) {
             return Err(EditError::NewDiagnostic {
                 code: d.code.as_str(),
                 message: d.message.clone(),
@@ -252,6 +281,18 @@ impl EditSet {
     pub fn apply_checked(&self, original: &str, opts: &ParseOptions) -> Result<String, EditError> {
         let result = self.apply(original)?;
         self.check(original, &result, opts)?;
+        Ok(result)
+    }
+
+    /// `apply` then `check_known`.
+    pub fn apply_checked_known(
+        &self,
+        original: &str,
+        before: &[Diagnostic],
+        opts: &ParseOptions,
+    ) -> Result<String, EditError> {
+        let result = self.apply(original)?;
+        self.check_known(original, before, &result, opts)?;
         Ok(result)
     }
 }
@@ -619,6 +660,34 @@ mod tests {
         // A second copy of the same problem is new.
         let s = set(vec![Edit::insert(original.len(), "- 09:40-09:50 c\n")]);
         assert!(s.apply_checked(original, &opts).is_err());
+    }
+
+    /// Given the original's diagnostics (as a writing command has them from its plan), the
+    /// check says what it says when it parses the original itself.
+    #[test]
+    fn check_with_known_diagnostics_is_the_check() {
+        let opts = ParseOptions::with_defaults();
+        let cases = [
+            (
+                "# Log\n- 09:00-10:00 a\n- 09:30-09:45 b\n",
+                Edit::insert(6, "Text.\n\n"),
+            ),
+            (
+                "# Log\n- 09:00-10:00 a\n- 09:30-09:45 b\n",
+                Edit::insert(44, "- 09:40-09:50 c\n"),
+            ),
+            ("# Log\n- 09:00 a\n", Edit::insert(16, "- 25:61 x\n")),
+            ("# Log\n- 09:00 a\n", Edit::insert(16, "- 10:00 b\n")),
+        ];
+        let mut refused = 0;
+        for (original, edit) in cases {
+            let s = set(vec![edit]);
+            let before = parse_note(original, &opts).diagnostics;
+            let known = s.apply_checked_known(original, &before, &opts);
+            assert_eq!(known, s.apply_checked(original, &opts), "{original:?}");
+            refused += usize::from(known.is_err());
+        }
+        assert_eq!(refused, 2);
     }
 
     #[test]
