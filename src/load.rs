@@ -543,33 +543,19 @@ pub struct LongNote {
 
 impl LongNote {
     /// Each piece mapped in turn, only one piece's model in memory at a time. When a day
-    /// turns out to lie in two pieces, what was mapped is dropped and the whole note is
-    /// mapped instead (one result).
+    /// turns out to lie in two pieces, what was mapped is dropped and the note is read again
+    /// in pieces that keep each day whole (the whole note, at worst): see
+    /// [`parse::fold_pieces`].
     pub fn map_pieces<T>(self, map: impl Fn(LoadedNote) -> T) -> Vec<T> {
-        let mut out = Vec::new();
-        let split =
-            parse::parse_in_pieces(&self.text, &self.parse, self.piece_bytes, &mut |note| {
-                out.push(map(LoadedNote {
-                    path: self.path.clone(),
-                    rel: self.rel.clone(),
-                    note,
-                }));
-            });
-        if split.is_err() {
-            out.clear();
-            out.push(map(self.whole()));
-        }
-        out
-    }
-
-    /// The note parsed whole.
-    pub fn whole(self) -> LoadedNote {
-        let note = parse::parse_note(&self.text, &self.parse);
-        LoadedNote {
-            path: self.path,
-            rel: self.rel,
-            note,
-        }
+        let (path, rel) = (&self.path, &self.rel);
+        let add = |out: &mut Vec<T>, note| {
+            out.push(map(LoadedNote {
+                path: path.clone(),
+                rel: rel.clone(),
+                note,
+            }))
+        };
+        parse::fold_pieces(&self.text, &self.parse, self.piece_bytes, Vec::new, add)
     }
 }
 

@@ -12,6 +12,8 @@ pub mod date;
 pub mod inline;
 pub mod time;
 
+use std::collections::HashMap;
+
 use blocks::Block;
 use chrono::{Duration, NaiveDate};
 use pulldown_cmark::{Event, Options, Parser};
@@ -140,21 +142,25 @@ struct Parse<'a, 'p> {
 struct Pieces<'a> {
     /// The least a piece holds, in bytes of the note.
     min_bytes: usize,
+    /// Where to cut instead, and only there (see [`parse_in_pieces_at`]).
+    at: Option<&'a [usize]>,
     /// Where the piece being read starts.
     from: usize,
     sink: &'a mut dyn FnMut(Note),
-    /// The dates that pieces already handed over hold entries of (None: undated entries).
-    entry_dates: std::collections::HashSet<Option<NaiveDate>>,
-    /// The dates of the date headings and of the dated tasks of those pieces.
-    dates: std::collections::HashSet<NaiveDate>,
-    /// A day's entries or tasks turned up in two pieces: the note must be parsed whole.
+    /// Where each piece read so far, but the first, starts.
+    cuts: Vec<usize>,
+    /// The first and the last piece that hold entries of each day (None: undated entries).
+    entry_dates: HashMap<Option<NaiveDate>, (usize, usize)>,
+    /// The same for the dates of the date headings and of the dated tasks.
+    dates: HashMap<NaiveDate, (usize, usize)>,
+    /// A day's entries or tasks turned up in two pieces: the note must be parsed again.
     conflict: bool,
 }
 
 impl Pieces<'_> {
-    /// Notes the days `piece` holds; false if a piece handed over before holds one of them.
-    /// `entry_dates` are the days of its entries as read, before they were resolved (an
-    /// `END` line is resolved away, yet it orders its day's entries).
+    /// Notes the days `piece` (the next piece) holds; false if an earlier piece holds one of
+    /// them. `entry_dates` are the days of its entries as read, before they were resolved
+    /// (an `END` line is resolved away, yet it orders its day's entries).
     fn take_dates(&mut self, piece: &Note, mut entry_dates: Vec<Option<NaiveDate>>) -> bool {
         let days = piece.days.iter().map(|d| d.date);
         let tasks = piece.tasks.iter().filter_map(|t| t.date);
@@ -165,14 +171,37 @@ impl Pieces<'_> {
         entry_dates.extend(piece.entries.iter().map(|e| e.date));
         entry_dates.sort_unstable();
         entry_dates.dedup();
-        if dates.iter().any(|d| self.dates.contains(d))
-            || entry_dates.iter().any(|d| self.entry_dates.contains(d))
-        {
-            return false;
+        let k = self.cuts.len();
+        let mut alone = true;
+        for d in dates {
+            let seen = self.dates.entry(d).or_insert((k, k));
+            alone &= seen.0 == k;
+            seen.1 = k;
         }
-        self.dates.extend(dates);
-        self.entry_dates.extend(entry_dates);
-        true
+        for d in entry_dates {
+            let seen = self.entry_dates.entry(d).or_insert((k, k));
+            alone &= seen.0 == k;
+            seen.1 = k;
+        }
+        alone
+    }
+
+    /// Where to cut the note so that no day lies in two pieces: the cuts made, but those
+    /// between the first and the last piece of any day.
+    fn cuts_keeping_days(&self) -> Vec<usize> {
+        let mut kept = vec![true; self.cuts.len()];
+        let spans = self.dates.values().chain(self.entry_dates.values());
+        for &(first, last) in spans {
+            // Cut k ends piece k.
+            for keep in &mut kept[first..last] {
+                *keep = false;
+            }
+        }
+        self.cuts
+            .iter()
+            .zip(kept)
+            .filter_map(|(&at, keep)| keep.then_some(at))
+            .collect()
     }
 }
 
@@ -221,11 +250,14 @@ fn parse_counted(text: &str, opts: &ParseOptions, fast: bool) -> (Note, usize) {
     (note, by_pulldown)
 }
 
-/// Why a note could not be parsed in pieces: a day's entries or tasks, or undated entries,
-/// turned up in two of them (an entry runs to the next entry of its day, wherever that is
-/// in the note). Parse it whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DaySplit;
+/// Why a note could not be parsed in the pieces it was cut in: a day's entries or tasks, or
+/// undated entries, turned up in two of them (an entry runs to the next entry of its day,
+/// wherever that is in the note). `cuts` are where it can be cut instead, each day in one
+/// piece (see [`parse_in_pieces_at`]; none: the note is one piece).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaySplit {
+    pub cuts: Vec<usize>,
+}
 
 /// Parses a long note in pieces, handing each to `sink` as it is read, so that only one
 /// piece's model is in memory at a time. A piece is at least `min_bytes` long (the last may
@@ -237,25 +269,51 @@ pub struct DaySplit;
 /// What the pieces hold is what [`parse_note`] gives for the whole note, cut into parts:
 /// the same days, tasks, entries (resolved, in the same order), regions and diagnostics.
 /// The one thing a piece cannot know is whether a day it holds goes on in a later piece;
-/// when one does, the parse stops with [`DaySplit`], some pieces already handed over, and
-/// the caller parses the note whole instead.
+/// when one does, no piece is handed over from then on, the note is read to its end, and
+/// the parse ends with [`DaySplit`], some pieces already handed over: the caller drops what
+/// it made of them and parses the note again, cut where the split says
+/// ([`parse_in_pieces_at`]).
 pub fn parse_in_pieces(
     text: &str,
     opts: &ParseOptions,
     min_bytes: usize,
     sink: &mut dyn FnMut(Note),
 ) -> Result<(), DaySplit> {
+    pieces_parse(text, opts, min_bytes, None, sink)
+}
+
+/// [`parse_in_pieces`] cut at the headings that start at `cuts` (sorted byte offsets, as a
+/// [`DaySplit`] gives them) and nowhere else: each day then lies in one piece. (A cut where
+/// something open goes on past the heading is not made.)
+pub fn parse_in_pieces_at(
+    text: &str,
+    opts: &ParseOptions,
+    cuts: &[usize],
+    sink: &mut dyn FnMut(Note),
+) -> Result<(), DaySplit> {
+    pieces_parse(text, opts, 0, Some(cuts), sink)
+}
+
+fn pieces_parse(
+    text: &str,
+    opts: &ParseOptions,
+    min_bytes: usize,
+    at: Option<&[usize]>,
+    sink: &mut dyn FnMut(Note),
+) -> Result<(), DaySplit> {
     let pieces = Pieces {
         min_bytes,
+        at,
         from: 0,
         sink,
+        cuts: Vec::new(),
         entry_dates: Default::default(),
         dates: Default::default(),
         conflict: false,
     };
-    let (last, _, conflict) = parse_inner(text, opts, true, Some(pieces));
-    if conflict {
-        return Err(DaySplit);
+    let (last, _, split) = parse_inner(text, opts, true, Some(pieces));
+    if let Some(split) = split {
+        return Err(split);
     }
     sink(last);
     Ok(())
@@ -269,8 +327,9 @@ pub const PIECE_BYTES: usize = 1 << 20;
 /// Folds a note's model into `acc` with `add`, without the whole model in memory at once
 /// when the note is longer than `piece_bytes`: it is then read in pieces (see
 /// [`parse_in_pieces`]), each added in turn. When a day lies in two pieces, what was added
-/// is dropped (`acc` starts again from `init`) and the note is parsed whole. A shorter note
-/// is parsed whole, and added once.
+/// is dropped (`acc` starts again from `init`) and the note is read again in pieces that
+/// keep each day whole ([`parse_in_pieces_at`]; one piece, at worst). A shorter note is
+/// parsed whole, and added once.
 pub fn fold_pieces<A>(
     text: &str,
     opts: &ParseOptions,
@@ -281,7 +340,13 @@ pub fn fold_pieces<A>(
     let mut acc = init();
     if text.len() > piece_bytes {
         let read = parse_in_pieces(text, opts, piece_bytes, &mut |piece| add(&mut acc, piece));
-        if read.is_ok() {
+        let Err(split) = read else {
+            return acc;
+        };
+        // Again, each day in one piece.
+        acc = init();
+        let again = parse_in_pieces_at(text, opts, &split.cuts, &mut |p| add(&mut acc, p));
+        if again.is_ok() {
             return acc;
         }
         acc = init();
@@ -308,13 +373,13 @@ pub fn diagnostics_of(text: &str, opts: &ParseOptions) -> Vec<Diagnostic> {
 
 /// The parse: the whole note, or (with `pieces`) its last piece, the others handed to the
 /// pieces' sink. Also gives how many bytes pulldown-cmark read and whether the pieces
-/// split a day (the note is then to be parsed whole; what is returned means nothing).
+/// split a day (the note is then to be parsed again; what is returned means nothing).
 fn parse_inner(
     text: &str,
     opts: &ParseOptions,
     fast: bool,
     mut pieces: Option<Pieces<'_>>,
-) -> (Note, usize, bool) {
+) -> (Note, usize, Option<DaySplit>) {
     let bom = text.starts_with('\u{feff}');
     // (Not `contains`: a substring searcher built for every note.)
     let crlf = memchr::memchr_iter(b'\r', text.as_bytes())
@@ -323,11 +388,13 @@ fn parse_inner(
     // Room for the tasks and entries up front: a task is a few hundred bytes, and growing
     // the vectors one doubling at a time copied them several times over.
     let (mut tasks, mut entries) = estimate_items(text, &ix);
-    if let Some(p) = &pieces
-        && p.min_bytes < text.len()
-    {
+    if let Some(p) = &pieces {
         // Room for about a piece's worth (the vectors are handed over with each piece).
-        let share = |n: usize| n / (text.len() / p.min_bytes.max(1)).max(1);
+        let count = match p.at {
+            Some(cuts) => cuts.len() + 1,
+            None => text.len() / p.min_bytes.max(1),
+        };
+        let share = |n: usize| n / count.max(1);
         (tasks, entries) = (share(tasks), share(entries));
     }
     let start = || Parse {
@@ -369,8 +436,8 @@ fn parse_inner(
     if fast {
         if p.run_scanned() {
             let by_pulldown = p.by_pulldown;
-            let (note, conflict) = p.finish();
-            return (note, by_pulldown, conflict);
+            let (note, split) = p.finish();
+            return (note, by_pulldown, split);
         }
         // The scanner cannot read the note's lines (a lone `\r` ending one, a vertical tab
         // or a form feed): pulldown-cmark reads it all. (Nothing was handed over yet.)
@@ -381,8 +448,8 @@ fn parse_inner(
     }
     p.run_pulldown();
     let by_pulldown = p.by_pulldown;
-    let (note, conflict) = p.finish();
-    (note, by_pulldown, conflict)
+    let (note, split) = p.finish();
+    (note, by_pulldown, split)
 }
 
 /// The pulldown-cmark extensions a note is read with: pipe tables.
@@ -1143,7 +1210,7 @@ impl<'a> Parse<'a, '_> {
     }
 
     /// The note (or its last piece), and whether pieces split a day.
-    fn finish(mut self) -> (Note, bool) {
+    fn finish(mut self) -> (Note, Option<DaySplit>) {
         let entry_dates = self.settle();
         for (name, span) in std::mem::take(&mut self.open_regions) {
             let d = Diagnostic::new(
@@ -1155,8 +1222,13 @@ impl<'a> Parse<'a, '_> {
         }
         self.sort_diagnostics();
         let split = match &mut self.pieces {
-            Some(p) => p.conflict || !p.take_dates(&self.note, entry_dates),
-            None => false,
+            Some(p) => {
+                let alone = p.take_dates(&self.note, entry_dates);
+                (p.conflict || !alone).then(|| DaySplit {
+                    cuts: p.cuts_keeping_days(),
+                })
+            }
+            None => None,
         };
         (self.note, split)
     }
@@ -1171,7 +1243,11 @@ impl<'a> Parse<'a, '_> {
         let Some(p) = &self.pieces else {
             return;
         };
-        if at.saturating_sub(p.from) < p.min_bytes
+        let here = match p.at {
+            Some(cuts) => cuts.binary_search(&at).is_ok(),
+            None => at.saturating_sub(p.from) >= p.min_bytes,
+        };
+        if !here
             // (Also no list item: an item is always in a list.)
             || !self.lists.is_empty()
             || self.quote_depth > 0
@@ -1216,9 +1292,11 @@ impl<'a> Parse<'a, '_> {
             return;
         };
         p.from = at;
-        // Once a day has turned up in two pieces, the note will be parsed whole: the pieces
-        // after are read and dropped (only to keep their memory small).
-        if p.conflict || !p.take_dates(&piece, entry_dates) {
+        // Once a day has turned up in two pieces, the note will be parsed again: the pieces
+        // after are read (their days noted, to know where to cut it then) and dropped.
+        let alone = p.take_dates(&piece, entry_dates);
+        p.cuts.push(at);
+        if p.conflict || !alone {
             p.conflict = true;
             return;
         }

@@ -8,7 +8,9 @@ use clap::Parser;
 use mdtasks::app::Config;
 use mdtasks::edit::Outline;
 use mdtasks::model::Note;
-use mdtasks::parse::{DaySplit, ParseOptions, date::date_from_path, parse_in_pieces, parse_note};
+use mdtasks::parse::{
+    DaySplit, ParseOptions, date::date_from_path, parse_in_pieces, parse_in_pieces_at, parse_note,
+};
 use proptest::prelude::*;
 
 use crate::support::{fixture_files, root, test_env};
@@ -18,9 +20,21 @@ use crate::support::{fixture_files, root, test_env};
 fn joined(text: &str, opts: &ParseOptions, min_bytes: usize) -> Result<(Note, usize), DaySplit> {
     let mut pieces = Vec::new();
     parse_in_pieces(text, opts, min_bytes, &mut |n| pieces.push(n))?;
-    let count = pieces.len();
+    Ok((join(&mut pieces), pieces.len() + 1))
+}
+
+/// The pieces of `text` cut at `cuts` (after a split day), joined.
+fn joined_at(text: &str, opts: &ParseOptions, cuts: &[usize]) -> (Note, usize) {
+    let mut pieces = Vec::new();
+    parse_in_pieces_at(text, opts, cuts, &mut |n| pieces.push(n)).expect("each day in one piece");
+    (join(&mut pieces), pieces.len() + 1)
+}
+
+/// The pieces joined into one note (the first taken out of `pieces`).
+fn join(pieces: &mut Vec<Note>) -> Note {
     let mut all = pieces.remove(0);
-    for mut p in pieces {
+    for p in pieces.iter() {
+        let mut p = p.clone();
         let (t, h) = (all.tasks.len(), all.headings.len());
         assert_eq!(
             (p.date, p.len, p.crlf, p.bom),
@@ -44,12 +58,12 @@ fn joined(text: &str, opts: &ParseOptions, min_bytes: usize) -> Result<(Note, us
         all.regions.append(&mut p.regions);
         all.diagnostics.append(&mut p.diagnostics);
     }
-    Ok((all, count))
+    all
 }
 
 /// The pieces of `text`, cut at every heading they can be, hold what the whole note holds;
-/// how many pieces there were (0 when a day lay in two pieces and the note is to be read
-/// whole).
+/// how many pieces there were (0 when a day lay in two pieces: the pieces it is then cut in
+/// again, keeping each day in one, hold what the whole note holds too).
 fn check_pieces(text: &str, opts: &ParseOptions) -> usize {
     check_pieces_of(text, opts, 1)
 }
@@ -80,8 +94,20 @@ fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
             assert_eq!(outline.fingerprints, pieces);
             count
         }
-        Err(DaySplit) => {
-            assert_eq!(outline.fingerprints, [fingerprint(&parse_note(text, opts))]);
+        Err(split) => {
+            let (again, count) = joined_at(text, opts, &split.cuts);
+            same(
+                &whole,
+                &format!("{again:#?}"),
+                "the pieces cut again, joined",
+            );
+            assert_eq!(count, split.cuts.len() + 1);
+            let mut pieces = Vec::new();
+            parse_in_pieces_at(text, opts, &split.cuts, &mut |n| {
+                pieces.push(fingerprint(&n))
+            })
+            .unwrap();
+            assert_eq!(outline.fingerprints, pieces);
             0
         }
     }
@@ -282,6 +308,27 @@ proptest! {
         };
         check_pieces_of(&text, &opts, min_bytes);
     }
+}
+
+/// A day kept in two places not far apart (its heading again two days on) splits the day
+/// between pieces; the note is then read again in pieces that keep that day in one, and
+/// only the pieces around it are merged.
+#[test]
+fn a_day_in_two_places_is_read_again_in_pieces_that_keep_it_whole() {
+    let log = time_log(30);
+    let at = log.find("## 2026-01-13").unwrap();
+    let text = format!(
+        "{}## 2026-01-11\n- 23:00-23:30 late call #admin\n\n{}",
+        &log[..at],
+        &log[at..]
+    );
+    let opts = ParseOptions::with_defaults();
+    let split = joined(&text, &opts, 1).map(|_| ()).unwrap_err();
+    let (_, count) = joined_at(&text, &opts, &split.cuts);
+    // Pieces of at least one byte cut at every day: the days of the 11th to the 13th (and
+    // the headings between) are one piece, every other day its own.
+    assert!(count > 20, "only {count} pieces");
+    assert_eq!(check_pieces(&text, &opts), 0);
 }
 
 /// `mdtasks --today TODAY ARGS...` run in this process, with notes read in pieces from
