@@ -194,13 +194,14 @@ pub fn insert_under_heading(
 /// marker pair and the content at the end of the note after a blank line. The content's
 /// lines are written in the note's line ending, each ending with one.
 ///
-/// Returns an empty set when the region already holds exactly that content, so a second run
-/// changes nothing. Refuses when the note's markers for NAME are unbalanced or duplicated,
-/// and when the planned result would not read back as the region (say the note ends inside
-/// an unclosed code fence, which would turn appended markers into code).
+/// `outline` is the note's, read from `text`. Returns an empty set when the region already
+/// holds exactly that content, so a second run changes nothing. Refuses when the note's
+/// markers for NAME are unbalanced or duplicated, and when the planned result would not read
+/// back as the region (say the note ends inside an unclosed code fence, which would turn
+/// appended markers into code).
 pub fn replace_region(
     text: &str,
-    note: &Outline,
+    outline: &Outline,
     style: &Style,
     name: &str,
     content: &str,
@@ -210,7 +211,7 @@ pub fn replace_region(
         reason,
     };
     let about = format!("region `{name}`");
-    if let Some(d) = note.diagnostics.iter().find(|d| {
+    if let Some(d) = outline.diagnostics.iter().find(|d| {
         matches!(d.code, Code::UnbalancedMarker | Code::DuplicateMarker)
             && d.message.contains(&about)
     }) {
@@ -228,7 +229,7 @@ pub fn replace_region(
     let lines: Vec<String> = split_lines(content).into_iter().map(String::from).collect();
     let new_content = join_lines(&lines, eol);
     let mut set = EditSet::new();
-    match note.regions.iter().find(|r| r.name == name) {
+    match outline.regions.iter().find(|r| r.name == name) {
         Some(r) => {
             if text[r.content.range()] == new_content {
                 return Ok(set);

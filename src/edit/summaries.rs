@@ -215,30 +215,34 @@ pub struct RegionProblem {
     pub message: String,
 }
 
-/// The edits that bring every summary region of `note` (parsed from `text`) up to date, and
-/// the regions that could not be: each region gets `render(period)` for the period its
-/// marker asks for. A region that already holds exactly that is left out, so an empty edit
-/// set means there is nothing to write.
+/// The edits that bring every summary region of a note (its `text`, and the `outline` read
+/// from it) up to date, and the regions that could not be: each region gets
+/// `render(period)` for the period its marker asks for. A region that already holds exactly
+/// that is left out, so an empty edit set means there is nothing to write.
 ///
 /// `render` is the report (Markdown); it is called once per region, and callers that expect
 /// several regions with the same period cache it.
 pub fn plan_summaries(
     text: &str,
-    note: &Outline,
+    outline: &Outline,
     today: NaiveDate,
     render: &mut dyn FnMut(&Period) -> String,
 ) -> (EditSet, Vec<RegionProblem>) {
-    let style = Style::of_outline(text, note);
+    let style = Style::of_outline(text, outline);
     let mut set = EditSet::new();
     let mut problems = Vec::new();
-    for r in note.regions.iter().filter(|r| is_summary_region(&r.name)) {
+    for r in outline
+        .regions
+        .iter()
+        .filter(|r| is_summary_region(&r.name))
+    {
         let line = LineIndex::new(text).line_of(r.start_marker.start) + 1;
         let problem = |message: String| RegionProblem {
             region: r.name.clone(),
             line,
             message,
         };
-        let period = match region_period(marker_settings(text, r), note.date, today) {
+        let period = match region_period(marker_settings(text, r), outline.date, today) {
             Ok(p) => p,
             Err(m) => {
                 problems.push(problem(m));
@@ -246,7 +250,7 @@ pub fn plan_summaries(
             }
         };
         let content = render(&period);
-        match replace_region(text, note, &style, &r.name, &content) {
+        match replace_region(text, outline, &style, &r.name, &content) {
             Ok(edits) => set.extend(edits),
             Err(e) => problems.push(problem(region_error_text(&e))),
         }

@@ -189,18 +189,21 @@ impl Pieces<'_> {
     /// Where to cut the note so that no day lies in two pieces: the cuts made, but those
     /// between the first and the last piece of any day.
     fn cuts_keeping_days(&self) -> Vec<usize> {
-        let mut kept = vec![true; self.cuts.len()];
-        let spans = self.dates.values().chain(self.entry_dates.values());
-        for &(first, last) in spans {
-            // Cut k ends piece k.
-            for keep in &mut kept[first..last] {
-                *keep = false;
-            }
+        // Cut k ends piece k: a day in pieces first..=last lies across cuts first..last.
+        // How many days lie across each cut, counted as the days begun minus the days ended.
+        let mut change = vec![0isize; self.cuts.len() + 1];
+        for &(first, last) in self.dates.values().chain(self.entry_dates.values()) {
+            change[first] += 1;
+            change[last] -= 1;
         }
+        let mut across = 0;
         self.cuts
             .iter()
-            .zip(kept)
-            .filter_map(|(&at, keep)| keep.then_some(at))
+            .zip(change)
+            .filter_map(|(&at, c)| {
+                across += c;
+                (across == 0).then_some(at)
+            })
             .collect()
     }
 }
