@@ -585,15 +585,27 @@ pub(crate) fn scan(
             s.close_items(0, line.start);
             s.out.push((Block::Other, Span::new(at, at)));
             lines = peek;
-            for l in lines.by_ref() {
+            loop {
+                let mut ahead = lines.clone();
+                let Some(l) = ahead.next() else {
+                    break;
+                };
                 let t = &b[l.start..l.end];
                 if t.iter().all(|&c| ws(c)) {
+                    lines = ahead;
                     break;
                 }
                 let (i, ib) = indentation(t);
+                // An ATX heading or an HTML comment ends the table, as it ends a paragraph
+                // (a summary region's end marker right after its last table row): the line
+                // starts the next block.
+                if i < 4 && matches!(classify(&t[ib..]), Kind::Heading(_) | Kind::Comment) {
+                    break;
+                }
                 if t.get(ib) != Some(&b'|') || i >= 4 {
                     return gave_up;
                 }
+                lines = ahead;
             }
         }
     }

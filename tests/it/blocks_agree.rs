@@ -113,6 +113,37 @@ fn generated_daily_notes_agree_and_take_the_fast_path() {
     assert!(nested_with_tabs > 60, "{nested_with_tabs}");
 }
 
+/// A table ends at a blank line, and at a line that starts another block: an ATX heading or
+/// an HTML comment (a summary region's end marker right after its last row). The scanner
+/// reads those as pulldown-cmark does; other lines after a table are left to pulldown-cmark.
+#[test]
+fn a_table_ended_by_a_heading_or_a_comment_agrees() {
+    let table = "| Date | Logged |\n| --- | ---: |\n| 2026-11-24 | 1h |\n| 2026-11-25 | 2h |\n";
+    let mut read = 0;
+    for after in [
+        "<!-- mdtasks:summary:end -->\n",
+        "   <!-- a comment\nthat ends -->\n- [ ] task\n",
+        "## 2026-11-26\n- 09:00 log\n",
+        "# Heading\n",
+        "#no heading\n",
+        "    <!-- indented: a row -->\n",
+        "text: a row\n",
+        "- [ ] a row too\n",
+        "> a quote\n",
+    ] {
+        for crlf in [false, true] {
+            let mut text = format!("<!-- mdtasks:summary:start -->\n{table}{after}- [ ] after\n");
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            assert_agree(&text, &format!("a table, then {after:?}"));
+            read += usize::from(fast_scanner_reads(&text));
+        }
+    }
+    // The two comments and the two headings (each with LF and with CRLF) are the scanner's.
+    assert_eq!(read, 8);
+}
+
 /// Generated days kept as one long note, a `## DATE` heading per day (their own headings two
 /// levels down, without their front matter).
 fn one_long_note(days: i64) -> String {
