@@ -956,6 +956,16 @@ mod tests {
         );
     }
 
+    /// `mdtasks --today 2026-11-24 watch ROOT --once`, resolved as in a test's environment.
+    fn watch_once(root: &str) -> Config {
+        use clap::Parser;
+        let args = ["mdtasks", "--today", "2026-11-24", "watch", root, "--once"];
+        let cli = crate::cli::Cli::try_parse_from(args).unwrap();
+        Config::resolve(cli, &test_env())
+            .map_err(|e| e.message)
+            .unwrap()
+    }
+
     /// The environment of an in-process run: no terminal, no colour, no user config.
     fn test_env() -> crate::app::Env {
         crate::app::Env {
@@ -973,7 +983,6 @@ mod tests {
     /// read it, whether it was read whole or, being long, in pieces.
     #[test]
     fn a_pass_that_writes_a_summary_needs_no_other() {
-        use clap::Parser;
         for piece_bytes in [usize::MAX, 1] {
             let t = tempfile::tempdir().unwrap();
             let note = t.path().join("Time Log.md");
@@ -981,19 +990,7 @@ mod tests {
                         - 09:00-09:20 mail #email\n- 09:30 ??\n\n## Summary\n\
                         <!-- mdtasks:summary:start last=7d -->\n<!-- mdtasks:summary:end -->\n";
             std::fs::write(&note, text).unwrap();
-            let root = t.path().to_str().unwrap();
-            let cli = crate::cli::Cli::try_parse_from([
-                "mdtasks",
-                "--today",
-                "2026-11-24",
-                "watch",
-                root,
-                "--once",
-            ])
-            .unwrap();
-            let mut cfg = Config::resolve(cli, &test_env())
-                .map_err(|e| e.message)
-                .unwrap();
+            let mut cfg = watch_once(t.path().to_str().unwrap());
             cfg.piece_bytes = piece_bytes;
             let crate::cli::Command::Watch(a) = &cfg.command else {
                 panic!("a watch command");
@@ -1018,7 +1015,6 @@ mod tests {
     /// all the same, built then, as `summarize --write` would build it.
     #[test]
     fn a_period_the_pass_did_not_build_is_built_when_planned() {
-        use clap::Parser;
         let t = tempfile::tempdir().unwrap();
         let notes = t.path().join("notes");
         std::fs::create_dir_all(&notes).unwrap();
@@ -1030,18 +1026,7 @@ mod tests {
         )
         .unwrap();
         let root = notes.to_str().unwrap();
-        let cli = crate::cli::Cli::try_parse_from([
-            "mdtasks",
-            "--today",
-            "2026-11-24",
-            "watch",
-            root,
-            "--once",
-        ])
-        .unwrap();
-        let cfg = Config::resolve(cli, &test_env())
-            .map_err(|e| e.message)
-            .unwrap();
+        let cfg = watch_once(root);
         let crate::cli::Command::Watch(a) = &cfg.command else {
             panic!("a watch command");
         };
