@@ -636,10 +636,7 @@ pub fn write_region(
     };
     let what = format!("region `{region}` updated");
     // Only the note's outline is read (a long note in pieces, never its whole model).
-    let plan = |t: &str, n: &Outline| {
-        let style = Style::of_outline(t, n);
-        replace_region(t, n, &style, region, markdown)
-    };
+    let plan = |t: &str, n: &Outline| replace_region(t, n, region, markdown);
     if !note.exists() {
         let n = Outline::read("", &target.parse, target.piece_bytes, None);
         let contents = match plan("", &n).and_then(|e| e.apply_checked("", &target.parse)) {

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use mdtasks::config::{Settings, resolved_toml};
 use mdtasks::edit::rollover::{Mode, RolloverOptions, plan_rollover};
 use mdtasks::edit::{
-    EditError, EditSet, Outline, Style, progress, refuse_reason, replace_region, set_status,
+    EditError, EditSet, Outline, progress, refuse_reason, replace_region, set_status,
 };
 use mdtasks::model::{Marker, Note, children, descendants};
 use mdtasks::parse::time::{self, Scan};
@@ -497,10 +497,8 @@ fn edit_input(input: &EditInput) {
                 ))
             }
             Command::Region { name } => {
-                let outline = Outline::of(t, n);
-                let style = Style::of_outline(t, &outline);
                 let name = name.as_deref().unwrap_or("summary");
-                planned(replace_region(t, &outline, &style, name, arg))
+                planned(replace_region(t, &Outline::of(n), name, arg))
             }
             Command::Progress => Some(progress::plan_progress_cookies(n)),
             Command::Status { task, status } => planned(set_status(n, usize::from(*task), *status)),

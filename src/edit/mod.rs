@@ -19,7 +19,7 @@ pub mod summaries;
 
 pub use outline::Outline;
 pub use plan::{insert_lines_at_end, insert_under_heading, replace_region, set_status};
-pub use style::{LineEnding, Style};
+pub use style::{Endings, LineEnding, Style};
 
 use std::collections::HashMap;
 

@@ -4,7 +4,7 @@
 //! does not insert. Each is idempotent where the command needs it: a planner that would
 //! write the bytes already there returns an empty set, so a second run changes nothing.
 
-use super::{EditError, EditSet, Outline, Style};
+use super::{EditError, EditSet, Endings, Outline, Style};
 use crate::diagnostic::Code;
 use crate::model::{Marker, Note};
 use crate::parse::{ParseOptions, regions_of};
@@ -80,12 +80,12 @@ fn last_line_blank(text: &str) -> bool {
 /// not end with one (never glue onto its last line), a blank line first when asked and the
 /// last line is not blank. The block ends with a line ending unless the note had none at its
 /// end, which it then still has not.
-fn append_block(text: &str, style: &Style, lines: &[String], blank_before: bool) -> EditSet {
+fn append_block(text: &str, endings: &Endings, lines: &[String], blank_before: bool) -> EditSet {
     let mut set = EditSet::new();
     if lines.is_empty() {
         return set;
     }
-    let eol = style.eol();
+    let eol = endings.eol();
     let empty = text.len() == body_start(text);
     let mut ins = String::new();
     if !empty && !ends_with_eol(text) {
@@ -95,7 +95,7 @@ fn append_block(text: &str, style: &Style, lines: &[String], blank_before: bool)
         ins.push_str(eol);
     }
     ins.push_str(&join_lines(lines, eol));
-    if !empty && !ends_with_eol(text) && !style.final_newline {
+    if !empty && !ends_with_eol(text) && !endings.final_newline {
         ins.truncate(ins.len() - eol.len());
     }
     set.insert(text.len(), ins);
@@ -105,7 +105,7 @@ fn append_block(text: &str, style: &Style, lines: &[String], blank_before: bool)
 /// Appends `lines` at the end of the note in its own line ending. Adds nothing else: no BOM,
 /// no blank line; a line ending first when the last line has none.
 pub fn insert_lines_at_end(text: &str, style: &Style, lines: &[String]) -> EditSet {
-    append_block(text, style, lines, false)
+    append_block(text, &style.endings, lines, false)
 }
 
 /// Inserts `lines` at the end of the section under the first heading whose text equals
@@ -134,7 +134,7 @@ pub fn insert_under_heading(
         let level = level.clamp(1, 6) as usize;
         let mut block = vec![format!("{} {}", "#".repeat(level), heading_text.trim())];
         block.extend(lines.iter().cloned());
-        return append_block(text, style, &block, true);
+        return append_block(text, &style.endings, &block, true);
     };
     let mut set = EditSet::new();
     if lines.is_empty() {
@@ -180,7 +180,7 @@ pub fn insert_under_heading(
             // The last line of a note without a final line ending.
             ins.push_str(eol);
             ins.push_str(&join_lines(lines, eol));
-            if !style.final_newline {
+            if !style.endings.final_newline {
                 ins.truncate(ins.len() - eol.len());
             }
             set.insert(at, ins);
@@ -192,7 +192,8 @@ pub fn insert_under_heading(
 /// Puts `content` between `<!-- mdtasks:NAME:start -->` and `<!-- mdtasks:NAME:end -->`:
 /// replaces the bytes between the marker lines when the region exists, else appends the
 /// marker pair and the content at the end of the note after a blank line. The content's
-/// lines are written in the note's line ending, each ending with one.
+/// lines are written in the note's line ending, each ending with one ([`Endings`]: a
+/// region's edit needs nothing else of the note's style).
 ///
 /// `outline` is the note's, read from `text`. Returns an empty set when the region already
 /// holds exactly that content, so a second run changes nothing. Refuses when the note's
@@ -202,7 +203,6 @@ pub fn insert_under_heading(
 pub fn replace_region(
     text: &str,
     outline: &Outline,
-    style: &Style,
     name: &str,
     content: &str,
 ) -> Result<EditSet, EditError> {
@@ -225,7 +225,8 @@ pub fn replace_region(
             d.message, d.hint
         )));
     }
-    let eol = style.eol();
+    let endings = Endings::of(text);
+    let eol = endings.eol();
     let lines: Vec<String> = split_lines(content).into_iter().map(String::from).collect();
     let new_content = join_lines(&lines, eol);
     let mut set = EditSet::new();
@@ -240,7 +241,7 @@ pub fn replace_region(
             let mut block = vec![format!("<!-- mdtasks:{name}:start -->")];
             block.extend(lines);
             block.push(format!("<!-- mdtasks:{name}:end -->"));
-            set = append_block(text, style, &block, true);
+            set = append_block(text, &endings, &block, true);
         }
     }
     // Read the result back: the region must be there, holding exactly the new content. (Only
@@ -436,13 +437,13 @@ mod tests {
     #[test]
     fn region_absent_is_appended_then_stable() {
         let t = "# Week\nnotes";
-        let (n, s) = ctx(t);
-        let set = replace_region(t, &Outline::of(t, &n), &s, "summary", "| a | 1h |\n").unwrap();
+        let (n, _) = ctx(t);
+        let set = replace_region(t, &Outline::of(&n), "summary", "| a | 1h |\n").unwrap();
         let out = run(t, &set);
         assert_eq!(out, format!("# Week\nnotes\n\n{START}\n| a | 1h |\n{END}"));
-        let (n, s) = ctx(&out);
+        let (n, _) = ctx(&out);
         assert!(
-            replace_region(&out, &Outline::of(&out, &n), &s, "summary", "| a | 1h |")
+            replace_region(&out, &Outline::of(&n), "summary", "| a | 1h |")
                 .unwrap()
                 .is_empty()
         );
@@ -451,21 +452,21 @@ mod tests {
     #[test]
     fn region_present_is_replaced_and_second_run_is_empty() {
         let t = format!("# W\r\n{START}\r\nold\r\nolder\r\n{END}\r\nafter\r\n");
-        let (n, s) = ctx(&t);
-        let set = replace_region(&t, &Outline::of(&t, &n), &s, "summary", "new\nlines\n").unwrap();
+        let (n, _) = ctx(&t);
+        let set = replace_region(&t, &Outline::of(&n), "summary", "new\nlines\n").unwrap();
         let out = run(&t, &set);
         assert_eq!(
             out,
             format!("# W\r\n{START}\r\nnew\r\nlines\r\n{END}\r\nafter\r\n")
         );
-        let (n, s) = ctx(&out);
+        let (n, _) = ctx(&out);
         assert!(
-            replace_region(&out, &Outline::of(&out, &n), &s, "summary", "new\nlines\n")
+            replace_region(&out, &Outline::of(&n), "summary", "new\nlines\n")
                 .unwrap()
                 .is_empty()
         );
         // Emptying the region leaves the markers adjacent.
-        let set = replace_region(&out, &Outline::of(&out, &n), &s, "summary", "").unwrap();
+        let set = replace_region(&out, &Outline::of(&n), "summary", "").unwrap();
         assert_eq!(
             run(&out, &set),
             format!("# W\r\n{START}\r\n{END}\r\nafter\r\n")
@@ -475,8 +476,8 @@ mod tests {
     #[test]
     fn named_regions_are_separate() {
         let t = "<!-- mdtasks:a:start -->\nA\n<!-- mdtasks:a:end -->\n";
-        let (n, s) = ctx(t);
-        let set = replace_region(t, &Outline::of(t, &n), &s, "b", "B").unwrap();
+        let (n, _) = ctx(t);
+        let set = replace_region(t, &Outline::of(&n), "b", "B").unwrap();
         let out = run(t, &set);
         assert!(out.starts_with(t));
         assert!(out.ends_with("<!-- mdtasks:b:start -->\nB\n<!-- mdtasks:b:end -->\n"));
@@ -485,9 +486,9 @@ mod tests {
     #[test]
     fn markers_in_a_code_fence_are_text() {
         let t = format!("```\n{START}\nold\n{END}\n```\n");
-        let (n, s) = ctx(&t);
+        let (n, _) = ctx(&t);
         assert!(n.regions.is_empty());
-        let set = replace_region(&t, &Outline::of(&t, &n), &s, "summary", "new").unwrap();
+        let set = replace_region(&t, &Outline::of(&n), "summary", "new").unwrap();
         let out = run(&t, &set);
         assert!(out.starts_with(&t), "the fenced text is untouched");
         assert_eq!(&out[t.len()..], format!("\n{START}\nnew\n{END}\n"));
@@ -496,25 +497,25 @@ mod tests {
     #[test]
     fn unbalanced_markers_are_refused() {
         let t = format!("x\n{START}\nbody\n");
-        let (n, s) = ctx(&t);
-        let err = replace_region(&t, &Outline::of(&t, &n), &s, "summary", "new").unwrap_err();
+        let (n, _) = ctx(&t);
+        let err = replace_region(&t, &Outline::of(&n), "summary", "new").unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.contains("line 2") && msg.contains("never ends"),
             "{msg}"
         );
         let t = format!("{START}\na\n{END}\n{START}\nb\n{END}\n");
-        let (n, s) = ctx(&t);
-        assert!(replace_region(&t, &Outline::of(&t, &n), &s, "summary", "new").is_err());
+        let (n, _) = ctx(&t);
+        assert!(replace_region(&t, &Outline::of(&n), "summary", "new").is_err());
         // Another region's trouble does not block this one (refuse_reason covers the note).
-        assert!(replace_region(&t, &Outline::of(&t, &n), &s, "other", "new").is_ok());
+        assert!(replace_region(&t, &Outline::of(&n), "other", "new").is_ok());
     }
 
     #[test]
     fn region_after_an_unclosed_fence_is_refused() {
         let t = "text\n```\ncode\n";
-        let (n, s) = ctx(t);
-        let err = replace_region(t, &Outline::of(t, &n), &s, "summary", "new").unwrap_err();
+        let (n, _) = ctx(t);
+        let err = replace_region(t, &Outline::of(&n), "summary", "new").unwrap_err();
         assert!(err.to_string().contains("unclosed code block"), "{err}");
     }
 
@@ -616,8 +617,8 @@ mod tests {
 
             #[test]
             fn summary_region_insert_touches_only_the_region(t in note_text(), c in content()) {
-                let (n, s) = ctx(&t);
-                let set = match replace_region(&t, &Outline::of(&t, &n), &s, "summary", &c) {
+                let (n, _) = ctx(&t);
+                let set = match replace_region(&t, &Outline::of(&n), "summary", &c) {
                     Ok(set) => set,
                     // pulldown-cmark misreads fences in lone-CR text (`` ```\r `` opens no
                     // fence where CommonMark says it does), so a CR note can end inside what
@@ -629,11 +630,11 @@ mod tests {
                 // Absent region: appended, so the original is a prefix of the result.
                 prop_assert!(out.starts_with(&t));
                 prop_assert_eq!(out.matches('\u{feff}').count(), t.matches('\u{feff}').count());
-                let (n2, s2) = ctx(&out);
-                prop_assert!(replace_region(&out, &Outline::of(&out, &n2), &s2, "summary", &c).unwrap().is_empty());
+                let (n2, _) = ctx(&out);
+                prop_assert!(replace_region(&out, &Outline::of(&n2), "summary", &c).unwrap().is_empty());
                 // A changed content replaces only the bytes between the markers.
                 let r = n2.regions.iter().find(|r| r.name == "summary").unwrap();
-                let set = replace_region(&out, &Outline::of(&out, &n2), &s2, "summary", "other\ncontent").unwrap();
+                let set = replace_region(&out, &Outline::of(&n2), "summary", "other\ncontent").unwrap();
                 let out2 = set.apply_checked(&out, &opts()).unwrap();
                 prop_assert_eq!(&out2[..r.content.start], &out[..r.content.start]);
                 let tail = out.len() - r.content.end;

@@ -2,8 +2,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::Outline;
-use crate::model::Note;
+use crate::model::{Marker, Note};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineEnding {
@@ -23,47 +22,31 @@ impl LineEnding {
     }
 }
 
-/// How a note writes what mdtasks may insert into it. Inserted text copies it so that the
-/// note still looks like its author's, and so that an editor or sync tool that normalises
-/// line endings does not rewrite the whole file on its next save.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Style {
+/// How a note ends its lines: all that a block appended to it, or a line inserted into it,
+/// needs to fit in. Read off the text alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endings {
     /// The ending of the note's first line; `\n` when it has a single line.
     pub line_ending: LineEnding,
     /// The note starts with a UTF-8 byte-order mark. Inserted text never adds one.
     pub bom: bool,
-    /// `-`, `*` or `+`: the bullet most list items use (`-` when there are none or on a tie).
-    pub bullet: char,
-    /// One level of list nesting: a tab, or the number of spaces nested items mostly use
-    /// (two spaces when the note has no nested items).
-    pub indent: String,
-    /// `x` or `X`, whichever done checkboxes mostly use (`x` by default).
-    pub done_char: char,
     /// The text ends with a line ending, or is empty (nothing to glue onto). Text appended to
     /// a note without one does not end with one either, so the note keeps its habit.
     pub final_newline: bool,
 }
 
-impl Default for Style {
+impl Default for Endings {
     fn default() -> Self {
-        Style {
+        Endings {
             line_ending: LineEnding::Lf,
             bom: false,
-            bullet: '-',
-            indent: "  ".into(),
-            done_char: 'x',
             final_newline: true,
         }
     }
 }
 
-impl Style {
-    pub fn detect(text: &str, note: &Note) -> Style {
-        Style::of_outline(text, &Outline::of(text, note))
-    }
-
-    /// The style of the note `outline` was read from (`text`).
-    pub fn of_outline(text: &str, outline: &Outline) -> Style {
+impl Endings {
+    pub fn of(text: &str) -> Endings {
         let bom = text.starts_with('\u{feff}');
         let body_start = if bom { 3 } else { 0 };
         let b = text.as_bytes();
@@ -74,25 +57,75 @@ impl Style {
             Some(i) if b[i] == b'\r' => LineEnding::Cr,
             _ => LineEnding::Lf,
         };
-        // Nothing open before an ATX heading at the margin goes on past it: a list, a quote,
-        // a paragraph or a table ends there (a heading in code or HTML is none, and the
-        // note's headings are the parser's).
-        let (bullet, indent) = list_style(text, body_start, &outline.margin_headings);
-        let (lower, upper) = (outline.done_lower, outline.done_upper);
-        let done_char = if upper > lower { 'X' } else { 'x' };
         let final_newline = text.len() == body_start || text.ends_with(['\n', '\r']);
-        Style {
+        Endings {
             line_ending,
             bom,
-            bullet,
-            indent,
-            done_char,
             final_newline,
         }
     }
 
     pub fn eol(&self) -> &'static str {
         self.line_ending.as_str()
+    }
+}
+
+/// How a note writes what mdtasks may insert into it. Inserted text copies it so that the
+/// note still looks like its author's, and so that an editor or sync tool that normalises
+/// line endings does not rewrite the whole file on its next save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Style {
+    pub endings: Endings,
+    /// `-`, `*` or `+`: the bullet most list items use (`-` when there are none or on a tie).
+    pub bullet: char,
+    /// One level of list nesting: a tab, or the number of spaces nested items mostly use
+    /// (two spaces when the note has no nested items).
+    pub indent: String,
+    /// `x` or `X`, whichever done checkboxes mostly use (`x` by default).
+    pub done_char: char,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            endings: Endings::default(),
+            bullet: '-',
+            indent: "  ".into(),
+            done_char: 'x',
+        }
+    }
+}
+
+impl Style {
+    /// The style of `note`, parsed from `text`. (Its list items are read by pulldown-cmark:
+    /// a region's edit, which inserts no item, needs only [`Endings`].)
+    pub fn detect(text: &str, note: &Note) -> Style {
+        let endings = Endings::of(text);
+        let body_start = if endings.bom { 3 } else { 0 };
+        let (bullet, indent) = list_style(text, body_start, &margin_headings(text, note));
+        let (mut lower, mut upper) = (0usize, 0usize);
+        for t in &note.tasks {
+            match t.marker {
+                Marker::Checkbox {
+                    status_char: 'x', ..
+                } => lower += 1,
+                Marker::Checkbox {
+                    status_char: 'X', ..
+                } => upper += 1,
+                _ => {}
+            }
+        }
+        let done_char = if upper > lower { 'X' } else { 'x' };
+        Style {
+            endings,
+            bullet,
+            indent,
+            done_char,
+        }
+    }
+
+    pub fn eol(&self) -> &'static str {
+        self.endings.eol()
     }
 
     /// A list item line at nesting `depth` (0 = top level), without a line ending.
@@ -104,6 +137,18 @@ impl Style {
     pub fn task(&self, depth: usize, status: char, text: &str) -> String {
         self.item(depth, &format!("[{status}] {text}"))
     }
+}
+
+/// Where the note's ATX headings at the margin start (`#` first on its line). Nothing open
+/// before such a heading goes on past it: a list, a quote, a paragraph or a table ends there
+/// (a heading in code or HTML is none, and the note's headings are the parser's).
+fn margin_headings(text: &str, note: &Note) -> Vec<usize> {
+    let b = text.as_bytes();
+    note.headings
+        .iter()
+        .map(|h| h.span.start)
+        .filter(|&at| b.get(at) == Some(&b'#') && (at == 0 || matches!(b[at - 1], b'\n' | b'\r')))
+        .collect()
 }
 
 /// The most used bullet, and the indentation of items nested one level, from pulldown-cmark's
@@ -220,7 +265,7 @@ mod tests {
         for t in &texts {
             let note = parse_note(t, &ParseOptions::with_defaults());
             let start = if t.starts_with('\u{feff}') { 3 } else { 0 };
-            let cuts = Outline::of(t, &note).margin_headings;
+            let cuts = margin_headings(t, &note);
             cut += usize::from(!cuts.is_empty());
             assert_eq!(
                 list_style(t, start, &cuts),
@@ -240,32 +285,35 @@ mod tests {
     #[test]
     fn crlf_note() {
         let s = detect("# A\r\n- [X] one\r\n- [X] two\r\n- [x] three");
-        assert_eq!(s.line_ending, LineEnding::CrLf);
+        assert_eq!(s.endings.line_ending, LineEnding::CrLf);
         assert_eq!(s.eol(), "\r\n");
         assert_eq!(s.done_char, 'X');
-        assert!(!s.final_newline);
+        assert!(!s.endings.final_newline);
     }
 
     #[test]
     fn first_line_ending_decides() {
-        assert_eq!(detect("a\nb\r\nc\r\n").line_ending, LineEnding::Lf);
-        assert_eq!(detect("a\r\nb\nc\n").line_ending, LineEnding::CrLf);
-        assert_eq!(detect("single line").line_ending, LineEnding::Lf);
+        assert_eq!(detect("a\nb\r\nc\r\n").endings.line_ending, LineEnding::Lf);
+        assert_eq!(detect("a\r\nb\nc\n").endings.line_ending, LineEnding::CrLf);
+        assert_eq!(detect("single line").endings.line_ending, LineEnding::Lf);
     }
 
     #[test]
     fn lone_cr_note() {
         let s = detect("# A\r- [ ] one\r");
-        assert_eq!(s.line_ending, LineEnding::Cr);
-        assert!(s.final_newline);
+        assert_eq!(s.endings.line_ending, LineEnding::Cr);
+        assert!(s.endings.final_newline);
     }
 
     #[test]
     fn bom_note() {
         let s = detect("\u{feff}# A\n- x\n");
-        assert!(s.bom);
-        assert!(detect("\u{feff}").final_newline, "nothing to glue onto");
-        assert!(!detect("# A\n").bom);
+        assert!(s.endings.bom);
+        assert!(
+            detect("\u{feff}").endings.final_newline,
+            "nothing to glue onto"
+        );
+        assert!(!detect("# A\n").endings.bom);
     }
 
     #[test]

@@ -15,7 +15,7 @@
 
 use chrono::NaiveDate;
 
-use super::{EditError, EditSet, Outline, Style, replace_region};
+use super::{EditError, EditSet, Outline, replace_region};
 use crate::model::{Note, Region};
 use crate::parse::marker;
 use crate::report::{Period, PeriodError, PeriodSpec};
@@ -228,7 +228,6 @@ pub fn plan_summaries(
     today: NaiveDate,
     render: &mut dyn FnMut(&Period) -> String,
 ) -> (EditSet, Vec<RegionProblem>) {
-    let style = Style::of_outline(text, outline);
     let mut set = EditSet::new();
     let mut problems = Vec::new();
     for r in outline
@@ -250,7 +249,7 @@ pub fn plan_summaries(
             }
         };
         let content = render(&period);
-        match replace_region(text, outline, &style, &r.name, &content) {
+        match replace_region(text, outline, &r.name, &content) {
             Ok(edits) => set.extend(edits),
             Err(e) => problems.push(problem(region_error_text(&e))),
         }
@@ -393,7 +392,7 @@ mod tests {
                 p.to.map(|d| d.to_string()).unwrap_or_default()
             )
         };
-        let (set, problems) = plan_summaries(t, &Outline::of(t, &n), d(TODAY), &mut render);
+        let (set, problems) = plan_summaries(t, &Outline::of(&n), d(TODAY), &mut render);
         assert_eq!(
             asked,
             [
@@ -414,18 +413,13 @@ mod tests {
         assert!(out.contains("mine\n"));
         // A second plan on the result changes nothing.
         let n2 = parse_note(&out, &ParseOptions::default());
-        let (again, _) = plan_summaries(
-            &out,
-            &Outline::of(&out, &n2),
-            d(TODAY),
-            &mut |p: &Period| {
-                format!(
-                    "report {}..{}",
-                    p.from.map(|d| d.to_string()).unwrap_or_default(),
-                    p.to.map(|d| d.to_string()).unwrap_or_default()
-                )
-            },
-        );
+        let (again, _) = plan_summaries(&out, &Outline::of(&n2), d(TODAY), &mut |p: &Period| {
+            format!(
+                "report {}..{}",
+                p.from.map(|d| d.to_string()).unwrap_or_default(),
+                p.to.map(|d| d.to_string()).unwrap_or_default()
+            )
+        });
         assert!(again.is_empty());
     }
 
@@ -434,7 +428,7 @@ mod tests {
         let t = "<!-- mdtasks:summary:start -->\r\n<!-- mdtasks:summary:end -->\r\n";
         let n = parse_note(t, &ParseOptions::default());
         let (set, problems) =
-            plan_summaries(t, &Outline::of(t, &n), d(TODAY), &mut |_| "a\nb\n".into());
+            plan_summaries(t, &Outline::of(&n), d(TODAY), &mut |_| "a\nb\n".into());
         assert!(problems.is_empty());
         let out = set.apply(t).unwrap();
         assert_eq!(

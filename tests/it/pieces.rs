@@ -76,7 +76,7 @@ fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
     // the fingerprints of its models: one per piece, or the whole note's.
     let fingerprint = |n: &Note| format!("{n:?}").len() as u64;
     let outline = Outline::read(text, opts, min_bytes, Some(&fingerprint));
-    let mut of_whole = Outline::of(text, &note);
+    let mut of_whole = Outline::of(&note);
     of_whole.fingerprints = outline.fingerprints.clone();
     same(
         &format!("{of_whole:#?}"),
