@@ -631,6 +631,19 @@ pub(crate) fn stream_notes<T: Send>(
     opts: &LoadOptions,
     keep_diagnostics: bool,
     map: impl Fn(LoadedNote) -> T + Sync,
+    sink: impl FnMut(T) -> bool,
+) -> Result<Streamed, load::LoadError> {
+    stream_settled(cfg, opts, keep_diagnostics, map, |_| {}, sink)
+}
+
+/// [`stream_notes`], with `settle` called on each result on the thread that made it, once
+/// its note is read for good (see [`load::stream`]).
+pub(crate) fn stream_settled<T: Send>(
+    cfg: &Config,
+    opts: &LoadOptions,
+    keep_diagnostics: bool,
+    map: impl Fn(LoadedNote) -> T + Sync,
+    settle: impl Fn(&mut T) + Sync,
     mut sink: impl FnMut(T) -> bool,
 ) -> Result<Streamed, load::LoadError> {
     let mut s = Streamed {
@@ -649,6 +662,7 @@ pub(crate) fn stream_notes<T: Send>(
             let path = (keep_diagnostics && !diagnostics.is_empty()).then(|| ln.path.clone());
             (path, diagnostics, map(ln))
         },
+        |(_, _, t)| settle(t),
         |(path, diagnostics, t), first| {
             // A long note's pieces count as one note.
             s.notes += usize::from(first);
@@ -1437,7 +1451,9 @@ fn summarize(
         named_within: named_window(&period).filter(|_| !html),
         ..piece_options(cfg)
     };
-    let streamed = stream_notes(
+    // What a note adds to the sums in any order is added on the thread that digested it;
+    // only what depends on the order is left for this thread.
+    let streamed = stream_settled(
         cfg,
         &opts,
         false,
@@ -1445,6 +1461,7 @@ fn summarize(
             let b = blocks_digester.map(|d| d.digest(&ln));
             (digester.digest(ln), b)
         },
+        |(digest, _)| digester.count(digest),
         |(digest, b)| {
             builder.add(digest);
             if let (Some(blocks), Some(b)) = (&mut blocks, b) {

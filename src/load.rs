@@ -732,13 +732,16 @@ const IN_FLIGHT: usize = 2;
 /// of notes are in memory at once, so commands that fold notes into a report never hold the
 /// whole folder. A note longer than [`LoadOptions::pieces`] comes in pieces, each mapped as
 /// a note: `sink` gets with each result whether it is a file's first (false for the pieces
-/// after a note's first). Returns the problems that kept files from being read, sorted by
-/// path. `root_shown` is how the user wrote the path.
+/// after a note's first). `settle` gets each result on the thread that made it, once the
+/// note is read for good (a long note whose day fell in two pieces is read again in other
+/// pieces, and the first reading's results are dropped). Returns the problems that kept
+/// files from being read, sorted by path. `root_shown` is how the user wrote the path.
 pub fn stream<T: Send>(
     root: &Path,
     root_shown: &str,
     opts: &LoadOptions,
     map: impl Fn(LoadedNote) -> T + Sync,
+    settle: impl Fn(&mut T) + Sync,
     mut sink: impl FnMut(T, bool) -> bool,
 ) -> Result<Vec<FileDiagnostic>, LoadError> {
     /// One file's results: most notes are one, a long note's pieces several.
@@ -752,8 +755,16 @@ pub fn stream<T: Send>(
         root_shown,
         opts,
         |_, read| match read {
-            Read::Note(n) => Ok(Mapped::One(map(*n))),
-            Read::Long(l) => Ok(Mapped::Pieces(l.map_pieces(&map))),
+            Read::Note(n) => {
+                let mut t = map(*n);
+                settle(&mut t);
+                Ok(Mapped::One(t))
+            }
+            Read::Long(l) => {
+                let mut pieces = l.map_pieces(&map);
+                pieces.iter_mut().for_each(&settle);
+                Ok(Mapped::Pieces(pieces))
+            }
             Read::Problem(p) => Err(Box::new(p)),
         },
         |r| match r {
@@ -1029,6 +1040,7 @@ pub fn load(root: &Path, root_shown: &str, opts: &LoadOptions) -> Result<Loaded,
         root_shown,
         &opts,
         |n| n,
+        |_| {},
         |n, _| {
             notes.push(n);
             true
@@ -1113,6 +1125,7 @@ mod tests {
                         parsed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         (ln.rel.clone(), ln.note.tasks[0].text.clone())
                     },
+                    |_| {},
                     |x, _| {
                         seen.push(x);
                         seen.len() < stop_after

@@ -6,8 +6,8 @@
 //! (`00:45+1`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -468,6 +468,69 @@ struct DigestEntry {
 
 /// An entry of the period as [`Digester::digest`] first takes it: what the sums need, and
 /// the entry's index in the note (its text and tags are taken only for the rows kept).
+/// The distinct tags of one note's entries, each with what it makes an entry: its
+/// categories and whether it is a priority tag. A note has a handful, met again on most of
+/// its entries: a tag is looked up by a key made of a few of its bytes, and the categories'
+/// tags are compared with it once a note instead of once an entry.
+struct NoteTags {
+    /// The names, one after another.
+    names: String,
+    /// Where each name ends in `names`.
+    ends: Vec<usize>,
+    keys: Vec<u64>,
+    /// Bit `i`: category `i` lists the tag (the first 64 categories).
+    categories: Vec<u64>,
+    priority: Vec<bool>,
+}
+
+impl NoteTags {
+    /// Room for `n` tags of 16 bytes (one allocation each, not one growth after another).
+    fn with_capacity(n: usize) -> Self {
+        NoteTags {
+            names: String::with_capacity(16 * n),
+            ends: Vec::with_capacity(n),
+            keys: Vec::with_capacity(n),
+            categories: Vec::with_capacity(n),
+            priority: Vec::with_capacity(n),
+        }
+    }
+
+    /// The index of `t`, added if new.
+    fn index(&mut self, t: &str, d: &Digester) -> u32 {
+        let key = Self::key(t);
+        let mut from = 0;
+        while let Some(at) = self.keys[from..].iter().position(|&k| k == key) {
+            let i = from + at;
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            if self.names.as_bytes()[start..self.ends[i]] == *t.as_bytes() {
+                return i as u32;
+            }
+            from = i + 1;
+        }
+        self.names.push_str(t);
+        self.ends.push(self.names.len());
+        self.keys.push(key);
+        let mut categories = 0u64;
+        for (i, c) in d.settings.categories.iter().take(64).enumerate() {
+            if c.tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+                categories |= 1 << i;
+            }
+        }
+        self.categories.push(categories);
+        self.priority.push(d.is_priority_tag(t));
+        (self.keys.len() - 1) as u32
+    }
+
+    /// The length and the first, middle and last bytes: tags that share these are rare,
+    /// and are told apart by their names.
+    fn key(t: &str) -> u64 {
+        let b = t.as_bytes();
+        let byte = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+        let last = b.len().saturating_sub(1);
+        (b.len() as u64) | byte(0) << 32 | byte(b.len() / 2) << 40 | byte(last) << 48
+    }
+}
+
 struct Placed {
     date: NaiveDate,
     start: u32,
@@ -477,9 +540,20 @@ struct Placed {
     priority: bool,
     line: usize,
     ix: usize,
+    /// Its distinct tags: indices in the note's [`NoteTags`], at these places of the list
+    /// of every entry's tags.
+    tags: std::ops::Range<u32>,
 }
 
 impl Placed {
+    fn seg(&self) -> Seg {
+        Seg {
+            start: self.start,
+            end: self.end.unwrap_or(u32::MAX),
+            category: self.category,
+        }
+    }
+
     /// Its length; 0 while open.
     fn minutes(&self) -> u32 {
         self.end.map_or(0, |x| x.saturating_sub(self.start))
@@ -518,6 +592,30 @@ impl EntrySums {
             hour_priority: [0; 24],
         }
     }
+
+    /// Adds `o` in (both with the same categories).
+    fn merge(&mut self, o: &EntrySums) {
+        fn add(a: &mut PerHour, b: &PerHour) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        self.minutes += o.minutes;
+        self.entries += o.entries;
+        self.open += o.open;
+        for (a, b) in self.categories.iter_mut().zip(&o.categories) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        for (a, b) in self.hour_category.iter_mut().zip(&o.hour_category) {
+            add(a, b);
+        }
+        for (a, b) in self.hour_weekday.iter_mut().zip(&o.hour_weekday) {
+            add(a, b);
+        }
+        add(&mut self.hour_money, &o.hour_money);
+        add(&mut self.hour_priority, &o.hour_priority);
+    }
 }
 
 /// Tasks of one day in one note.
@@ -527,6 +625,15 @@ struct TaskCounts {
     added: usize,
     blocks_done: usize,
     blocks_total: usize,
+}
+
+impl TaskCounts {
+    fn add(&mut self, c: &TaskCounts) {
+        self.done += c.done;
+        self.added += c.added;
+        self.blocks_done += c.blocks_done;
+        self.blocks_total += c.blocks_total;
+    }
 }
 
 /// A day's priorities, summed over its notes.
@@ -540,23 +647,12 @@ struct PriorityAcc {
     first: Option<(u32, u32, usize, bool)>,
 }
 
-/// What the summary needs from one note: computed in parallel by [`Digester::digest`],
-/// after which the note itself can be dropped.
+/// What the summary needs from one note in the order of the notes: computed in parallel by
+/// [`Digester::digest`], after which the note itself can be dropped. (What it adds up to in
+/// any order, the digest counted in its thread's share of [`OrderFree`] sums.)
 #[derive(Debug)]
 pub struct NoteDigest {
     path: Option<String>,
-    /// The note's date and its date headings.
-    dates: Vec<NaiveDate>,
-    /// Days its tasks belong to.
-    task_dates: Vec<NaiveDate>,
-    /// Task counts per day (done tasks by their done date).
-    tasks: Vec<(NaiveDate, TaskCounts)>,
-    /// Minutes and entries of the period per tag (`(untagged)` for entries without): each
-    /// with the end of the tag's name in `tag_names`, where the names follow one another
-    /// (one string for them all, not one each: what a digest holds is freed on the thread
-    /// that folds it in).
-    tag_names: String,
-    tag_sums: Vec<(usize, u64, usize)>,
     /// The entries of the period as segments (with whether each carries a priority tag),
     /// sorted by day, start and line, and the runs of them that fall on one day.
     segs: Vec<(Seg, bool)>,
@@ -564,12 +660,168 @@ pub struct NoteDigest {
     /// The entries whose row may be wanted (every entry's, or the note's longest), in the
     /// order of `segs`.
     rows: Vec<DigestEntry>,
+    priorities: Vec<(NaiveDate, NoteDayPriorities)>,
+    /// What the note adds to the sums, until counted ([`Digester::count`] on the thread
+    /// that made the digest, else [`SummaryBuilder::add`]).
+    counts: Option<NoteCounts>,
+}
+
+/// What a note adds to the [`OrderFree`] sums, besides its segments.
+#[derive(Debug)]
+struct NoteCounts {
+    /// The note's date and its date headings.
+    dates: Vec<NaiveDate>,
+    /// Days its tasks belong to.
+    task_dates: Vec<NaiveDate>,
+    /// Task counts per day (done tasks by their done date).
+    tasks: Vec<(NaiveDate, TaskCounts)>,
+    /// Minutes and entries of the period per tag (`(untagged)` for entries without): each
+    /// with the end of the tag's name in `tag_names`, where the names follow one another.
+    tag_names: String,
+    tag_sums: Vec<(usize, u64, usize)>,
     /// Days of entries outside the period (they still widen a period taken from the notes).
     other_dates: Vec<NaiveDate>,
     undated_entries: usize,
-    /// The last session (day, start) of each done task logged in the period.
-    done_tasks: Vec<(NaiveDate, u32)>,
-    priorities: Vec<(NaiveDate, NoteDayPriorities)>,
+    /// The start (minute of the day) of the last session of each done task logged in the
+    /// period.
+    done_starts: Vec<u32>,
+}
+
+/// What the report adds up over the notes in any order. Each note's is added on the thread
+/// that digests it, into that thread's share (a builder's fold, on one thread, took a
+/// tenth of `summarize`'s time on two threads), and the shares are added up at the end.
+#[derive(Debug)]
+struct OrderFree {
+    undated_entries: usize,
+    /// Days of the notes: their dates and date headings, and the days of their entries (in
+    /// the period or not: entries outside it still widen a period taken from the notes).
+    dated: BTreeSet<NaiveDate>,
+    /// Days that tasks belong to.
+    has_note: BTreeSet<NaiveDate>,
+    /// Task counts per day (done tasks by their done date).
+    task_days: BTreeMap<NaiveDate, TaskCounts>,
+    /// Minutes and entries of the period per tag (`(untagged)` for entries without).
+    tag_acc: HashMap<String, (u64, usize)>,
+    sums: EntrySums,
+    /// Minutes of money and of waste per ISO week.
+    weeks: BTreeMap<(i32, u32), (u64, u64)>,
+    /// Done tasks logged in the period, by the hour their last session started.
+    tasks_h: [usize; 24],
+}
+
+impl OrderFree {
+    fn new(categories: usize) -> Self {
+        OrderFree {
+            undated_entries: 0,
+            dated: BTreeSet::new(),
+            has_note: BTreeSet::new(),
+            task_days: BTreeMap::new(),
+            tag_acc: HashMap::new(),
+            sums: EntrySums::new(categories),
+            weeks: BTreeMap::new(),
+            tasks_h: [0; 24],
+        }
+    }
+
+    /// Counts a note: what it adds besides its segments, then the segments (with whether
+    /// each carries a priority tag) and the runs of them that fall on one day.
+    fn count(
+        &mut self,
+        c: NoteCounts,
+        segs: &[(Seg, bool)],
+        seg_days: &[(NaiveDate, usize)],
+        (money_ix, waste_ix): (Option<usize>, Option<usize>),
+    ) {
+        self.undated_entries += c.undated_entries;
+        self.dated.extend(c.dates);
+        self.dated.extend(c.other_dates);
+        self.has_note.extend(c.task_dates);
+        for (date, t) in &c.tasks {
+            self.task_days.entry(*date).or_default().add(t);
+        }
+        for start in c.done_starts {
+            self.tasks_h[((start / 60) % 24) as usize] += 1;
+        }
+        let mut start = 0;
+        for (end, m, n) in c.tag_sums {
+            let t = &c.tag_names[start..end];
+            start = end;
+            match self.tag_acc.get_mut(t) {
+                Some(a) => {
+                    a.0 += m;
+                    a.1 += n;
+                }
+                None => {
+                    self.tag_acc.insert(t.to_string(), (m, n));
+                }
+            }
+        }
+        let mut segs = segs;
+        for &(date, n) in seg_days {
+            let (run, rest) = segs.split_at(n);
+            segs = rest;
+            self.dated.insert(date);
+            let iw = date.iso_week();
+            let week = self.weeks.entry((iw.year(), iw.week())).or_default();
+            let wd = date.weekday().num_days_from_monday() as usize;
+            let sums = &mut self.sums;
+            for &(seg, priority) in run {
+                let c = seg.category as usize;
+                let end = seg.closed_end();
+                let m = seg.minutes();
+                sums.minutes += m;
+                sums.entries += 1;
+                sums.open += usize::from(end.is_none());
+                sums.categories[c].0 += m;
+                sums.categories[c].1 += 1;
+                // Money against waste, per ISO week.
+                if Some(c) == money_ix {
+                    week.0 += m;
+                } else if Some(c) == waste_ix {
+                    week.1 += m;
+                }
+                // Hours of the day.
+                if let Some(end) = end {
+                    let is_money = Some(c) == money_ix;
+                    split_hours(seg.start, end, |h, mm| {
+                        let mm = u64::from(mm);
+                        sums.hour_category[c][h] += mm;
+                        sums.hour_weekday[wd][h] += mm;
+                        if is_money {
+                            sums.hour_money[h] += mm;
+                        }
+                        if priority {
+                            sums.hour_priority[h] += mm;
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// Adds `other` in.
+    fn merge(&mut self, other: OrderFree) {
+        self.undated_entries += other.undated_entries;
+        self.dated.extend(other.dated);
+        self.has_note.extend(other.has_note);
+        for (date, c) in other.task_days {
+            self.task_days.entry(date).or_default().add(&c);
+        }
+        for (tag, (m, n)) in other.tag_acc {
+            let acc = self.tag_acc.entry(tag).or_default();
+            acc.0 += m;
+            acc.1 += n;
+        }
+        self.sums.merge(&other.sums);
+        for (week, (money, waste)) in other.weeks {
+            let acc = self.weeks.entry(week).or_default();
+            acc.0 += money;
+            acc.1 += waste;
+        }
+        for (h, n) in other.tasks_h.iter().enumerate() {
+            self.tasks_h[h] += n;
+        }
+    }
 }
 
 /// A note's priority and money tasks of one day, counted (see
@@ -701,17 +953,12 @@ pub struct SummaryBuilder<'s> {
     money_ix: Option<usize>,
     waste_ix: Option<usize>,
     notes: u32,
-    undated_entries: usize,
-    dated: BTreeSet<NaiveDate>,
-    has_note: BTreeSet<NaiveDate>,
-    task_days: BTreeMap<NaiveDate, TaskCounts>,
+    /// The sums of every note, once [`Self::gather`] has added up the digesting threads'
+    /// shares.
+    free: OrderFree,
     /// The segments of the period's days, in the order they came.
     segs: SegStore,
     priorities: BTreeMap<NaiveDate, PriorityAcc>,
-    tag_acc: HashMap<String, (u64, usize)>,
-    sums: EntrySums,
-    weeks: BTreeMap<(i32, u32), (u64, u64)>,
-    tasks_h: [usize; 24],
     /// The longest closed entries so far, longest first (ties in entry order).
     longest: Vec<(u32, EntryKey, EntryRow)>,
     entries: EntryRows,
@@ -736,6 +983,9 @@ impl<'s> SummaryBuilder<'s> {
                 priority: cfg.priority_tags.iter().map(|t| t.to_lowercase()).collect(),
                 priority_norm: crate::report::tasks::norm_tags(&cfg.priority_tags),
                 longest_floor: Arc::new(AtomicU32::new(0)),
+                money_ix: settings.categories.iter().position(|c| c.name == MONEY),
+                waste_ix: settings.categories.iter().position(|c| c.name == WASTE),
+                shares: (0..SHARES).map(|_| Mutex::new(OrderFree::new(n))).collect(),
             },
             keep_entries,
             money_ix: settings.categories.iter().position(|c| c.name == MONEY),
@@ -743,16 +993,9 @@ impl<'s> SummaryBuilder<'s> {
             category_names: categories.iter().map(|c| Arc::from(c.as_str())).collect(),
             categories,
             notes: 0,
-            undated_entries: 0,
-            dated: BTreeSet::new(),
-            has_note: BTreeSet::new(),
-            task_days: BTreeMap::new(),
+            free: OrderFree::new(n),
             segs: SegStore::default(),
             priorities: BTreeMap::new(),
-            tag_acc: HashMap::new(),
-            sums: EntrySums::new(n),
-            weeks: BTreeMap::new(),
-            tasks_h: [0; 24],
             longest: Vec::new(),
             entries: EntryRows::in_memory(),
         }
@@ -777,19 +1020,12 @@ impl<'s> SummaryBuilder<'s> {
 
     /// Folds in one note's digest. Notes must come in path order (ties between entries that
     /// start at the same minute go by path, then line).
-    pub fn add(&mut self, d: NoteDigest) {
+    pub fn add(&mut self, mut d: NoteDigest) {
         let note = self.notes;
         self.notes += 1;
-        self.undated_entries += d.undated_entries;
-        self.dated.extend(d.dates.iter().copied());
-        self.dated.extend(d.other_dates.iter().copied());
-        self.has_note.extend(d.task_dates.iter().copied());
-        for (date, c) in &d.tasks {
-            let acc = self.task_days.entry(*date).or_default();
-            acc.done += c.done;
-            acc.added += c.added;
-            acc.blocks_done += c.blocks_done;
-            acc.blocks_total += c.blocks_total;
+        if let Some(c) = d.counts.take() {
+            self.free
+                .count(c, &d.segs, &d.seg_days, (self.money_ix, self.waste_ix));
         }
         for (date, p) in d.priorities {
             let acc = self.priorities.entry(date).or_default();
@@ -807,64 +1043,11 @@ impl<'s> SummaryBuilder<'s> {
                 }
             }
         }
-        for (_, start) in &d.done_tasks {
-            self.tasks_h[((start / 60) % 24) as usize] += 1;
-        }
-        let mut start = 0;
-        for (end, m, n) in d.tag_sums {
-            let t = &d.tag_names[start..end];
-            start = end;
-            match self.tag_acc.get_mut(t) {
-                Some(a) => {
-                    a.0 += m;
-                    a.1 += n;
-                }
-                None => {
-                    self.tag_acc.insert(t.to_string(), (m, n));
-                }
-            }
-        }
         let mut segs = &d.segs[..];
         for (date, n) in d.seg_days {
             let (run, rest) = segs.split_at(n);
             segs = rest;
-            self.dated.insert(date);
             self.segs.push_run(date, run.iter().map(|(seg, _)| *seg));
-            let iw = date.iso_week();
-            let week = self.weeks.entry((iw.year(), iw.week())).or_default();
-            let wd = date.weekday().num_days_from_monday() as usize;
-            let sums = &mut self.sums;
-            for &(seg, priority) in run {
-                let c = seg.category as usize;
-                let end = seg.closed_end();
-                let m = seg.minutes();
-                sums.minutes += m;
-                sums.entries += 1;
-                sums.open += usize::from(end.is_none());
-                sums.categories[c].0 += m;
-                sums.categories[c].1 += 1;
-                // Money against waste, per ISO week.
-                if Some(c) == self.money_ix {
-                    week.0 += m;
-                } else if Some(c) == self.waste_ix {
-                    week.1 += m;
-                }
-                // Hours of the day.
-                if let Some(end) = end {
-                    let is_money = Some(c) == self.money_ix;
-                    split_hours(seg.start, end, |h, mm| {
-                        let mm = u64::from(mm);
-                        sums.hour_category[c][h] += mm;
-                        sums.hour_weekday[wd][h] += mm;
-                        if is_money {
-                            sums.hour_money[h] += mm;
-                        }
-                        if priority {
-                            sums.hour_priority[h] += mm;
-                        }
-                    });
-                }
-            }
         }
         // The note's path, shared by its rows (made for the first row kept).
         let mut path: Option<Arc<str>> = None;
@@ -911,11 +1094,27 @@ impl<'s> SummaryBuilder<'s> {
         }
     }
 
+    /// Adds the digesting threads' shares of the sums to the builder's.
+    fn gather(&mut self) {
+        for share in self.digester.shares.iter() {
+            let mut share = share
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let n = share.sums.categories.len();
+            self.free
+                .merge(std::mem::replace(&mut *share, OrderFree::new(n)));
+        }
+    }
+
     /// The first and last day the report will cover, as [`PeriodInfo`] gives them: the
-    /// options' bounds, else the span of the dated notes added so far.
-    pub fn bounds(&self) -> Period {
+    /// options' bounds, else the span of the dated notes digested so far.
+    pub fn bounds(&mut self) -> Period {
+        self.gather();
         let period = self.digester.period;
-        let (data_min, data_max) = (self.dated.first().copied(), self.dated.last().copied());
+        let (data_min, data_max) = (
+            self.free.dated.first().copied(),
+            self.free.dated.last().copied(),
+        );
         let mut from = period.from.or(data_min);
         let mut to = period.to.or(data_max);
         match (from, to) {
@@ -936,6 +1135,7 @@ impl<'s> SummaryBuilder<'s> {
 
     /// The report. `diagnostics` is the number of problems found while loading.
     pub fn finish(mut self, diagnostics: usize) -> Summary {
+        self.gather();
         let (settings, period) = (self.digester.settings, self.digester.period);
         let categories = std::mem::take(&mut self.categories);
         let categories = &categories;
@@ -960,10 +1160,12 @@ impl<'s> SummaryBuilder<'s> {
             runs.sort_by_key(|r| r.date);
         }
         let mut next_run = 0;
-        let mut task_days = std::mem::take(&mut self.task_days).into_iter().peekable();
+        let mut task_days = std::mem::take(&mut self.free.task_days)
+            .into_iter()
+            .peekable();
         let mut priorities = std::mem::take(&mut self.priorities).into_iter().peekable();
-        let mut dated = self.dated.iter().map(|d| (*d, ())).peekable();
-        let mut with_tasks = self.has_note.iter().map(|d| (*d, ())).peekable();
+        let mut dated = self.free.dated.iter().map(|d| (*d, ())).peekable();
+        let mut with_tasks = self.free.has_note.iter().map(|d| (*d, ())).peekable();
         let no_tasks = TaskCounts::default();
         // What each day of the period holds, gathered in one walk; the days are then settled
         // in parallel, a run of days at a time (a century's were a twentieth of `summarize`,
@@ -1067,9 +1269,10 @@ impl<'s> SummaryBuilder<'s> {
         }
         let days_with_log = day_rows.iter().filter(|d| d.entries > 0).count();
         let days_with_notes = day_rows.iter().filter(|d| d.has_note).count();
-        let total_minutes = self.sums.minutes;
+        let total_minutes = self.free.sums.minutes;
 
         let mut tags: Vec<TagRow> = self
+            .free
             .tag_acc
             .drain()
             .map(|(tag, (minutes, entries))| TagRow {
@@ -1082,7 +1285,7 @@ impl<'s> SummaryBuilder<'s> {
         tags.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.tag.cmp(&b.tag)));
         let category_totals: Vec<CategoryRow> = categories
             .iter()
-            .zip(&self.sums.categories)
+            .zip(&self.free.sums.categories)
             .map(|(c, (minutes, entries))| CategoryRow {
                 category: c.clone(),
                 minutes: *minutes,
@@ -1092,12 +1295,12 @@ impl<'s> SummaryBuilder<'s> {
             .collect();
 
         // Money against waste.
-        let cat_minutes = |ix: Option<usize>| ix.map_or(0, |i| self.sums.categories[i].0);
+        let cat_minutes = |ix: Option<usize>| ix.map_or(0, |i| self.free.sums.categories[i].0);
         let (money_minutes, waste_minutes) =
             (cat_minutes(self.money_ix), cat_minutes(self.waste_ix));
         let mut trend = Vec::new();
         if longer_than_week {
-            let mut weeks = std::mem::take(&mut self.weeks);
+            let mut weeks = std::mem::take(&mut self.free.weeks);
             for d in &day_list {
                 let iw = d.iso_week();
                 weeks.entry((iw.year(), iw.week())).or_default();
@@ -1124,7 +1327,7 @@ impl<'s> SummaryBuilder<'s> {
         // Hours of the day.
         let per_hour: Vec<HourRow> = (0..24)
             .map(|h| {
-                let minutes: Vec<u64> = self.sums.hour_category.iter().map(|c| c[h]).collect();
+                let minutes: Vec<u64> = self.free.sums.hour_category.iter().map(|c| c[h]).collect();
                 HourRow {
                     hour: h as u32,
                     minutes: minutes.iter().sum(),
@@ -1136,19 +1339,20 @@ impl<'s> SummaryBuilder<'s> {
         let mut productive: Vec<ProductiveHour> = (0..24)
             .map(|h| ProductiveHour {
                 hour: h as u32,
-                score: self.sums.hour_money[h]
-                    + self.sums.hour_priority[h]
-                    + TASK_SCORE * self.tasks_h[h] as u64,
-                money_minutes: self.sums.hour_money[h],
-                priority_minutes: self.sums.hour_priority[h],
-                tasks_done: self.tasks_h[h],
+                score: self.free.sums.hour_money[h]
+                    + self.free.sums.hour_priority[h]
+                    + TASK_SCORE * self.free.tasks_h[h] as u64,
+                money_minutes: self.free.sums.hour_money[h],
+                priority_minutes: self.free.sums.hour_priority[h],
+                tasks_done: self.free.tasks_h[h],
             })
             .filter(|p| p.score > 0)
             .collect();
         productive.sort_by(|a, b| b.score.cmp(&a.score).then(a.hour.cmp(&b.hour)));
         productive.truncate(3);
         let weekday_grid = longer_than_week.then(|| {
-            self.sums
+            self.free
+                .sums
                 .hour_weekday
                 .iter()
                 .enumerate()
@@ -1198,9 +1402,9 @@ impl<'s> SummaryBuilder<'s> {
                 } else {
                     (total_minutes + days_with_log as u64 / 2) / days_with_log as u64
                 },
-                entries: self.sums.entries,
-                open_entries: self.sums.open,
-                undated_entries: self.undated_entries,
+                entries: self.free.sums.entries,
+                open_entries: self.free.sums.open,
+                undated_entries: self.free.undated_entries,
                 gaps: Gaps {
                     count: gap_count,
                     total_minutes: gap_total,
@@ -1227,7 +1431,7 @@ impl<'s> SummaryBuilder<'s> {
                 peak_minutes,
                 productive,
                 weekday_grid,
-                weekday_minutes: self.sums.hour_weekday,
+                weekday_minutes: self.free.sums.hour_weekday,
             },
             focus,
             longest: std::mem::take(&mut self.longest)
@@ -1256,7 +1460,16 @@ pub struct Digester<'s> {
     /// [`LONGEST`] of them (0 before): a shorter entry can never be among the longest, so no
     /// row is made for it. It only grows, so reading it at any time is safe.
     longest_floor: Arc<AtomicU32>,
+    money_ix: Option<usize>,
+    waste_ix: Option<usize>,
+    /// What the digested notes add up to, a share for each digesting thread (by its index
+    /// in rayon's pool; threads outside it share the first).
+    shares: Arc<[Mutex<OrderFree>]>,
 }
+
+/// How many shares of [`OrderFree`] sums a builder's digesters keep: threads whose indices
+/// wrap around share one (each is behind a lock: sharing is slower, never wrong).
+const SHARES: usize = 16;
 
 impl Digester<'_> {
     /// Whether a day can be in the report. A bound the options leave open is taken from the
@@ -1337,6 +1550,8 @@ impl Digester<'_> {
         let mut undated_entries = 0;
         let mut other_dates = Vec::new();
         let mut placed: Vec<Placed> = Vec::with_capacity(note.entries.len());
+        let mut note_tags = NoteTags::with_capacity(16);
+        let mut entry_tags: Vec<u32> = Vec::with_capacity(note.entries.len());
         // For done tasks: the entry (key) of their last session in the period.
         let mut last_of_task: HashMap<usize, (NaiveDate, u32, usize)> = HashMap::new();
         for (ix, e) in note.entries.iter().enumerate() {
@@ -1369,20 +1584,30 @@ impl Digester<'_> {
                 let slot = last_of_task.entry(ti).or_insert(key);
                 *slot = (*slot).max(key);
             }
-            let category = self
-                .settings
-                .categories
-                .iter()
-                .position(|c| c.matches(&e.tags, &e.text))
-                .unwrap_or(self.uncategorised);
+            // The entry's distinct tags (or the untagged mark), and what they make it.
+            let from = entry_tags.len();
+            let (mut in_categories, mut priority) = (0u64, false);
+            for t in &e.tags {
+                let i = note_tags.index(t, self);
+                if !entry_tags[from..].contains(&i) {
+                    entry_tags.push(i);
+                    in_categories |= note_tags.categories[i as usize];
+                    priority |= note_tags.priority[i as usize];
+                }
+            }
+            if e.tags.is_empty() {
+                entry_tags.push(note_tags.index(UNTAGGED, self));
+            }
+            let category = self.category(in_categories, &e.tags, &e.text);
             placed.push(Placed {
                 date,
                 start,
                 end,
                 category: category as u32,
-                priority: e.tags.iter().any(|t| self.is_priority_tag(t)),
+                priority,
                 line: e.line,
                 ix,
+                tags: from as u32..entry_tags.len() as u32,
             });
         }
         // A log is mostly written in order; out of order, it is sorted (stable).
@@ -1391,37 +1616,16 @@ impl Digester<'_> {
         }
         // Minutes and entries per tag, each of an entry's tags once, summed here: the
         // entries' strings are freed on the thread that made them (freeing them on the
-        // folding thread cost a fifth of the time in the allocator).
-        let mut tag_names = String::new();
-        let mut tag_sums: Vec<(usize, u64, usize)> = Vec::new();
-        let mut add_tag = |t: &str, m: u64| {
-            let mut start = 0;
-            for sum in tag_sums.iter_mut() {
-                // The last bytes first: tags of one length often share none.
-                let name = &tag_names[start..sum.0];
-                if name.len() == t.len()
-                    && name.as_bytes().last() == t.as_bytes().last()
-                    && name == t
-                {
-                    sum.1 += m;
-                    sum.2 += 1;
-                    return;
-                }
-                start = sum.0;
-            }
-            tag_names.push_str(t);
-            tag_sums.push((tag_names.len(), m, 1));
-        };
+        // folding thread cost a fifth of the time in the allocator). Every tag the table
+        // holds is a placed entry's.
+        let mut tag_sums: Vec<(usize, u64, usize)> =
+            note_tags.ends.iter().map(|&end| (end, 0, 0)).collect();
         for p in &placed {
             let m = u64::from(p.minutes());
-            let tags = &note.entries[p.ix].tags;
-            if tags.is_empty() {
-                add_tag(UNTAGGED, m);
-            }
-            for (i, t) in tags.iter().enumerate() {
-                if !tags[..i].contains(t) {
-                    add_tag(t, m);
-                }
+            for &i in &entry_tags[p.tags.start as usize..p.tags.end as usize] {
+                let sum = &mut tag_sums[i as usize];
+                sum.1 += m;
+                sum.2 += 1;
             }
         }
         // Each day's segments, for the builder to add up.
@@ -1429,14 +1633,7 @@ impl Digester<'_> {
         let mut seg_days = Vec::new();
         for run in placed.chunk_by(|a, b| a.date == b.date) {
             seg_days.push((run[0].date, run.len()));
-            segs.extend(run.iter().map(|p| {
-                let seg = Seg {
-                    start: p.start,
-                    end: p.end.unwrap_or(u32::MAX),
-                    category: p.category,
-                };
-                (seg, p.priority)
-            }));
+            segs.extend(run.iter().map(|p| (p.seg(), p.priority)));
         }
         // Rows: only the note's longest entries can be among the longest of all, so only
         // they are made unless every entry's row is wanted.
@@ -1479,23 +1676,57 @@ impl Digester<'_> {
             order.sort_unstable();
             order.into_iter().map(|i| row(&placed[i])).collect()
         };
-        let done_tasks = last_of_task.into_values().map(|(d, s, _)| (d, s)).collect();
         NoteDigest {
             // Only the rows carry it (it is freed here otherwise: on this thread).
             path: (!rows.is_empty()).then_some(path),
-            dates,
-            task_dates,
-            tasks,
-            tag_names,
-            tag_sums,
             segs,
             seg_days,
             rows,
-            other_dates,
-            undated_entries,
-            done_tasks,
             priorities,
+            counts: Some(NoteCounts {
+                dates,
+                task_dates,
+                tasks,
+                tag_names: note_tags.names,
+                tag_sums,
+                other_dates,
+                undated_entries,
+                done_starts: last_of_task.into_values().map(|(_, s, _)| s).collect(),
+            }),
         }
+    }
+
+    /// Adds what `d` adds to the sums to this thread's share of them, so that
+    /// [`SummaryBuilder::add`], on the one thread that folds the digests in order, is left
+    /// only what depends on that order. For a digest that will be added: call it once the
+    /// note is known to be read for good (a long note may be read again in other pieces).
+    pub fn count(&self, d: &mut NoteDigest) {
+        let Some(c) = d.counts.take() else {
+            return;
+        };
+        let slot = rayon::current_thread_index().map_or(0, |i| (i + 1) % SHARES);
+        let mut share = self.shares[slot]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        share.count(c, &d.segs, &d.seg_days, (self.money_ix, self.waste_ix));
+    }
+
+    /// The category of an entry: the first whose tags it carries or whose keywords its
+    /// text matches (as [`crate::config::Category::matches`] decides), found from
+    /// `in_categories`, the categories its tags put it in (bit `i` for category `i`, as
+    /// [`NoteTags`] keeps them).
+    fn category(&self, in_categories: u64, tags: &[String], text: &str) -> usize {
+        let categories = &self.settings.categories;
+        let found = if categories.len() > 64 {
+            categories.iter().position(|c| c.matches(tags, text))
+        } else if categories.iter().all(|c| c.keywords.is_empty()) {
+            (in_categories != 0).then(|| in_categories.trailing_zeros() as usize)
+        } else {
+            categories.iter().enumerate().position(|(i, c)| {
+                in_categories >> i & 1 == 1 || c.keywords.iter().any(|r| r.is_match(text))
+            })
+        };
+        found.unwrap_or(self.uncategorised)
     }
 
     fn is_priority_tag(&self, t: &str) -> bool {
@@ -2234,6 +2465,150 @@ pub(crate) mod tests {
         let s = run(&[n], &Settings::default());
         assert_eq!(s.entries.as_ref().unwrap().len(), 2);
         assert_eq!(s.overview.total_minutes, 90);
+    }
+
+    /// The sums a note adds in any order, counted by the threads that digested the notes
+    /// (in whatever order they came, some threads sharing a share), make the report the
+    /// builder makes counting them itself as it folds the notes in. The notes: generated
+    /// days with tags, categories and priorities, a note with entries of days outside the
+    /// period and undated ones, keyword and tag categories, days logged in two notes.
+    #[test]
+    fn sums_counted_on_the_digesting_threads_make_the_same_report() {
+        use crate::corpus::Generator;
+        let g = Generator::new("11", 0.3);
+        let mut notes = Vec::new();
+        for date in d("2021-03-01").iter_days().take(90) {
+            let opts = ParseOptions {
+                name_date: Some(date),
+                plan_headings: vec!["time blocks".into()],
+            };
+            notes.push(LoadedNote {
+                path: format!("{date}.md"),
+                rel: format!("{date}.md"),
+                note: parse_note(&g.day(date).text, &opts),
+            });
+        }
+        notes.push(note(
+            None,
+            "# Log\n\n## 2021-03-05\n\n- 09:00-10:00 write the plan #Deep #money\n\
+             - [x] call the bank #urgent ✅ 2021-03-05\n\n## 2022-01-01\n\n- 10:00-11:00 later\n\n\
+             ## Undated\n\n- 11:00 tea\n",
+        ));
+        let settings = settings(
+            "[summary]\npriority_tags = [\"urgent\"]\n\
+             [categories.deep]\ntags = [\"deep\"]\nkeywords = [\"(?i)plan\"]\n\
+             [categories.money]\ntags = [\"money\"]\n\
+             [categories.waste]\ntags = [\"waste\"]\n",
+        );
+        let period = Period {
+            from: Some(d("2021-03-01")),
+            to: Some(d("2021-05-15")),
+        };
+        let json = |s: &Summary| serde_json::to_string(s).unwrap();
+        let alone = {
+            let mut b = SummaryBuilder::new(&settings, &period, true);
+            let digester = b.digester();
+            for ln in &notes {
+                b.add(digester.digest(ln.clone()));
+            }
+            b.finish(0)
+        };
+        for threads in [1, 3, SHARES + 1] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut b = SummaryBuilder::new(&settings, &period, true);
+            let digester = b.digester();
+            // Digested in reverse on the pool's threads, a third counted here (outside the
+            // pool), one left for the builder; folded in order.
+            let mut digests: Vec<NoteDigest> = pool.install(|| {
+                use rayon::prelude::*;
+                notes
+                    .par_iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, ln)| {
+                        let mut dg = digester.digest(ln.clone());
+                        if i % 3 != 0 {
+                            digester.count(&mut dg);
+                        }
+                        dg
+                    })
+                    .collect()
+            });
+            digests.reverse();
+            for dg in digests.iter_mut().step_by(3).skip(1) {
+                digester.count(dg);
+            }
+            // Counted once: a second count adds nothing.
+            digester.count(&mut digests[1]);
+            for dg in digests {
+                b.add(dg);
+            }
+            assert_eq!(json(&b.finish(0)), json(&alone), "{threads} threads");
+        }
+        assert!(alone.overview.undated_entries > 0 && alone.overview.total_minutes > 0);
+        assert!(
+            alone
+                .tags
+                .iter()
+                .any(|t| t.tag == "urgent" || t.tag == "Deep")
+        );
+    }
+
+    /// An entry's category found from the categories its tags are in equals the first
+    /// category [`Category::matches`] finds, whatever the case of the tags, with keywords
+    /// and without, and with more categories than a mask holds.
+    #[test]
+    fn category_from_the_tags_masks_is_the_first_matching() {
+        let toml = |n: usize, keywords: bool| {
+            let mut t = String::new();
+            for i in 0..n {
+                t.push_str(&format!("[categories.c{i:03}]\ntags = [\"t{}\"]\n", i % 7));
+                if keywords && i % 5 == 0 {
+                    t.push_str(&format!("keywords = [\"(?i)word{}\"]\n", i % 3));
+                }
+            }
+            t
+        };
+        let tag_sets: [&[&str]; 6] = [
+            &[],
+            &["t3"],
+            &["T3", "x"],
+            &["x", "t6", "t0"],
+            &["y"],
+            &["t5", "t5"],
+        ];
+        let texts = ["", "a WORD1 here", "word2", "nothing"];
+        for (n, keywords) in [(3, false), (3, true), (20, true), (70, false), (70, true)] {
+            let settings = settings(&toml(n, keywords));
+            let b = SummaryBuilder::new(&settings, &Period::ALL, false);
+            let dg = b.digester();
+            let mut table = NoteTags::with_capacity(4);
+            for tags in tag_sets {
+                let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+                let mask = tags
+                    .iter()
+                    .map(|t| {
+                        let i = table.index(t, &dg) as usize;
+                        table.categories[i]
+                    })
+                    .fold(0, |a, b| a | b);
+                for text in texts {
+                    let want = settings
+                        .categories
+                        .iter()
+                        .position(|c| c.matches(&tags, text))
+                        .unwrap_or(dg.uncategorised);
+                    assert_eq!(
+                        dg.category(mask, &tags, text),
+                        want,
+                        "{n} {tags:?} {text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -403,6 +403,16 @@ fn commands_print_the_same_from_pieces() {
     let long = t.path().join("long");
     std::fs::create_dir(&long).unwrap();
     std::fs::write(long.join("Time Log.md"), time_log(60)).unwrap();
+    // A day in two places: read a first time, then again in other pieces (what the first
+    // reading made must not count).
+    let log = time_log(30);
+    let at = log.find("## 2026-01-13").unwrap();
+    let again = format!(
+        "{}## 2026-01-11\n- 23:00-23:30 late call #admin\n- [x] file it ✅ 2026-01-11\n\n{}",
+        &log[..at],
+        &log[at..]
+    );
+    std::fs::write(long.join("Time Log again.md"), again).unwrap();
     for (k, (_, text, _)) in CASES.iter().enumerate() {
         std::fs::write(long.join(format!("case {k}.md")), text).unwrap();
     }
