@@ -51,6 +51,12 @@ impl CategoryMinutes {
         CategoryMinutes(v)
     }
 
+    /// The pairs as they are, in their order.
+    #[cfg(test)]
+    pub(crate) fn from_pairs(pairs: Vec<(Arc<str>, u64)>) -> Self {
+        CategoryMinutes(pairs)
+    }
+
     pub fn get(&self, name: &str) -> Option<&u64> {
         self.0.iter().find(|(n, _)| &**n == name).map(|(_, m)| m)
     }
@@ -800,28 +806,56 @@ impl OrderFree {
     }
 
     /// Adds `other` in.
-    fn merge(&mut self, other: OrderFree) {
+    fn merge(&mut self, mut other: OrderFree) {
         self.undated_entries += other.undated_entries;
-        self.dated.extend(other.dated);
-        self.has_note.extend(other.has_note);
-        for (date, c) in other.task_days {
-            self.task_days.entry(date).or_default().add(&c);
-        }
+        // Sorted sets and maps are merged in one pass over both (inserting the days of one
+        // thread's share into another's, one at a time, was 8 ms for a century's).
+        self.dated.append(&mut other.dated);
+        self.has_note.append(&mut other.has_note);
+        merge_sorted(&mut self.task_days, other.task_days, |a, b| a.add(&b));
+        merge_sorted(&mut self.weeks, other.weeks, |a, b| {
+            a.0 += b.0;
+            a.1 += b.1;
+        });
         for (tag, (m, n)) in other.tag_acc {
             let acc = self.tag_acc.entry(tag).or_default();
             acc.0 += m;
             acc.1 += n;
         }
         self.sums.merge(&other.sums);
-        for (week, (money, waste)) in other.weeks {
-            let acc = self.weeks.entry(week).or_default();
-            acc.0 += money;
-            acc.1 += waste;
-        }
         for (h, n) in other.tasks_h.iter().enumerate() {
             self.tasks_h[h] += n;
         }
     }
+}
+
+/// Adds `b` into `a`, `add` combining the values of a key in both, in one pass over the
+/// two in order (the map is then built from sorted pairs, without a search per key).
+fn merge_sorted<K: Ord, V>(
+    a: &mut BTreeMap<K, V>,
+    b: BTreeMap<K, V>,
+    mut add: impl FnMut(&mut V, V),
+) {
+    if b.is_empty() {
+        return;
+    }
+    if a.is_empty() {
+        *a = b;
+        return;
+    }
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for (k, mut v) in std::mem::take(a) {
+        while let Some(x) = b.next_if(|(kb, _)| *kb < k) {
+            merged.push(x);
+        }
+        if let Some((_, vb)) = b.next_if(|(kb, _)| *kb == k) {
+            add(&mut v, vb);
+        }
+        merged.push((k, v));
+    }
+    merged.extend(b);
+    *a = merged.into_iter().collect();
 }
 
 /// A note's priority and money tasks of one day, counted (see
@@ -2555,6 +2589,23 @@ pub(crate) mod tests {
                 .iter()
                 .any(|t| t.tag == "urgent" || t.tag == "Deep")
         );
+    }
+
+    /// Two maps merged in one pass hold what adding one's pairs to the other one at a time
+    /// gives.
+    #[test]
+    fn maps_merged_in_one_pass_add_up_as_one_at_a_time() {
+        use proptest::collection::btree_map;
+        proptest::proptest!(|(a in btree_map(0u8..40, 0u32..9, 0..30),
+                              b in btree_map(0u8..40, 0u32..9, 0..30))| {
+            let mut want = a.clone();
+            for (k, v) in &b {
+                *want.entry(*k).or_default() += v;
+            }
+            let mut got = a;
+            merge_sorted(&mut got, b, |x, y| *x += y);
+            proptest::prop_assert_eq!(got, want);
+        });
     }
 
     /// An entry's category found from the categories its tags are in equals the first
