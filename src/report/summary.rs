@@ -487,6 +487,9 @@ struct NoteTags {
     /// Bit `i`: category `i` lists the tag (the first 64 categories).
     categories: Vec<u64>,
     priority: Vec<bool>,
+    /// The index (plus one) of the tag last found or added under each hash of a key: most
+    /// lookups are one comparison.
+    recent: [u32; 64],
 }
 
 impl NoteTags {
@@ -498,21 +501,35 @@ impl NoteTags {
             keys: Vec::with_capacity(n),
             categories: Vec::with_capacity(n),
             priority: Vec::with_capacity(n),
+            recent: [0; 64],
         }
+    }
+
+    fn name(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.names[start..self.ends[i]]
     }
 
     /// The index of `t`, added if new.
     fn index(&mut self, t: &str, d: &Digester) -> u32 {
         let key = Self::key(t);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        if let Some(i) = self.recent[slot].checked_sub(1).map(|i| i as usize)
+            && self.keys[i] == key
+            && self.name(i) == t
+        {
+            return i as u32;
+        }
         let mut from = 0;
         while let Some(at) = self.keys[from..].iter().position(|&k| k == key) {
             let i = from + at;
-            let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            if self.names.as_bytes()[start..self.ends[i]] == *t.as_bytes() {
+            if self.name(i) == t {
+                self.recent[slot] = i as u32 + 1;
                 return i as u32;
             }
             from = i + 1;
         }
+        self.recent[slot] = self.keys.len() as u32 + 1;
         self.names.push_str(t);
         self.ends.push(self.names.len());
         self.keys.push(key);
@@ -2596,6 +2613,31 @@ pub(crate) mod tests {
                 .iter()
                 .any(|t| t.tag == "urgent" || t.tag == "Deep")
         );
+    }
+
+    /// Tags whose keys are the same (length, first, middle and last bytes) or whose keys
+    /// fall under the same recent slot keep indices of their own, found again in any order.
+    #[test]
+    fn note_tags_tell_apart_tags_with_one_key() {
+        let settings = Settings::default();
+        let b = SummaryBuilder::new(&settings, &Period::ALL, false);
+        let dg = b.digester();
+        let mut table = NoteTags::with_capacity(2);
+        let tags: Vec<String> = (0..200)
+            .map(|i| format!("a{}c{}e", (b'a' + i as u8 % 26) as char, i / 26))
+            .chain(["abcde", "abcxe", "money", "MONEY", "x"].map(String::from))
+            .collect();
+        assert_eq!(NoteTags::key("abcde"), NoteTags::key("abcxe"));
+        let first: Vec<u32> = tags.iter().map(|t| table.index(t, &dg)).collect();
+        for round in 0..3 {
+            for (i, t) in tags.iter().enumerate().rev() {
+                let at = table.index(t, &dg);
+                assert_eq!(at, first[i], "{t} in round {round}");
+                assert_eq!(table.name(at as usize), t);
+            }
+        }
+        let distinct: std::collections::BTreeSet<&String> = tags.iter().collect();
+        assert_eq!(table.keys.len(), distinct.len());
     }
 
     /// Two maps merged in one pass hold what adding one's pairs to the other one at a time
