@@ -1036,7 +1036,7 @@ impl<'s> SummaryBuilder<'s> {
                 longest_floor: Arc::new(AtomicU32::new(0)),
                 money_ix: settings.categories.iter().position(|c| c.name == MONEY),
                 waste_ix: settings.categories.iter().position(|c| c.name == WASTE),
-                shares: (0..SHARES).map(|_| Mutex::new(OrderFree::new(n))).collect(),
+                shares: (0..SHARES).map(|_| Mutex::new(None)).collect(),
             },
             keep_entries,
             money_ix: settings.categories.iter().position(|c| c.name == MONEY),
@@ -1148,12 +1148,13 @@ impl<'s> SummaryBuilder<'s> {
     /// Adds the digesting threads' shares of the sums to the builder's.
     fn gather(&mut self) {
         for share in self.digester.shares.iter() {
-            let mut share = share
+            let taken = share
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let n = share.sums.categories.len();
-            self.free
-                .merge(std::mem::replace(&mut *share, OrderFree::new(n)));
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            if let Some(share) = taken {
+                self.free.merge(*share);
+            }
         }
     }
 
@@ -1521,8 +1522,10 @@ pub struct Digester<'s> {
     money_ix: Option<usize>,
     waste_ix: Option<usize>,
     /// What the digested notes add up to, a share for each digesting thread (by its index
-    /// in rayon's pool; threads outside it share the first).
-    shares: Arc<[Mutex<OrderFree>]>,
+    /// in rayon's pool; threads outside it share the first), made by the first note counted
+    /// in it (`watch` keeps a builder for every period of every summary region, and counts
+    /// none of them this way).
+    shares: Arc<[Mutex<Option<Box<OrderFree>>>]>,
 }
 
 /// How many shares of [`OrderFree`] sums a builder's digesters keep: threads whose indices
@@ -1766,7 +1769,10 @@ impl Digester<'_> {
         let mut share = self.shares[slot]
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        share.count(c, &d.segs, &d.seg_days, (self.money_ix, self.waste_ix));
+        let categories = self.uncategorised + 1;
+        share
+            .get_or_insert_with(|| Box::new(OrderFree::new(categories)))
+            .count(c, &d.segs, &d.seg_days, (self.money_ix, self.waste_ix));
     }
 
     /// The category of an entry: the first whose tags it carries or whose keywords its
