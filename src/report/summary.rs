@@ -660,7 +660,7 @@ impl TaskCounts {
 }
 
 /// A day's priorities, summed over its notes.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default)]
 struct PriorityAcc {
     priority_done: usize,
     priority_total: usize,
@@ -1211,48 +1211,44 @@ impl<'s> SummaryBuilder<'s> {
         if !runs.is_sorted_by_key(|r| r.date) {
             runs.sort_by_key(|r| r.date);
         }
-        let task_days = std::mem::take(&mut self.free.task_days);
-        let priorities = std::mem::take(&mut self.priorities);
-        let (dated, with_tasks) = (&self.free.dated, &self.free.has_note);
+        let mut next_run = 0;
+        let mut task_days = std::mem::take(&mut self.free.task_days)
+            .into_iter()
+            .peekable();
+        let mut priorities = std::mem::take(&mut self.priorities).into_iter().peekable();
+        let mut dated = self.free.dated.iter().map(|d| (*d, ())).peekable();
+        let mut with_tasks = self.free.has_note.iter().map(|d| (*d, ())).peekable();
         let no_tasks = TaskCounts::default();
-        // What each day of a run of consecutive days holds, gathered in one walk over the
-        // maps' days of the run.
-        let inputs_of = |days: &[NaiveDate]| -> Vec<DayInput> {
-            let (Some(&lo), Some(&hi)) = (days.first(), days.last()) else {
-                return Vec::new();
-            };
-            let mut dated = dated.range(lo..=hi).map(|d| (*d, ())).peekable();
-            let mut with_tasks = with_tasks.range(lo..=hi).map(|d| (*d, ())).peekable();
-            let mut task_days = task_days.range(lo..=hi).map(|(d, c)| (*d, *c)).peekable();
-            let mut priorities = priorities.range(lo..=hi).map(|(d, p)| (*d, *p)).peekable();
-            let mut next_run = runs.partition_point(|r| r.date < lo);
-            days.iter()
-                .map(|&date| {
-                    // Both walks go on whether or not the day is in the period.
-                    let has_note = [
-                        value_at(&mut dated, &date),
-                        value_at(&mut with_tasks, &date),
-                    ]
-                    .iter()
-                    .any(Option::is_some);
-                    // Days outside the period hold none.
-                    while runs.get(next_run).is_some_and(|r| r.date < date) {
-                        next_run += 1;
-                    }
-                    let first = next_run;
-                    while runs.get(next_run).is_some_and(|r| r.date == date) {
-                        next_run += 1;
-                    }
-                    DayInput {
-                        date,
-                        runs: first..next_run,
-                        tasks: value_at(&mut task_days, &date).unwrap_or(no_tasks),
-                        priorities: value_at(&mut priorities, &date),
-                        has_note: in_period(date) && has_note,
-                    }
-                })
-                .collect()
-        };
+        // What each day of the period holds, gathered in one walk; the days are then settled
+        // in parallel, a run of days at a time (a century's were a twentieth of `summarize`,
+        // all on one thread after the notes were read).
+        let inputs: Vec<DayInput> = day_list
+            .iter()
+            .map(|&date| {
+                // Both walks go on whether or not the day is in the period.
+                let has_note = [
+                    value_at(&mut dated, &date),
+                    value_at(&mut with_tasks, &date),
+                ]
+                .iter()
+                .any(Option::is_some);
+                // Days outside the period hold none.
+                while runs.get(next_run).is_some_and(|r| r.date < date) {
+                    next_run += 1;
+                }
+                let first = next_run;
+                while runs.get(next_run).is_some_and(|r| r.date == date) {
+                    next_run += 1;
+                }
+                DayInput {
+                    date,
+                    runs: first..next_run,
+                    tasks: value_at(&mut task_days, &date).unwrap_or(no_tasks),
+                    priorities: value_at(&mut priorities, &date),
+                    has_note: in_period(date) && has_note,
+                }
+            })
+            .collect();
         let settle = DaySettler {
             names: &names,
             category_names: &self.category_names,
@@ -1277,36 +1273,33 @@ impl<'s> SummaryBuilder<'s> {
                 }
             }
         };
-        // A run of consecutive days, gathered and settled on one thread: its rows, and what
-        // it adds to the gaps and focus sessions.
-        let settle_run = |days: &[NaiveDate]| {
-            let inputs = inputs_of(days);
-            let mut rows = Vec::with_capacity(inputs.len());
-            let settled = inputs.iter().fold(SettledDays::default(), |acc, day| {
-                let segs = day_segs(day);
-                rows.push(settle.row(day, &segs));
-                settle.day(acc, day, &segs)
-            });
-            (settled, rows)
+        let settle_run = |run: &[DayInput]| {
+            run.iter().fold(SettledDays::default(), |acc, day| {
+                settle.day(acc, day, &day_segs(day))
+            })
         };
-        let parts: Vec<(SettledDays, Vec<DayRow>)> = if day_list.len() <= DAYS_AT_ONCE {
+        let row_of = |day: &DayInput| settle.row(day, &day_segs(day));
+        let (settled, day_rows): (Vec<SettledDays>, Vec<DayRow>) = if inputs.len() <= DAYS_AT_ONCE {
             // A few days: on this thread (a report on a day or two never starts the
             // parsing threads for them).
-            vec![settle_run(&day_list)]
+            (
+                vec![settle_run(&inputs)],
+                inputs.iter().map(row_of).collect(),
+            )
         } else {
-            // In parallel, a run of days at a time (a century's were a twentieth of
-            // `summarize`, all on one thread after the notes were read).
             use rayon::prelude::*;
             // The parsing threads, with their stack, whoever starts them.
             crate::load::parsing_pool();
-            day_list.par_chunks(DAYS_AT_ONCE).map(settle_run).collect()
+            let settled = inputs.par_chunks(DAYS_AT_ONCE).map(settle_run).collect();
+            // The rows straight into their places.
+            let mut rows = Vec::new();
+            inputs
+                .par_iter()
+                .with_min_len(DAYS_AT_ONCE)
+                .map(row_of)
+                .collect_into_vec(&mut rows);
+            (settled, rows)
         };
-        let mut settled = Vec::with_capacity(parts.len());
-        let mut day_rows = Vec::with_capacity(day_list.len());
-        for (part, mut rows) in parts {
-            settled.push(part);
-            day_rows.append(&mut rows);
-        }
         // A century's segments are 12 MB: freed before the rest of the report is made.
         drop(store);
         let mut gaps: Vec<RawGap> = Vec::new();
