@@ -1001,8 +1001,6 @@ pub struct SummaryBuilder<'s> {
     categories: Vec<String>,
     /// The same names, shared by the entry rows.
     category_names: Vec<Arc<str>>,
-    money_ix: Option<usize>,
-    waste_ix: Option<usize>,
     notes: u32,
     /// The sums of every note, once [`Self::gather`] has added up the digesting threads'
     /// shares.
@@ -1039,8 +1037,6 @@ impl<'s> SummaryBuilder<'s> {
                 shares: (0..SHARES).map(|_| Mutex::new(None)).collect(),
             },
             keep_entries,
-            money_ix: settings.categories.iter().position(|c| c.name == MONEY),
-            waste_ix: settings.categories.iter().position(|c| c.name == WASTE),
             category_names: categories.iter().map(|c| Arc::from(c.as_str())).collect(),
             categories,
             notes: 0,
@@ -1076,7 +1072,7 @@ impl<'s> SummaryBuilder<'s> {
         self.notes += 1;
         if let Some(c) = d.counts.take() {
             self.free
-                .count(c, &d.segs, &d.seg_days, (self.money_ix, self.waste_ix));
+                .count(c, &d.segs, &d.seg_days, self.digester.money_waste());
         }
         for (date, p) in d.priorities {
             let acc = self.priorities.entry(date).or_default();
@@ -1348,8 +1344,10 @@ impl<'s> SummaryBuilder<'s> {
 
         // Money against waste.
         let cat_minutes = |ix: Option<usize>| ix.map_or(0, |i| self.free.sums.categories[i].0);
-        let (money_minutes, waste_minutes) =
-            (cat_minutes(self.money_ix), cat_minutes(self.waste_ix));
+        let (money_minutes, waste_minutes) = (
+            cat_minutes(self.digester.money_ix),
+            cat_minutes(self.digester.waste_ix),
+        );
         let mut trend = Vec::new();
         if longer_than_week {
             let mut weeks = std::mem::take(&mut self.free.weeks);
@@ -1512,6 +1510,7 @@ pub struct Digester<'s> {
     /// [`LONGEST`] of them (0 before): a shorter entry can never be among the longest, so no
     /// row is made for it. It only grows, so reading it at any time is safe.
     longest_floor: Arc<AtomicU32>,
+    /// The indices of the `money` and `waste` categories, where they are defined.
     money_ix: Option<usize>,
     waste_ix: Option<usize>,
     /// What the digested notes add up to, a share for each digesting thread (by its index
@@ -1765,7 +1764,12 @@ impl Digester<'_> {
         let categories = self.uncategorised + 1;
         share
             .get_or_insert_with(|| Box::new(OrderFree::new(categories)))
-            .count(c, &d.segs, &d.seg_days, (self.money_ix, self.waste_ix));
+            .count(c, &d.segs, &d.seg_days, self.money_waste());
+    }
+
+    /// The indices of the money and waste categories, where they are defined.
+    fn money_waste(&self) -> (Option<usize>, Option<usize>) {
+        (self.money_ix, self.waste_ix)
     }
 
     /// The category of an entry: the first whose tags it carries or whose keywords its
@@ -2535,15 +2539,7 @@ pub(crate) mod tests {
         let g = Generator::new("11", 0.3);
         let mut notes = Vec::new();
         for date in d("2021-03-01").iter_days().take(90) {
-            let opts = ParseOptions {
-                name_date: Some(date),
-                plan_headings: vec!["time blocks".into()],
-            };
-            notes.push(LoadedNote {
-                path: format!("{date}.md"),
-                rel: format!("{date}.md"),
-                note: parse_note(&g.day(date).text, &opts),
-            });
+            notes.push(note(Some(&date.to_string()), &g.day(date).text));
         }
         notes.push(note(
             None,
@@ -2719,15 +2715,7 @@ pub(crate) mod tests {
         for date in d("2020-02-20").iter_days().take(60) {
             let day = g.day(date);
             truth.add(&day);
-            let opts = ParseOptions {
-                name_date: Some(date),
-                plan_headings: vec!["time blocks".into()],
-            };
-            notes.push(LoadedNote {
-                path: format!("{date}.md"),
-                rel: format!("{date}.md"),
-                note: parse_note(&day.text, &opts),
-            });
+            notes.push(note(Some(&date.to_string()), &day.text));
         }
         let s = run(&notes, &Settings::default());
         assert_eq!(s.overview.days_in_period, 60);

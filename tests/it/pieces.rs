@@ -310,18 +310,19 @@ proptest! {
     }
 }
 
+/// Thirty days of log with the 11th's heading again before the 13th's, holding `lines`.
+fn a_day_again(lines: &str) -> String {
+    let log = time_log(30);
+    let at = log.find("## 2026-01-13").unwrap();
+    format!("{}## 2026-01-11\n{lines}\n{}", &log[..at], &log[at..])
+}
+
 /// A day kept in two places not far apart (its heading again two days on) splits the day
 /// between pieces; the note is then read again in pieces that keep that day in one, and
 /// only the pieces around it are merged.
 #[test]
 fn a_day_in_two_places_is_read_again_in_pieces_that_keep_it_whole() {
-    let log = time_log(30);
-    let at = log.find("## 2026-01-13").unwrap();
-    let text = format!(
-        "{}## 2026-01-11\n- 23:00-23:30 late call #admin\n\n{}",
-        &log[..at],
-        &log[at..]
-    );
+    let text = a_day_again("- 23:00-23:30 late call #admin\n");
     let opts = ParseOptions::with_defaults();
     let split = joined(&text, &opts, 1).map(|_| ()).unwrap_err();
     let (_, count) = joined_at(&text, &opts, &split.cuts);
@@ -405,13 +406,7 @@ fn commands_print_the_same_from_pieces() {
     std::fs::write(long.join("Time Log.md"), time_log(60)).unwrap();
     // A day in two places: read a first time, then again in other pieces (what the first
     // reading made must not count).
-    let log = time_log(30);
-    let at = log.find("## 2026-01-13").unwrap();
-    let again = format!(
-        "{}## 2026-01-11\n- 23:00-23:30 late call #admin\n- [x] file it ✅ 2026-01-11\n\n{}",
-        &log[..at],
-        &log[at..]
-    );
+    let again = a_day_again("- 23:00-23:30 late call #admin\n- [x] file it ✅ 2026-01-11\n");
     std::fs::write(long.join("Time Log again.md"), again).unwrap();
     for (k, (_, text, _)) in CASES.iter().enumerate() {
         std::fs::write(long.join(format!("case {k}.md")), text).unwrap();
