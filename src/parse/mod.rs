@@ -7,6 +7,7 @@
 //! points into the original text and any status character, not only the two GFM knows, is
 //! seen.
 
+mod apart;
 mod blocks;
 pub mod date;
 pub mod inline;
@@ -144,6 +145,8 @@ struct Pieces<'a> {
     min_bytes: usize,
     /// Where to cut instead, and only there (see [`parse_in_pieces_at`]).
     at: Option<&'a [usize]>,
+    /// Where to cut as well, however short the piece (see [`apart`]).
+    also: &'a [usize],
     /// Where the piece being read starts.
     from: usize,
     sink: &'a mut dyn FnMut(Note),
@@ -155,6 +158,10 @@ struct Pieces<'a> {
     dates: HashMap<NaiveDate, (usize, usize)>,
     /// A day's entries or tasks turned up in two pieces: the note must be parsed again.
     conflict: bool,
+    /// The date sections of every piece read, and the note's date, for
+    /// [`apart::sections_apart`].
+    sections: Vec<(NaiveDate, Span)>,
+    note_date: Option<NaiveDate>,
 }
 
 impl Pieces<'_> {
@@ -162,6 +169,9 @@ impl Pieces<'_> {
     /// them. `entry_dates` are the days of its entries as read, before they were resolved
     /// (an `END` line is resolved away, yet it orders its day's entries).
     fn take_dates(&mut self, piece: &Note, mut entry_dates: Vec<Option<NaiveDate>>) -> bool {
+        self.sections
+            .extend(piece.days.iter().map(|d| (d.date, d.span)));
+        self.note_date = piece.date;
         let days = piece.days.iter().map(|d| d.date);
         let tasks = piece.tasks.iter().filter_map(|t| t.date);
         let mut dates: Vec<NaiveDate> = days.chain(tasks).collect();
@@ -260,6 +270,23 @@ fn parse_counted(text: &str, opts: &ParseOptions, fast: bool) -> (Note, usize) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaySplit {
     pub cuts: Vec<usize>,
+    /// The date sections of the days that lay in two pieces, in the order of the note, when
+    /// the rest of the note can be read without them (see [`apart::sections_apart`]); else
+    /// empty.
+    pub apart: Vec<(NaiveDate, Span)>,
+}
+
+impl DaySplit {
+    /// The longest piece, in bytes, of a note `len` bytes long cut at `cuts`.
+    pub fn longest_piece(&self, len: usize) -> usize {
+        let mut from = 0;
+        let mut longest = 0;
+        for &at in self.cuts.iter().chain([&len]) {
+            longest = longest.max(at - from);
+            from = at;
+        }
+        longest
+    }
 }
 
 /// Parses a long note in pieces, handing each to `sink` as it is read, so that only one
@@ -282,7 +309,7 @@ pub fn parse_in_pieces(
     min_bytes: usize,
     sink: &mut dyn FnMut(Note),
 ) -> Result<(), DaySplit> {
-    pieces_parse(text, opts, min_bytes, None, sink)
+    pieces_parse(text, opts, min_bytes, None, &[], sink)
 }
 
 /// [`parse_in_pieces`] cut at the headings that start at `cuts` (sorted byte offsets, as a
@@ -294,7 +321,7 @@ pub fn parse_in_pieces_at(
     cuts: &[usize],
     sink: &mut dyn FnMut(Note),
 ) -> Result<(), DaySplit> {
-    pieces_parse(text, opts, 0, Some(cuts), sink)
+    pieces_parse(text, opts, 0, Some(cuts), &[], sink)
 }
 
 fn pieces_parse(
@@ -302,17 +329,21 @@ fn pieces_parse(
     opts: &ParseOptions,
     min_bytes: usize,
     at: Option<&[usize]>,
+    also: &[usize],
     sink: &mut dyn FnMut(Note),
 ) -> Result<(), DaySplit> {
     let pieces = Pieces {
         min_bytes,
         at,
+        also,
         from: 0,
         sink,
         cuts: Vec::new(),
         entry_dates: Default::default(),
         dates: Default::default(),
         conflict: false,
+        sections: Vec::new(),
+        note_date: None,
     };
     let (last, _, split) = parse_inner(text, opts, true, Some(pieces));
     if let Some(split) = split {
@@ -327,12 +358,19 @@ fn pieces_parse(
 /// tens of MB, and its model whole takes 5-6 times its size.
 pub const PIECE_BYTES: usize = 1 << 20;
 
+/// How many times longer than asked for a piece that keeps each day whole may be before the
+/// days that lay in two pieces are read apart from the rest (see [`fold_pieces`]).
+const APART_AFTER: usize = 4;
+
 /// Folds a note's model into `acc` with `add`, without the whole model in memory at once
 /// when the note is longer than `piece_bytes`: it is then read in pieces (see
 /// [`parse_in_pieces`]), each added in turn. When a day lies in two pieces, what was added
-/// is dropped (`acc` starts again from `init`) and the note is read again in pieces that
-/// keep each day whole ([`parse_in_pieces_at`]; one piece, at worst). A shorter note is
-/// parsed whole, and added once.
+/// is dropped (`acc` starts again from `init`) and the note is read again: when the pieces
+/// that keep each day whole would be more than [`APART_AFTER`] times `piece_bytes` (a day at
+/// both ends of a long log), with the days that lay in two pieces read apart from the rest
+/// (see [`apart`]); else, or when the note is not made for that, in the pieces that keep
+/// each day whole ([`parse_in_pieces_at`]; one piece, at worst). A shorter note is parsed
+/// whole, and added once.
 pub fn fold_pieces<A>(
     text: &str,
     opts: &ParseOptions,
@@ -346,6 +384,14 @@ pub fn fold_pieces<A>(
         let Err(split) = read else {
             return acc;
         };
+        // A piece that keeps each day whole would be much longer than asked for (a day at
+        // both ends of a long log): the days that lay in two pieces are read apart.
+        if split.longest_piece(text.len()) > APART_AFTER * piece_bytes
+            && let Some(folded) =
+                apart::fold_apart(text, opts, piece_bytes, &split.apart, &init, &mut add)
+        {
+            return folded;
+        }
         // Again, each day in one piece.
         acc = init();
         let again = parse_in_pieces_at(text, opts, &split.cuts, &mut |p| add(&mut acc, p));
@@ -1229,6 +1275,7 @@ impl<'a> Parse<'a, '_> {
                 let alone = p.take_dates(&self.note, entry_dates);
                 (p.conflict || !alone).then(|| DaySplit {
                     cuts: p.cuts_keeping_days(),
+                    apart: apart::sections_apart(self.text, p),
                 })
             }
             None => None,
@@ -1246,10 +1293,11 @@ impl<'a> Parse<'a, '_> {
         let Some(p) = &self.pieces else {
             return;
         };
-        let here = match p.at {
-            Some(cuts) => cuts.binary_search(&at).is_ok(),
-            None => at.saturating_sub(p.from) >= p.min_bytes,
-        };
+        let here = p.also.binary_search(&at).is_ok()
+            || match p.at {
+                Some(cuts) => cuts.binary_search(&at).is_ok(),
+                None => at.saturating_sub(p.from) >= p.min_bytes,
+            };
         if !here
             // (Also no list item: an item is always in a list.)
             || !self.lists.is_empty()

@@ -9,7 +9,8 @@ use mdtasks::app::Config;
 use mdtasks::edit::Outline;
 use mdtasks::model::Note;
 use mdtasks::parse::{
-    DaySplit, ParseOptions, date::date_from_path, parse_in_pieces, parse_in_pieces_at, parse_note,
+    DaySplit, ParseOptions, date::date_from_path, fold_pieces, parse_in_pieces, parse_in_pieces_at,
+    parse_note,
 };
 use proptest::prelude::*;
 
@@ -83,6 +84,22 @@ fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
         &format!("{outline:#?}"),
         "the outline",
     );
+    // What a command that folds the note is handed, however it was cut (again, or with the
+    // days in two places read apart, or not at all), joined: the whole note.
+    // (A day read apart has its entries with its first section: each day's entries are the
+    // same, in the same order.)
+    let mut folded = fold_pieces(text, opts, min_bytes, Vec::new, |all, n| all.push(n));
+    let prints: Vec<u64> = folded.iter().map(fingerprint).collect();
+    assert_eq!(outline.fingerprints, prints);
+    let by_day = |mut n: Note| {
+        n.entries.sort_by_key(|e| e.date);
+        format!("{n:#?}")
+    };
+    same(
+        &by_day(note.clone()),
+        &by_day(join(&mut folded)),
+        "the pieces folded, joined",
+    );
     match joined(text, opts, min_bytes) {
         Ok((note, count)) => {
             same(&whole, &format!("{note:#?}"), "the pieces joined");
@@ -102,12 +119,6 @@ fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
                 "the pieces cut again, joined",
             );
             assert_eq!(count, split.cuts.len() + 1);
-            let mut pieces = Vec::new();
-            parse_in_pieces_at(text, opts, &split.cuts, &mut |n| {
-                pieces.push(fingerprint(&n))
-            })
-            .unwrap();
-            assert_eq!(outline.fingerprints, pieces);
             0
         }
     }
@@ -332,6 +343,54 @@ fn a_day_in_two_places_is_read_again_in_pieces_that_keep_it_whole() {
     assert_eq!(check_pieces(&text, &opts), 0);
 }
 
+/// A day at both ends of a long log: the only cuts that keep each day whole leave the note
+/// in one piece, so that day's sections are read apart and the rest in pieces as usual; the
+/// pieces, joined, are the whole note. A note not made for that (a region marker in such a
+/// section, a clock line of that day elsewhere, the note's own date, a heading in a list) is
+/// read as before, in one piece.
+#[test]
+fn a_day_at_both_ends_is_read_apart_from_the_rest() {
+    let log = time_log(40);
+    let min = log.len() / 10;
+    let pieces = |text: &str, opts: &ParseOptions| {
+        check_pieces_of(text, opts, min);
+        fold_pieces(text, opts, min, || 0, |k, _| *k += 1)
+    };
+    let opts = ParseOptions::with_defaults();
+    let late = "- 23:00-23:30 late call #admin\n- [ ] one more\n  - [x] half of it\n";
+    let both = format!("{log}## 2026-01-01\n{late}");
+    let apart = [
+        both.clone(),
+        both.replace('\n', "\r\n"),
+        // Two days, one again under a deeper heading of its own date.
+        format!(
+            "{log}## 2026-01-05\n- 20:00 x\n### 2026-01-05 again\n- [x] y\n{}",
+            &both[log.len()..]
+        ),
+        // Under a heading of no date, a level deeper; the note's last line unended.
+        format!("{log}# Later\n## 2026-01-01\n- 23:00 late"),
+    ];
+    for text in &apart {
+        let n = pieces(text, &opts);
+        assert!(n >= 9, "{n} pieces: {:?}", &text[log.len()..]);
+    }
+    let before = [
+        format!("{log}## 2026-01-01\n<!-- mdtasks:s:start -->\n<!-- mdtasks:s:end -->\n{late}"),
+        format!(
+            "{both}## Later\n- TODO t\n  CLOCK: [2026-01-01 Thu 09:00]--[2026-01-01 Thu 10:00] =>  01:00:00\n"
+        ),
+        format!("{log}- item\n  ## 2026-01-01\n  {late}"),
+    ];
+    for text in &before {
+        assert_eq!(pieces(text, &opts), 1, "{:?}", &text[log.len()..]);
+    }
+    let dated = ParseOptions {
+        name_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+        ..ParseOptions::with_defaults()
+    };
+    assert_eq!(pieces(&both, &dated), 1);
+}
+
 /// `mdtasks --today TODAY ARGS...` run in this process, with notes read in pieces from
 /// `piece_bytes` bytes: stdout, stderr, exit code.
 fn run_with(args: &[&str], today: &str, piece_bytes: usize) -> (String, String, i32) {
@@ -408,6 +467,12 @@ fn commands_print_the_same_from_pieces() {
     // reading made must not count).
     let again = a_day_again("- 23:00-23:30 late call #admin\n- [x] file it ✅ 2026-01-11\n");
     std::fs::write(long.join("Time Log again.md"), again).unwrap();
+    // A day at both ends: its sections read apart from the rest.
+    let both = format!(
+        "{}## 2026-01-01\n- 23:00-23:30 late call #admin\n",
+        time_log(60)
+    );
+    std::fs::write(long.join("Time Log both ends.md"), both).unwrap();
     for (k, (_, text, _)) in CASES.iter().enumerate() {
         std::fs::write(long.join(format!("case {k}.md")), text).unwrap();
     }
@@ -475,6 +540,8 @@ fn writing_commands_write_the_same_from_pieces() {
     log.push_str(
         "\n<!-- mdtasks:summary-all:start from=2026-01-01 -->\nold\n<!-- mdtasks:summary-all:end -->\n",
     );
+    // A day at both ends, read apart from the rest, with a task whose progress is written.
+    log.push_str("## 2026-01-01\n- 23:00 late call\n- [ ] wrap up\n  - [x] a\n  - [ ] b\n");
     let t = tempfile::tempdir().unwrap();
     let d = t.path().to_str().unwrap();
     let note = t.path().join("Time Log.md");

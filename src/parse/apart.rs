@@ -1,0 +1,391 @@
+//! The days that lay in two pieces of a long note, read apart from the rest of it.
+//!
+//! A day's entries run to the next entry of its day, wherever that is in the note, so a day
+//! is read in one piece. When a day turns up at both ends of a log of years, the only cuts
+//! that keep each day whole leave the note in one piece, whose model is 5-6 times its size.
+//! Instead the note is read as two texts of its own length and lines:
+//! - **the days**: only those days' sections (and the front matter), all else blanked (each
+//!   byte but the line endings made a space), an empty heading where the heading that ended
+//!   each section was; read whole, and small;
+//! - **the rest**: the note with those sections blanked, each one's heading kept as an empty
+//!   heading of its level (it closes what the date heading closed); read in pieces.
+//!
+//! Spans, lines and columns are the note's. The empty headings are taken out again. The rest
+//! is also cut where each of those sections starts and ends; the piece of a section (its
+//! empty heading alone) is replaced by that section's part of the days' model, so the pieces
+//! come in the note's order. A day's entries all go with the part of its first section (a
+//! note's entries are grouped by day, and listed by day and time). What the pieces hold
+//! together is then what the whole note holds, each day's entries in one piece. When the
+//! note is not made so that this holds (a section nested in another of another day, a region
+//! marker in one, a clock line of one of those days elsewhere, an entry of a later section
+//! that belongs to a task ...), nothing is read apart and the caller reads the note as
+//! before.
+//!
+//! The ten-year log of the benchmark with its first day's heading again at its end: read
+//! whole, `summarize` peaked at 112 MiB and `tasks --all --format json` at 174; read so, 56
+//! and 60 (see docs/benchmarks.md).
+
+use chrono::NaiveDate;
+
+use super::{ParseOptions, Pieces, body_start, parse_note, pieces_parse};
+use crate::model::{EntrySource, Heading, Note};
+use crate::span::Span;
+
+/// The date sections of the days that lay in two pieces, in the order of the note, when the
+/// note can be read without them: each section starts with a `#` heading at the start of a
+/// line and ends at another (or at the end), holds no region marker, lies in no other date
+/// section and holds none but of those days (the outermost of those taken); none of the days is the note's own date, and no undated
+/// entries lay in two pieces. Else empty.
+pub(super) fn sections_apart(text: &str, p: &Pieces<'_>) -> Vec<(NaiveDate, Span)> {
+    let split = |&(first, last): &(usize, usize)| first != last;
+    if p.entry_dates.get(&None).is_some_and(split) {
+        return Vec::new();
+    }
+    let mut days: Vec<NaiveDate> = p
+        .dates
+        .iter()
+        .filter(|(_, r)| split(r))
+        .map(|(d, _)| *d)
+        .collect();
+    days.extend(
+        p.entry_dates
+            .iter()
+            .filter(|(_, r)| split(r))
+            .filter_map(|(d, _)| *d),
+    );
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty() || p.note_date.is_some_and(|d| days.binary_search(&d).is_ok()) {
+        return Vec::new();
+    }
+    let mut all = p.sections.clone();
+    all.sort_unstable_by_key(|(_, s)| (s.start, s.end));
+    let bytes = text.as_bytes();
+    let heading_at = |at: usize| {
+        (at == 0 || matches!(bytes[at - 1], b'\n' | b'\r')) && bytes.get(at) == Some(&b'#')
+    };
+    let mut chosen: Vec<(NaiveDate, Span)> = Vec::new();
+    // The furthest end of the sections before the one looked at (but those in one chosen).
+    let mut reach = 0;
+    for &(date, span) in &all {
+        let of_days = days.binary_search(&date).is_ok();
+        if let Some(&(_, last)) = chosen.last()
+            && span.start < last.end
+        {
+            // In a chosen section: only sections of those days (`### 2000-01-01 Saturday`
+            // under `## 2000-01-01`).
+            if !of_days || span.end > last.end {
+                return Vec::new();
+            }
+            continue;
+        }
+        let outside = reach <= span.start;
+        reach = reach.max(span.end);
+        if !of_days {
+            continue;
+        }
+        let ends = span.end == text.len() || heading_at(span.end);
+        let marked = memchr::memmem::find(&bytes[span.range()], b"mdtasks:").is_some();
+        if !outside || !heading_at(span.start) || !ends || marked {
+            return Vec::new();
+        }
+        chosen.push((date, span));
+    }
+    chosen
+}
+
+/// Folds the note read as the days `apart` and the rest (see the module's text) into a new
+/// `init()` with `add`, in the note's order: the rest in pieces, cut where each of those
+/// sections starts and ends too, and in the place of each section's piece (an empty
+/// heading), that section's part of the days' model. None, with nothing added to what is
+/// returned, when what was read shows the note is not made so (the caller then reads it as
+/// before).
+pub(super) fn fold_apart<A>(
+    text: &str,
+    opts: &ParseOptions,
+    piece_bytes: usize,
+    apart: &[(NaiveDate, Span)],
+    init: &impl Fn() -> A,
+    add: &mut impl FnMut(&mut A, Note),
+) -> Option<A> {
+    if apart.is_empty() {
+        return None;
+    }
+    let mut days: Vec<NaiveDate> = apart.iter().map(|(d, _)| *d).collect();
+    days.sort_unstable();
+    days.dedup();
+    let of_days = |d: Option<NaiveDate>| d.is_some_and(|d| days.binary_search(&d).is_ok());
+    let starts: Vec<usize> = apart.iter().map(|(_, s)| s.start).collect();
+    // Where the heading that ended a section is (none at the end, nor where another of the
+    // sections starts).
+    let ends: Vec<usize> = apart
+        .iter()
+        .map(|(_, s)| s.end)
+        .filter(|e| *e < text.len() && starts.binary_search(e).is_err())
+        .collect();
+
+    let mut buf = Vec::with_capacity(text.len());
+    days_alone(text, apart, &ends, &mut buf);
+    let mut of_apart = parse_note(std::str::from_utf8(&buf).ok()?, opts);
+    let holds_only = |n: &Note| {
+        n.days.iter().all(|d| of_days(Some(d.date)))
+            && n.tasks.iter().all(|t| of_days(t.date))
+            && n.entries.iter().all(|e| of_days(e.date))
+    };
+    // (Clock lines' entries come after all others: not in the order of the note.)
+    let clocked = of_apart
+        .entries
+        .iter()
+        .any(|e| e.source == EntrySource::Clock);
+    if !holds_only(&of_apart)
+        || clocked
+        || !of_apart.regions.is_empty()
+        || drop_empty_headings(&mut of_apart, &ends) != Some(ends.len())
+    {
+        return None;
+    }
+    // Each section's part, the first section's last (they are popped).
+    let mut parts = Vec::with_capacity(apart.len());
+    for (_, s) in apart.iter().rev() {
+        parts.push(split_off(&mut of_apart, s.start)?);
+    }
+    if !is_empty(&of_apart) {
+        return None;
+    }
+    // A day's entries all in the part that holds its first section, where the whole
+    // note's are (a note's entries are grouped by day, and listed by day and time): the
+    // entries of a later section move there, when none of them belongs to a task. (The
+    // parts were pushed last first: the part of the first section is the last.)
+    let mut firsts: Vec<(NaiveDate, usize)> = Vec::new();
+    for j in (0..parts.len()).rev() {
+        for d in &parts[j].days {
+            if !firsts.iter().any(|f| f.0 == d.date) {
+                firsts.push((d.date, j));
+            }
+        }
+    }
+    let first_part = |date| firsts.iter().find(|f| f.0 == date).map(|f| f.1);
+    for k in (0..parts.len()).rev() {
+        let to: Vec<Option<usize>> = parts[k]
+            .entries
+            .iter()
+            .map(|e| e.date.and_then(first_part))
+            .collect();
+        if to.iter().all(|&j| j == Some(k)) {
+            continue;
+        }
+        let entries = std::mem::take(&mut parts[k].entries);
+        for (e, j) in entries.into_iter().zip(to) {
+            match j {
+                Some(j) if j == k => parts[k].entries.push(e),
+                Some(j) if e.task.is_none() => parts[j].entries.push(e),
+                _ => return None,
+            }
+        }
+    }
+
+    buf.clear();
+    without_days(text, apart, &mut buf);
+    let rest = std::str::from_utf8(&buf).ok()?;
+    let holds_any = |n: &Note| {
+        n.days.iter().any(|d| of_days(Some(d.date)))
+            || n.tasks.iter().any(|t| of_days(t.date))
+            || n.entries.iter().any(|e| of_days(e.date))
+    };
+    let crosses = |n: &Note| {
+        n.regions.iter().any(|r| {
+            let (from, to) = (r.start_marker.start, r.end_marker.end);
+            apart.iter().any(|(_, s)| from < s.end && s.start < to)
+        })
+    };
+    let mut cuts: Vec<usize> = starts.iter().chain(&ends).copied().collect();
+    cuts.sort_unstable();
+    let mut acc = init();
+    let mut fine = true;
+    let read = pieces_parse(rest, opts, piece_bytes, None, &cuts, &mut |mut piece| {
+        if !fine {
+            return;
+        }
+        let empty_heading_at =
+            |h: &Heading| h.text.is_empty() && starts.binary_search(&h.span.start).is_ok();
+        if piece.headings.first().is_some_and(empty_heading_at) {
+            // A section's piece: its empty heading and nothing else (anything before it
+            // would be in the piece before).
+            piece.headings.remove(0);
+            match parts.pop() {
+                Some(part) if is_empty(&piece) => add(&mut acc, part),
+                _ => fine = false,
+            }
+        } else if piece.headings.iter().any(empty_heading_at)
+            || holds_any(&piece)
+            || crosses(&piece)
+        {
+            fine = false;
+        } else {
+            add(&mut acc, piece);
+        }
+    });
+    (read.is_ok() && fine && parts.is_empty()).then_some(acc)
+}
+
+/// Takes out of `all` those that `taken` says, in order.
+fn take_from<T>(all: &mut Vec<T>, taken: impl Fn(&T) -> bool) -> Vec<T> {
+    let (out, kept) = std::mem::take(all).into_iter().partition(taken);
+    *all = kept;
+    out
+}
+
+/// Holds nothing: no day, heading, task, entry, region or diagnostic.
+fn is_empty(n: &Note) -> bool {
+    n.days.is_empty()
+        && n.headings.is_empty()
+        && n.tasks.is_empty()
+        && n.entries.is_empty()
+        && n.regions.is_empty()
+        && n.diagnostics.is_empty()
+}
+
+/// Takes out of `note` what starts at `at` or after, as a note of its own (its indices moved
+/// to its own vectors). None when something left points into what is taken, or the other
+/// way, or a vector is not in the order of the note.
+fn split_off(note: &mut Note, at: usize) -> Option<Note> {
+    let before = |span: Span| span.start < at;
+    let ordered = note.days.is_sorted_by_key(|d| d.span.start)
+        && note.headings.is_sorted_by_key(|h| h.span.start)
+        && note.tasks.is_sorted_by_key(|t| t.span.start)
+        && note
+            .diagnostics
+            .is_sorted_by_key(|d| d.location.as_ref().map(|l| l.span.start));
+    if !ordered || note.diagnostics.iter().any(|d| d.location.is_none()) {
+        return None;
+    }
+    let h = note.headings.partition_point(|x| before(x.span));
+    let t = note.tasks.partition_point(|x| before(x.span));
+    let d = note.days.partition_point(|x| before(x.span));
+    let g = note
+        .diagnostics
+        .partition_point(|x| x.location.as_ref().is_some_and(|l| before(l.span)));
+    // Nothing kept points at what is taken.
+    let kept_fine = note.tasks[..t]
+        .iter()
+        .all(|x| x.subtree_end <= t && x.heading.is_none_or(|i| i < h))
+        && note.days[..d].iter().all(|x| x.heading < h)
+        && (note.entries.iter()).all(|x| x.task.is_none_or(|i| before(x.span) == (i < t)));
+    let mut part = Note {
+        date: note.date,
+        date_source: note.date_source,
+        days: note.days.split_off(d),
+        headings: note.headings.split_off(h),
+        tasks: note.tasks.split_off(t),
+        // (A note's entries are grouped by day, not in the order of the note.)
+        entries: take_from(&mut note.entries, |x| !before(x.span)),
+        regions: Vec::new(),
+        diagnostics: note.diagnostics.split_off(g),
+        len: note.len,
+        crlf: note.crlf,
+        bom: note.bom,
+    };
+    // What is taken points only at what is taken.
+    let taken_fine = part
+        .tasks
+        .iter()
+        .all(|x| x.parent.is_none_or(|i| i >= t) && x.heading.is_none_or(|i| i >= h))
+        && part.days.iter().all(|x| x.heading >= h)
+        && part.entries.iter().all(|x| x.task.is_none_or(|i| i >= t));
+    if !kept_fine || !taken_fine {
+        return None;
+    }
+    for x in &mut part.tasks {
+        x.parent = x.parent.map(|i| i - t);
+        x.subtree_end -= t;
+        x.heading = x.heading.map(|i| i - h);
+    }
+    for x in &mut part.days {
+        x.heading -= h;
+    }
+    for x in &mut part.entries {
+        x.task = x.task.map(|i| i - t);
+    }
+    Some(part)
+}
+
+/// Every byte but the line endings a space.
+fn blank(b: u8) -> u8 {
+    if b == b'\n' || b == b'\r' { b } else { b' ' }
+}
+
+/// The `#`s of the heading at `at`, into `out` at the same place (an empty heading of its
+/// level, once the rest of its line is blank).
+fn empty_heading(text: &[u8], at: usize, out: &mut [u8]) {
+    let hashes = text[at..].iter().take_while(|&&b| b == b'#').count();
+    out[at..at + hashes].copy_from_slice(&text[at..at + hashes]);
+}
+
+/// `out`: the front matter and the `apart` sections of `text`, all else blanked, and an
+/// empty heading at each of `ends`.
+fn days_alone(text: &str, apart: &[(NaiveDate, Span)], ends: &[usize], out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    out.extend(bytes.iter().map(|&b| blank(b)));
+    let body = body_start(text).0;
+    out[..body].copy_from_slice(&bytes[..body]);
+    for (_, s) in apart {
+        out[s.range()].copy_from_slice(&bytes[s.range()]);
+    }
+    for &at in ends {
+        empty_heading(bytes, at, out);
+    }
+}
+
+/// `out`: `text` with the `apart` sections blanked, each one's heading kept as an empty
+/// heading of its level.
+fn without_days(text: &str, apart: &[(NaiveDate, Span)], out: &mut Vec<u8>) {
+    let bytes = text.as_bytes();
+    out.extend_from_slice(bytes);
+    for (_, s) in apart {
+        for b in &mut out[s.range()] {
+            *b = blank(*b);
+        }
+        empty_heading(bytes, s.start, out);
+    }
+}
+
+/// Takes out of `note` the empty headings that start at one of `at` (sorted), moving the
+/// indices of the headings after them. How many were taken out; None when a task or a day
+/// belongs to one of them.
+fn drop_empty_headings(note: &mut Note, at: &[usize]) -> Option<usize> {
+    let gone = |h: &Heading| h.text.is_empty() && at.binary_search(&h.span.start).is_ok();
+    if !note.headings.iter().any(gone) {
+        return Some(0);
+    }
+    // Each heading's index once those are taken out (a taken one: the next heading's).
+    let mut moved = Vec::with_capacity(note.headings.len());
+    let mut taken = vec![false; note.headings.len()];
+    let mut k = 0;
+    for (i, h) in note.headings.iter().enumerate() {
+        moved.push(k);
+        if gone(h) {
+            taken[i] = true;
+        } else {
+            k += 1;
+        }
+    }
+    let owned = note.tasks.iter().filter_map(|t| t.heading);
+    if owned
+        .chain(note.days.iter().map(|d| d.heading))
+        .any(|h| taken[h])
+    {
+        return None;
+    }
+    for t in &mut note.tasks {
+        t.heading = t.heading.map(|h| moved[h]);
+    }
+    for d in &mut note.days {
+        d.heading = moved[d.heading];
+    }
+    let mut i = 0;
+    note.headings.retain(|_| {
+        i += 1;
+        !taken[i - 1]
+    });
+    Some(taken.iter().filter(|&&t| t).count())
+}
