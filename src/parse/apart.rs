@@ -34,8 +34,8 @@ use crate::span::Span;
 /// The date sections of the days that lay in two pieces, in the order of the note, when the
 /// note can be read without them: each section starts with a `#` heading at the start of a
 /// line and ends at another (or at the end), holds no region marker, lies in no other date
-/// section and holds none but of those days (the outermost of those taken); none of the days is the note's own date, and no undated
-/// entries lay in two pieces. Else empty.
+/// section and holds none but of those days (the outermost of those are taken); none of
+/// the days is the note's own date, and no undated entries lay in two pieces. Else empty.
 pub(super) fn sections_apart(text: &str, p: &Pieces<'_>) -> Vec<(NaiveDate, Span)> {
     let split = |&(first, last): &(usize, usize)| first != last;
     if p.entry_dates.get(&None).is_some_and(split) {
@@ -127,19 +127,15 @@ pub(super) fn fold_apart<A>(
     let mut buf = Vec::with_capacity(text.len());
     days_alone(text, apart, &ends, &mut buf);
     let mut of_apart = parse_note(std::str::from_utf8(&buf).ok()?, opts);
-    let holds_only = |n: &Note| {
-        n.days.iter().all(|d| of_days(Some(d.date)))
-            && n.tasks.iter().all(|t| of_days(t.date))
-            && n.entries.iter().all(|e| of_days(e.date))
-    };
     // (Clock lines' entries come after all others: not in the order of the note.)
     let clocked = of_apart
         .entries
         .iter()
         .any(|e| e.source == EntrySource::Clock);
-    if !holds_only(&of_apart)
+    if !dates(&of_apart).all(of_days)
         || clocked
         || !of_apart.regions.is_empty()
+        || !in_order(&of_apart)
         || drop_empty_headings(&mut of_apart, &ends) != Some(ends.len())
     {
         return None;
@@ -187,17 +183,6 @@ pub(super) fn fold_apart<A>(
     buf.clear();
     without_days(text, apart, &mut buf);
     let rest = std::str::from_utf8(&buf).ok()?;
-    let holds_any = |n: &Note| {
-        n.days.iter().any(|d| of_days(Some(d.date)))
-            || n.tasks.iter().any(|t| of_days(t.date))
-            || n.entries.iter().any(|e| of_days(e.date))
-    };
-    let crosses = |n: &Note| {
-        n.regions.iter().any(|r| {
-            let (from, to) = (r.start_marker.start, r.end_marker.end);
-            apart.iter().any(|(_, s)| from < s.end && s.start < to)
-        })
-    };
     let mut cuts: Vec<usize> = starts.iter().chain(&ends).copied().collect();
     cuts.sort_unstable();
     let mut acc = init();
@@ -210,22 +195,37 @@ pub(super) fn fold_apart<A>(
             |h: &Heading| h.text.is_empty() && starts.binary_search(&h.span.start).is_ok();
         if piece.headings.first().is_some_and(empty_heading_at) {
             // A section's piece: its empty heading and nothing else (anything before it
-            // would be in the piece before).
+            // would be in the piece before). Where the rest cannot be cut at a section (a
+            // region open across it, a list going on), its empty heading is not first.
             piece.headings.remove(0);
             match parts.pop() {
                 Some(part) if is_empty(&piece) => add(&mut acc, part),
                 _ => fine = false,
             }
-        } else if piece.headings.iter().any(empty_heading_at)
-            || holds_any(&piece)
-            || crosses(&piece)
-        {
+        } else if piece.headings.iter().any(empty_heading_at) || dates(&piece).any(of_days) {
             fine = false;
         } else {
             add(&mut acc, piece);
         }
     });
     (read.is_ok() && fine && parts.is_empty()).then_some(acc)
+}
+
+/// The days of a note's date sections, tasks and entries.
+fn dates(n: &Note) -> impl Iterator<Item = Option<NaiveDate>> + '_ {
+    let days = n.days.iter().map(|d| Some(d.date));
+    days.chain(n.tasks.iter().map(|t| t.date))
+        .chain(n.entries.iter().map(|e| e.date))
+}
+
+/// Whether a note's sections, headings, tasks and diagnostics are in the order of the note
+/// (as [`split_off`] takes them), each diagnostic with a place.
+fn in_order(n: &Note) -> bool {
+    n.days.is_sorted_by_key(|d| d.span.start)
+        && n.headings.is_sorted_by_key(|h| h.span.start)
+        && n.tasks.is_sorted_by_key(|t| t.span.start)
+        && n.diagnostics.iter().all(|d| d.location.is_some())
+        && (n.diagnostics.iter()).is_sorted_by_key(|d| d.location.as_ref().map(|l| l.span.start))
 }
 
 /// Takes out of `all` those that `taken` says, in order.
@@ -245,20 +245,11 @@ fn is_empty(n: &Note) -> bool {
         && n.diagnostics.is_empty()
 }
 
-/// Takes out of `note` what starts at `at` or after, as a note of its own (its indices moved
-/// to its own vectors). None when something left points into what is taken, or the other
-/// way, or a vector is not in the order of the note.
+/// Takes out of `note` (whose vectors are [`in_order`]) what starts at `at` or after, as a
+/// note of its own (its indices moved to its own vectors). None when something left points
+/// into what is taken, or the other way.
 fn split_off(note: &mut Note, at: usize) -> Option<Note> {
     let before = |span: Span| span.start < at;
-    let ordered = note.days.is_sorted_by_key(|d| d.span.start)
-        && note.headings.is_sorted_by_key(|h| h.span.start)
-        && note.tasks.is_sorted_by_key(|t| t.span.start)
-        && note
-            .diagnostics
-            .is_sorted_by_key(|d| d.location.as_ref().map(|l| l.span.start));
-    if !ordered || note.diagnostics.iter().any(|d| d.location.is_none()) {
-        return None;
-    }
     let h = note.headings.partition_point(|x| before(x.span));
     let t = note.tasks.partition_point(|x| before(x.span));
     let d = note.days.partition_point(|x| before(x.span));

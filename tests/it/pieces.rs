@@ -346,8 +346,9 @@ fn a_day_in_two_places_is_read_again_in_pieces_that_keep_it_whole() {
 /// A day at both ends of a long log: the only cuts that keep each day whole leave the note
 /// in one piece, so that day's sections are read apart and the rest in pieces as usual; the
 /// pieces, joined, are the whole note. A note not made for that (a region marker in such a
-/// section, a clock line of that day elsewhere, the note's own date, a heading in a list) is
-/// read as before, in one piece.
+/// section or a region across it, a clock line of that day elsewhere, the note's own date, a
+/// heading in a list, an entry on a task's line in a later section) is read as before, in
+/// one piece.
 #[test]
 fn a_day_at_both_ends_is_read_apart_from_the_rest() {
     let log = time_log(40);
@@ -380,6 +381,13 @@ fn a_day_at_both_ends_is_read_apart_from_the_rest() {
             "{both}## Later\n- TODO t\n  CLOCK: [2026-01-01 Thu 09:00]--[2026-01-01 Thu 10:00] =>  01:00:00\n"
         ),
         format!("{log}- item\n  ## 2026-01-01\n  {late}"),
+        // A region across the later section.
+        format!(
+            "{log}<!-- mdtasks:s:start -->\n\n## 2026-01-01\n{late}\n# Later\n<!-- mdtasks:s:end -->\n"
+        ),
+        // An entry of the later section on a task's line (it belongs to the task, which
+        // stays with its section).
+        format!("{log}## 2026-01-01\n- [x] 23:00 late call\n"),
     ];
     for text in &before {
         assert_eq!(pieces(text, &opts), 1, "{:?}", &text[log.len()..]);
