@@ -84,9 +84,16 @@ fn masks16(chunk: &[u8]) -> (u32, u32) {
     }
 }
 
-/// Bit `i` of the first mask is set when `chunk[i]` is `\n`, of the second when it is `\r`.
+/// [`masks16`] on other processors.
 #[cfg(not(target_arch = "x86_64"))]
 fn masks16(chunk: &[u8]) -> (u32, u32) {
+    masks16_portable(chunk)
+}
+
+/// Bit `i` of the first mask is set when `chunk[i]` is `\n`, of the second when it is `\r`:
+/// byte by byte, for processors without SSE2 (and, in the tests, on every processor).
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn masks16_portable(chunk: &[u8]) -> (u32, u32) {
     let (mut nl, mut cr) = (0u32, 0u32);
     for (i, &b) in chunk[..16].iter().enumerate() {
         nl |= u32::from(b == b'\n') << i;
@@ -285,6 +292,13 @@ mod tests {
             let want = by_bytes(text.as_bytes());
             let got = LineIndex::new(&text);
             proptest::prop_assert_eq!(got.starts(), want.as_slice());
+        });
+        // The masks of other processors are those of this one.
+        proptest::proptest!(|(chunk in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'\n', b'\r', 0x0a | 0x80, 0x0d | 0x80]),
+            16..=16,
+        ))| {
+            proptest::prop_assert_eq!(masks16_portable(&chunk), masks16(&chunk));
         });
         // One line ending at every offset of a text longer than two steps.
         for at in 0..80 {
