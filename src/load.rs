@@ -547,7 +547,14 @@ impl LongNote {
     /// in pieces that keep each day whole (the whole note, at worst): see
     /// [`parse::fold_pieces`].
     pub fn map_pieces<T>(self, map: impl Fn(LoadedNote) -> T) -> Vec<T> {
-        let (path, rel) = (&self.path, &self.rel);
+        let LongNote {
+            path,
+            rel,
+            mut text,
+            parse,
+            piece_bytes,
+        } = self;
+        let (path, rel) = (&path, &rel);
         let add = |out: &mut Vec<T>, note| {
             out.push(map(LoadedNote {
                 path: path.clone(),
@@ -555,7 +562,7 @@ impl LongNote {
                 note,
             }))
         };
-        parse::fold_pieces(&self.text, &self.parse, self.piece_bytes, Vec::new, add)
+        parse::fold_pieces_lent(&mut text, &parse, piece_bytes, Vec::new, add)
     }
 }
 

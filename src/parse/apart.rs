@@ -8,7 +8,9 @@
 //!   byte but the line endings made a space), an empty heading where the heading that ended
 //!   each section was; read whole, and small;
 //! - **the rest**: the note with those sections blanked, each one's heading kept as an empty
-//!   heading of its level (it closes what the date heading closed); read in pieces.
+//!   heading of its level (it closes what the date heading closed); read in pieces. A text
+//!   lent to be read ([`super::fold_pieces_lent`]) is blanked in place and given back as it
+//!   was, so the note is not held twice.
 //!
 //! Spans, lines and columns are the note's. The empty headings are taken out again. The rest
 //! is also cut where each of those sections starts and ends; the piece of a section (its
@@ -23,11 +25,11 @@
 //!
 //! The ten-year log of the benchmark with its first day's heading again at its end: read
 //! whole, `summarize` peaked at 112 MiB and `tasks --all --format json` at 174; read so, 56
-//! and 60 (see docs/benchmarks.md).
+//! and 60, and with the note lent, 52 and 47-52 (see docs/benchmarks.md).
 
 use chrono::NaiveDate;
 
-use super::{ParseOptions, Pieces, body_start, parse_note, pieces_parse};
+use super::{ParseOptions, Pieces, Text, body_start, parse_note, pieces_parse};
 use crate::model::{EntrySource, Heading, Note};
 use crate::span::Span;
 
@@ -101,7 +103,7 @@ pub(super) fn sections_apart(text: &str, p: &Pieces<'_>) -> Vec<(NaiveDate, Span
 /// returned, when what was read shows the note is not made so (the caller then reads it as
 /// before).
 pub(super) fn fold_apart<A>(
-    text: &str,
+    text: Text<'_>,
     opts: &ParseOptions,
     piece_bytes: usize,
     apart: &[(NaiveDate, Span)],
@@ -111,6 +113,7 @@ pub(super) fn fold_apart<A>(
     if apart.is_empty() {
         return None;
     }
+    let whole = text.as_str();
     let mut days: Vec<NaiveDate> = apart.iter().map(|(d, _)| *d).collect();
     days.sort_unstable();
     days.dedup();
@@ -121,12 +124,13 @@ pub(super) fn fold_apart<A>(
     let ends: Vec<usize> = apart
         .iter()
         .map(|(_, s)| s.end)
-        .filter(|e| *e < text.len() && starts.binary_search(e).is_err())
+        .filter(|e| *e < whole.len() && starts.binary_search(e).is_err())
         .collect();
 
-    let mut buf = Vec::with_capacity(text.len());
-    days_alone(text, apart, &ends, &mut buf);
+    let mut buf = Vec::with_capacity(whole.len());
+    days_alone(whole, apart, &ends, &mut buf);
     let mut of_apart = parse_note(std::str::from_utf8(&buf).ok()?, opts);
+    drop(buf);
     // (Clock lines' entries come after all others: not in the order of the note.)
     let clocked = of_apart
         .entries
@@ -180,9 +184,19 @@ pub(super) fn fold_apart<A>(
         }
     }
 
-    buf.clear();
-    without_days(text, apart, &mut buf);
-    let rest = std::str::from_utf8(&buf).ok()?;
+    // The rest: in a copy of the note, or in the note itself when it is lent (given back as
+    // it was when `blanked` is dropped).
+    let (copy, blanked);
+    let rest = match text {
+        Text::Borrowed(whole) => {
+            copy = without_days(whole, apart);
+            std::str::from_utf8(&copy).ok()?
+        }
+        Text::Lent(whole) => {
+            blanked = Blanked::new(whole, apart)?;
+            blanked.text.as_str()
+        }
+    };
     let mut cuts: Vec<usize> = starts.iter().chain(&ends).copied().collect();
     cuts.sort_unstable();
     let mut acc = init();
@@ -327,17 +341,76 @@ fn days_alone(text: &str, apart: &[(NaiveDate, Span)], ends: &[usize], out: &mut
     }
 }
 
-/// `out`: `text` with the `apart` sections blanked, each one's heading kept as an empty
-/// heading of its level.
-fn without_days(text: &str, apart: &[(NaiveDate, Span)], out: &mut Vec<u8>) {
-    let bytes = text.as_bytes();
-    out.extend_from_slice(bytes);
+/// `text` with the `apart` sections blanked, each one's heading kept as an empty heading of
+/// its level.
+fn without_days(text: &str, apart: &[(NaiveDate, Span)]) -> Vec<u8> {
+    let mut out = text.as_bytes().to_vec();
+    blank_sections(&mut out, apart);
+    out
+}
+
+/// Blanks the `apart` sections of `bytes` but for the `#`s of each one's heading.
+fn blank_sections(bytes: &mut [u8], apart: &[(NaiveDate, Span)]) {
     for (_, s) in apart {
-        for b in &mut out[s.range()] {
+        let hashes = bytes[s.start..].iter().take_while(|&&b| b == b'#').count();
+        for b in &mut bytes[s.start + hashes..s.end] {
             *b = blank(*b);
         }
-        empty_heading(bytes, s.start, out);
     }
+}
+
+/// A note's text with the `apart` sections blanked in it as [`without_days`] does, while
+/// this lives; then as it was.
+struct Blanked<'a> {
+    text: &'a mut String,
+    apart: &'a [(NaiveDate, Span)],
+    /// The sections' bytes, one after the other.
+    saved: Vec<u8>,
+}
+
+impl<'a> Blanked<'a> {
+    /// None (the text as it was) if the sections do not start and end between characters.
+    fn new(text: &'a mut String, apart: &'a [(NaiveDate, Span)]) -> Option<Blanked<'a>> {
+        let on_chars = |s: &Span| text.is_char_boundary(s.start) && text.is_char_boundary(s.end);
+        if !apart.iter().all(|(_, s)| on_chars(s)) {
+            return None;
+        }
+        let mut bytes = std::mem::take(text).into_bytes();
+        let mut saved = Vec::new();
+        for (_, s) in apart {
+            saved.extend_from_slice(&bytes[s.range()]);
+        }
+        blank_sections(&mut bytes, apart);
+        // Whole characters became spaces: still UTF-8.
+        match String::from_utf8(bytes) {
+            Ok(blanked) => {
+                *text = blanked;
+                Some(Blanked { text, apart, saved })
+            }
+            Err(e) => {
+                *text = as_it_was(e.into_bytes(), apart, &saved);
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Blanked<'_> {
+    fn drop(&mut self) {
+        let bytes = std::mem::take(self.text).into_bytes();
+        *self.text = as_it_was(bytes, self.apart, &self.saved);
+    }
+}
+
+/// The text whose `apart` sections were blanked in `bytes`, with the `saved` bytes of the
+/// sections put back: the bytes it had, which were UTF-8.
+fn as_it_was(mut bytes: Vec<u8>, apart: &[(NaiveDate, Span)], saved: &[u8]) -> String {
+    let mut from = 0;
+    for (_, s) in apart {
+        bytes[s.range()].copy_from_slice(&saved[from..from + s.len()]);
+        from += s.len();
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Takes out of `note` the empty headings that start at one of `at` (sorted), moving the

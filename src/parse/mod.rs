@@ -376,31 +376,87 @@ pub fn fold_pieces<A>(
     opts: &ParseOptions,
     piece_bytes: usize,
     init: impl Fn() -> A,
+    add: impl FnMut(&mut A, Note),
+) -> A {
+    fold_text(Text::Borrowed(text), opts, piece_bytes, init, add)
+}
+
+/// [`fold_pieces`] on a text lent to it: the days read apart are blanked in it while the
+/// rest is read (instead of in a copy of the note), and it is given back as it was.
+pub fn fold_pieces_lent<A>(
+    text: &mut String,
+    opts: &ParseOptions,
+    piece_bytes: usize,
+    init: impl Fn() -> A,
+    add: impl FnMut(&mut A, Note),
+) -> A {
+    fold_text(Text::Lent(text), opts, piece_bytes, init, add)
+}
+
+/// A note's text as [`fold_pieces`] reads it.
+enum Text<'a> {
+    Borrowed(&'a str),
+    /// May be changed for a while, and is given back as it was (see [`apart`]).
+    Lent(&'a mut String),
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(t) => t,
+            Text::Lent(t) => t,
+        }
+    }
+
+    fn reborrow(&mut self) -> Text<'_> {
+        match self {
+            Text::Borrowed(t) => Text::Borrowed(t),
+            Text::Lent(t) => Text::Lent(t),
+        }
+    }
+}
+
+fn fold_text<A>(
+    mut text: Text<'_>,
+    opts: &ParseOptions,
+    piece_bytes: usize,
+    init: impl Fn() -> A,
     mut add: impl FnMut(&mut A, Note),
 ) -> A {
     let mut acc = init();
-    if text.len() > piece_bytes {
-        let read = parse_in_pieces(text, opts, piece_bytes, &mut |piece| add(&mut acc, piece));
+    let len = text.as_str().len();
+    if len > piece_bytes {
+        let read = parse_in_pieces(text.as_str(), opts, piece_bytes, &mut |piece| {
+            add(&mut acc, piece)
+        });
         let Err(split) = read else {
             return acc;
         };
+        // (What was added is dropped before the note is read again.)
+        acc = init();
         // A piece that keeps each day whole would be much longer than asked for (a day at
         // both ends of a long log): the days that lay in two pieces are read apart.
-        if split.longest_piece(text.len()) > APART_AFTER * piece_bytes
-            && let Some(folded) =
-                apart::fold_apart(text, opts, piece_bytes, &split.apart, &init, &mut add)
+        if split.longest_piece(len) > APART_AFTER * piece_bytes
+            && let Some(folded) = apart::fold_apart(
+                text.reborrow(),
+                opts,
+                piece_bytes,
+                &split.apart,
+                &init,
+                &mut add,
+            )
         {
             return folded;
         }
         // Again, each day in one piece.
-        acc = init();
+        let text = text.as_str();
         let again = parse_in_pieces_at(text, opts, &split.cuts, &mut |p| add(&mut acc, p));
         if again.is_ok() {
             return acc;
         }
         acc = init();
     }
-    add(&mut acc, parse_note(text, opts));
+    add(&mut acc, parse_note(text.as_str(), opts));
     acc
 }
 

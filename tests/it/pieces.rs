@@ -9,8 +9,8 @@ use mdtasks::app::Config;
 use mdtasks::edit::Outline;
 use mdtasks::model::Note;
 use mdtasks::parse::{
-    DaySplit, ParseOptions, date::date_from_path, fold_pieces, parse_in_pieces, parse_in_pieces_at,
-    parse_note,
+    DaySplit, ParseOptions, date::date_from_path, fold_pieces, fold_pieces_lent, parse_in_pieces,
+    parse_in_pieces_at, parse_note,
 };
 use proptest::prelude::*;
 
@@ -91,6 +91,16 @@ fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
     let mut folded = fold_pieces(text, opts, min_bytes, Vec::new, |all, n| all.push(n));
     let prints: Vec<u64> = folded.iter().map(fingerprint).collect();
     assert_eq!(outline.fingerprints, prints);
+    // Lent to be read (the days read apart blanked in it for a while): the same pieces, and
+    // the text given back as it was.
+    let mut lent = text.to_string();
+    let pieces = fold_pieces_lent(&mut lent, opts, min_bytes, Vec::new, |all, n| all.push(n));
+    assert!(lent == text, "the lent text is given back as it was");
+    same(
+        &format!("{folded:#?}"),
+        &format!("{pieces:#?}"),
+        "the pieces of the lent text",
+    );
     let by_day = |mut n: Note| {
         n.entries.sort_by_key(|e| e.date);
         format!("{n:#?}")
