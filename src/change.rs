@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::edit::{EditError, EditSet, Outline, refuse_reason, unified_diff};
+use crate::edit::{EditError, EditSet, Outline, refuse_reason, unified_diff, unified_diff_of};
 use crate::load::is_conflict_copy_of;
 use crate::model::Note;
 use crate::parse::{self, ParseOptions, parse_note};
@@ -201,13 +201,13 @@ where
 {
     let (text, note) = read_as(target, view)?;
     let opts = target.parse.clone();
-    let planned = plan(&text, &note);
+    let planned = plan(&text, &note).map_err(|e| e.to_string())?;
     // The check parses the edited note: one model at a time. The note's own diagnostics are
     // known.
     let before = note.diagnostics().to_vec();
     drop(note);
     let first = planned
-        .and_then(|e| e.apply_checked_known(&text, &before, &opts))
+        .apply_checked_known(&text, &before, &opts)
         .map_err(|e| e.to_string())?;
     if first == text {
         return Ok(if dry_run {
@@ -217,12 +217,16 @@ where
         });
     }
     if dry_run {
-        return Ok(Outcome::WouldChange(unified_diff(
+        // Only the lines around each edit are diffed.
+        let changes = planned.changes(&text).map_err(|e| e.to_string())?;
+        return Ok(Outcome::WouldChange(unified_diff_of(
             &target.shown,
             &text,
             &first,
+            &changes,
         )));
     }
+    drop(planned);
     // The write plans on the bytes it was given first: that plan is made already. It is
     // re-planned from the note's new bytes if another program changed it meanwhile, and the
     // refusals are checked again on those bytes too.

@@ -22,9 +22,10 @@ pub use plan::{insert_lines_at_end, insert_under_heading, replace_region, set_st
 pub use style::{Endings, LineEnding, Style};
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::parse::{ParseOptions, diagnostics_of};
+use crate::parse::{ParseOptions, diagnostics_of, diagnostics_of_lent};
 use crate::span::{LineIndex, Span};
 
 /// Replace the bytes of `span` in the original text with `replacement`. An empty span is an
@@ -175,6 +176,19 @@ impl EditSet {
         Ok(sorted)
     }
 
+    /// Where the edits lie, in order: each one's bytes in `original` and in what
+    /// [`EditSet::apply`] makes of it.
+    pub fn changes(&self, original: &str) -> Result<Vec<Change>, EditError> {
+        // Where the last edit ended, in each text.
+        let (mut old_at, mut new_at) = (0, 0);
+        let changes = self.ordered(original)?.into_iter().map(|e| {
+            let start = new_at + (e.span.start - old_at);
+            (old_at, new_at) = (e.span.end, start + e.replacement.len());
+            (e.span.range(), start..new_at)
+        });
+        Ok(changes.collect())
+    }
+
     /// Splices the edits into `original`.
     pub fn apply(&self, original: &str) -> Result<String, EditError> {
         let edits = self.ordered(original)?;
@@ -228,6 +242,14 @@ impl EditSet {
         result: &str,
         opts: &ParseOptions,
     ) -> Result<(), EditError> {
+        self.check_spliced(original, result)?;
+        let after = diagnostics_of(result, opts);
+        no_new_diagnostic(original, before, &after, opts)
+    }
+
+    /// The edits are in bounds, on character boundaries and apart, and `result` holds the
+    /// bytes of `original` outside them and each one's replacement in its place.
+    fn check_spliced(&self, original: &str, result: &str) -> Result<(), EditError> {
         let edits = self.ordered(original)?;
         let (o, r) = (original.as_bytes(), result.as_bytes());
         let changed = |at: usize| {
@@ -257,23 +279,6 @@ impl EditSet {
             let d = first_difference(keep, got);
             return Err(changed(po + d));
         }
-        // Only the diagnostics are kept of each parse, and a long note is read in pieces: a
-        // long note's whole model is 5-6 times its size.
-        let parsed;
-        let before = match before {
-            Some(b) => b,
-            None => {
-                parsed = diagnostics_of(original, opts);
-                &parsed
-            }
-        };
-        let after = diagnostics_of(result, opts);
-        if let Some(d) = new_diagnostic(before, &after) {
-            return Err(EditError::NewDiagnostic {
-                code: d.code.as_str(),
-                message: d.message.clone(),
-            });
-        }
         Ok(())
     }
 
@@ -284,17 +289,48 @@ impl EditSet {
         Ok(result)
     }
 
-    /// `apply` then `check_known`.
+    /// `apply` then `check_known`. (The result is lent to be read: a long note is not held
+    /// three times, see [`crate::parse::fold_pieces_lent`].)
     pub fn apply_checked_known(
         &self,
         original: &str,
         before: &[Diagnostic],
         opts: &ParseOptions,
     ) -> Result<String, EditError> {
-        let result = self.apply(original)?;
-        self.check_known(original, before, &result, opts)?;
+        let mut result = self.apply(original)?;
+        self.check_spliced(original, &result)?;
+        let after = diagnostics_of_lent(&mut result, opts);
+        no_new_diagnostic(original, Some(before), &after, opts)?;
         Ok(result)
     }
+}
+
+/// The edit made no problem that `original` (whose diagnostics are `before`, when known)
+/// does not have: `after` are the result's.
+///
+/// Only the diagnostics are kept of each parse, and a long note is read in pieces: a long
+/// note's whole model is 5-6 times its size.
+fn no_new_diagnostic(
+    original: &str,
+    before: Option<&[Diagnostic]>,
+    after: &[Diagnostic],
+    opts: &ParseOptions,
+) -> Result<(), EditError> {
+    let parsed;
+    let before = match before {
+        Some(b) => b,
+        None => {
+            parsed = diagnostics_of(original, opts);
+            &parsed
+        }
+    };
+    if let Some(d) = new_diagnostic(before, after) {
+        return Err(EditError::NewDiagnostic {
+            code: d.code.as_str(),
+            message: d.message.clone(),
+        });
+    }
+    Ok(())
 }
 
 fn first_difference(a: &[u8], b: &[u8]) -> usize {
@@ -342,48 +378,12 @@ fn new_diagnostic<'a>(before: &[Diagnostic], after: &'a [Diagnostic]) -> Option<
 /// A unified diff of `old` and `new` with three lines of context and `a/PATH`, `b/PATH`
 /// headers, as `--dry-run` prints it. Empty when the texts are equal.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    if old == new {
-        return String::new();
-    }
-    // Only the lines around what changed are diffed: a long note's lines would all be made
-    // tokens (and a region's edit in ten years of notes changes a few of 400,000 lines).
-    let (skipped, old, new) = changed_middle(old, new, DIFF_CONTEXT);
-    let diff = similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(DIFF_CONTEXT)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string();
-    if skipped == 0 {
-        return diff;
-    }
-    // The hunks' line numbers count from the first line diffed. A hunk header starts a line
-    // of the diff, which may follow a note's line that ends in a lone `\r`.
-    let mut out = String::with_capacity(diff.len() + 64);
-    for line in diff.split_inclusive(['\n', '\r']) {
-        match shifted_hunk_header(line, skipped) {
-            Some(h) => out.push_str(&h),
-            None => out.push_str(line),
-        }
-    }
-    out
+    unified_diff_of(path, old, new, &[one_change(old, new)])
 }
 
-/// Lines of context around each change in a dry run's diff.
-const DIFF_CONTEXT: usize = 3;
-
-/// The part of `old` and `new` that a diff of their lines needs, and how many lines come
-/// before it (the same in both texts, which agree up to there).
-///
-/// The diff tool's lines end at `\n`, `\r\n` or a lone `\r`. The part is cut only just
-/// after a `\n`, so it splits no line. It holds the lines that differ, and on each side:
-/// - every line the diff could slide a change across: the diff moves a change along lines
-///   equal to its own (`a` deleted before `a` is the same as after it), so the lines it can
-///   cross are copies of the changed lines; the part goes on to the first line that is not;
-/// - then `context` more lines, which the diff shows around each change.
-///
-/// Lines beyond the part are the same in both texts, and the diff of the part (its line
-/// numbers moved on) is the diff of the whole texts.
-fn changed_middle<'a>(old: &'a str, new: &'a str, context: usize) -> (usize, &'a str, &'a str) {
+/// What differs between `old` and `new`, as one change: all but the bytes they start and
+/// end with alike.
+fn one_change(old: &str, new: &str) -> Change {
     let (o, n) = (old.as_bytes(), new.as_bytes());
     let prefix = first_difference(o, n);
     // After the prefix: a suffix may not take bytes the prefix has.
@@ -395,24 +395,131 @@ fn changed_middle<'a>(old: &'a str, new: &'a str, context: usize) -> (usize, &'a
         .take(room)
         .take_while(|(a, b)| a == b)
         .count();
-    // The lines that differ, whole: the same bytes lie before `first` and after `last` (as
-    // many after it in `new`).
-    let first = memchr::memrchr(b'\n', &o[..prefix]).map_or(0, |i| i + 1);
-    let changed_end = o.len() - suffix;
-    let last = memchr::memchr(b'\n', &o[changed_end..]).map_or(o.len(), |i| changed_end + i + 1);
-    let tail = o.len() - last;
-    let changed: std::collections::HashSet<&[u8]> = diff_lines(&o[first..last])
-        .chain(diff_lines(&n[first..n.len() - tail]))
+    (prefix..o.len() - suffix, prefix..n.len() - suffix)
+}
+
+/// Where a change lies: its bytes in the old text, and in the new.
+pub type Change = (Range<usize>, Range<usize>);
+
+/// [`unified_diff`] of `old` and the `new` text that `changes` (in order, apart) made of
+/// it: the same bytes lie between them in both. Only the lines around each change are
+/// diffed, on their own: a long note's lines would all be made tokens (ten years of notes
+/// are 400,000 lines, and writing progress cookies all through them changes 30,000).
+pub fn unified_diff_of(path: &str, old: &str, new: &str, changes: &[Change]) -> String {
+    if old == new {
+        return String::new();
+    }
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    // The lines before the part diffed, in each text (counted on from the last part).
+    let (mut lines_o, mut lines_n, mut counted_o, mut counted_n) = (0, 0, 0, 0);
+    for (po, pn) in parts(o, n, changes, DIFF_CONTEXT) {
+        lines_o += lines_in(&o[counted_o..po.start]);
+        lines_n += lines_in(&n[counted_n..pn.start]);
+        (counted_o, counted_n) = (po.start, pn.start);
+        let diff = similar::TextDiff::from_lines(&old[po], &new[pn])
+            .unified_diff()
+            .context_radius(DIFF_CONTEXT)
+            .to_string();
+        // A hunk header starts a line of the diff, which may follow a note's line that ends
+        // in a lone `\r`.
+        for line in diff.split_inclusive(['\n', '\r']) {
+            match shifted_hunk_header(line, lines_o, lines_n) {
+                Some(h) => out.push_str(&h),
+                None => out.push_str(line),
+            }
+        }
+    }
+    out
+}
+
+/// Lines of context around each change in a dry run's diff.
+const DIFF_CONTEXT: usize = 3;
+
+/// The parts of `old` and `new` that a diff of their lines needs, in order: the diff of
+/// each part on its own, its line numbers moved on, is the diff of the whole texts.
+///
+/// The diff tool's lines end at `\n`, `\r\n` or a lone `\r`. A part is cut only just
+/// after a `\n`, so it splits no line. It holds the lines of its changes, and around each:
+/// - every line the diff could slide the change across: the diff moves a change along
+///   lines equal to its own (`a` deleted before `a` is the same as after it), so the lines
+///   it can cross are copies of the changed lines; the part goes on to the first line that
+///   is not;
+/// - then `context` more lines, which the diff shows around each change.
+///
+/// Changes whose lines meet or overlap are one part: the diff shows them in one hunk.
+/// Lines between the parts are the same in both texts.
+fn parts(
+    o: &[u8],
+    n: &[u8],
+    changes: &[Change],
+    context: usize,
+) -> Vec<(Range<usize>, Range<usize>)> {
+    // The changes, each on whole lines of the old text (changes on one line made one).
+    let whole_lines = |c: &Change| {
+        let first = memchr::memrchr(b'\n', &o[..c.0.start]).map_or(0, |i| i + 1);
+        let last = memchr::memchr(b'\n', &o[c.0.end..]).map_or(o.len(), |i| c.0.end + i + 1);
+        first..last
+    };
+    let mut lined: Vec<(Change, Range<usize>)> = Vec::with_capacity(changes.len());
+    for c in changes.iter().filter(|c| o[c.0.clone()] != n[c.1.clone()]) {
+        let lines = whole_lines(c);
+        match lined.last_mut() {
+            Some((prev, prev_lines)) if lines.start < prev_lines.end => {
+                *prev = (prev.0.start..c.0.end, prev.1.start..c.1.end);
+                *prev_lines = prev_lines.start..lines.end;
+            }
+            _ => lined.push((c.clone(), lines)),
+        }
+    }
+    let mut out: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for (i, (c, lines)) in lined.iter().enumerate() {
+        // Not past the lines of the changes before and after this one.
+        let lo = if i == 0 { 0 } else { lined[i - 1].1.end };
+        let hi = lined.get(i + 1).map_or(o.len(), |next| next.1.start);
+        let reach = reach(o, n, c, lines.clone(), lo..hi, context);
+        // Where the part starts and ends in the new text: the bytes before the change
+        // (after it) are the old ones, moved on.
+        let n_start = reach.start + c.1.start - c.0.start;
+        let n_end = reach.end + c.1.end - c.0.end;
+        match out.last_mut() {
+            // Parts that meet: the diff shows them in one hunk (its gap no longer than
+            // twice the context).
+            Some((po, pn)) if reach.start <= po.end => {
+                po.end = reach.end;
+                pn.end = n_end;
+            }
+            _ => out.push((reach, n_start..n_end)),
+        }
+    }
+    out
+}
+
+/// The bytes of the old text a change's part needs (see [`parts`]): its `lines`, and on
+/// each side the lines it could slide across and `context` more, within `within`.
+fn reach(
+    o: &[u8],
+    n: &[u8],
+    c: &Change,
+    lines: Range<usize>,
+    within: Range<usize>,
+    context: usize,
+) -> Range<usize> {
+    // The same lines in the new text.
+    let new_lines = lines.start + c.1.start - c.0.start..lines.end + c.1.end - c.0.end;
+    let changed: std::collections::HashSet<&[u8]> = diff_lines(&o[lines.clone()])
+        .chain(diff_lines(&n[new_lines]))
         .collect();
     // A run of `\n`-ended lines the diff could slide a change across (each of its lines one
     // of the changed ones).
     let crossable = |run: &[u8]| diff_lines(run).all(|l| changed.contains(l));
     // Back: past the crossable lines, then `context` more.
-    let mut start = first;
+    let mut start = lines.start;
     let mut more = context;
     let mut crossing = true;
-    while start > 0 && more > 0 {
-        let from = memchr::memrchr(b'\n', &o[..start - 1]).map_or(0, |i| i + 1);
+    while start > within.start && more > 0 {
+        let from = memchr::memrchr(b'\n', &o[within.start..start - 1])
+            .map_or(within.start, |i| within.start + i + 1);
         crossing = crossing && crossable(&o[from..start]);
         if !crossing {
             more -= 1;
@@ -420,20 +527,18 @@ fn changed_middle<'a>(old: &'a str, new: &'a str, context: usize) -> (usize, &'a
         start = from;
     }
     // On: the same after the change.
-    let mut end = last;
+    let mut end = lines.end;
     let mut more = context;
     let mut crossing = true;
-    while end < o.len() && more > 0 {
-        let to = memchr::memchr(b'\n', &o[end..]).map_or(o.len(), |i| end + i + 1);
+    while end < within.end && more > 0 {
+        let to = memchr::memchr(b'\n', &o[end..within.end]).map_or(within.end, |i| end + i + 1);
         crossing = crossing && crossable(&o[end..to]);
         if !crossing {
             more -= 1;
         }
         end = to;
     }
-    let tail = o.len() - end;
-    let skipped = lines_in(&o[..start]);
-    (skipped, &old[start..end], &new[start..n.len() - tail])
+    start..end
 }
 
 /// The lines of `b` as the diff tool cuts them: each ends at `\n`, `\r\n` or a lone `\r`
@@ -464,13 +569,13 @@ fn lines_in(b: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', b).count() + lone_cr
 }
 
-/// A hunk header (`@@ -12,7 +12,9 @@`) with both line numbers moved on by `by`; None for any
-/// other line.
-fn shifted_hunk_header(line: &str, by: usize) -> Option<String> {
+/// A hunk header (`@@ -12,7 +12,9 @@`) with its old line number moved on by `by_old` and
+/// its new one by `by_new`; None for any other line.
+fn shifted_hunk_header(line: &str, by_old: usize, by_new: usize) -> Option<String> {
     let rest = line.strip_prefix("@@ -")?;
     let (old, rest) = rest.split_once(" +")?;
     let (new, rest) = rest.split_once(" @@")?;
-    let shift = |range: &str| -> Option<String> {
+    let shift = |range: &str, by: usize| -> Option<String> {
         let (first, len) = match range.split_once(',') {
             Some((f, l)) => (f, Some(l)),
             None => (range, None),
@@ -481,7 +586,11 @@ fn shifted_hunk_header(line: &str, by: usize) -> Option<String> {
             None => format!("{}", first + by),
         })
     };
-    Some(format!("@@ -{} +{} @@{rest}", shift(old)?, shift(new)?))
+    Some(format!(
+        "@@ -{} +{} @@{rest}",
+        shift(old, by_old)?,
+        shift(new, by_new)?
+    ))
 }
 
 /// Why mdtasks must not edit this note, or None when it may. Pure: the caller reads the file
@@ -772,8 +881,14 @@ mod tests {
         }
         // Only the lines around the change were diffed, and the hunk still names line 20.
         let new = long.replace("line 20\n", "line 20\nnew\n");
-        let (skipped, o, _) = changed_middle(&long, &new, DIFF_CONTEXT);
-        assert_eq!((skipped, o.lines().count()), (17, 7));
+        let change = one_change(&long, &new);
+        let got = parts(long.as_bytes(), new.as_bytes(), &[change], DIFF_CONTEXT);
+        assert_eq!(got.len(), 1);
+        let (skipped, part) = (
+            lines_in(&long.as_bytes()[..got[0].0.start]),
+            &long[got[0].0.clone()],
+        );
+        assert_eq!((skipped, part.lines().count()), (17, 7));
         assert!(unified_diff("n.md", &long, &new).contains("@@ -18,6 +18,7 @@"));
     }
 
@@ -824,6 +939,44 @@ mod tests {
                 })
         }
 
+        /// `text` with a few splices made in it, anywhere (in a line, across lines, at its
+        /// ends), and where they lie in each text.
+        fn spliced() -> impl Strategy<Value = (String, String, Vec<Change>)> {
+            let splice = (any::<prop::sample::Index>(), 0..12usize, text());
+            (text(), prop::collection::vec(splice, 0..6)).prop_map(|(old, splices)| {
+                let bounds: Vec<usize> = (0..=old.len())
+                    .filter(|&i| old.is_char_boundary(i))
+                    .collect();
+                let mut at: Vec<(usize, usize, String)> = splices
+                    .into_iter()
+                    .map(|(i, len, with)| {
+                        let k = i.index(bounds.len());
+                        let end = bounds[(k + len).min(bounds.len() - 1)];
+                        // Mostly short replacements, some whole texts.
+                        let with = if len % 3 == 0 {
+                            with
+                        } else {
+                            with.chars().take(len).collect()
+                        };
+                        (bounds[k], end, with)
+                    })
+                    .collect();
+                at.sort_by_key(|a| (a.0, a.1));
+                let (mut new, mut changes, mut from) = (String::new(), Vec::new(), 0);
+                for (start, end, with) in at {
+                    if start < from {
+                        continue;
+                    }
+                    new.push_str(&old[from..start]);
+                    changes.push((start..end, new.len()..new.len() + with.len()));
+                    new.push_str(&with);
+                    from = end;
+                }
+                new.push_str(&old[from..]);
+                (old, new, changes)
+            })
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
@@ -831,6 +984,119 @@ mod tests {
             fn the_diff_of_the_changed_lines_is_the_whole_diff((old, new) in edited()) {
                 prop_assert_eq!(unified_diff("n.md", &old, &new), whole_diff(&old, &new));
             }
+
+            /// Diffed change by change, a diff may choose other lines than the whole diff
+            /// where it can (which of two equal lines to show as kept), but it makes the new
+            /// text of the old one, with as few lines taken out and put in.
+            #[test]
+            fn the_diff_of_each_change_on_its_own_is_a_whole_diff(
+                (old, new, changes) in spliced()
+            ) {
+                let diff = unified_diff_of("n.md", &old, &new, &changes);
+                let whole = whole_diff(&old, &new);
+                prop_assert_eq!(patched(&old, &diff), Ok(new.clone()), "{}", diff);
+                prop_assert_eq!(counts(&diff), counts(&whole), "{}\n{}", diff, whole);
+            }
+        }
+
+        /// The diff's lines after its two header lines: each a tag (` `, `-`, `+`, `@`,
+        /// `\\`) and a line of a text (its ending kept; a hunk header's too).
+        fn records(diff: &str) -> Vec<(char, &str)> {
+            let mut out: Vec<(char, &str)> = Vec::new();
+            for line in diff_lines(diff.as_bytes()).skip(2) {
+                let line = std::str::from_utf8(line).unwrap();
+                let tag = line.chars().next().unwrap();
+                if tag == '\\'
+                    && let Some((_, last)) = out.last_mut()
+                {
+                    // The line before it had no ending: the diff gave it one.
+                    *last = last.strip_suffix('\n').unwrap();
+                }
+                out.push((tag, &line[1..]));
+            }
+            out
+        }
+
+        /// How many lines the diff takes out and puts in.
+        fn counts(diff: &str) -> (usize, usize) {
+            let r = records(diff);
+            let n = |t| r.iter().filter(|(tag, _)| *tag == t).count();
+            (n('-'), n('+'))
+        }
+
+        /// `old` with the hunks of `diff` made, each checked against its header and its
+        /// lines against `old`'s; hunks in order, apart, with at most `DIFF_CONTEXT` lines
+        /// kept at their ends and at most twice that between two changes.
+        fn patched(old: &str, diff: &str) -> Result<String, String> {
+            let lines: Vec<&[u8]> = diff_lines(old.as_bytes()).collect();
+            let mut out: Vec<u8> = Vec::new();
+            let mut at = 0;
+            let r = records(diff);
+            let mut i = 0;
+            while i < r.len() {
+                let (tag, header) = r[i];
+                i += 1;
+                if tag != '@' {
+                    return Err(format!("{tag}{header} is outside a hunk"));
+                }
+                // `-12,7 +12,9` (a length of 1 may be left out).
+                let range = |r: &str| -> Option<(usize, usize)> {
+                    let (first, len) = r.split_once(',').unwrap_or((r, "1"));
+                    Some((first.parse().ok()?, len.parse().ok()?))
+                };
+                let ranges = header.trim_matches(|c: char| c == '@' || c.is_whitespace());
+                let (o, n) = ranges.split_once(' ').ok_or(header)?;
+                let o = o.strip_prefix('-').and_then(range).ok_or(header)?;
+                let n = n.strip_prefix('+').and_then(range).ok_or(header)?;
+                let ((start, len), new_len) = (o, n.1);
+                let first = if len == 0 { start } else { start - 1 };
+                if first < at + usize::from(at > 0) {
+                    return Err(format!("hunk {header} meets the one before"));
+                }
+                out.extend(lines[at..first].concat());
+                at = first;
+                // Lines kept, taken out and put in; the runs of kept lines.
+                let (mut kept, mut taken, mut put) = (0, 0, 0);
+                let (mut run, mut runs) = (0, Vec::new());
+                while i < r.len() && r[i].0 != '@' {
+                    let (tag, text) = r[i];
+                    i += 1;
+                    if tag == '\\' {
+                        continue;
+                    }
+                    if tag == ' ' || tag == '-' {
+                        if lines.get(at) != Some(&text.as_bytes()) {
+                            return Err(format!("line {} is not {text:?}", at + 1));
+                        }
+                        at += 1;
+                    }
+                    if tag == ' ' || tag == '+' {
+                        out.extend_from_slice(text.as_bytes());
+                    }
+                    match tag {
+                        ' ' => {
+                            kept += 1;
+                            run += 1;
+                            continue;
+                        }
+                        '-' => taken += 1,
+                        '+' => put += 1,
+                        _ => return Err(format!("{tag}{text} in hunk {header}")),
+                    }
+                    runs.push(run);
+                    run = 0;
+                }
+                runs.push(run);
+                let ends = runs[0] <= DIFF_CONTEXT && runs[runs.len() - 1] <= DIFF_CONTEXT;
+                let between = runs[1..runs.len() - 1]
+                    .iter()
+                    .all(|&k| k <= 2 * DIFF_CONTEXT);
+                if (kept + taken, kept + put) != (len, new_len) || !ends || !between {
+                    return Err(format!("hunk {header}: kept runs {runs:?}"));
+                }
+            }
+            out.extend(lines[at..].concat());
+            String::from_utf8(out).map_err(|e| e.to_string())
         }
 
         /// The texts the property test makes are often cut (else it would test little).
@@ -841,8 +1107,12 @@ mod tests {
             let mut cut = 0;
             for _ in 0..500 {
                 let (old, new) = edited().new_tree(&mut runner).unwrap().current();
-                let (_, o, n) = changed_middle(&old, &new, DIFF_CONTEXT);
-                cut += usize::from(old != new && (o.len() < old.len() || n.len() < new.len()));
+                let change = [one_change(&old, &new)];
+                let got = parts(old.as_bytes(), new.as_bytes(), &change, DIFF_CONTEXT);
+                cut += usize::from(
+                    got.iter()
+                        .any(|(o, n)| o.len() < old.len() || n.len() < new.len()),
+                );
             }
             assert!(cut > 150, "only {cut} of 500 diffs were cut");
         }

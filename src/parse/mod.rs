@@ -476,6 +476,13 @@ pub fn diagnostics_of(text: &str, opts: &ParseOptions) -> Vec<Diagnostic> {
     })
 }
 
+/// [`diagnostics_of`] a text lent to be read (see [`fold_pieces_lent`]).
+pub fn diagnostics_of_lent(text: &mut String, opts: &ParseOptions) -> Vec<Diagnostic> {
+    fold_pieces_lent(text, opts, PIECE_BYTES, Vec::new, |all, mut n| {
+        all.append(&mut n.diagnostics)
+    })
+}
+
 /// The parse: the whole note, or (with `pieces`) its last piece, the others handed to the
 /// pieces' sink. Also gives how many bytes pulldown-cmark read and whether the pieces
 /// split a day (the note is then to be parsed again; what is returned means nothing).
