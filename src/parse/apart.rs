@@ -3,14 +3,17 @@
 //! A day's entries run to the next entry of its day, wherever that is in the note, so a day
 //! is read in one piece. When a day turns up at both ends of a log of years, the only cuts
 //! that keep each day whole leave the note in one piece, whose model is 5-6 times its size.
-//! Instead the note is read as two texts of its own length and lines:
-//! - **the days**: only those days' sections (and the front matter), all else blanked (each
-//!   byte but the line endings made a space), an empty heading where the heading that ended
-//!   each section was; read whole, and small;
-//! - **the rest**: the note with those sections blanked, each one's heading kept as an empty
-//!   heading of its level (it closes what the date heading closed); read in pieces. A text
-//!   lent to be read ([`super::fold_pieces_lent`]) is blanked in place and given back as it
-//!   was, so the note is not held twice.
+//! Instead the note is read as two texts of its own lines:
+//! - **the days**: only those days' sections (and the front matter), an empty heading where
+//!   the heading that ended each section was, and of all else only the line endings (a
+//!   space between a `\r` and a `\n` that were two line endings); read whole, and small.
+//!   Its spans are then moved to where they are in the note (lines and columns are the
+//!   note's already);
+//! - **the rest**: the note, of its length, with those sections blanked (each byte but the
+//!   line endings made a space), each one's heading kept as an empty heading of its level
+//!   (it closes what the date heading closed); read in pieces. A text lent to be read
+//!   ([`super::fold_pieces_lent`]) is blanked in place and given back as it was, so the note
+//!   is not held twice.
 //!
 //! Spans, lines and columns are the note's. The empty headings are taken out again. The rest
 //! is also cut where each of those sections starts and ends; the piece of a section (its
@@ -24,13 +27,15 @@
 //! before.
 //!
 //! The ten-year log of the benchmark with its first day's heading again at its end: read
-//! whole, `summarize` peaked at 112 MiB and `tasks --all --format json` at 174; read so, 56
-//! and 60, and with the note lent, 52 and 47-52 (see docs/benchmarks.md).
+//! whole, `summarize` peaked at 112 MiB and `tasks --all --format json` at 174; read so
+//! (session 17, both texts of the note's length, the rest a copy), 56 and 60; now 39-42 and
+//! 40-44, as on the log without the day again (see docs/benchmarks.md).
 
 use chrono::NaiveDate;
 
 use super::{ParseOptions, Pieces, Text, body_start, parse_note, pieces_parse};
-use crate::model::{EntrySource, Heading, Note};
+use crate::diagnostic::Location;
+use crate::model::{DaySection, EntrySource, Heading, Marker, Note, Region, Task, TimeEntry};
 use crate::span::Span;
 
 /// The date sections of the days that lay in two pieces, in the order of the note, when the
@@ -127,10 +132,11 @@ pub(super) fn fold_apart<A>(
         .filter(|e| *e < whole.len() && starts.binary_search(e).is_err())
         .collect();
 
-    let mut buf = Vec::with_capacity(whole.len());
-    days_alone(whole, apart, &ends, &mut buf);
-    let mut of_apart = parse_note(std::str::from_utf8(&buf).ok()?, opts);
-    drop(buf);
+    let days = DaysText::new(whole, apart, &ends)?;
+    let mut of_apart = parse_note(&days.text, opts);
+    in_note(&mut of_apart, |at| days.in_note(at, whole.as_bytes()));
+    of_apart.len = whole.len();
+    drop(days);
     // (Clock lines' entries come after all others: not in the order of the note.)
     let clocked = of_apart
         .entries
@@ -319,25 +325,223 @@ fn blank(b: u8) -> u8 {
     if b == b'\n' || b == b'\r' { b } else { b' ' }
 }
 
-/// The `#`s of the heading at `at`, into `out` at the same place (an empty heading of its
-/// level, once the rest of its line is blank).
-fn empty_heading(text: &[u8], at: usize, out: &mut [u8]) {
-    let hashes = text[at..].iter().take_while(|&&b| b == b'#').count();
-    out[at..at + hashes].copy_from_slice(&text[at..at + hashes]);
+/// How many `#`s the line at `at` starts with.
+fn hashes(text: &[u8], at: usize) -> usize {
+    text[at..].iter().take_while(|&&b| b == b'#').count()
 }
 
-/// `out`: the front matter and the `apart` sections of `text`, all else blanked, and an
-/// empty heading at each of `ends`.
-fn days_alone(text: &str, apart: &[(NaiveDate, Span)], ends: &[usize], out: &mut Vec<u8>) {
-    let bytes = text.as_bytes();
-    out.extend(bytes.iter().map(|&b| blank(b)));
-    let body = body_start(text).0;
-    out[..body].copy_from_slice(&bytes[..body]);
-    for (_, s) in apart {
-        out[s.range()].copy_from_slice(&bytes[s.range()]);
+/// The days' text: the front matter, the `apart` sections and the `#`s of an empty heading
+/// at each of `ends`, as in the note; of all else only the line endings, so that its lines
+/// are the note's (each line in a section where it is in the note) while it is short.
+struct DaysText {
+    text: String,
+    /// Where each run of the note's bytes is in it, in order.
+    runs: Vec<Run>,
+}
+
+/// A run of the note's bytes in [`DaysText`].
+#[derive(Clone, Copy)]
+struct Run {
+    /// Where it is in the days' text, and in the note.
+    at: usize,
+    from: usize,
+    /// Its length in the note.
+    len: usize,
+    /// Kept whole (else only its line endings).
+    kept: bool,
+}
+
+impl DaysText {
+    /// None if a run kept would not start and end between characters.
+    fn new(text: &str, apart: &[(NaiveDate, Span)], ends: &[usize]) -> Option<DaysText> {
+        let bytes = text.as_bytes();
+        let mut kept: Vec<(usize, usize)> = vec![(0, body_start(text).0)];
+        kept.extend(apart.iter().map(|(_, s)| (s.start, s.end)));
+        kept.extend(ends.iter().map(|&at| (at, at + hashes(bytes, at))));
+        kept.sort_unstable();
+        let (mut out, mut runs) = (Vec::new(), Vec::new());
+        let mut from = 0;
+        let mut run = |out: &mut Vec<u8>, from: usize, to: usize, kept: bool| {
+            if to > from {
+                runs.push(Run {
+                    at: out.len(),
+                    from,
+                    len: to - from,
+                    kept,
+                });
+                if kept {
+                    out.extend_from_slice(&bytes[from..to]);
+                } else {
+                    let last = out.last().copied();
+                    out.extend(endings(bytes, from..to, last).map(|(b, _)| b));
+                }
+            }
+        };
+        for (start, end) in kept {
+            if start < from {
+                return None;
+            }
+            run(&mut out, from, start, false);
+            run(&mut out, start, end, true);
+            from = end;
+        }
+        run(&mut out, from, bytes.len(), false);
+        Some(DaysText {
+            text: String::from_utf8(out).ok()?,
+            runs,
+        })
     }
-    for &at in ends {
-        empty_heading(bytes, at, out);
+
+    /// Where the byte at `at` in the days' text is in the note (`note`): in a run of line
+    /// endings, just after as many of its line endings.
+    fn in_note(&self, at: usize, note: &[u8]) -> usize {
+        let i = self.runs.partition_point(|r| r.at <= at).saturating_sub(1);
+        let Some(r) = self.runs.get(i) else {
+            return at;
+        };
+        let k = at - r.at;
+        if r.kept || k == 0 {
+            return r.from + k.min(r.len);
+        }
+        let last = r.at.checked_sub(1).map(|i| self.text.as_bytes()[i]);
+        endings(note, r.from..r.from + r.len, last)
+            .nth(k - 1)
+            .map_or(r.from + r.len, |(_, after)| after)
+    }
+}
+
+/// The line endings of the note's bytes `run` as [`DaysText`] has them, after the byte
+/// `last` there: each as it is, with a space between a `\r` and a `\n` that are two line
+/// endings in the note (not one `\r\n`); each with where the note is just after it.
+fn endings(
+    note: &[u8],
+    run: std::ops::Range<usize>,
+    mut last: Option<u8>,
+) -> impl Iterator<Item = (u8, usize)> + '_ {
+    let from = run.start;
+    memchr::memchr2_iter(b'\n', b'\r', &note[run]).flat_map(move |i| {
+        let at = from + i;
+        let b = note[at];
+        let apart = b == b'\n' && last == Some(b'\r') && note[at - 1] != b'\r';
+        last = Some(b);
+        let space = apart.then_some((b' ', at));
+        space.into_iter().chain(std::iter::once((b, at + 1)))
+    })
+}
+
+/// Moves every span of `note` to where `to` says (and nothing else: lines and columns stay).
+/// Each of the model's types is taken apart whole, so that a span added to it later is not
+/// missed here.
+fn in_note(note: &mut Note, to: impl Fn(usize) -> usize) {
+    let at = |s: &mut Span| *s = Span::new(to(s.start), to(s.end));
+    let Note {
+        date: _,
+        date_source: _,
+        days,
+        headings,
+        tasks,
+        entries,
+        regions,
+        diagnostics,
+        len: _,
+        crlf: _,
+        bom: _,
+    } = note;
+    for DaySection {
+        date: _,
+        heading: _,
+        span,
+    } in days
+    {
+        at(span);
+    }
+    for Heading {
+        level: _,
+        span,
+        line: _,
+        text: _,
+    } in headings
+    {
+        at(span);
+    }
+    for t in tasks {
+        let Task {
+            span,
+            line_span,
+            line: _,
+            column: _,
+            marker,
+            status: _,
+            text: _,
+            text_span,
+            tags: _,
+            date: _,
+            parent: _,
+            subtree_end: _,
+            depth: _,
+            bullet: _,
+            ordinal: _,
+            heading: _,
+            due: _,
+            scheduled: _,
+            start: _,
+            created: _,
+            done_date: _,
+            cancelled_date: _,
+            recurrence: _,
+            priority: _,
+            estimate_minutes: _,
+            quoted: _,
+            block: _,
+        } = t;
+        for s in [span, line_span, text_span] {
+            at(s);
+        }
+        match marker {
+            Marker::Checkbox {
+                status_char: _,
+                span,
+            }
+            | Marker::Keyword { word: _, span } => at(span),
+        }
+    }
+    for TimeEntry {
+        span,
+        line: _,
+        date: _,
+        start: _,
+        end: _,
+        source: _,
+        tags: _,
+        text: _,
+        task: _,
+        is_stop: _,
+    } in entries
+    {
+        at(span);
+    }
+    for Region {
+        name: _,
+        start_marker,
+        end_marker,
+        content,
+    } in regions
+    {
+        for s in [start_marker, end_marker, content] {
+            at(s);
+        }
+    }
+    for d in diagnostics {
+        if let Some(Location {
+            span,
+            line: _,
+            column: _,
+            line_text: _,
+            width: _,
+        }) = &mut d.location
+        {
+            at(span);
+        }
     }
 }
 
@@ -352,8 +556,8 @@ fn without_days(text: &str, apart: &[(NaiveDate, Span)]) -> Vec<u8> {
 /// Blanks the `apart` sections of `bytes` but for the `#`s of each one's heading.
 fn blank_sections(bytes: &mut [u8], apart: &[(NaiveDate, Span)]) {
     for (_, s) in apart {
-        let hashes = bytes[s.start..].iter().take_while(|&&b| b == b'#').count();
-        for b in &mut bytes[s.start + hashes..s.end] {
+        let from = s.start + hashes(bytes, s.start);
+        for b in &mut bytes[from..s.end] {
             *b = blank(*b);
         }
     }

@@ -380,11 +380,19 @@ fn a_day_at_both_ends_is_read_apart_from_the_rest() {
         ),
         // Under a heading of no date, a level deeper; the note's last line unended.
         format!("{log}# Later\n## 2026-01-01\n- 23:00 late"),
+        // Lines that end in a lone `\r` between others (the days' text keeps only the line
+        // endings of the rest: a `\r` and a `\n` there stay two lines).
+        format!("{}## 2026-01-01\n{late}", log.replace("\n- ", "\r- ")),
+        // Front matter, and a problem in the later section (where it points, in the note).
+        format!("---\ntitle: log\n---\n{log}## 2026-01-01\n- 23:00-23:30 a\n- 23:10-23:40 b\n"),
     ];
     for text in &apart {
         let n = pieces(text, &opts);
         assert!(n >= 9, "{n} pieces: {:?}", &text[log.len()..]);
     }
+    // Every line ended by a lone `\r`: not read apart (its pieces keep each day whole in
+    // few pieces), the same either way.
+    pieces(&both.replace('\n', "\r"), &opts);
     let before = [
         format!("{log}## 2026-01-01\n<!-- mdtasks:s:start -->\n<!-- mdtasks:s:end -->\n{late}"),
         format!(
