@@ -10,7 +10,7 @@ use crate::cli::{self, Cli, ColorChoice, Command, ListFormat};
 use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::load::{self, FileDiagnostic, LoadOptions, Loaded, LoadedNote};
-use crate::output;
+use crate::output::{self, EntryKey};
 use crate::parse::ParseOptions;
 use crate::report;
 
@@ -725,18 +725,68 @@ impl Part {
             Part::File(mut f) => io::copy(&mut f, out).map(drop),
         }
     }
+
+    fn reader(self) -> Box<dyn io::Read> {
+        match self {
+            Part::Bytes(b) => Box::new(io::Cursor::new(b)),
+            Part::File(f) => Box::new(io::BufReader::new(f)),
+        }
+    }
+}
+
+/// The parts of a long note's pieces, each with the key of each of its items and where the
+/// item ends in it: written with their items in the order of their keys. Each piece's items
+/// are in order; the pieces follow one another in the note, so they are mostly in order
+/// too, and are then written as they are. Else (undated entries in a later piece, a day
+/// that turns up again) their items are merged, read from each part in turn.
+fn write_in_order(
+    pieces: Vec<(Part, Vec<(EntryKey, usize)>)>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let keys = pieces.iter().flat_map(|(_, ends)| ends.iter().map(|e| e.0));
+    if keys.is_sorted() {
+        return pieces
+            .into_iter()
+            .try_for_each(|(part, _)| part.write_to(out));
+    }
+    // Each piece's reader, its items' keys and ends, the next item, and how far it is read.
+    let mut runs: Vec<_> = pieces
+        .into_iter()
+        .map(|(part, ends)| (part.reader(), ends, 0, 0))
+        .collect();
+    let mut item = Vec::new();
+    loop {
+        let next = (runs.iter().enumerate())
+            .filter(|(_, r)| r.2 < r.1.len())
+            .min_by_key(|(_, r)| r.1[r.2].0)
+            .map(|(i, _)| i);
+        let Some(i) = next else {
+            return Ok(());
+        };
+        let (reader, ends, next, read) = &mut runs[i];
+        let end = ends[*next].1;
+        item.resize(end - *read, 0);
+        reader.read_exact(&mut item)?;
+        out.write_all(&item)?;
+        (*next, *read) = (*next + 1, end);
+    }
 }
 
 /// Streams the notes in path order: `render` (on any thread) writes a note's part of the
 /// output and says how many items it listed; the parts are written to `out` in order, so
 /// only a chunk of notes is ever in memory. A closed pipe stops the reading. Returns what
 /// the stream found and how many items were listed. `opts`: how the notes are read.
+///
+/// `render` also gives each item's key and where it ends in the part, when the items of a
+/// note are listed in an order of their own (entries by day and time): the parts of a long
+/// note's pieces are then written with their items in that order (see [`write_in_order`]).
 fn stream_listing(
     cfg: &Config,
     opts: &LoadOptions,
     keep_diagnostics: bool,
     out: &mut dyn Write,
-    render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
+    render: impl Fn(&[LoadedNote], &mut Vec<u8>, &mut Vec<(EntryKey, usize)>) -> io::Result<usize>
+    + Sync,
 ) -> io::Result<Result<(Streamed, usize), load::LoadError>> {
     let mut listed = 0;
     let mut failed: Option<io::Error> = None;
@@ -744,26 +794,51 @@ fn stream_listing(
     // read (its day may go on in a later piece): a part of more than a few kB is held in an
     // unnamed temp file, not in memory (ten years kept as one note list 50 MB of JSON).
     let long = opts.pieces.unwrap_or(usize::MAX);
+    // The pieces of the long note being listed, whose items have keys.
+    let (mut held, mut held_path) = (Vec::new(), String::new());
     let result = stream_notes(
         cfg,
         opts,
         keep_diagnostics,
         |ln| {
-            let mut buf = Vec::new();
-            let n = render(std::slice::from_ref(&ln), &mut buf)?;
-            Ok((n, Part::new(buf, ln.note.len > long)))
+            let (mut buf, mut ends) = (Vec::new(), Vec::new());
+            let n = render(std::slice::from_ref(&ln), &mut buf, &mut ends)?;
+            let of_long = ln.note.len > long;
+            // (Every piece of it, its items or none: the pieces between hold their places.)
+            let keyed = of_long.then(|| (ln.path.clone(), ends));
+            Ok((n, Part::new(buf, of_long), keyed))
         },
-        |rendered| match rendered.and_then(|(n, part)| part.write_to(out).map(|()| n)) {
-            Ok(n) => {
-                listed += n;
-                true
-            }
-            Err(e) => {
-                failed = Some(e);
-                false
+        |rendered| {
+            let written = rendered.and_then(|(n, part, keyed)| {
+                // (A note's pieces come one after another.)
+                let other = keyed.as_ref().is_none_or(|(path, _)| *path != held_path);
+                if other && !held.is_empty() {
+                    write_in_order(std::mem::take(&mut held), out)?;
+                }
+                match keyed {
+                    Some((path, ends)) => {
+                        held_path = path;
+                        held.push((part, ends));
+                    }
+                    None => part.write_to(out)?,
+                }
+                Ok(n)
+            });
+            match written {
+                Ok(n) => {
+                    listed += n;
+                    true
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
             }
         },
     );
+    if failed.is_none() && !held.is_empty() {
+        failed = write_in_order(held, out).err();
+    }
     if let Some(e) = failed {
         return Err(e);
     }
@@ -789,7 +864,7 @@ fn list_tasks(
         "no tasks match",
         out,
         err,
-        |notes, buf| match a.format {
+        |notes, buf, _| match a.format {
             ListFormat::Text => output::tasks_text(notes, &filter, buf),
             ListFormat::Json => output::tasks_json(notes, &filter, buf),
         },
@@ -808,9 +883,9 @@ fn list_entries(
         "no time entries found",
         out,
         err,
-        |notes, buf| match a.format {
-            ListFormat::Text => output::entries_text(notes, buf),
-            ListFormat::Json => output::entries_json(notes, buf),
+        |notes, buf, ends| match a.format {
+            ListFormat::Text => output::entries_text(notes, buf, ends),
+            ListFormat::Json => output::entries_json(notes, buf, ends),
         },
     )
 }
@@ -1028,7 +1103,8 @@ fn streamed_listing(
     nothing: &str,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    render: impl Fn(&[LoadedNote], &mut Vec<u8>) -> io::Result<usize> + Sync,
+    render: impl Fn(&[LoadedNote], &mut Vec<u8>, &mut Vec<(EntryKey, usize)>) -> io::Result<usize>
+    + Sync,
 ) -> io::Result<i32> {
     let (s, listed) = match stream_listing(cfg, &piece_options(cfg), false, out, render)? {
         Ok(r) => r,
@@ -1042,7 +1118,7 @@ fn streamed_listing(
 }
 
 fn check(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
-    let s = match stream_listing(cfg, &piece_options(cfg), true, out, |_, _| Ok(0))? {
+    let s = match stream_listing(cfg, &piece_options(cfg), true, out, |_, _, _| Ok(0))? {
         Ok((s, _)) => s,
         Err(e) => return load_failed(cfg, &e, err),
     };
@@ -1547,6 +1623,48 @@ fn summarize(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long note's pieces are listed with their items in the order of their keys: as they
+    /// are when in order, else merged, whether a part is held in memory or in a temp file.
+    #[test]
+    fn pieces_are_listed_in_the_order_of_their_items() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d);
+        // Items "a" to "f" as (key, text), in pieces.
+        let piece = |items: &[(Option<chrono::NaiveDate>, u32, &str)], spill: bool| {
+            let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+            for (i, (date, start, text)) in items.iter().enumerate() {
+                bytes.extend_from_slice(format!("{text}\n").as_bytes());
+                ends.push(((*date, *start, i), bytes.len()));
+            }
+            let part = if spill {
+                Part::spilled(bytes)
+            } else {
+                Part::Bytes(bytes)
+            };
+            (part, ends)
+        };
+        let listed = |pieces: Vec<(Part, Vec<(EntryKey, usize)>)>| {
+            let mut out = Vec::new();
+            write_in_order(pieces, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        for spill in [false, true] {
+            let in_order = vec![
+                piece(&[(None, 0, "a"), (day(1), 60, "b")], spill),
+                piece(&[], false),
+                piece(&[(day(1), 90, "c"), (day(2), 0, "d")], spill),
+            ];
+            assert_eq!(listed(in_order), "a\nb\nc\nd\n");
+            // An undated item and a day again in later pieces.
+            let apart = vec![
+                piece(&[(day(1), 60, "b"), (day(3), 0, "f")], spill),
+                piece(&[(None, 0, "a"), (day(2), 0, "d")], false),
+                piece(&[], spill),
+                piece(&[(day(1), 90, "c"), (day(2), 30, "e")], spill),
+            ];
+            assert_eq!(listed(apart), "a\nb\nc\nd\ne\nf\n");
+        }
+    }
 
     /// A report that fails half-way (a temp file of entries that cannot be read back) leaves
     /// the old report as it was and no temp file behind.

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cli::TasksArgs;
 use crate::load::LoadedNote;
-use crate::model::{EntrySource, Marker, Priority, Status, Task, TimeEntry};
+use crate::model::{DayMinute, EntrySource, Marker, Priority, Status, Task, TimeEntry};
 use crate::parse::add_days;
 
 /// Version of the JSON Lines objects; bumped when a field changes meaning or goes away.
@@ -285,17 +285,31 @@ fn day_after(date: Option<NaiveDate>, minute: u32) -> Option<NaiveDate> {
     date.filter(|_| days > 0).map(|d| add_days(d, days as i64))
 }
 
+/// Where an entry is listed among its note's: by day, start and line.
+pub type EntryKey = (Option<NaiveDate>, DayMinute, usize);
+
+fn entry_key(e: &TimeEntry) -> EntryKey {
+    (e.date, e.start, e.line)
+}
+
 fn entries_sorted(notes: &[LoadedNote]) -> impl Iterator<Item = (&LoadedNote, &TimeEntry)> {
     notes.iter().flat_map(|n| {
         let mut v: Vec<&TimeEntry> = n.note.entries.iter().collect();
-        v.sort_by_key(|e| (e.date, e.start, e.line));
+        v.sort_by_key(|e| entry_key(e));
         v.into_iter().map(move |e| (n, e))
     })
 }
 
 /// One line an entry: `DATE  HH:MM-HH:MM  DURATION  TEXT #TAGS  (PATH:LINE)`, the duration
 /// right-aligned in 7 columns.
-pub fn entries_text(notes: &[LoadedNote], out: &mut dyn Write) -> io::Result<usize> {
+///
+/// `ends` gets each entry's key and where its line ends in `out` (a long note's pieces are
+/// listed in the order of their entries, see `app::list_entries`).
+pub fn entries_text(
+    notes: &[LoadedNote],
+    out: &mut Vec<u8>,
+    ends: &mut Vec<(EntryKey, usize)>,
+) -> io::Result<usize> {
     use crate::report::render::{iso_date_bytes, push_duration, push_number};
     let mut n = 0;
     // Each line is put together in one reused string and written at once: `format!` and
@@ -340,12 +354,18 @@ pub fn entries_text(notes: &[LoadedNote], out: &mut dyn Write) -> io::Result<usi
         push_number(&mut line, e.line as u64, 1);
         line.push_str(")\n");
         out.write_all(line.as_bytes())?;
+        ends.push((entry_key(e), out.len()));
         n += 1;
     }
     Ok(n)
 }
 
-pub fn entries_json(notes: &[LoadedNote], out: &mut dyn Write) -> io::Result<usize> {
+/// One JSON object a line an entry; `ends` as [`entries_text`] fills it.
+pub fn entries_json(
+    notes: &[LoadedNote],
+    out: &mut Vec<u8>,
+    ends: &mut Vec<(EntryKey, usize)>,
+) -> io::Result<usize> {
     let mut n = 0;
     for (note, e) in entries_sorted(notes) {
         let obj = EntryJson {
@@ -364,6 +384,7 @@ pub fn entries_json(notes: &[LoadedNote], out: &mut dyn Write) -> io::Result<usi
         };
         serde_json::to_writer(&mut *out, &obj)?;
         out.write_all(b"\n")?;
+        ends.push((entry_key(e), out.len()));
         n += 1;
     }
     Ok(n)

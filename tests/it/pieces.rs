@@ -499,6 +499,16 @@ fn commands_print_the_same_from_pieces() {
         time_log(60)
     );
     std::fs::write(long.join("Time Log both ends.md"), both).unwrap();
+    // An undated entry halfway (under a heading of no date): listed first, as the whole
+    // note lists it, not where its piece comes.
+    let log = time_log(60);
+    let half = log[log.len() / 2..].find("\n## ").unwrap() + log.len() / 2 + 1;
+    let undated = format!(
+        "{}# Inbox\n- 10:00 undated call\n\n{}",
+        &log[..half],
+        &log[half..]
+    );
+    std::fs::write(long.join("Time Log undated.md"), undated).unwrap();
     for (k, (_, text, _)) in CASES.iter().enumerate() {
         std::fs::write(long.join(format!("case {k}.md")), text).unwrap();
     }
