@@ -331,6 +331,51 @@ proptest! {
     }
 }
 
+/// Twelve days of log with the first day's heading again at its end, holding `lines` (then
+/// `after` at the same level or above, or deeper). Read in pieces of a tenth of it.
+fn both_ends(lines: &[&str], crlf: bool) -> (String, usize) {
+    let log = time_log(12);
+    let text = format!("{log}## 2026-01-01\n{}\n", lines.join("\n"));
+    let text = if crlf {
+        text.replace('\n', "\r\n")
+    } else {
+        text
+    };
+    (text, log.len() / 10)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// A day at both ends of a long note, its later section holding anything a note may
+    /// (tasks, entries, clock lines, regions, headings of dates and not, open blocks): read
+    /// apart or not, what the pieces hold is what the whole note holds.
+    #[test]
+    fn a_day_at_both_ends_holding_anything_reads_as_the_whole_note(
+        lines in prop::collection::vec(line(), 0..25),
+        crlf in any::<bool>(),
+    ) {
+        let (text, min) = both_ends(&lines, crlf);
+        check_pieces_of(&text, &ParseOptions::with_defaults(), min);
+    }
+}
+
+/// The notes the property test makes are often read apart (else it would test little).
+#[test]
+fn a_day_at_both_ends_holding_anything_is_often_read_apart() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = (prop::collection::vec(line(), 0..25), any::<bool>());
+    let (mut apart, n) = (0, 150);
+    for _ in 0..n {
+        let (lines, crlf) = strategy.new_tree(&mut runner).unwrap().current();
+        let (text, min) = both_ends(&lines, crlf);
+        let opts = ParseOptions::with_defaults();
+        apart += usize::from(fold_pieces(&text, &opts, min, || 0, |k, _| *k += 1) > 2);
+    }
+    assert!(apart * 6 >= n, "only {apart} of {n} read apart");
+}
+
 /// Thirty days of log with the 11th's heading again before the 13th's, holding `lines`.
 fn a_day_again(lines: &str) -> String {
     let log = time_log(30);
