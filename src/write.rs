@@ -153,8 +153,21 @@ const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Removes the temp files a killed mdtasks left in `dir` (`.NAME.mdtasks-tmp-XXXXXX`): they
 /// are hidden, but some sync tools copy hidden files too. Best effort: a file that cannot be
-/// removed stays.
+/// removed stays. A folder is looked through at most once every [`ORPHAN_AGE`] by a process:
+/// writing progress into 36,500 daily notes of one folder listed its 36,500 names again for
+/// each note.
 fn remove_orphaned_temps(dir: &Path) {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    use std::time::Instant;
+    static SWEPT: LazyLock<Mutex<HashMap<PathBuf, Instant>>> = LazyLock::new(Default::default);
+    if let Ok(mut swept) = SWEPT.lock() {
+        let now = Instant::now();
+        match swept.get(dir) {
+            Some(at) if now.duration_since(*at) < ORPHAN_AGE => return,
+            _ => swept.insert(dir.to_path_buf(), now),
+        };
+    }
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -891,5 +904,18 @@ mod tests {
             fresh.exists(),
             "a fresh temp may belong to a running process"
         );
+        // The folder was just looked through: a second write in it does not list it again.
+        fs::write(&old, "left by another killed run").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+        let other = t.path().join("m.md");
+        fs::write(&other, "a\n").unwrap();
+        let again = |s: &str| -> Result<String, String> { Ok(format!("{s}c\n")) };
+        write_atomic(t.path(), &other, b"a\n", again, 0).unwrap();
+        assert!(old.exists(), "looked for again only a minute on");
     }
 }
