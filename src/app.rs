@@ -410,6 +410,7 @@ fn write_progress(
                 rel: ln.rel,
                 path: ln.path,
                 date: ln.note.date,
+                len: ln.note.len,
             })
         },
         |n| {

@@ -668,7 +668,12 @@ pub struct ProgressNote {
     pub path: String,
     /// The note's date, as it was parsed.
     pub date: Option<NaiveDate>,
+    /// Its length when it was read, in bytes.
+    pub len: usize,
 }
+
+/// How many short notes `tasks --write-progress` edits at once.
+const PROGRESS_AT_ONCE: usize = 64;
 
 /// `tasks --write-progress`: every parent task's `[done/total]` cookie made current, in the
 /// notes found out of date, note by note; each note is re-read and re-planned when it is
@@ -680,37 +685,59 @@ pub fn write_progress(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
+    use rayon::prelude::*;
     let mut code = exit::OK;
     let mut changed = 0;
     let root = writable_root(cfg);
     let mut copies = crate::change::ConflictCopies::default();
-    for n in notes {
-        let path = if n.rel.is_empty() {
-            cfg.root.clone()
+    // The notes are edited a few at a time on rayon's threads, and reported in their order:
+    // a chunk's outcomes (a dry run's diffs) are all that is held. A long note is edited on
+    // its own: it takes tens of MiB (it is read in pieces, but held with its edited copy).
+    let mut from = 0;
+    while from < notes.len() {
+        let long = |n: &ProgressNote| n.len > cfg.piece_bytes;
+        let to = if long(&notes[from]) {
+            from + 1
         } else {
-            cfg.root.join(&n.rel)
+            let short = notes[from..].iter().take(PROGRESS_AT_ONCE);
+            from + short.take_while(|n| !long(n)).count()
         };
-        let target = Target {
-            root: &root,
-            conflict_copy: Some(copies.beside(&path)),
-            path,
-            shown: n.path.clone(),
-            parse: parse_opts(cfg, n.date),
-            piece_bytes: cfg.piece_bytes,
-        };
+        let chunk = &notes[from..to];
+        from = to;
+        let targets: Vec<Target> = chunk
+            .iter()
+            .map(|n| {
+                let path = if n.rel.is_empty() {
+                    cfg.root.clone()
+                } else {
+                    cfg.root.join(&n.rel)
+                };
+                Target {
+                    root: &root,
+                    conflict_copy: Some(copies.beside(&path)),
+                    path,
+                    shown: n.path.clone(),
+                    parse: parse_opts(cfg, n.date),
+                    piece_bytes: cfg.piece_bytes,
+                }
+            })
+            .collect();
         // A task and its subtasks always lie in one piece of a long note.
-        match change::edit_by_pieces(
-            &target,
-            dry_run,
-            &crate::edit::progress::plan_progress_cookies,
-        ) {
-            Ok(o) => {
-                changed += usize::from(o != Outcome::Unchanged);
-                report(&o, &n.path, "progress updated", out)?;
-            }
-            Err(m) => {
-                writeln!(err, "error: cannot change {}: {m}", n.path)?;
-                code = exit::ERROR;
+        let plan = &crate::edit::progress::plan_progress_cookies;
+        let outcomes: Vec<Result<Outcome, String>> = targets
+            .par_iter()
+            .map(|target| change::edit_by_pieces(target, dry_run, plan))
+            .collect();
+        for (n, outcome) in chunk.iter().zip(outcomes) {
+            match outcome {
+                Ok(o) => {
+                    changed += usize::from(o != Outcome::Unchanged);
+                    report(&o, &n.path, "progress updated", out)?;
+                }
+                Err(m) => {
+                    writeln!(err, "error: cannot change {}: {m}", n.path)?;
+                    code = exit::ERROR;
+                }
             }
         }
     }
