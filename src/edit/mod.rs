@@ -436,8 +436,11 @@ pub fn unified_diff_of(path: &str, old: &str, new: &str, changes: &[Change]) -> 
 /// Lines of context around each change in a dry run's diff.
 const DIFF_CONTEXT: usize = 3;
 
-/// The parts of `old` and `new` that a diff of their lines needs, in order: the diff of
-/// each part on its own, its line numbers moved on, is the diff of the whole texts.
+/// The parts of `old` and `new` that a diff of their lines needs, in order: the diffs of
+/// the parts, each on its own, their line numbers moved on, make a diff of the whole texts.
+/// (With one change, the diff of the whole texts, byte for byte; with several, where two
+/// equal lines lie side by side, it may keep the other one than a diff of the whole would,
+/// and takes out and puts in as many lines.)
 ///
 /// The diff tool's lines end at `\n`, `\r\n` or a lone `\r`. A part is cut only just
 /// after a `\n`, so it splits no line. It holds the lines of its changes, and around each:

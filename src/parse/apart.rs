@@ -34,7 +34,7 @@
 use chrono::NaiveDate;
 
 use super::{ParseOptions, Pieces, Text, body_start, parse_note, pieces_parse};
-use crate::diagnostic::Location;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{DaySection, EntrySource, Heading, Marker, Note, Region, Task, TimeEntry};
 use crate::span::Span;
 
@@ -352,7 +352,7 @@ struct Run {
 }
 
 impl DaysText {
-    /// None if a run kept would not start and end between characters.
+    /// None if two runs kept overlap, or one does not start and end between characters.
     fn new(text: &str, apart: &[(NaiveDate, Span)], ends: &[usize]) -> Option<DaysText> {
         let bytes = text.as_bytes();
         let mut kept: Vec<(usize, usize)> = vec![(0, body_start(text).0)];
@@ -531,14 +531,21 @@ fn in_note(note: &mut Note, to: impl Fn(usize) -> usize) {
             at(s);
         }
     }
-    for d in diagnostics {
+    for Diagnostic {
+        code: _,
+        severity: _,
+        message: _,
+        hint: _,
+        location,
+    } in diagnostics
+    {
         if let Some(Location {
             span,
             line: _,
             column: _,
             line_text: _,
             width: _,
-        }) = &mut d.location
+        }) = location
         {
             at(span);
         }
