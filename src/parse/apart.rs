@@ -22,9 +22,13 @@
 //! note's entries are grouped by day, and listed by day and time). What the pieces hold
 //! together is then what the whole note holds, each day's entries in one piece. When the
 //! note is not made so that this holds (a section nested in another of another day, a region
-//! marker in one, a clock line of one of those days elsewhere, an entry of a later section
-//! that belongs to a task ...), nothing is read apart and the caller reads the note as
-//! before.
+//! marker in one that pairs with one elsewhere, or a region of a name used elsewhere, a
+//! clock line of one of those days elsewhere, an entry of a later section that belongs to a
+//! task ...), nothing is read apart and the caller reads the note as before.
+//!
+//! A region that starts in the last of those sections and does not end there (a summary
+//! written at the end of the note, whose headings end the day it is put in) takes that
+//! section on to the end of the note, when no date section starts after it.
 //!
 //! The ten-year log of the benchmark with its first day's heading again at its end: read
 //! whole, `summarize` peaked at 112 MiB and `tasks --all --format json` at 174; read so
@@ -34,15 +38,17 @@
 use chrono::NaiveDate;
 
 use super::{ParseOptions, Pieces, Text, body_start, parse_note, pieces_parse};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::model::{DaySection, EntrySource, Heading, Marker, Note, Region, Task, TimeEntry};
 use crate::span::Span;
 
 /// The date sections of the days that lay in two pieces, in the order of the note, when the
 /// note can be read without them: each section starts with a `#` heading at the start of a
-/// line and ends at another (or at the end), holds no region marker, lies in no other date
-/// section and holds none but of those days (the outermost of those are taken); none of
-/// the days is the note's own date, and no undated entries lay in two pieces. Else empty.
+/// line and ends at another (or at the end), lies in no other date section and holds none
+/// but of those days (the outermost of those are taken); none of the days is the note's own
+/// date, and no undated entries lay in two pieces. Else empty. The last one goes on to the
+/// end of the note when a region starts in it and does not end there, and no date section
+/// starts after it.
 pub(super) fn sections_apart(text: &str, p: &Pieces<'_>) -> Vec<(NaiveDate, Span)> {
     let split = |&(first, last): &(usize, usize)| first != last;
     if p.entry_dates.get(&None).is_some_and(split) {
@@ -92,13 +98,41 @@ pub(super) fn sections_apart(text: &str, p: &Pieces<'_>) -> Vec<(NaiveDate, Span
             continue;
         }
         let ends = span.end == text.len() || heading_at(span.end);
-        let marked = memchr::memmem::find(&bytes[span.range()], b"mdtasks:").is_some();
-        if !outside || !heading_at(span.start) || !ends || marked {
+        if !outside || !heading_at(span.start) || !ends {
             return Vec::new();
         }
         chosen.push((date, span));
     }
+    // The last of them goes on to the end of the note when a region starts in it and does
+    // not end there, and no date section starts after it: a summary written at the end of
+    // the note, whose headings end the day it is put in. (What follows is then read with
+    // it, and must hold nothing of another day.)
+    if let Some((_, last)) = chosen.last_mut()
+        && opens_a_region(&text[last.range()])
+        && all.iter().all(|(_, s)| s.start < last.end)
+    {
+        last.end = text.len();
+    }
     chosen
+}
+
+/// Whether a region starts in `text` and does not end there.
+fn opens_a_region(text: &str) -> bool {
+    let mut open: Vec<&str> = Vec::new();
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"mdtasks:") {
+        let from = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let to = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+        match super::marker(text[from..to].trim()) {
+            Some((name, true)) => open.push(name),
+            Some((name, false)) => {
+                if let Some(i) = open.iter().rposition(|n| *n == name) {
+                    open.remove(i);
+                }
+            }
+            None => {}
+        }
+    }
+    !open.is_empty()
 }
 
 /// Folds the note read as the days `apart` and the rest (see the module's text) into a new
@@ -142,14 +176,25 @@ pub(super) fn fold_apart<A>(
         .entries
         .iter()
         .any(|e| e.source == EntrySource::Clock);
+    // It has no marker problem (a marker might pair with one in the rest, in the whole
+    // note), and its regions each lie in one section (a region across the rest, where the
+    // whole note is not cut, is not read apart: to be safe, not for a case known to differ).
+    let in_a_section = |r: &Region| {
+        let within = |s: &Span| s.start <= r.start_marker.start && r.end_marker.end <= s.end;
+        apart.iter().any(|(_, s)| within(s))
+    };
     if !dates(&of_apart).all(of_days)
         || clocked
-        || !of_apart.regions.is_empty()
+        || !of_apart.regions.iter().all(in_a_section)
+        || of_apart.diagnostics.iter().any(marker_problem)
         || !in_order(&of_apart)
         || drop_empty_headings(&mut of_apart, &ends) != Some(ends.len())
     {
         return None;
     }
+    // Their names, which the rest may not hold (the whole note would find two regions of a
+    // name).
+    let names: Vec<String> = of_apart.regions.iter().map(|r| r.name.clone()).collect();
     // Each section's part, the first section's last (they are popped).
     let mut parts = Vec::with_capacity(apart.len());
     for (_, s) in apart.iter().rev() {
@@ -222,13 +267,22 @@ pub(super) fn fold_apart<A>(
                 Some(part) if is_empty(&piece) => add(&mut acc, part),
                 _ => fine = false,
             }
-        } else if piece.headings.iter().any(empty_heading_at) || dates(&piece).any(of_days) {
+        } else if piece.headings.iter().any(empty_heading_at)
+            || dates(&piece).any(of_days)
+            || piece.regions.iter().any(|r| names.contains(&r.name))
+            || (!names.is_empty() && piece.diagnostics.iter().any(marker_problem))
+        {
             fine = false;
         } else {
             add(&mut acc, piece);
         }
     });
     (read.is_ok() && fine && parts.is_empty()).then_some(acc)
+}
+
+/// A region marker without its pair, or a second region of a name.
+fn marker_problem(d: &Diagnostic) -> bool {
+    matches!(d.code, Code::UnbalancedMarker | Code::DuplicateMarker)
 }
 
 /// The days of a note's date sections, tasks and entries.
@@ -238,11 +292,12 @@ fn dates(n: &Note) -> impl Iterator<Item = Option<NaiveDate>> + '_ {
         .chain(n.entries.iter().map(|e| e.date))
 }
 
-/// Whether a note's sections, headings, tasks and diagnostics are in the order of the note
+/// Whether a note's sections, headings, regions, tasks and diagnostics are in the order of the note
 /// (as [`split_off`] takes them), each diagnostic with a place.
 fn in_order(n: &Note) -> bool {
     n.days.is_sorted_by_key(|d| d.span.start)
         && n.headings.is_sorted_by_key(|h| h.span.start)
+        && n.regions.is_sorted_by_key(|r| r.start_marker.start)
         && n.tasks.is_sorted_by_key(|t| t.span.start)
         && n.diagnostics.iter().all(|d| d.location.is_some())
         && (n.diagnostics.iter()).is_sorted_by_key(|d| d.location.as_ref().map(|l| l.span.start))
@@ -276,6 +331,7 @@ fn split_off(note: &mut Note, at: usize) -> Option<Note> {
     let g = note
         .diagnostics
         .partition_point(|x| x.location.as_ref().is_some_and(|l| before(l.span)));
+    let r = note.regions.partition_point(|x| before(x.start_marker));
     // Nothing kept points at what is taken.
     let kept_fine = note.tasks[..t]
         .iter()
@@ -290,7 +346,7 @@ fn split_off(note: &mut Note, at: usize) -> Option<Note> {
         tasks: note.tasks.split_off(t),
         // (A note's entries are grouped by day, not in the order of the note.)
         entries: take_from(&mut note.entries, |x| !before(x.span)),
-        regions: Vec::new(),
+        regions: note.regions.split_off(r),
         diagnostics: note.diagnostics.split_off(g),
         len: note.len,
         crlf: note.crlf,

@@ -415,6 +415,8 @@ fn a_day_at_both_ends_is_read_apart_from_the_rest() {
     let opts = ParseOptions::with_defaults();
     let late = "- 23:00-23:30 late call #admin\n- [ ] one more\n  - [x] half of it\n";
     let both = format!("{log}## 2026-01-01\n{late}");
+    let summary = "<!-- mdtasks:summary:start -->\n# Time log\n\n## Overview\n\n| a | b |\n\
+                   | --- | --- |\n| 1 | 2 |\n<!-- mdtasks:summary:end -->\n";
     let apart = [
         both.clone(),
         both.replace('\n', "\r\n"),
@@ -430,6 +432,11 @@ fn a_day_at_both_ends_is_read_apart_from_the_rest() {
         format!("{}## 2026-01-01\n{late}", log.replace("\n- ", "\r- ")),
         // Front matter, and a problem in the later section (where it points, in the note).
         format!("---\ntitle: log\n---\n{log}## 2026-01-01\n- 23:00-23:30 a\n- 23:10-23:40 b\n"),
+        // A region in the later section.
+        format!("{log}## 2026-01-01\n<!-- mdtasks:s:start -->\n<!-- mdtasks:s:end -->\n{late}"),
+        // A summary written at the note's end, in the later section: its headings end the
+        // section, and it is read with it to the end of the note.
+        format!("{both}\n{summary}"),
     ];
     for text in &apart {
         let n = pieces(text, &opts);
@@ -438,8 +445,27 @@ fn a_day_at_both_ends_is_read_apart_from_the_rest() {
     // Every line ended by a lone `\r`: not read apart (its pieces keep each day whole in
     // few pieces), the same either way.
     pieces(&both.replace('\n', "\r"), &opts);
+    // Halfway through the log, at a day's heading.
+    let half = log.len() / 2 + log[log.len() / 2..].find("\n## ").unwrap() + 1;
     let before = [
-        format!("{log}## 2026-01-01\n<!-- mdtasks:s:start -->\n<!-- mdtasks:s:end -->\n{late}"),
+        // A region of the later section's name elsewhere (the whole note finds it twice).
+        format!(
+            "{}<!-- mdtasks:s:start -->\n<!-- mdtasks:s:end -->\n{}## 2026-01-01\n\
+             <!-- mdtasks:s:start -->\n<!-- mdtasks:s:end -->\n",
+            &log[..half],
+            &log[half..]
+        ),
+        // A summary at the end with a task after it (of no day: not the later section's).
+        format!("{both}\n{summary}- [ ] after\n"),
+        // A region from the first section of the day to the later one (across the log).
+        format!(
+            "## 2026-01-01\n<!-- mdtasks:s:start -->\n{}## 2026-01-01\n<!-- mdtasks:s:end -->\n",
+            &log[log.find("\n").unwrap() + 1..]
+        ),
+        // A region that starts in the later section and ends in another day's.
+        format!(
+            "{both}<!-- mdtasks:s:start -->\n## 2026-01-20\n- 10:00 x\n<!-- mdtasks:s:end -->\n"
+        ),
         format!(
             "{both}## Later\n- TODO t\n  CLOCK: [2026-01-01 Thu 09:00]--[2026-01-01 Thu 10:00] =>  01:00:00\n"
         ),
