@@ -292,8 +292,8 @@ fn dates(n: &Note) -> impl Iterator<Item = Option<NaiveDate>> + '_ {
         .chain(n.entries.iter().map(|e| e.date))
 }
 
-/// Whether a note's sections, headings, regions, tasks and diagnostics are in the order of the note
-/// (as [`split_off`] takes them), each diagnostic with a place.
+/// Whether a note's sections, headings, regions, tasks and diagnostics are in the order of
+/// the note (as [`split_off`] takes them), each diagnostic with a place.
 fn in_order(n: &Note) -> bool {
     n.days.is_sorted_by_key(|d| d.span.start)
         && n.headings.is_sorted_by_key(|h| h.span.start)
