@@ -881,15 +881,15 @@ mod tests {
         fs::write(&note, "a\n").unwrap();
         let old = t.path().join(".n.md.mdtasks-tmp-AAAAAA");
         let fresh = t.path().join(".other.md.mdtasks-tmp-BBBBBB");
-        fs::write(&old, "left by a killed run").unwrap();
+        // `old` written an hour ago.
+        let left_behind = |text: &str| {
+            fs::write(&old, text).unwrap();
+            let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+            let file = fs::File::options().write(true).open(&old).unwrap();
+            file.set_modified(hour_ago).unwrap();
+        };
+        left_behind("left by a killed run");
         fs::write(&fresh, "another run, right now").unwrap();
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        fs::File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(hour_ago)
-            .unwrap();
         let r = write_atomic(
             t.path(),
             &note,
@@ -905,13 +905,7 @@ mod tests {
             "a fresh temp may belong to a running process"
         );
         // The folder was just looked through: a second write in it does not list it again.
-        fs::write(&old, "left by another killed run").unwrap();
-        fs::File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(hour_ago)
-            .unwrap();
+        left_behind("left by another killed run");
         let other = t.path().join("m.md");
         fs::write(&other, "a\n").unwrap();
         let again = |s: &str| -> Result<String, String> { Ok(format!("{s}c\n")) };
