@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::edit::{EditError, EditSet, Outline, refuse_reason, unified_diff, unified_diff_of};
 use crate::load::is_conflict_copy_of;
 use crate::model::Note;
-use crate::parse::{self, ParseOptions, parse_note};
+use crate::parse::{self, ParseOptions, Text, parse_note};
 use crate::write::{self, WriteOutcome};
 
 /// A note to change.
@@ -94,7 +94,7 @@ impl View for Outline {
 
 /// Reads the note for editing, or says why it must not be edited.
 pub fn read(target: &Target) -> Result<(String, Note), String> {
-    read_as(target, &|t| parse_note(t, &target.parse))
+    read_as(target, &|t| parse_note(t.as_str(), &target.parse))
 }
 
 /// [`read`] for a plan that needs only the note's outline: a long note is read in pieces,
@@ -105,12 +105,17 @@ pub fn read_outline(target: &Target) -> Result<(String, Outline), String> {
     })
 }
 
-fn read_as<V: View>(target: &Target, view: &dyn Fn(&str) -> V) -> Result<(String, V), String> {
+/// A view of a note's text: lent when the note was just read (given back as it was), borrowed
+/// when it is read again.
+type ViewOf<'v, V> = &'v dyn Fn(Text<'_>) -> V;
+
+fn read_as<V: View>(target: &Target, view: ViewOf<'_, V>) -> Result<(String, V), String> {
     let bytes = std::fs::read(&target.path).map_err(|e| format!("cannot read it: {e}"))?;
     // The text is the bytes themselves (no copy): they are what the write compares the file
-    // with before replacing it.
-    let text = String::from_utf8(bytes).ok();
-    let note = text.as_deref().map(view);
+    // with before replacing it. It is lent to the view, so that a long note with a day at
+    // both ends is read without a copy (see `parse::Text`).
+    let mut text = String::from_utf8(bytes).ok();
+    let note = text.as_mut().map(|t| view(Text::Lent(t)));
     if let Some(reason) = refuse_reason(
         text.as_deref(),
         note.as_ref().map(View::diagnostics),
@@ -131,7 +136,12 @@ pub fn edit<F>(target: &Target, dry_run: bool, plan: F) -> Result<Outcome, Strin
 where
     F: FnMut(&str, &Note) -> Result<EditSet, EditError>,
 {
-    edit_as(target, dry_run, &|t| parse_note(t, &target.parse), plan)
+    edit_as(
+        target,
+        dry_run,
+        &|t| parse_note(t.as_str(), &target.parse),
+        plan,
+    )
 }
 
 /// [`edit`] for a plan that needs only the note's outline (a region's edit): a long note is
@@ -146,7 +156,7 @@ pub fn edit_outline<F>(
 where
     F: FnMut(&str, &Outline) -> Result<EditSet, EditError>,
 {
-    let view = |t: &str| Outline::read(t, &target.parse, target.piece_bytes, fingerprint);
+    let view = |t: Text<'_>| Outline::read(t, &target.parse, target.piece_bytes, fingerprint);
     edit_as(target, dry_run, &view, plan)
 }
 
@@ -173,12 +183,12 @@ pub fn edit_by_pieces(
     dry_run: bool,
     plan: &dyn Fn(&Note) -> EditSet,
 ) -> Result<Outcome, String> {
-    let view = |t: &str| {
+    let view = |t: Text<'_>| {
         let add = |p: &mut PiecePlan, mut n: Note| {
             p.set.extend(plan(&n));
             p.diagnostics.append(&mut n.diagnostics);
         };
-        parse::fold_pieces(
+        parse::fold_text(
             t,
             &target.parse,
             target.piece_bytes,
@@ -192,7 +202,7 @@ pub fn edit_by_pieces(
 fn edit_as<V, F>(
     target: &Target,
     dry_run: bool,
-    view: &dyn Fn(&str) -> V,
+    view: ViewOf<'_, V>,
     mut plan: F,
 ) -> Result<Outcome, String>
 where
@@ -237,7 +247,7 @@ where
         {
             return Ok(first);
         }
-        let note = view(current);
+        let note = view(Text::Borrowed(current));
         if let Some(reason) = refuse_reason(Some(current), Some(note.diagnostics()), false) {
             return Err(reason);
         }

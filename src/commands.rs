@@ -14,7 +14,7 @@ use crate::edit::rollover::{Mode, RolloverOptions, plan_rollover};
 use crate::edit::{EditSet, Outline, Style, insert_under_heading, replace_region};
 use crate::load::{self, Dated, DatedPath, Listed, Wanted};
 use crate::parse::time::{Scan, scan_clock};
-use crate::parse::{ParseOptions, parse_note};
+use crate::parse::{ParseOptions, Text, parse_note};
 
 fn parse_opts(cfg: &Config, date: Option<NaiveDate>) -> ParseOptions {
     ParseOptions {
@@ -638,7 +638,7 @@ pub fn write_region(
     // Only the note's outline is read (a long note in pieces, never its whole model).
     let plan = |t: &str, n: &Outline| replace_region(t, n, region, markdown);
     if !note.exists() {
-        let n = Outline::read("", &target.parse, target.piece_bytes, None);
+        let n = Outline::read(Text::Borrowed(""), &target.parse, target.piece_bytes, None);
         let contents = match plan("", &n).and_then(|e| e.apply_checked("", &target.parse)) {
             Ok(c) => c,
             Err(e) => return fail(err, &shown, &e.to_string()),

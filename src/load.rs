@@ -562,7 +562,13 @@ impl LongNote {
                 note,
             }))
         };
-        parse::fold_pieces_lent(&mut text, &parse, piece_bytes, Vec::new, add)
+        parse::fold_text(
+            parse::Text::Lent(&mut text),
+            &parse,
+            piece_bytes,
+            Vec::new,
+            add,
+        )
     }
 }
 

@@ -290,7 +290,7 @@ impl EditSet {
     }
 
     /// `apply` then `check_known`. (The result is lent to be read: a long note is not held
-    /// three times, see [`crate::parse::fold_pieces_lent`].)
+    /// three times, see [`crate::parse::Text::Lent`].)
     pub fn apply_checked_known(
         &self,
         original: &str,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Note, Region};
-use crate::parse::{ParseOptions, fold_pieces};
+use crate::parse::{ParseOptions, Text, fold_text};
 
 #[derive(Debug, Clone, Default)]
 pub struct Outline {
@@ -32,15 +32,15 @@ impl Outline {
     }
 
     /// The outline of `text`, read in pieces of `piece_bytes` when it is longer (see
-    /// [`fold_pieces`]). `fingerprint`, if given, is applied to each piece's model (or the
-    /// whole note's) in turn.
+    /// [`fold_text`]; a text lent is given back as it was). `fingerprint`, if given, is
+    /// applied to each piece's model (or the whole note's) in turn.
     pub fn read(
-        text: &str,
+        text: Text<'_>,
         opts: &ParseOptions,
         piece_bytes: usize,
         fingerprint: Option<&dyn Fn(&Note) -> u64>,
     ) -> Outline {
-        fold_pieces(text, opts, piece_bytes, Outline::default, |o, mut n| {
+        fold_text(text, opts, piece_bytes, Outline::default, |o, mut n| {
             o.fingerprints.extend(fingerprint.map(|f| f(&n)));
             o.date = n.date;
             o.regions.append(&mut n.regions);

@@ -245,9 +245,10 @@ pub fn replace_region(
         }
     }
     // Read the result back: the region must be there, holding exactly the new content. (Only
-    // its regions: the note's model is in memory already, and a long note's is large.)
-    let result = set.apply(text)?;
-    let ok = regions_of(&result, &ParseOptions::default())
+    // its regions: the note's model is in memory already, and a long note's is large. The
+    // result is lent: a long note with a day at both ends is not copied once more.)
+    let mut result = set.apply(text)?;
+    let ok = regions_of(&mut result, &ParseOptions::default())
         .iter()
         .filter(|r| r.name == name)
         .map(|r| &result[r.content.range()])

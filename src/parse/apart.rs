@@ -12,7 +12,7 @@
 //! - **the rest**: the note, of its length, with those sections blanked (each byte but the
 //!   line endings made a space), each one's heading kept as an empty heading of its level
 //!   (it closes what the date heading closed); read in pieces. A text lent to be read
-//!   ([`super::fold_pieces_lent`]) is blanked in place and given back as it was, so the note
+//!   ([`super::Text::Lent`]) is blanked in place and given back as it was, so the note
 //!   is not held twice.
 //!
 //! Spans, lines and columns are the note's. The empty headings are taken out again. The rest

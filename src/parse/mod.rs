@@ -381,27 +381,16 @@ pub fn fold_pieces<A>(
     fold_text(Text::Borrowed(text), opts, piece_bytes, init, add)
 }
 
-/// [`fold_pieces`] on a text lent to it: the days read apart are blanked in it while the
-/// rest is read (instead of in a copy of the note), and it is given back as it was.
-pub fn fold_pieces_lent<A>(
-    text: &mut String,
-    opts: &ParseOptions,
-    piece_bytes: usize,
-    init: impl Fn() -> A,
-    add: impl FnMut(&mut A, Note),
-) -> A {
-    fold_text(Text::Lent(text), opts, piece_bytes, init, add)
-}
-
-/// A note's text as [`fold_pieces`] reads it.
-enum Text<'a> {
+/// A note's text as [`fold_text`] reads it.
+pub enum Text<'a> {
     Borrowed(&'a str),
-    /// May be changed for a while, and is given back as it was (see [`apart`]).
+    /// May be changed for a while, and is given back as it was (see [`apart`]): the days
+    /// read apart are blanked in it while the rest is read, instead of in a copy of the note.
     Lent(&'a mut String),
 }
 
 impl Text<'_> {
-    fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Text::Borrowed(t) => t,
             Text::Lent(t) => t,
@@ -416,7 +405,9 @@ impl Text<'_> {
     }
 }
 
-fn fold_text<A>(
+/// [`fold_pieces`] on a text borrowed or lent (see [`Text`]): a lent text is given back as it
+/// was, and a long note with a day at both ends is then not copied.
+pub fn fold_text<A>(
     mut text: Text<'_>,
     opts: &ParseOptions,
     piece_bytes: usize,
@@ -461,11 +452,16 @@ fn fold_text<A>(
 }
 
 /// The regions of a note, as [`parse_note`] finds them, without its whole model in memory
-/// at once when the note is long (it is read in pieces of [`PIECE_BYTES`]).
-pub fn regions_of(text: &str, opts: &ParseOptions) -> Vec<Region> {
-    fold_pieces(text, opts, PIECE_BYTES, Vec::new, |all, mut n| {
-        all.append(&mut n.regions)
-    })
+/// at once when the note is long (it is read in pieces of [`PIECE_BYTES`]). The text is lent
+/// (see [`Text::Lent`]).
+pub fn regions_of(text: &mut String, opts: &ParseOptions) -> Vec<Region> {
+    fold_text(
+        Text::Lent(text),
+        opts,
+        PIECE_BYTES,
+        Vec::new,
+        |all, mut n| all.append(&mut n.regions),
+    )
 }
 
 /// The diagnostics of a note, as [`parse_note`] finds them, without its whole model in
@@ -476,11 +472,15 @@ pub fn diagnostics_of(text: &str, opts: &ParseOptions) -> Vec<Diagnostic> {
     })
 }
 
-/// [`diagnostics_of`] a text lent to be read (see [`fold_pieces_lent`]).
+/// [`diagnostics_of`] a text lent to be read (see [`Text::Lent`]).
 pub fn diagnostics_of_lent(text: &mut String, opts: &ParseOptions) -> Vec<Diagnostic> {
-    fold_pieces_lent(text, opts, PIECE_BYTES, Vec::new, |all, mut n| {
-        all.append(&mut n.diagnostics)
-    })
+    fold_text(
+        Text::Lent(text),
+        opts,
+        PIECE_BYTES,
+        Vec::new,
+        |all, mut n| all.append(&mut n.diagnostics),
+    )
 }
 
 /// The parse: the whole note, or (with `pieces`) its last piece, the others handed to the

@@ -9,7 +9,7 @@ use mdtasks::app::Config;
 use mdtasks::edit::Outline;
 use mdtasks::model::Note;
 use mdtasks::parse::{
-    DaySplit, ParseOptions, date::date_from_path, fold_pieces, fold_pieces_lent, parse_in_pieces,
+    DaySplit, ParseOptions, Text, date::date_from_path, fold_pieces, fold_text, parse_in_pieces,
     parse_in_pieces_at, parse_note,
 };
 use proptest::prelude::*;
@@ -76,13 +76,23 @@ fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
     // What a region's edit reads of the note (in pieces, or whole after a split day), and
     // the fingerprints of its models: one per piece, or the whole note's.
     let fingerprint = |n: &Note| format!("{n:?}").len() as u64;
-    let outline = Outline::read(text, opts, min_bytes, Some(&fingerprint));
+    let outline = Outline::read(Text::Borrowed(text), opts, min_bytes, Some(&fingerprint));
     let mut of_whole = Outline::of(&note);
     of_whole.fingerprints = outline.fingerprints.clone();
     same(
         &format!("{of_whole:#?}"),
         &format!("{outline:#?}"),
         "the outline",
+    );
+    // Read from a text lent (as a note about to be edited is): the same outline, and the
+    // text given back as it was.
+    let mut lent = text.to_string();
+    let of_lent = Outline::read(Text::Lent(&mut lent), opts, min_bytes, Some(&fingerprint));
+    assert!(lent == text, "the lent text is given back as it was");
+    same(
+        &format!("{outline:#?}"),
+        &format!("{of_lent:#?}"),
+        "the outline of the lent text",
     );
     // What a command that folds the note is handed, however it was cut (again, or with the
     // days in two places read apart, or not at all), joined: the whole note.
@@ -94,7 +104,13 @@ fn check_pieces_of(text: &str, opts: &ParseOptions, min_bytes: usize) -> usize {
     // Lent to be read (the days read apart blanked in it for a while): the same pieces, and
     // the text given back as it was.
     let mut lent = text.to_string();
-    let pieces = fold_pieces_lent(&mut lent, opts, min_bytes, Vec::new, |all, n| all.push(n));
+    let pieces = fold_text(
+        Text::Lent(&mut lent),
+        opts,
+        min_bytes,
+        Vec::new,
+        |all, n| all.push(n),
+    );
     assert!(lent == text, "the lent text is given back as it was");
     same(
         &format!("{folded:#?}"),
@@ -722,10 +738,11 @@ fn regions_of_a_long_note_are_the_whole_notes() {
     );
     let whole = parse_note(&text, &opts).regions;
     assert_eq!(whole.len(), 12, "one of the 13 names is used twice");
-    let got = mdtasks::parse::regions_of(&text, &opts);
+    let got = mdtasks::parse::regions_of(&mut text, &opts);
     assert_eq!(format!("{got:?}"), format!("{whole:?}"));
     text.push_str("\n## 2026-01-01\n- 09:00 the first day again\n");
-    let whole = parse_note(&text, &opts).regions;
-    let got = mdtasks::parse::regions_of(&text, &opts);
+    let (whole, before) = (parse_note(&text, &opts).regions, text.clone());
+    let got = mdtasks::parse::regions_of(&mut text, &opts);
     assert_eq!(format!("{got:?}"), format!("{whole:?}"));
+    assert!(text == before, "the lent text is given back as it was");
 }
