@@ -348,6 +348,33 @@ if [ -d "$CORPORA/d3650/notes" ]; then
         echo "$stamp" >"$tlw/stamp"
     fi
     measure "timelog-watch" "watch NOTE --once --dry-run (one 10-year note with a summary region)" 1 "$tlb" "$SLOW_RUNS" "$BIN" watch "$tlw/notes" --once --dry-run
+    # The same note with its first day's heading again at its end (an entry added to that
+    # day years later): the only cuts that keep each day whole would leave it in one piece,
+    # so that day is read apart from the rest (src/parse/apart.rs). Its reading and writing,
+    # in dry runs; the watcher's pass once a summary region is at its end.
+    tle="$WORK/timelog-3650-ends"
+    first_day="$(head -n1 "$tl/notes/Time Log.md" | sed 's/^## //')"
+    if [ ! -f "$tle/stamp" ] || [ "$(cat "$tle/stamp")" != "$stamp" ]; then
+        rm -rf "$tle"
+        mkdir -p "$tle/notes" "$tle/region"
+        cp "$tl/notes/Time Log.md" "$tle/notes/"
+        printf '\n## %s\n- 23:00-23:30 late review #admin\n' "$first_day" >>"$tle/notes/Time Log.md"
+        cp "$tle/notes/Time Log.md" "$tle/region/"
+        printf '\n%s\n<!-- mdtasks:summary:end -->\n' "<!-- mdtasks:summary:start last=30d -->" >>"$tle/region/Time Log.md"
+        echo "$stamp" >"$tle/stamp"
+    fi
+    tleb="$(corpus_bytes "$tle/notes")"
+    "$BIN" summarize "$tle/notes" --format json >"$WORK/summary-ends.json" 2>/dev/null || true
+    got="$(json_get "$WORK/summary-ends.json" .overview.total_minutes total_minutes)"
+    want_ends=$((want + 30)) # the late review's half hour
+    if [ "$got" = "$want_ends" ]; then verdict="equal"; else verdict="**DIFFERENT**"; TRUTH_FAIL=1; fi
+    TRUTH_ROWS+=("| 1 (3,650 days and the first again at the end) | $(awk -v b="$tleb" 'BEGIN {printf "%.1f", b/1e6}') MB | $want_ends | $got | $verdict |")
+    measure "ends-sum" "summarize NOTE --format json (the 10-year note, a day at both ends)" 1 "$tleb" "$RUNS" "$BIN" summarize "$tle/notes" --format json
+    measure "ends-blocks" "blocks NOTE (the 10-year note, a day at both ends)" 1 "$tleb" "$RUNS" "$BIN" blocks "$tle/notes"
+    measure "ends-tasks-json" "tasks NOTE --all --format json (the 10-year note, a day at both ends)" 1 "$tleb" "$SLOW_RUNS" "$BIN" tasks "$tle/notes" --all --format json
+    measure "ends-write" "summarize NOTE --write NOTE --dry-run (the 10-year note, a day at both ends)" 1 "$tleb" "$SLOW_RUNS" "$BIN" summarize "$tle/notes" --write "$tle/notes/Time Log.md" --dry-run
+    measure "ends-progress" "tasks NOTE --write-progress --dry-run (the 10-year note, a day at both ends)" 1 "$tleb" "$SLOW_RUNS" "$BIN" tasks "$tle/notes" --write-progress --dry-run
+    measure "ends-watch" "watch NOTE --once --dry-run (the 10-year note, a day at both ends, a summary region)" 1 "$tleb" "$SLOW_RUNS" "$BIN" watch "$tle/region" --once --dry-run
 fi
 
 # One-day commands: the largest folder against a 30-note folder ending on the same day.
