@@ -357,8 +357,8 @@ fn pieces_parse(
 /// and how long each piece is at least. Daily notes are a few kB; a note of years of days is
 /// tens of MB, and its model whole takes 5-6 times its size. Pieces of 256 KiB rather than
 /// 1 MiB: a piece's model (a few MB at 1 MiB) stays in the caches, so the ten-year note was
-/// read faster (`check` 0.10 -> 0.08 s, `summarize --write --dry-run` into it with a day at
-/// both ends 0.84 -> 0.69 s) in less memory (2-5 MiB).
+/// read faster (`check` 0.09 -> 0.07-0.08 s, `summarize --write --dry-run` into it with a day
+/// at both ends 0.73-0.77 -> 0.63-0.64 s) in 3-8 MiB less (docs/benchmarks.md, session 19).
 pub const PIECE_BYTES: usize = 1 << 18;
 
 /// How many times longer than asked for a piece that keeps each day whole may be before the
