@@ -454,36 +454,29 @@ pub fn fold_text<A>(
     acc
 }
 
-/// The regions of a note, as [`parse_note`] finds them, without its whole model in memory
-/// at once when the note is long (it is read in pieces of [`PIECE_BYTES`]). The text is lent
-/// (see [`Text::Lent`]).
-pub fn regions_of(text: &mut String, opts: &ParseOptions) -> Vec<Region> {
-    fold_text(
-        Text::Lent(text),
-        opts,
-        PIECE_BYTES,
-        Vec::new,
-        |all, mut n| all.append(&mut n.regions),
-    )
+/// One part of a note's model (`part` picks it out of each piece's), gathered without the
+/// whole model in memory at once when the note is long (it is read in pieces of
+/// [`PIECE_BYTES`]).
+fn gathered<T>(text: Text<'_>, opts: &ParseOptions, part: fn(&mut Note) -> &mut Vec<T>) -> Vec<T> {
+    fold_text(text, opts, PIECE_BYTES, Vec::new, |all, mut n| {
+        all.append(part(&mut n))
+    })
 }
 
-/// The diagnostics of a note, as [`parse_note`] finds them, without its whole model in
-/// memory at once when the note is long (it is read in pieces of [`PIECE_BYTES`]).
+/// The regions of a note, as [`parse_note`] finds them (see [`gathered`]). The text is lent
+/// (see [`Text::Lent`]).
+pub fn regions_of(text: &mut String, opts: &ParseOptions) -> Vec<Region> {
+    gathered(Text::Lent(text), opts, |n| &mut n.regions)
+}
+
+/// The diagnostics of a note, as [`parse_note`] finds them (see [`gathered`]).
 pub fn diagnostics_of(text: &str, opts: &ParseOptions) -> Vec<Diagnostic> {
-    fold_pieces(text, opts, PIECE_BYTES, Vec::new, |all, mut n| {
-        all.append(&mut n.diagnostics)
-    })
+    gathered(Text::Borrowed(text), opts, |n| &mut n.diagnostics)
 }
 
 /// [`diagnostics_of`] a text lent to be read (see [`Text::Lent`]).
 pub fn diagnostics_of_lent(text: &mut String, opts: &ParseOptions) -> Vec<Diagnostic> {
-    fold_text(
-        Text::Lent(text),
-        opts,
-        PIECE_BYTES,
-        Vec::new,
-        |all, mut n| all.append(&mut n.diagnostics),
-    )
+    gathered(Text::Lent(text), opts, |n| &mut n.diagnostics)
 }
 
 /// The parse: the whole note, or (with `pieces`) its last piece, the others handed to the

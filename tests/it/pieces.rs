@@ -347,8 +347,8 @@ proptest! {
     }
 }
 
-/// Twelve days of log with the first day's heading again at its end, holding `lines` (then
-/// `after` at the same level or above, or deeper). Read in pieces of a tenth of it.
+/// Twelve days of log with the first day's heading again at its end, holding `lines`; and
+/// the size of the pieces to read it in, a tenth of the log.
 fn both_ends(lines: &[&str], crlf: bool) -> (String, usize) {
     let log = time_log(12);
     let text = format!("{log}## 2026-01-01\n{}\n", lines.join("\n"));
