@@ -1246,8 +1246,7 @@ impl<'s> SummaryBuilder<'s> {
             })
             .collect();
         let settle = DaySettler {
-            names: &names,
-            category_names: &self.category_names,
+            names: names.clone(),
             categories,
             threshold: cfg.focus_minutes,
         };
@@ -1269,30 +1268,33 @@ impl<'s> SummaryBuilder<'s> {
                 }
             }
         };
-        let settle_run = |run: &[DayInput]| {
+        let settle_run = |settle: &DaySettler, run: &[DayInput]| {
             run.iter().fold(SettledDays::default(), |acc, day| {
                 settle.day(acc, day, &day_segs(day))
             })
         };
-        let row_of = |day: &DayInput| settle.row(day, &day_segs(day));
+        let row_of = |settle: &DaySettler, day: &DayInput| settle.row(day, &day_segs(day));
         let (settled, day_rows): (Vec<SettledDays>, Vec<DayRow>) = if inputs.len() <= DAYS_AT_ONCE {
             // A few days: on this thread (a report on a day or two never starts the
             // parsing threads for them).
             (
-                vec![settle_run(&inputs)],
-                inputs.iter().map(row_of).collect(),
+                vec![settle_run(&settle, &inputs)],
+                inputs.iter().map(|day| row_of(&settle, day)).collect(),
             )
         } else {
             use rayon::prelude::*;
             // The parsing threads, with their stack, whoever starts them.
             crate::load::parsing_pool();
-            let settled = inputs.par_chunks(DAYS_AT_ONCE).map(settle_run).collect();
+            let settled = inputs
+                .par_chunks(DAYS_AT_ONCE)
+                .map(|run| settle_run(&settle.own_names(), run))
+                .collect();
             // The rows straight into their places.
             let mut rows = Vec::new();
             inputs
                 .par_iter()
                 .with_min_len(DAYS_AT_ONCE)
-                .map(row_of)
+                .map_init(|| settle.own_names(), |settle, day| row_of(settle, day))
                 .collect_into_vec(&mut rows);
             (settled, rows)
         };
@@ -1301,8 +1303,11 @@ impl<'s> SummaryBuilder<'s> {
         let mut gaps: Vec<RawGap> = Vec::new();
         let mut gap_total = 0u64;
         let mut gap_count = 0usize;
-        let mut sessions: Vec<Session> = Vec::new();
-        let mut break_list: Vec<u32> = Vec::new();
+        // Sized once: a century's sessions are a few MB, grown by copying otherwise.
+        let mut sessions: Vec<Session> =
+            Vec::with_capacity(settled.iter().map(|p| p.sessions.len()).sum());
+        let mut break_list: Vec<u32> =
+            Vec::with_capacity(settled.iter().map(|p| p.breaks.len()).sum());
         for part in settled {
             gap_total += part.gap_total;
             gap_count += part.gap_count;
@@ -1351,9 +1356,15 @@ impl<'s> SummaryBuilder<'s> {
         let mut trend = Vec::new();
         if longer_than_week {
             let mut weeks = std::mem::take(&mut self.free.weeks);
+            // Every week of the period, looked up once (not once a day).
+            let mut last = None;
             for d in &day_list {
                 let iw = d.iso_week();
-                weeks.entry((iw.year(), iw.week())).or_default();
+                let week = (iw.year(), iw.week());
+                if last != Some(week) {
+                    weeks.entry(week).or_default();
+                    last = Some(week);
+                }
             }
             trend = weeks
                 .into_iter()
@@ -1838,13 +1849,23 @@ const DAYS_AT_ONCE: usize = 1024;
 
 /// Settles days: their rows, and their gaps and focus sessions.
 struct DaySettler<'a> {
-    names: &'a [Arc<str>],
-    category_names: &'a [Arc<str>],
+    /// The categories' names, shared by the rows and sessions this settler makes.
+    names: Vec<Arc<str>>,
     categories: &'a [String],
     threshold: u32,
 }
 
 impl DaySettler<'_> {
+    /// A settler with names of its own, for one thread's run of days: rows made on two
+    /// threads at once from the same names counted on the same counters, and the cores
+    /// took turns with each counter's cache line.
+    fn own_names(&self) -> Self {
+        DaySettler {
+            names: self.names.iter().map(|n| Arc::from(&**n)).collect(),
+            ..*self
+        }
+    }
+
     /// The row of `day`, whose segments are `segs`.
     fn row(&self, day: &DayInput, segs: &[Seg]) -> DayRow {
         let (date, t) = (day.date, day.tasks);
@@ -1866,7 +1887,7 @@ impl DaySettler<'_> {
             entries: a.entries,
             first: a.first.map(Clock),
             last: a.last.map(Clock),
-            categories: CategoryMinutes::from_indexed(&a.categories, self.names),
+            categories: CategoryMinutes::from_indexed(&a.categories, &self.names),
             tasks_done: t.done,
             tasks_added: t.added,
             blocks_done: t.blocks_done,
@@ -1937,7 +1958,7 @@ impl DaySettler<'_> {
                 start: Clock(s),
                 end: Clock(e),
                 minutes: e - s,
-                category: Arc::clone(&self.category_names[c]),
+                category: Arc::clone(&self.names[c]),
             });
         }
         acc.runs = runs;
