@@ -209,6 +209,50 @@ impl Found {
     }
 }
 
+/// The folder whose notes are read, held open: each note is opened from it by its relative
+/// path, so the system looks up only the names below the folder, not the whole path of
+/// the folder again for every note (on a century of daily notes, a tenth of the time spent
+/// opening them).
+struct Folder {
+    #[cfg(unix)]
+    fd: Option<std::os::fd::OwnedFd>,
+}
+
+impl Folder {
+    /// `root` held open when it is a folder that can be opened (else notes are opened by
+    /// their whole path, and any problem is met there, as it would be without this).
+    fn open(root: &Path) -> Folder {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            Folder {
+                fd: rustix::fs::open(root, flags, Mode::empty()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = root;
+            Folder {}
+        }
+    }
+
+    /// Opens the note `f` of the folder `root` for reading.
+    fn open_note(&self, root: &Path, f: &Found) -> std::io::Result<std::fs::File> {
+        #[cfg(unix)]
+        if let Some(fd) = &self.fd
+            && !f.rel.is_empty()
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+            return rustix::fs::openat(fd, f.rel.as_str(), flags, Mode::empty())
+                .map(std::fs::File::from)
+                .map_err(std::io::Error::from);
+        }
+        std::fs::File::open(f.abs(root))
+    }
+}
+
 /// A note file the walk met, as its visitor sees it: borrowed, so that nothing is allocated
 /// for the many notes a one-day command passes over.
 struct Seen<'a> {
@@ -855,9 +899,10 @@ pub fn stream_files<T: Send>(
         }
         r
     };
+    let folder = Folder::open(root);
     let read = |f: &Found| -> std::io::Result<Vec<u8>> {
         use std::io::Read as _;
-        let file = std::fs::File::open(f.abs(root))?;
+        let file = folder.open_note(root, f)?;
         // Room for exactly the file, as `std::fs::read` makes (a spare buffer much larger
         // than the file is not taken: kept buffers would grow to the largest note's size).
         let size = file.metadata().map_or(0, |m| m.len() as usize);
