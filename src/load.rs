@@ -761,6 +761,61 @@ pub(crate) fn parsing_pool() {
     });
 }
 
+/// A value alone on its cache line(s): values that different threads change, side by side in
+/// memory, made the cores take turns with the line they shared.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct OwnLine<T>(pub(crate) T);
+
+/// How many stacks of read buffers [`Spare`] keeps.
+const SPARE_STACKS: usize = 8;
+
+/// Buffers that notes were read into, kept for the next reads: a stack for each thread of
+/// rayon's pool (threads past the last stack, and threads outside the pool, share them),
+/// each on its own cache line. One stack for all took turns between the threads twice a
+/// note.
+struct Spare {
+    stacks: Vec<OwnLine<std::sync::Mutex<Vec<Vec<u8>>>>>,
+}
+
+impl Spare {
+    fn new() -> Self {
+        Spare {
+            stacks: (0..SPARE_STACKS)
+                .map(|_| OwnLine(std::sync::Mutex::new(Vec::new())))
+                .collect(),
+        }
+    }
+
+    fn mine(&self) -> &std::sync::Mutex<Vec<Vec<u8>>> {
+        let i = rayon::current_thread_index().unwrap_or(0) % SPARE_STACKS;
+        &self.stacks[i].0
+    }
+
+    /// The buffer last kept by this thread, if any.
+    fn take(&self) -> Option<Vec<u8>> {
+        self.mine().lock().ok().and_then(|mut s| s.pop())
+    }
+
+    /// Keeps `buf` for this thread's next read (dropped when its stack is full).
+    fn keep(&self, buf: Vec<u8>) {
+        if let Ok(mut stack) = self.mine().lock()
+            && stack.len() < MAX_KEPT_BUFFERS
+        {
+            stack.push(buf);
+        }
+    }
+
+    /// Drops every buffer kept.
+    fn clear(&self) {
+        for s in &self.stacks {
+            if let Ok(mut stack) = s.0.lock() {
+                *stack = Vec::new();
+            }
+        }
+    }
+}
+
 /// How many read buffers, and up to what size, wait for the next reads (a chunk's worth).
 const MAX_KEPT_BUFFERS: usize = CHUNK;
 const MAX_KEPT_BUFFER: usize = 1 << 20;
@@ -880,15 +935,12 @@ pub fn stream_files<T: Send>(
     // Buffers that notes were read into, for the next reads: a fresh one per note meant
     // fresh memory, and its page faults were a third of a large folder's (perf).
     // Once the last file is read they are dropped (the report is built after that).
-    let spare = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+    let spare = Spare::new();
     let all_read = std::sync::atomic::AtomicBool::new(false);
     let keep = |buf: Vec<u8>| {
-        if buf.capacity() <= MAX_KEPT_BUFFER
-            && !all_read.load(std::sync::atomic::Ordering::Relaxed)
-            && let Ok(mut spare) = spare.lock()
-            && spare.len() < MAX_KEPT_BUFFERS
+        if buf.capacity() <= MAX_KEPT_BUFFER && !all_read.load(std::sync::atomic::Ordering::Relaxed)
         {
-            spare.push(buf);
+            spare.keep(buf);
         }
     };
     let parse = |(f, bytes): (&Found, std::io::Result<Vec<u8>>)| {
@@ -906,8 +958,7 @@ pub fn stream_files<T: Send>(
         // Room for exactly the file, as `std::fs::read` makes (a spare buffer much larger
         // than the file is not taken: kept buffers would grow to the largest note's size).
         let size = file.metadata().map_or(0, |m| m.len() as usize);
-        let spare = spare.lock().ok().and_then(|mut s| s.pop());
-        let mut buf = match spare {
+        let mut buf = match spare.take() {
             Some(b) if b.capacity() >= size && b.capacity() <= 2 * size + 4096 => b,
             _ => Vec::new(),
         };
@@ -1011,9 +1062,7 @@ pub fn stream_files<T: Send>(
                         }
                     }
                     done.store(true, std::sync::atomic::Ordering::Relaxed);
-                    if let Ok(mut spare) = buffers.lock() {
-                        *spare = Vec::new();
-                    }
+                    buffers.clear();
                 });
                 // Returning drops the receiver, which stops the reader thread.
                 pipeline(&mut chunks.iter().copied().zip(rx.into_iter().map(Some)));

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::load::OwnLine;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -1034,7 +1036,7 @@ impl<'s> SummaryBuilder<'s> {
                 longest_floor: Arc::new(AtomicU32::new(0)),
                 money_ix: settings.categories.iter().position(|c| c.name == MONEY),
                 waste_ix: settings.categories.iter().position(|c| c.name == WASTE),
-                shares: (0..SHARES).map(|_| Mutex::new(None)).collect(),
+                shares: (0..SHARES).map(|_| OwnLine(Mutex::new(None))).collect(),
             },
             keep_entries,
             category_names: categories.iter().map(|c| Arc::from(c.as_str())).collect(),
@@ -1145,6 +1147,7 @@ impl<'s> SummaryBuilder<'s> {
     fn gather(&mut self) {
         for share in self.digester.shares.iter() {
             let taken = share
+                .0
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .take();
@@ -1528,8 +1531,12 @@ pub struct Digester<'s> {
     /// in rayon's pool; threads outside it share the first), made by the first note counted
     /// in it (`watch` keeps a builder for every period of every summary region, and counts
     /// none of them this way).
-    shares: Arc<[Mutex<Option<Box<OrderFree>>>]>,
+    shares: Arc<[Share]>,
 }
+
+/// One digesting thread's share of the sums, alone on its cache line (the threads' locks side
+/// by side made the cores take turns with the line at every note).
+type Share = OwnLine<Mutex<Option<Box<OrderFree>>>>;
 
 /// How many shares of [`OrderFree`] sums a builder's digesters keep: threads whose indices
 /// wrap around share one (each is behind a lock: sharing is slower, never wrong).
@@ -1770,6 +1777,7 @@ impl Digester<'_> {
         };
         let slot = rayon::current_thread_index().map_or(0, |i| (i + 1) % SHARES);
         let mut share = self.shares[slot]
+            .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let categories = self.uncategorised + 1;
