@@ -129,7 +129,9 @@ pub(crate) fn push_tag(tags: &mut Vec<String>, line: &str, at: usize, tag: &str)
     if tags.capacity() == 0 {
         // (A plain count: the rest of a line is short, and `memchr_iter` costs more to start.)
         let hashes = line.as_bytes()[at..].iter().filter(|&&c| c == b'#').count();
-        tags.reserve_exact(hashes);
+        // Made with its room, not grown to it (`reserve_exact` takes the general way of
+        // growing a vector: an eighth of this function's instructions).
+        *tags = Vec::with_capacity(hashes);
     }
     tags.push(tag.to_string());
 }

@@ -495,7 +495,7 @@ fn parse_inner(
     let ix = LineIndex::new(text);
     // Room for the tasks and entries up front: a task is a few hundred bytes, and growing
     // the vectors one doubling at a time copied them several times over.
-    let (mut tasks, mut entries) = estimate_items(text, &ix);
+    let (mut tasks, mut entries, mut headings) = estimate_items(text, &ix);
     if let Some(p) = &pieces {
         // Room for about a piece's worth (the vectors are handed over with each piece).
         let count = match p.at {
@@ -503,7 +503,7 @@ fn parse_inner(
             None => text.len() / p.min_bytes.max(1),
         };
         let share = |n: usize| n / count.max(1);
-        (tasks, entries) = (share(tasks), share(entries));
+        (tasks, entries, headings) = (share(tasks), share(entries), share(headings));
     }
     let start = || Parse {
         text,
@@ -513,7 +513,7 @@ fn parse_inner(
             date: opts.name_date,
             date_source: opts.name_date.map(|_| DateSource::FileName),
             days: Vec::new(),
-            headings: Vec::new(),
+            headings: Vec::with_capacity(headings),
             tasks: Vec::with_capacity(tasks),
             entries: Vec::with_capacity(entries),
             regions: Vec::new(),
@@ -577,12 +577,13 @@ pub(crate) fn has(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memchr_iter(first, hay).any(|i| hay[i + 1..].starts_with(rest))
 }
 
-/// About how many tasks and time entries a note holds, from its lines' first bytes: a line
-/// whose content (after indentation, `>` and a bullet) starts with `[` may be a task, one
-/// starting with a digit an entry. Only sizes the vectors; never decides anything.
-fn estimate_items(text: &str, ix: &LineIndex) -> (usize, usize) {
+/// About how many tasks, time entries and headings a note holds, from its lines' first
+/// bytes: a line whose content (after indentation, `>` and a bullet) starts with `[` may be
+/// a task, one starting with a digit an entry, one starting with `#` a heading. Only sizes
+/// the vectors; never decides anything.
+fn estimate_items(text: &str, ix: &LineIndex) -> (usize, usize, usize) {
     let b = text.as_bytes();
-    let (mut tasks, mut entries) = (0, 0);
+    let (mut tasks, mut entries, mut headings) = (0, 0, 0);
     for &start in ix.starts() {
         let mut i = start;
         while i < b.len() && matches!(b[i], b' ' | b'\t' | b'>') {
@@ -594,10 +595,11 @@ fn estimate_items(text: &str, ix: &LineIndex) -> (usize, usize) {
         match b.get(i) {
             Some(b'[') => tasks += 1,
             Some(c) if c.is_ascii_digit() => entries += 1,
+            Some(b'#') => headings += 1,
             _ => {}
         }
     }
-    (tasks, entries)
+    (tasks, entries, headings)
 }
 
 impl<'a> Parse<'a, '_> {
