@@ -733,7 +733,7 @@ impl TaskCounts {
 }
 
 /// A day's priorities, summed over its notes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 struct PriorityAcc {
     priority_done: usize,
     priority_total: usize,
@@ -741,6 +741,22 @@ struct PriorityAcc {
     money_total: usize,
     /// (time, note number, line, is priority work) of the first done task with a time.
     first: Option<(u32, u32, usize, bool)>,
+}
+
+impl PriorityAcc {
+    /// Adds `o` in: the counts summed, the earlier first done task kept (by time, then note,
+    /// then line: no two tasks share a note and a line, so the order of adding is free).
+    fn add(&mut self, o: PriorityAcc) {
+        self.priority_done += o.priority_done;
+        self.priority_total += o.priority_total;
+        self.money_done += o.money_done;
+        self.money_total += o.money_total;
+        if let Some(c) = o.first
+            && self.first.is_none_or(|f| (c.0, c.1, c.2) < (f.0, f.1, f.2))
+        {
+            self.first = Some(c);
+        }
+    }
 }
 
 /// What the summary needs from one note in the order of the notes: computed in parallel by
@@ -1080,7 +1096,11 @@ pub struct SummaryBuilder<'s> {
     free: OrderFree,
     /// The segments of the period's days, in the order they came.
     segs: SegStore,
-    priorities: BTreeMap<NaiveDate, PriorityAcc>,
+    /// Each note's priorities of each of its days, in the order the notes came (most often
+    /// in order of day: a note's day after the day of the note before), summed by day at
+    /// the end. (A map by day, kept up to date note by note, cost this thread a search and
+    /// fresh memory for every note of a century.)
+    priorities: Vec<(NaiveDate, PriorityAcc)>,
     /// The longest closed entries so far, longest first (ties in entry order).
     longest: Vec<(u32, EntryKey, EntryRow)>,
     entries: EntryRows,
@@ -1117,7 +1137,7 @@ impl<'s> SummaryBuilder<'s> {
             notes: 0,
             free: OrderFree::new(n),
             segs: SegStore::default(),
-            priorities: BTreeMap::new(),
+            priorities: Vec::new(),
             longest: Vec::new(),
             entries: EntryRows::in_memory(),
         }
@@ -1150,19 +1170,16 @@ impl<'s> SummaryBuilder<'s> {
                 .count(c, &d.segs, &d.seg_days, self.digester.money_waste());
         }
         for (date, p) in d.priorities {
-            let acc = self.priorities.entry(date).or_default();
-            acc.priority_done += p.priority_done;
-            acc.priority_total += p.priority_total;
-            acc.money_done += p.money_done;
-            acc.money_total += p.money_total;
-            if let Some((at, line, work)) = p.first {
-                let cand = (at, note, line, work);
-                if acc
-                    .first
-                    .is_none_or(|f| (cand.0, cand.1, cand.2) < (f.0, f.1, f.2))
-                {
-                    acc.first = Some(cand);
-                }
+            let acc = PriorityAcc {
+                priority_done: p.priority_done,
+                priority_total: p.priority_total,
+                money_done: p.money_done,
+                money_total: p.money_total,
+                first: p.first.map(|(at, line, work)| (at, note, line, work)),
+            };
+            match self.priorities.last_mut() {
+                Some((last, sum)) if *last == date => sum.add(acc),
+                _ => self.priorities.push((date, acc)),
             }
         }
         let mut segs = &d.segs[..];
@@ -1287,7 +1304,19 @@ impl<'s> SummaryBuilder<'s> {
         let mut task_days = std::mem::take(&mut self.free.task_days)
             .into_iter()
             .peekable();
-        let mut priorities = std::mem::take(&mut self.priorities).into_iter().peekable();
+        // Summed by day (the notes' sums of one day are added in any order).
+        let mut by_day = std::mem::take(&mut self.priorities);
+        if !by_day.is_sorted_by_key(|p| p.0) {
+            by_day.sort_by_key(|p| p.0);
+        }
+        by_day.dedup_by(|(date, acc), (kept_date, kept)| {
+            let same = date == kept_date;
+            if same {
+                kept.add(*acc);
+            }
+            same
+        });
+        let mut priorities = by_day.into_iter().peekable();
         let mut dated = self.free.dated.iter().map(|d| (*d, ())).peekable();
         let mut with_tasks = self.free.has_note.iter().map(|d| (*d, ())).peekable();
         let no_tasks = TaskCounts::default();
@@ -2365,6 +2394,40 @@ pub(crate) mod tests {
         let s = run(&[n], &st);
         assert_eq!((s.focus.count, s.focus.breaks), (2, 0));
         assert_eq!(s.focus.median_break_minutes, None);
+    }
+
+    /// A day's priorities come from every note that holds the day, in whatever order the
+    /// notes hold their days: counts summed, the first done task the earliest of all.
+    #[test]
+    fn priorities_of_a_day_from_notes_out_of_order() {
+        let st = settings("");
+        // In path order: a note that holds the 3rd and the 1st, then the 1st's own note,
+        // whose task, done first on the 1st, comes last.
+        let earlier = note(
+            Some("2026-01-31"),
+            "## 2026-02-01\n\n- [x] 09:00-09:30 call client #priority\n- [ ] plan #priority\n\n\
+             ## 2026-02-03\n\n- [x] 10:00-11:00 report #priority\n",
+        );
+        let daily = note(
+            Some("2026-02-01"),
+            "- [x] 08:00-08:30 invoice #money\n- [ ] draft #money\n",
+        );
+        let s = run(&[earlier, daily], &st);
+        let day = |date: &str| {
+            let row = s.days.iter().find(|r| r.date == d(date)).unwrap();
+            row.priorities.as_ref().map(|p| {
+                (
+                    p.priority_done,
+                    p.priority_total,
+                    p.money_done,
+                    p.money_total,
+                    p.first_done_was_priority,
+                )
+            })
+        };
+        assert_eq!(day("2026-02-01"), Some((1, 2, 1, 2, Some(false))));
+        assert_eq!(day("2026-02-03"), Some((1, 1, 0, 0, Some(true))));
+        assert_eq!(day("2026-02-02"), None);
     }
 
     #[test]
