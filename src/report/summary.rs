@@ -5,7 +5,7 @@
 //! tables a century makes long); a time past the day's midnight carries a `+1` suffix
 //! (`00:45+1`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -807,16 +807,16 @@ struct OrderFree {
     undated_entries: usize,
     /// Days of the notes: their dates and date headings, and the days of their entries (in
     /// the period or not: entries outside it still widen a period taken from the notes).
-    dated: BTreeSet<NaiveDate>,
+    dated: ByKey<NaiveDate, ()>,
     /// Days that tasks belong to.
-    has_note: BTreeSet<NaiveDate>,
+    has_note: ByKey<NaiveDate, ()>,
     /// Task counts per day (done tasks by their done date).
-    task_days: BTreeMap<NaiveDate, TaskCounts>,
+    task_days: ByKey<NaiveDate, TaskCounts>,
     /// Minutes and entries of the period per tag (`(untagged)` for entries without).
     tag_acc: HashMap<String, (u64, usize)>,
     sums: EntrySums,
     /// Minutes of money and of waste per ISO week.
-    weeks: BTreeMap<(i32, u32), (u64, u64)>,
+    weeks: ByKey<(i32, u32), (u64, u64)>,
     /// Done tasks logged in the period, by the hour their last session started.
     tasks_h: [usize; 24],
 }
@@ -825,12 +825,12 @@ impl OrderFree {
     fn new(categories: usize) -> Self {
         OrderFree {
             undated_entries: 0,
-            dated: BTreeSet::new(),
-            has_note: BTreeSet::new(),
-            task_days: BTreeMap::new(),
+            dated: ByKey::default(),
+            has_note: ByKey::default(),
+            task_days: ByKey::default(),
             tag_acc: HashMap::new(),
             sums: EntrySums::new(categories),
-            weeks: BTreeMap::new(),
+            weeks: ByKey::default(),
             tasks_h: [0; 24],
         }
     }
@@ -845,11 +845,14 @@ impl OrderFree {
         (money_ix, waste_ix): (Option<usize>, Option<usize>),
     ) {
         self.undated_entries += c.undated_entries;
-        self.dated.extend(c.dates);
-        self.dated.extend(c.other_dates);
-        self.has_note.extend(c.task_dates);
-        for (date, t) in &c.tasks {
-            self.task_days.entry(*date).or_default().add(t);
+        for d in c.dates.into_iter().chain(c.other_dates) {
+            self.dated.add(d, ());
+        }
+        for d in c.task_dates {
+            self.has_note.add(d, ());
+        }
+        for (date, t) in c.tasks {
+            self.task_days.add(date, t);
         }
         for start in c.done_starts {
             self.tasks_h[((start / 60) % 24) as usize] += 1;
@@ -872,9 +875,9 @@ impl OrderFree {
         for &(date, n) in seg_days {
             let (run, rest) = segs.split_at(n);
             segs = rest;
-            self.dated.insert(date);
+            self.dated.add(date, ());
             let iw = date.iso_week();
-            let week = self.weeks.entry((iw.year(), iw.week())).or_default();
+            let mut week = (0, 0);
             let wd = date.weekday().num_days_from_monday() as usize;
             let sums = &mut self.sums;
             for &(seg, priority) in run {
@@ -908,21 +911,17 @@ impl OrderFree {
                     });
                 }
             }
+            self.weeks.add((iw.year(), iw.week()), week);
         }
     }
 
     /// Adds `other` in.
-    fn merge(&mut self, mut other: OrderFree) {
+    fn merge(&mut self, other: OrderFree) {
         self.undated_entries += other.undated_entries;
-        // Sorted sets and maps are merged in one pass over both (inserting the days of one
-        // thread's share into another's, one at a time, was 8 ms for a century's).
-        self.dated.append(&mut other.dated);
-        self.has_note.append(&mut other.has_note);
-        merge_sorted(&mut self.task_days, other.task_days, |a, b| a.add(&b));
-        merge_sorted(&mut self.weeks, other.weeks, |a, b| {
-            a.0 += b.0;
-            a.1 += b.1;
-        });
+        self.dated.append(other.dated);
+        self.has_note.append(other.has_note);
+        self.task_days.append(other.task_days);
+        self.weeks.append(other.weeks);
         for (tag, (m, n)) in other.tag_acc {
             let acc = self.tag_acc.entry(tag).or_default();
             acc.0 += m;
@@ -935,33 +934,90 @@ impl OrderFree {
     }
 }
 
-/// Adds `b` into `a`, `add` combining the values of a key in both, in one pass over the
-/// two in order (the map is then built from sorted pairs, without a search per key).
-fn merge_sorted<K: Ord, V>(
-    a: &mut BTreeMap<K, V>,
-    b: BTreeMap<K, V>,
-    mut add: impl FnMut(&mut V, V),
-) {
-    if b.is_empty() {
-        return;
+/// What can be added to a value of the same key in a [`ByKey`].
+trait AddUp: Copy {
+    fn add_up(&mut self, o: Self);
+}
+
+impl AddUp for () {
+    fn add_up(&mut self, _: ()) {}
+}
+
+impl AddUp for (u64, u64) {
+    fn add_up(&mut self, o: (u64, u64)) {
+        self.0 += o.0;
+        self.1 += o.1;
     }
-    if a.is_empty() {
-        *a = b;
-        return;
+}
+
+impl AddUp for TaskCounts {
+    fn add_up(&mut self, o: TaskCounts) {
+        self.add(&o);
     }
-    let mut merged = Vec::with_capacity(a.len() + b.len());
-    let mut b = b.into_iter().peekable();
-    for (k, mut v) in std::mem::take(a) {
-        while let Some(x) = b.next_if(|(kb, _)| *kb < k) {
-            merged.push(x);
+}
+
+impl AddUp for PriorityAcc {
+    fn add_up(&mut self, o: PriorityAcc) {
+        self.add(o);
+    }
+}
+
+/// Values by key (a day, a week), added in about the order of the keys, as the notes come:
+/// a vector they are appended to (a value for the key added last is added to it), put in
+/// order and added up by key once read ([`ByKey::settled`]). A map by key, kept in order
+/// note by note, cost a search and fresh memory for every note of a century, and walking
+/// it at the end cost more than walking a vector.
+#[derive(Debug)]
+struct ByKey<K, V> {
+    items: Vec<(K, V)>,
+    /// The keys rise from each item to the next: the vector is settled.
+    settled: bool,
+}
+
+impl<K, V> Default for ByKey<K, V> {
+    fn default() -> Self {
+        ByKey {
+            items: Vec::new(),
+            settled: true,
         }
-        if let Some((_, vb)) = b.next_if(|(kb, _)| *kb == k) {
-            add(&mut v, vb);
-        }
-        merged.push((k, v));
     }
-    merged.extend(b);
-    *a = merged.into_iter().collect();
+}
+
+impl<K: Ord + Copy, V: AddUp> ByKey<K, V> {
+    fn add(&mut self, k: K, v: V) {
+        match self.items.last_mut() {
+            Some((last, sum)) if *last == k => sum.add_up(v),
+            last => {
+                self.settled &= last.is_none_or(|(l, _)| *l < k);
+                self.items.push((k, v));
+            }
+        }
+    }
+
+    fn append(&mut self, mut other: ByKey<K, V>) {
+        self.settled &= other.settled
+            && match (self.items.last(), other.items.first()) {
+                (Some((a, _)), Some((b, _))) => a < b,
+                _ => true,
+            };
+        self.items.append(&mut other.items);
+    }
+
+    /// The values in order of key, those of a key added up (in the order they came).
+    fn settled(&mut self) -> &[(K, V)] {
+        if !self.settled {
+            self.items.sort_by_key(|i| i.0);
+            self.items.dedup_by(|(k, v), (kept_k, kept)| {
+                let same = k == kept_k;
+                if same {
+                    kept.add_up(*v);
+                }
+                same
+            });
+            self.settled = true;
+        }
+        &self.items
+    }
 }
 
 /// A note's priority and money tasks of one day, counted (see
@@ -1096,11 +1152,8 @@ pub struct SummaryBuilder<'s> {
     free: OrderFree,
     /// The segments of the period's days, in the order they came.
     segs: SegStore,
-    /// Each note's priorities of each of its days, in the order the notes came (most often
-    /// in order of day: a note's day after the day of the note before), summed by day at
-    /// the end. (A map by day, kept up to date note by note, cost this thread a search and
-    /// fresh memory for every note of a century.)
-    priorities: Vec<(NaiveDate, PriorityAcc)>,
+    /// Each note's priorities of each of its days, summed by day.
+    priorities: ByKey<NaiveDate, PriorityAcc>,
     /// The longest closed entries so far, longest first (ties in entry order).
     longest: Vec<(u32, EntryKey, EntryRow)>,
     entries: EntryRows,
@@ -1137,7 +1190,7 @@ impl<'s> SummaryBuilder<'s> {
             notes: 0,
             free: OrderFree::new(n),
             segs: SegStore::default(),
-            priorities: Vec::new(),
+            priorities: ByKey::default(),
             longest: Vec::new(),
             entries: EntryRows::in_memory(),
         }
@@ -1177,10 +1230,7 @@ impl<'s> SummaryBuilder<'s> {
                 money_total: p.money_total,
                 first: p.first.map(|(at, line, work)| (at, note, line, work)),
             };
-            match self.priorities.last_mut() {
-                Some((last, sum)) if *last == date => sum.add(acc),
-                _ => self.priorities.push((date, acc)),
-            }
+            self.priorities.add(date, acc);
         }
         let mut segs = &d.segs[..];
         for (date, n) in d.seg_days {
@@ -1253,8 +1303,8 @@ impl<'s> SummaryBuilder<'s> {
         self.gather();
         let period = self.digester.period;
         let (data_min, data_max) = (
-            self.free.dated.first().copied(),
-            self.free.dated.last().copied(),
+            self.free.dated.settled().first().map(|d| d.0),
+            self.free.dated.settled().last().map(|d| d.0),
         );
         let mut from = period.from.or(data_min);
         let mut to = period.to.or(data_max);
@@ -1301,24 +1351,10 @@ impl<'s> SummaryBuilder<'s> {
             runs.sort_by_key(|r| r.date);
         }
         let mut next_run = 0;
-        let mut task_days = std::mem::take(&mut self.free.task_days)
-            .into_iter()
-            .peekable();
-        // Summed by day (the notes' sums of one day are added in any order).
-        let mut by_day = std::mem::take(&mut self.priorities);
-        if !by_day.is_sorted_by_key(|p| p.0) {
-            by_day.sort_by_key(|p| p.0);
-        }
-        by_day.dedup_by(|(date, acc), (kept_date, kept)| {
-            let same = date == kept_date;
-            if same {
-                kept.add(*acc);
-            }
-            same
-        });
-        let mut priorities = by_day.into_iter().peekable();
-        let mut dated = self.free.dated.iter().map(|d| (*d, ())).peekable();
-        let mut with_tasks = self.free.has_note.iter().map(|d| (*d, ())).peekable();
+        let mut task_days = self.free.task_days.settled().iter().copied().peekable();
+        let mut priorities = self.priorities.settled().iter().copied().peekable();
+        let mut dated = self.free.dated.settled().iter().copied().peekable();
+        let mut with_tasks = self.free.has_note.settled().iter().copied().peekable();
         let no_tasks = TaskCounts::default();
         // What each day of the period holds, gathered in one walk; the days are then settled
         // in parallel, a run of days at a time (a century's were a twentieth of `summarize`,
@@ -1461,19 +1497,15 @@ impl<'s> SummaryBuilder<'s> {
         let mut trend = Vec::new();
         if longer_than_week {
             let mut weeks = std::mem::take(&mut self.free.weeks);
-            // Every week of the period, looked up once (not once a day).
-            let mut last = None;
+            // Every week of the period (a week with no time too).
             for d in &day_list {
                 let iw = d.iso_week();
-                let week = (iw.year(), iw.week());
-                if last != Some(week) {
-                    weeks.entry(week).or_default();
-                    last = Some(week);
-                }
+                weeks.add((iw.year(), iw.week()), (0, 0));
             }
             trend = weeks
-                .into_iter()
-                .map(|((y, wk), (m, ws))| WeekTrend {
+                .settled()
+                .iter()
+                .map(|&((y, wk), (m, ws))| WeekTrend {
                     week: format!("{y}-W{wk:02}"),
                     money_minutes: m,
                     waste_minutes: ws,
@@ -2125,6 +2157,7 @@ pub fn summarize(
 pub(crate) mod tests {
     use super::*;
     use crate::parse::{ParseOptions, parse_note};
+    use std::collections::BTreeMap;
 
     pub(crate) fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -2394,6 +2427,33 @@ pub(crate) mod tests {
         let s = run(&[n], &st);
         assert_eq!((s.focus.count, s.focus.breaks), (2, 0));
         assert_eq!(s.focus.median_break_minutes, None);
+    }
+
+    /// Values added by key in any order, and shares appended to one another, come out in
+    /// order of key, each key's values added up; in order already, they are left as they are.
+    #[test]
+    fn by_key_settles_in_order_of_key() {
+        let add = |pairs: &[(u32, u64)]| {
+            let mut b = ByKey::default();
+            for &(k, v) in pairs {
+                b.add(k, (v, 1));
+            }
+            b
+        };
+        let mut a = add(&[(1, 10), (1, 5), (3, 1), (2, 7)]);
+        a.append(add(&[(2, 1), (4, 2)]));
+        assert_eq!(
+            a.settled(),
+            [(1, (15, 2)), (2, (8, 2)), (3, (1, 1)), (4, (2, 1))]
+        );
+        // Shares in order, but the second starting at the first's last key.
+        let mut b = add(&[(1, 1), (2, 1)]);
+        b.append(add(&[(2, 1), (3, 1)]));
+        assert_eq!(b.settled(), [(1, (1, 1)), (2, (2, 2)), (3, (1, 1))]);
+        let mut c = add(&[(1, 1), (2, 1)]);
+        c.append(add(&[(3, 1)]));
+        assert!(c.settled);
+        assert_eq!(c.settled(), [(1, (1, 1)), (2, (1, 1)), (3, (1, 1))]);
     }
 
     /// A day's priorities come from every note that holds the day, in whatever order the
@@ -2872,20 +2932,36 @@ pub(crate) mod tests {
         assert_eq!(table.keys.len(), distinct.len());
     }
 
-    /// Two maps merged in one pass hold what adding one's pairs to the other one at a time
-    /// gives.
+    /// Values added by key, in any order or in order, in two shares appended to one
+    /// another, settle into what a map adding them one at a time holds.
     #[test]
-    fn maps_merged_in_one_pass_add_up_as_one_at_a_time() {
-        use proptest::collection::btree_map;
-        proptest::proptest!(|(a in btree_map(0u8..40, 0u32..9, 0..30),
-                              b in btree_map(0u8..40, 0u32..9, 0..30))| {
-            let mut want = a.clone();
-            for (k, v) in &b {
-                *want.entry(*k).or_default() += v;
+    fn by_key_adds_up_as_a_map_does() {
+        use proptest::collection::vec;
+        proptest::proptest!(|(a in vec((0u8..40, 0u64..9), 0..30),
+                              b in vec((0u8..40, 0u64..9), 0..30),
+                              in_order: bool)| {
+            let (mut a, mut b) = (a, b);
+            if in_order {
+                a.sort();
+                b.sort();
             }
-            let mut got = a;
-            merge_sorted(&mut got, b, |x, y| *x += y);
-            proptest::prop_assert_eq!(got, want);
+            let mut want: BTreeMap<u8, (u64, u64)> = BTreeMap::new();
+            for &(k, v) in a.iter().chain(&b) {
+                let e = want.entry(k).or_default();
+                e.0 += v;
+                e.1 += 1;
+            }
+            let share = |pairs: &[(u8, u64)]| {
+                let mut s = ByKey::default();
+                for &(k, v) in pairs {
+                    s.add(k, (v, 1));
+                }
+                s
+            };
+            let mut got = share(&a);
+            got.append(share(&b));
+            let want: Vec<(u8, (u64, u64))> = want.into_iter().collect();
+            proptest::prop_assert_eq!(got.settled(), &want[..]);
         });
     }
 
