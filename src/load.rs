@@ -773,22 +773,23 @@ const SPARE_STACKS: usize = 8;
 /// Buffers that notes were read into, kept for the next reads: a stack for each thread of
 /// rayon's pool (threads past the last stack, and threads outside the pool, share them),
 /// each on its own cache line. One stack for all took turns between the threads twice a
-/// note.
+/// note. (Where one thread reads and another gives the buffer back, one stack is shared.)
 struct Spare {
     stacks: Vec<OwnLine<std::sync::Mutex<Vec<Vec<u8>>>>>,
 }
 
 impl Spare {
-    fn new() -> Self {
+    /// `stacks` stacks (at least one).
+    fn new(stacks: usize) -> Self {
         Spare {
-            stacks: (0..SPARE_STACKS)
+            stacks: (0..stacks.max(1))
                 .map(|_| OwnLine(std::sync::Mutex::new(Vec::new())))
                 .collect(),
         }
     }
 
     fn mine(&self) -> &std::sync::Mutex<Vec<Vec<u8>>> {
-        let i = rayon::current_thread_index().unwrap_or(0) % SPARE_STACKS;
+        let i = rayon::current_thread_index().unwrap_or(0) % self.stacks.len();
         &self.stacks[i].0
     }
 
@@ -939,7 +940,30 @@ pub fn stream_files<T: Send>(
     // Buffers that notes were read into, for the next reads: a fresh one per note meant
     // fresh memory, and its page faults were a third of a large folder's (perf).
     // Once the last file is read they are dropped (the report is built after that).
-    let spare = Spare::new();
+    // A few notes (a report on a day or two) are read and parsed on this thread: starting the
+    // parsing threads would take longer than reading them.
+    let few = opts.serial || found.len() <= FEW;
+    if !few {
+        parsing_pool();
+    }
+    // A few chunks are read by the parsing threads: reader threads would overlap at most a
+    // chunk with parsing, and starting them (five threads, each with its allocator's memory)
+    // cost more: 30 notes took 5.5 ms of system time with them, 3.7 ms without. More are read
+    // by reader threads when the disk must be waited for, or when cores are left over for
+    // them (one parsing thread asked for). When the files are in the page cache and every
+    // core parses, they would only take turns with the parsing threads (`summarize` on 36,500
+    // notes switched threads 22,730 times with them, 903 without; its time was the same
+    // within the noise of the machine measured on).
+    let readers = !few
+        && opts.reader_threads.unwrap_or_else(|| {
+            found.len() > FEW_CHUNKS * CHUNK
+                && (std::thread::available_parallelism().map_or(1, |n| n.get())
+                    > rayon::current_num_threads()
+                    || !in_page_cache(root, &found))
+        });
+    // With reader threads, the buffers are read into on those and given back on the parsing
+    // threads: one stack for all, or the readers' stacks would stay empty.
+    let spare = Spare::new(if readers { 1 } else { SPARE_STACKS });
     let all_read = std::sync::atomic::AtomicBool::new(false);
     let keep = |buf: Vec<u8>| {
         if buf.capacity() <= MAX_KEPT_BUFFER && !all_read.load(std::sync::atomic::Ordering::Relaxed)
@@ -976,16 +1000,13 @@ pub fn stream_files<T: Send>(
         }
         Ok(buf)
     };
-    // A few notes (a report on a day or two) are read and parsed here: starting the reader
-    // threads would take longer than reading them.
-    if opts.serial || found.len() <= FEW {
+    if few {
         for f in &found {
             if !sink(parse((f, read(f)))) {
                 break;
             }
         }
     } else {
-        parsing_pool();
         // Chunks are parsed on rayon's threads, `IN_FLIGHT` at a time, while this thread
         // hands the results of the oldest to the sink, in order, and then queues the next
         // chunk. A chunk that comes without its bytes is read by the parsing threads, each
@@ -1027,20 +1048,6 @@ pub fn stream_files<T: Send>(
                 }
             });
         };
-        // A few chunks are read by the parsing threads: reader threads would overlap at most
-        // a chunk with parsing, and starting them (five threads, each with its allocator's
-        // memory) cost more: 30 notes took 5.5 ms of system time with them, 3.7 ms without.
-        // More are read by reader threads when the disk must be waited for, or when cores
-        // are left over for them (one parsing thread asked for). When the files are in the
-        // page cache and every core parses, they would only take turns with the parsing
-        // threads (`summarize` on 36,500 notes switched threads 22,730 times with them, 903
-        // without; its time was the same within the noise of the machine measured on).
-        let readers = opts.reader_threads.unwrap_or_else(|| {
-            found.len() > FEW_CHUNKS * CHUNK
-                && (std::thread::available_parallelism().map_or(1, |n| n.get())
-                    > rayon::current_num_threads()
-                    || !in_page_cache(root, &found))
-        });
         if !readers {
             pipeline(&mut found.chunks(CHUNK).map(|c| (c, None)));
         } else {
@@ -1198,9 +1205,6 @@ mod tests {
         assert!(!in_page_cache(dir.path(), &found));
     }
 
-    /// Every way of reading (on this thread; by the parsing threads; by reader threads while
-    /// the parsing threads work) hands the same notes, in path order, and the same problems,
-    /// and stops when the sink says so.
     /// Notes just under, at and over the room a first read has (and much longer, and
     /// empty), read after one another so that spare buffers of every size are taken, come
     /// whole, whichever way they are read.
@@ -1266,6 +1270,9 @@ mod tests {
         }
     }
 
+    /// Every way of reading (on this thread; by the parsing threads; by reader threads while
+    /// the parsing threads work) hands the same notes, in path order, and the same problems,
+    /// and stops when the sink says so.
     #[test]
     fn every_way_of_reading_gives_the_same_notes_in_order() {
         for n in [
