@@ -1205,6 +1205,66 @@ mod tests {
         assert!(!in_page_cache(dir.path(), &found));
     }
 
+    /// The ways of reading a folder: on this thread, by the parsing threads, by reader
+    /// threads while the parsing threads work (`serial`, `reader_threads`).
+    const WAYS: [(bool, Option<bool>); 3] =
+        [(true, None), (false, Some(false)), (false, Some(true))];
+
+    /// Options that read in one of the [`WAYS`].
+    fn reading(serial: bool, readers: Option<bool>) -> LoadOptions {
+        LoadOptions {
+            parse: ParseOptions::with_defaults(),
+            serial,
+            reader_threads: readers,
+            ..Default::default()
+        }
+    }
+
+    /// A note that is gone by the time it is read (removed after the walk found it) is a
+    /// problem with its path and the system's reason, whichever way the folder is read; the
+    /// other notes come as they are.
+    #[test]
+    fn a_note_gone_before_it_is_read_is_a_problem() {
+        // Enough notes that the last chunk is not read before the first note is handed over:
+        // until then at most `IN_FLIGHT` chunks are queued, one waits for them and a reader
+        // thread holds one more.
+        let n = (IN_FLIGHT + 4) * CHUNK;
+        for (serial, readers) in WAYS {
+            let dir = tempfile::tempdir().unwrap();
+            for i in 0..n {
+                std::fs::write(dir.path().join(format!("n{i:04}.md")), "- [ ] x\n").unwrap();
+            }
+            let gone = format!("n{:04}.md", n - 1);
+            let mut seen = 0;
+            let problems = stream(
+                dir.path(),
+                "notes",
+                &reading(serial, readers),
+                |_| (),
+                |_| {},
+                |_, _| {
+                    if seen == 0 {
+                        std::fs::remove_file(dir.path().join(&gone)).unwrap();
+                    }
+                    seen += 1;
+                    true
+                },
+            )
+            .unwrap();
+            let problems: Vec<(String, String)> = problems
+                .iter()
+                .map(|p| (p.path.clone(), p.diagnostic.message.clone()))
+                .collect();
+            assert_eq!(seen, n - 1, "serial {serial}, reader threads {readers:?}");
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].0, format!("notes/{gone}"));
+            // The system's own words, as opening the note by its whole path gives them.
+            let whole = std::fs::File::open(dir.path().join(&gone)).unwrap_err();
+            assert_eq!(whole.kind(), std::io::ErrorKind::NotFound);
+            assert_eq!(problems[0].1, format!("cannot read this note: {whole}"));
+        }
+    }
+
     /// Notes just under, at and over the room a first read has (and much longer, and
     /// empty), read after one another so that spare buffers of every size are taken, come
     /// whole, whichever way they are read.
@@ -1242,13 +1302,8 @@ mod tests {
                 want.push((name, size, last));
             }
         }
-        for (serial, readers) in [(true, None), (false, Some(false)), (false, Some(true))] {
-            let opts = LoadOptions {
-                parse: ParseOptions::with_defaults(),
-                serial,
-                reader_threads: readers,
-                ..Default::default()
-            };
+        for (serial, readers) in WAYS {
+            let opts = reading(serial, readers);
             let mut seen = Vec::new();
             let problems = stream(
                 dir.path(),
@@ -1295,12 +1350,7 @@ mod tests {
             // A note that is not UTF-8: a problem, not a note.
             std::fs::write(dir.path().join("f0/bad.md"), b"- [ ] \xff\n").unwrap();
             let run = |serial: bool, readers: Option<bool>, stop_after: usize| {
-                let opts = LoadOptions {
-                    parse: ParseOptions::with_defaults(),
-                    serial,
-                    reader_threads: readers,
-                    ..Default::default()
-                };
+                let opts = reading(serial, readers);
                 let mut seen = Vec::new();
                 let parsed = std::sync::atomic::AtomicUsize::new(0);
                 let problems = stream(
