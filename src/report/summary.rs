@@ -390,6 +390,16 @@ pub(crate) struct Short {
 }
 
 impl Short {
+    /// A buffer that starts with the text.
+    pub(crate) fn bytes(&self) -> &[u8; 24] {
+        &self.buf
+    }
+
+    /// The text's length in bytes.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..self.len]).expect("only ASCII digits and signs")
     }
