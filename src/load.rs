@@ -831,17 +831,22 @@ const READERS: usize = 4;
 /// Up to how many notes are read and parsed on the caller's thread.
 const FEW: usize = 4;
 
-/// Up to how many chunks of notes are read by the parsing threads themselves.
-const FEW_CHUNKS: usize = 2;
+/// Up to how many chunks of notes are read by the parsing threads themselves (512 notes).
+const FEW_CHUNKS: usize = 8;
 
 /// How many notes are read and parsed at a time: enough to keep every thread busy, few
 /// enough that a chunk's models stay small (a few MB) whatever the folder's size.
-const CHUNK: usize = 256;
+const CHUNK: usize = 64;
 
 /// How many chunks are queued for the parsing threads at a time. With one, the threads ran
 /// out of work at the end of every chunk and waited for the next to be queued (on 36,500
-/// notes, twice the thread switches; the time was the same within the noise).
-const IN_FLIGHT: usize = 2;
+/// notes, twice the thread switches). The thread that hands results to the sink and
+/// queues chunks waits for a core while both parse; the chunks queued are the parsing
+/// threads' work meanwhile. With two chunks of 256 notes (one queued while the sink took
+/// the other), the cores stood idle 51-58 ms of a century's `summarize` (`perf sched
+/// timehist`; one run stalled 14 ms at once); with eight of 64 (the same notes in flight,
+/// so the same memory), 30-45 ms, most of it before the first note and after the last.
+const IN_FLIGHT: usize = 8;
 
 /// Reads every note under `root` in path order and hands each, parsed, to `map` (on any
 /// thread), then the result to `sink` (in path order, on the caller's thread; it returns
