@@ -41,16 +41,16 @@ const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 pub struct CategoryMinutes(Vec<(Arc<str>, u64)>);
 
 impl CategoryMinutes {
-    /// From minutes per category index (`names` in the same order).
-    fn from_indexed(minutes: &[u64], names: &[Arc<str>]) -> Self {
-        let mut v: Vec<(Arc<str>, u64)> = minutes
-            .iter()
-            .zip(names)
-            .filter(|(m, _)| **m > 0)
-            .map(|(m, n)| (n.clone(), *m))
-            .collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
-        CategoryMinutes(v)
+    /// From minutes per category index (`names` in the same order), `by_name` being the
+    /// indexes in the order of their names ([`by_name`]).
+    fn from_indexed(minutes: &[u64], names: &[Arc<str>], by_name: &[usize]) -> Self {
+        CategoryMinutes(
+            by_name
+                .iter()
+                .filter(|&&i| minutes[i] > 0)
+                .map(|&i| (names[i].clone(), minutes[i]))
+                .collect(),
+        )
     }
 
     /// The pairs as they are, in their order.
@@ -66,6 +66,14 @@ impl CategoryMinutes {
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
         self.0.iter().map(|(n, m)| (&**n, *m))
     }
+}
+
+/// The indexes of `names` in the order of the names (a stable sort: equal names in the
+/// order they come), for [`CategoryMinutes::from_indexed`]: sorted once, not for every day.
+fn by_name<N: AsRef<str>>(names: &[N]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| names[a].as_ref().cmp(names[b].as_ref()));
+    order
 }
 
 impl std::ops::Index<&str> for CategoryMinutes {
@@ -1125,23 +1133,23 @@ struct DayTotals {
     entries: usize,
     first: Option<u32>,
     last: Option<u32>,
-    /// Minutes per category index.
-    categories: Vec<u64>,
 }
 
 impl DayTotals {
-    fn of(segs: &[Seg], ncat: usize) -> DayTotals {
+    /// The totals of `segs`, and their minutes per category index put in `categories`
+    /// (zeroed first; one vector for every day of a run, not one each).
+    fn of(segs: &[Seg], categories: &mut [u64]) -> DayTotals {
+        categories.fill(0);
         let mut t = DayTotals {
             minutes: 0,
             entries: segs.len(),
             first: None,
             last: None,
-            categories: vec![0; ncat],
         };
         for s in segs {
             let (m, reach) = (s.minutes(), s.closed_end().unwrap_or(s.start));
             t.minutes += m;
-            t.categories[s.category as usize] += m;
+            categories[s.category as usize] += m;
             t.first = Some(t.first.map_or(s.start, |f| f.min(s.start)));
             t.last = Some(t.last.map_or(reach, |l| l.max(reach)));
         }
@@ -1402,10 +1410,17 @@ impl<'s> SummaryBuilder<'s> {
                 }
             })
             .collect();
+        let order = by_name(categories);
+        let focus: Vec<bool> = categories
+            .iter()
+            .map(|c| c != UNCATEGORISED && c != WASTE)
+            .collect();
         let settle = DaySettler {
             names: names.clone(),
-            categories,
+            by_name: &order,
+            focus: &focus,
             threshold: cfg.focus_minutes,
+            minutes: vec![0; names.len()],
         };
         // A day's segments in start order, ties in the order they came: one run is in that
         // order already; several (a day in more than one note) are merged.
@@ -1430,13 +1445,14 @@ impl<'s> SummaryBuilder<'s> {
                 settle.day(acc, day, &day_segs(day))
             })
         };
-        let row_of = |settle: &DaySettler, day: &DayInput| settle.row(day, &day_segs(day));
+        let row_of = |settle: &mut DaySettler, day: &DayInput| settle.row(day, &day_segs(day));
         let (settled, day_rows): (Vec<SettledDays>, Vec<DayRow>) = if inputs.len() <= DAYS_AT_ONCE {
             // A few days: on this thread (a report on a day or two never starts the
             // parsing threads for them).
+            let mut settle = settle;
             (
                 vec![settle_run(&settle, &inputs)],
-                inputs.iter().map(|day| row_of(&settle, day)).collect(),
+                inputs.iter().map(|day| row_of(&mut settle, day)).collect(),
             )
         } else {
             use rayon::prelude::*;
@@ -1455,7 +1471,6 @@ impl<'s> SummaryBuilder<'s> {
                 .collect_into_vec(&mut rows);
             (settled, rows)
         };
-        // A century's segments are 12 MB: freed before the rest of the report is made.
         drop(store);
         let mut gaps: Vec<RawGap> = Vec::new();
         let mut gap_total = 0u64;
@@ -1547,7 +1562,7 @@ impl<'s> SummaryBuilder<'s> {
                 HourRow {
                     hour: h as u32,
                     minutes: minutes.iter().sum(),
-                    categories: CategoryMinutes::from_indexed(&minutes, &names),
+                    categories: CategoryMinutes::from_indexed(&minutes, &names, &order),
                 }
             })
             .collect();
@@ -2015,8 +2030,13 @@ const DAYS_AT_ONCE: usize = 1024;
 struct DaySettler<'a> {
     /// The categories' names, shared by the rows and sessions this settler makes.
     names: Vec<Arc<str>>,
-    categories: &'a [String],
+    /// The categories' indexes in the order of their names.
+    by_name: &'a [usize],
+    /// Whether time in each category can be focus (neither uncategorised nor waste).
+    focus: &'a [bool],
     threshold: u32,
+    /// Minutes per category of the day being settled.
+    minutes: Vec<u64>,
 }
 
 impl DaySettler<'_> {
@@ -2026,14 +2046,15 @@ impl DaySettler<'_> {
     fn own_names(&self) -> Self {
         DaySettler {
             names: self.names.iter().map(|n| Arc::from(&**n)).collect(),
+            minutes: vec![0; self.names.len()],
             ..*self
         }
     }
 
     /// The row of `day`, whose segments are `segs`.
-    fn row(&self, day: &DayInput, segs: &[Seg]) -> DayRow {
+    fn row(&mut self, day: &DayInput, segs: &[Seg]) -> DayRow {
         let (date, t) = (day.date, day.tasks);
-        let a = DayTotals::of(segs, self.categories.len());
+        let a = DayTotals::of(segs, &mut self.minutes);
         DayRow {
             priorities: day.priorities.as_ref().and_then(|p| {
                 (p.priority_total > 0 || p.money_total > 0).then(|| DayPriorityRow {
@@ -2051,7 +2072,7 @@ impl DaySettler<'_> {
             entries: a.entries,
             first: a.first.map(Clock),
             last: a.last.map(Clock),
-            categories: CategoryMinutes::from_indexed(&a.categories, &self.names),
+            categories: CategoryMinutes::from_indexed(&self.minutes, &self.names, self.by_name),
             tasks_done: t.done,
             tasks_added: t.added,
             blocks_done: t.blocks_done,
@@ -2103,11 +2124,9 @@ impl DaySettler<'_> {
             };
         }
         runs.extend(cur);
-        let not_focus =
-            |c: usize| self.categories[c] == UNCATEGORISED || self.categories[c] == WASTE;
         let mut prev_end: Option<u32> = None;
         for &(c, s, e) in &runs {
-            if e - s < self.threshold || e == s || not_focus(c) {
+            if e - s < self.threshold || e == s || !self.focus[c] {
                 continue;
             }
             // Sessions that touch have no break between them.
@@ -2145,6 +2164,10 @@ struct RawGap {
 /// must come in date order, and a day's in time order).
 fn push_gap(gaps: &mut Vec<RawGap>, g: RawGap) {
     let key = |g: &RawGap| (std::cmp::Reverse(g.to - g.from), g.date);
+    // Most gaps are shorter than the shortest kept.
+    if gaps.len() >= LONGEST && key(&gaps[LONGEST - 1]) <= key(&g) {
+        return;
+    }
     let at = gaps.partition_point(|x| key(x) <= key(&g));
     if at < LONGEST {
         gaps.insert(at, g);
