@@ -39,6 +39,7 @@ fn load_options(settings: &Settings) -> LoadOptions {
         progress: false,
         named_within: None,
         reader_threads: None,
+        during_walk: None,
         pieces: Some(mdtasks::load::PIECE_BYTES),
     }
 }

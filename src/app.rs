@@ -335,6 +335,7 @@ pub(crate) fn load_options(cfg: &Config) -> LoadOptions {
         progress: cfg.progress,
         named_within: None,
         reader_threads: None,
+        during_walk: None,
         pieces: None,
     }
 }

@@ -91,6 +91,10 @@ pub struct LoadOptions {
     /// work: `None` decides (see [`stream_files`]); the tests ask for each way.
     #[doc(hidden)]
     pub reader_threads: Option<bool>,
+    /// Whether notes are parsed while the walk goes on (see [`stream_files`]): `None` or
+    /// `Some(true)` when there are parsing threads; the tests ask for each way.
+    #[doc(hidden)]
+    pub during_walk: Option<bool>,
     /// Notes longer than this many bytes are parsed in pieces of at least this size (see
     /// [`parse::parse_in_pieces`]), each handed to [`stream`]'s `map` as a note of its own:
     /// only for commands whose report comes out the same either way. None: always whole.
@@ -381,25 +385,6 @@ fn walk_with(
     } = w;
     problems.append(&mut conflicts);
     listed
-}
-
-/// Walks `root` and returns the note files `keep` accepts, plus the problems met on the way.
-fn walk(
-    root: &Path,
-    root_shown: &str,
-    exclude: &[String],
-    problems: &mut Vec<FileDiagnostic>,
-    keep: impl Fn(&Seen) -> bool,
-) -> Vec<Found> {
-    let mut found = Vec::new();
-    walk_with(root, root_shown, exclude, problems, |s| {
-        if keep(s) {
-            found.push(Found {
-                rel: s.rel.to_string(),
-            });
-        }
-    });
-    found
 }
 
 /// A recursive walk over `read_dir`: the entry's type comes with the folder listing, so
@@ -921,71 +906,12 @@ pub fn stream_files<T: Send>(
         });
     }
     let mut problems = Vec::new();
-    // Notes named for days outside `named_within` are passed over during the walk, before
-    // anything is allocated for them (sync-conflict copies are reported whatever their date).
-    let mut found = walk(root, root_shown, &opts.exclude, &mut problems, |s| {
-        opts.named_within.is_none_or(|(from, to)| {
-            parse::date::date_from_path(s.name_for_date(), opts.date_format.as_deref())
-                .is_none_or(|d| from.is_none_or(|x| d >= x) && to.is_none_or(|x| d <= x))
-        })
-    });
-    // Path order, as the user sees paths (the walk goes folder by folder). No two notes
-    // share a path, so an unstable sort gives the same order (and needs no buffer: a
-    // century's 36,500 paths sorted in 2.5 ms instead of 3.6).
-    found.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
-    // Only for folders big enough to make someone wait.
-    let bar = (opts.progress && found.len() > PROGRESS_FROM).then(|| {
-        let bar = indicatif::ProgressBar::new(found.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("reading notes {bar:30} {pos}/{len}")
-                .expect("a valid template"),
-        );
-        bar
-    });
     // Buffers that notes were read into, for the next reads: a fresh one per note meant
     // fresh memory, and its page faults were a third of a large folder's (perf).
     // Once the last file is read they are dropped (the report is built after that).
-    // A few notes (a report on a day or two) are read and parsed on this thread: starting the
-    // parsing threads would take longer than reading them.
-    let few = opts.serial || found.len() <= FEW;
-    if !few {
-        parsing_pool();
-    }
-    // A few chunks are read by the parsing threads: reader threads would overlap at most a
-    // chunk with parsing, and starting them (five threads, each with its allocator's memory)
-    // cost more: 30 notes took 5.5 ms of system time with them, 3.7 ms without. More are read
-    // by reader threads when the disk must be waited for, or when cores are left over for
-    // them (one parsing thread asked for). When the files are in the page cache and every
-    // core parses, they would only take turns with the parsing threads (`summarize` on 36,500
-    // notes switched threads 22,730 times with them, 903 without; its time was the same
-    // within the noise of the machine measured on).
-    let readers = !few
-        && opts.reader_threads.unwrap_or_else(|| {
-            found.len() > FEW_CHUNKS * CHUNK
-                && (std::thread::available_parallelism().map_or(1, |n| n.get())
-                    > rayon::current_num_threads()
-                    || !in_page_cache(root, &found))
-        });
-    // With reader threads, the buffers are read into on those and given back on the parsing
-    // threads: one stack for all, or the readers' stacks would stay empty.
-    let spare = Spare::new(if readers { 1 } else { SPARE_STACKS });
     let all_read = std::sync::atomic::AtomicBool::new(false);
-    let keep = |buf: Vec<u8>| {
-        if buf.capacity() <= MAX_KEPT_BUFFER && !all_read.load(std::sync::atomic::Ordering::Relaxed)
-        {
-            spare.keep(buf);
-        }
-    };
-    let parse = |(f, bytes): (&Found, std::io::Result<Vec<u8>>)| {
-        let (name_date, read) = read_one(root, f, bytes, root_shown, opts, keep);
-        let r = map(name_date, read);
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-        r
-    };
     let folder = Folder::open(root);
-    let read = |f: &Found| -> std::io::Result<Vec<u8>> {
+    let read_into = |f: &Found, spare: &Spare| -> std::io::Result<Vec<u8>> {
         use std::io::Read as _;
         let file = folder.open_note(root, f)?;
         // First into the room a buffer has (a spare one, or a new one of `FIRST_READ`),
@@ -1005,9 +931,229 @@ pub fn stream_files<T: Send>(
         }
         Ok(buf)
     };
+    let keep_in = |buf: Vec<u8>, spare: &Spare| {
+        if buf.capacity() <= MAX_KEPT_BUFFER && !all_read.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            spare.keep(buf);
+        }
+    };
+    // While this thread walks the folder (the system lists a century's folder in about 13
+    // ms), the notes it has found are read and parsed on a parsing thread, a batch at a time,
+    // out of order: the other core stood idle through the walk. Their results wait for
+    // their turn in path order (`EARLY_MAX` notes at most). Only for a whole folder, whose
+    // notes are read by the parsing threads anyway: those are started now (a scope for the
+    // batches would start rayon's pool without their stack), while a command on a day or a
+    // note finds its few notes by name and reads them on this thread.
+    let early_on = !opts.serial
+        && opts.during_walk != Some(false)
+        && opts.named_within.is_none()
+        && root.is_dir();
+    if early_on {
+        parsing_pool();
+    }
+    let early_spare = Spare::new(SPARE_STACKS);
+    let early_parse = |f: &Found| {
+        let bytes = read_into(f, &early_spare);
+        let (name_date, read) = read_one(root, f, bytes, root_shown, opts, |b| {
+            keep_in(b, &early_spare)
+        });
+        map(name_date, read)
+    };
+    // How many batches are queued or being parsed.
+    let busy = std::sync::atomic::AtomicUsize::new(0);
+    let (busy, early_parse) = (&busy, &early_parse);
+    let run = in_scope(|early_scope| {
+        let (early_tx, early_rx) = std::sync::mpsc::channel::<Vec<(Found, T)>>();
+        let (mut early_from, mut early_count) = (0, 0);
+        let mut found = Vec::new();
+        // Notes named for days outside `named_within` are passed over during the walk,
+        // before anything is allocated for them (sync-conflict copies are reported whatever
+        // their date).
+        walk_with(root, root_shown, &opts.exclude, &mut problems, |s| {
+            let keep = opts.named_within.is_none_or(|(from, to)| {
+                parse::date::date_from_path(s.name_for_date(), opts.date_format.as_deref())
+                    .is_none_or(|d| from.is_none_or(|x| d >= x) && to.is_none_or(|x| d <= x))
+            });
+            if !keep {
+                return;
+            }
+            found.push(Found {
+                rel: s.rel.to_string(),
+            });
+            // A batch once the folder shows more than a chunk of notes, while fewer than two
+            // are queued.
+            if let Some(early_scope) = early_scope
+                && early_count < EARLY_MAX
+                && found.len() - early_from >= EARLY_BATCH
+                && found.len() > CHUNK
+                && busy.load(std::sync::atomic::Ordering::Acquire) < 2
+            {
+                let batch: Vec<Found> = found[found.len() - EARLY_BATCH..]
+                    .iter()
+                    .map(|f| Found { rel: f.rel.clone() })
+                    .collect();
+                early_from = found.len();
+                early_count += EARLY_BATCH;
+                busy.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                let tx = early_tx.clone();
+                early_scope.spawn(move |_| {
+                    let parsed = batch
+                        .into_iter()
+                        .map(|f| {
+                            let t = early_parse(&f);
+                            (f, t)
+                        })
+                        .collect();
+                    // The receiver lives until the scope ends.
+                    let _ = tx.send(parsed);
+                    busy.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+                });
+            }
+        });
+        drop(early_tx);
+        // Path order, as the user sees paths (the walk goes folder by folder). No two notes
+        // share a path, so an unstable sort gives the same order (and needs no buffer: a
+        // century's 36,500 paths sorted in 2.5 ms instead of 3.6).
+        found.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+        // The notes parsed during the walk, by their place among the notes (the last batch
+        // is waited for: it was nearly done).
+        let mut early: Vec<(Found, T)> = early_rx.into_iter().flatten().collect();
+        early.sort_unstable_by(|a, b| a.0.rel.cmp(&b.0.rel));
+        let mut parsed = Vec::with_capacity(early.len());
+        let mut at = 0;
+        for (f, t) in early {
+            at += found[at..].partition_point(|g| g.rel < f.rel);
+            debug_assert_eq!(
+                found[at].rel, f.rel,
+                "a note parsed early is among the notes"
+            );
+            parsed.push((at, t));
+        }
+        stream_found(
+            &found,
+            opts,
+            root,
+            parsed,
+            |f: &Found, spare: &Spare| read_into(f, spare),
+            |f: &Found, bytes, spare: &Spare| {
+                let (name_date, read) =
+                    read_one(root, f, bytes, root_shown, opts, |b| keep_in(b, spare));
+                map(name_date, read)
+            },
+            &all_read,
+            &mut sink,
+        );
+    });
+    if early_on {
+        rayon::in_place_scope(|scope| run(Some(scope)));
+    } else {
+        run(None);
+    }
+    Ok(problems)
+}
+
+/// `f`, as a closure taking a scope of one lifetime (a closure's own parameter would take
+/// any, and nothing borrowed could be spawned into it).
+fn in_scope<'s, R>(
+    f: impl FnOnce(Option<&rayon::Scope<'s>>) -> R,
+) -> impl FnOnce(Option<&rayon::Scope<'s>>) -> R {
+    f
+}
+
+/// How many notes found by the walk are parsed at a time while it goes on.
+const EARLY_BATCH: usize = 32;
+
+/// At most how many notes are parsed while the walk goes on (their results wait for their
+/// turn): as many as the chunks in flight hold. A century's walk lasts about as long as
+/// parsing 600 notes on one thread.
+const EARLY_MAX: usize = IN_FLIGHT * CHUNK;
+
+/// The second half of [`stream_files`]: reads and parses the notes `found` (sorted by path)
+/// and hands the results to `sink` in path order. `parsed` holds the results of notes
+/// parsed already (their places in `found`, in order).
+#[allow(clippy::too_many_arguments)]
+fn stream_found<T: Send>(
+    found: &[Found],
+    opts: &LoadOptions,
+    root: &Path,
+    parsed: Vec<(usize, T)>,
+    read_into: impl Fn(&Found, &Spare) -> std::io::Result<Vec<u8>> + Sync,
+    parse_bytes: impl Fn(&Found, std::io::Result<Vec<u8>>, &Spare) -> T + Sync,
+    all_read: &std::sync::atomic::AtomicBool,
+    sink: &mut impl FnMut(T) -> bool,
+) {
+    // Only for folders big enough to make someone wait.
+    let bar = (opts.progress && found.len() > PROGRESS_FROM).then(|| {
+        let bar = indicatif::ProgressBar::new(found.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("reading notes {bar:30} {pos}/{len}")
+                .expect("a valid template"),
+        );
+        bar.inc(parsed.len() as u64);
+        bar
+    });
+    // A few notes (a report on a day or two) are read and parsed on this thread: starting the
+    // parsing threads would take longer than reading them.
+    let few = opts.serial || found.len() <= FEW;
+    if !few {
+        parsing_pool();
+    }
+    // A few chunks are read by the parsing threads: reader threads would overlap at most a
+    // chunk with parsing, and starting them (five threads, each with its allocator's memory)
+    // cost more: 30 notes took 5.5 ms of system time with them, 3.7 ms without. More are read
+    // by reader threads when the disk must be waited for, or when cores are left over for
+    // them (one parsing thread asked for). When the files are in the page cache and every
+    // core parses, they would only take turns with the parsing threads (`summarize` on 36,500
+    // notes switched threads 22,730 times with them, 903 without; its time was the same
+    // within the noise of the machine measured on).
+    let readers = !few
+        && opts.reader_threads.unwrap_or_else(|| {
+            found.len() > FEW_CHUNKS * CHUNK
+                && (std::thread::available_parallelism().map_or(1, |n| n.get())
+                    > rayon::current_num_threads()
+                    || !in_page_cache(root, found))
+        });
+    // With reader threads, the buffers are read into on those and given back on the parsing
+    // threads: one stack for all, or the readers' stacks would stay empty.
+    let spare = Spare::new(if readers { 1 } else { SPARE_STACKS });
+    let spare = &spare;
+    let parse = |(f, bytes): (&Found, std::io::Result<Vec<u8>>)| {
+        let r = parse_bytes(f, bytes, spare);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        r
+    };
+    let read = |f: &Found| read_into(f, spare);
+    // What each note of a chunk comes with: parsed already, read, or neither.
+    enum Have<T> {
+        Parsed(T),
+        Read(std::io::Result<Vec<u8>>),
+        Unread,
+    }
+    // Where the notes parsed already are (reader threads do not read them again).
+    let early_at: Vec<usize> = if readers {
+        parsed.iter().map(|(i, _)| *i).collect()
+    } else {
+        Vec::new()
+    };
+    // The results parsed already, a chunk's at a time.
+    let mut parsed = parsed.into_iter().peekable();
+    let mut done_in = |chunk_at: usize, len: usize| -> Option<Vec<Option<T>>> {
+        let mut got: Option<Vec<Option<T>>> = None;
+        while let Some((i, t)) = parsed.next_if(|(i, _)| *i < chunk_at + len) {
+            got.get_or_insert_with(|| (0..len).map(|_| None).collect())[i - chunk_at] = Some(t);
+        }
+        got
+    };
     if few {
-        for f in &found {
-            if !sink(parse((f, read(f)))) {
+        let mut done = done_in(0, found.len());
+        for (i, f) in found.iter().enumerate() {
+            let r = match done.as_mut().and_then(|d| d[i].take()) {
+                Some(t) => t,
+                None => parse((f, read(f))),
+            };
+            if !sink(r) {
                 break;
             }
         }
@@ -1019,24 +1165,56 @@ pub fn stream_files<T: Send>(
         // then is finished, one still queued is not started).
         type Bytes = Vec<std::io::Result<Vec<u8>>>;
         let stopped = std::sync::atomic::AtomicBool::new(false);
-        let (parse, read, stopped) = (&parse, &read, &stopped);
-        let mut pipeline = |chunks: &mut dyn Iterator<Item = (&[Found], Option<Bytes>)>| {
+        let (parse, read, stopped, bar) = (&parse, &read, &stopped, &bar);
+        let mut pipeline = |chunks: &mut dyn Iterator<Item = (usize, &[Found], Option<Bytes>)>| {
             rayon::in_place_scope(|scope| {
                 let mut waiting = std::collections::VecDeque::with_capacity(IN_FLIGHT);
                 loop {
                     while waiting.len() < IN_FLIGHT {
-                        let Some((chunk, bytes)) = chunks.next() else {
+                        let Some((at, chunk, bytes)) = chunks.next() else {
                             break;
                         };
+                        let done = done_in(at, chunk.len());
                         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
                         scope.spawn(move |_| {
                             // A chunk queued before the sink stopped is not parsed.
                             if stopped.load(std::sync::atomic::Ordering::Relaxed) {
                                 return;
                             }
-                            let results = match bytes {
-                                Some(bytes) => chunk.par_iter().zip(bytes).map(parse).collect(),
-                                None => chunk.par_iter().map(|f| parse((f, read(f)))).collect(),
+                            let results = match (bytes, done) {
+                                (Some(bytes), None) => {
+                                    chunk.par_iter().zip(bytes).map(parse).collect()
+                                }
+                                (None, None) => {
+                                    chunk.par_iter().map(|f| parse((f, read(f)))).collect()
+                                }
+                                (bytes, Some(done)) => {
+                                    let have: Vec<Have<T>> = match bytes {
+                                        Some(bytes) => done
+                                            .into_iter()
+                                            .zip(bytes)
+                                            .map(|(d, b)| d.map_or(Have::Read(b), Have::Parsed))
+                                            .collect(),
+                                        None => done
+                                            .into_iter()
+                                            .map(|d| d.map_or(Have::Unread, Have::Parsed))
+                                            .collect(),
+                                    };
+                                    chunk
+                                        .par_iter()
+                                        .zip(have)
+                                        .map(|(f, h)| match h {
+                                            Have::Parsed(t) => {
+                                                if let Some(b) = bar {
+                                                    b.inc(1);
+                                                }
+                                                t
+                                            }
+                                            Have::Read(b) => parse((f, b)),
+                                            Have::Unread => parse((f, read(f))),
+                                        })
+                                        .collect()
+                                }
                             };
                             // The receiver is gone only when the sink stopped.
                             let _ = tx.send(results);
@@ -1046,7 +1224,7 @@ pub fn stream_files<T: Send>(
                     let Some(Ok(results)) = waiting.pop_front().map(|rx| rx.recv()) else {
                         break;
                     };
-                    if !results.into_iter().all(&mut sink) {
+                    if !results.into_iter().all(&mut *sink) {
                         stopped.store(true, std::sync::atomic::Ordering::Relaxed);
                         break;
                     }
@@ -1054,44 +1232,63 @@ pub fn stream_files<T: Send>(
             });
         };
         if !readers {
-            pipeline(&mut found.chunks(CHUNK).map(|c| (c, None)));
+            pipeline(
+                &mut found
+                    .chunks(CHUNK)
+                    .enumerate()
+                    .map(|(k, c)| (k * CHUNK, c, None)),
+            );
         } else {
             // Reading and parsing overlap: a reader thread reads the next chunk's files (with
             // a few threads of its own, so a cold disk serves several requests at once) while
             // the parsing threads work on this one. At most two chunks of bytes wait in
-            // between.
+            // between. Notes parsed already are not read again.
             let (tx, rx) = std::sync::mpsc::sync_channel::<Bytes>(1);
             let chunks: Vec<&[Found]> = found.chunks(CHUNK).collect();
-            let (buffers, done) = (&spare, &all_read);
             std::thread::scope(|scope| {
-                let to_read = &chunks;
+                let (to_read, early_at) = (&chunks, &early_at);
                 scope.spawn(move || {
                     let io = rayon::ThreadPoolBuilder::new()
                         .num_threads(READERS)
                         .thread_name(|i| format!("mdtasks-read-{i}"))
                         .build();
-                    for chunk in to_read {
+                    for (k, chunk) in to_read.iter().enumerate() {
+                        let read_or_skip = |(i, f): (usize, &Found)| {
+                            if early_at.binary_search(&(k * CHUNK + i)).is_ok() {
+                                Ok(Vec::new())
+                            } else {
+                                read(f)
+                            }
+                        };
                         let bytes = match &io {
-                            Ok(pool) => pool.install(|| chunk.par_iter().map(read).collect()),
-                            Err(_) => chunk.iter().map(read).collect(),
+                            Ok(pool) => pool.install(|| {
+                                chunk.par_iter().enumerate().map(read_or_skip).collect()
+                            }),
+                            Err(_) => chunk.iter().enumerate().map(read_or_skip).collect(),
                         };
                         // The receiver is gone when the caller stopped early.
                         if tx.send(bytes).is_err() {
                             break;
                         }
                     }
-                    done.store(true, std::sync::atomic::Ordering::Relaxed);
-                    buffers.clear();
+                    all_read.store(true, std::sync::atomic::Ordering::Relaxed);
+                    spare.clear();
                 });
                 // Returning drops the receiver, which stops the reader thread.
-                pipeline(&mut chunks.iter().copied().zip(rx.into_iter().map(Some)));
+                pipeline(
+                    &mut chunks
+                        .iter()
+                        .copied()
+                        .enumerate()
+                        .zip(rx.into_iter().map(Some))
+                        .map(|((k, c), b)| (k * CHUNK, c, b)),
+                );
             });
         }
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    Ok(problems)
 }
 
 /// How many files [`in_page_cache`] looks at.
@@ -1241,10 +1438,16 @@ mod tests {
             }
             let gone = format!("n{:04}.md", n - 1);
             let mut seen = 0;
+            // Not parsed while the walk goes on: a note parsed then was read before it was
+            // removed.
+            let opts = LoadOptions {
+                during_walk: Some(false),
+                ..reading(serial, readers)
+            };
             let problems = stream(
                 dir.path(),
                 "notes",
-                &reading(serial, readers),
+                &opts,
                 |_| (),
                 |_| {},
                 |_, _| {
@@ -1354,8 +1557,11 @@ mod tests {
             }
             // A note that is not UTF-8: a problem, not a note.
             std::fs::write(dir.path().join("f0/bad.md"), b"- [ ] \xff\n").unwrap();
-            let run = |serial: bool, readers: Option<bool>, stop_after: usize| {
-                let opts = reading(serial, readers);
+            let run = |serial: bool, readers: Option<bool>, walk: Option<bool>, stop_after| {
+                let opts = LoadOptions {
+                    during_walk: walk,
+                    ..reading(serial, readers)
+                };
                 let mut seen = Vec::new();
                 let parsed = std::sync::atomic::AtomicUsize::new(0);
                 let problems = stream(
@@ -1376,21 +1582,27 @@ mod tests {
                 let problems: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
                 (seen, problems, parsed.into_inner())
             };
-            let (want, problems, _) = run(true, None, usize::MAX);
+            let (want, problems, _) = run(true, None, None, usize::MAX);
             assert_eq!(want.len(), n);
             assert!(want.windows(2).all(|w| w[0].0 < w[1].0), "path order");
             assert!(want.iter().all(|(rel, text)| rel.contains(&text[5..])));
             assert_eq!(problems, ["notes/f0/bad.md"]);
-            for readers in [None, Some(false), Some(true)] {
+            // Each note parsed once: those parsed while the walk went on (in a folder of more
+            // than a chunk of notes) are neither parsed nor read again.
+            for (readers, walk) in [None, Some(false), Some(true)]
+                .into_iter()
+                .flat_map(|r| [(r, None), (r, Some(false))])
+            {
                 assert_eq!(
-                    run(false, readers, usize::MAX),
+                    run(false, readers, walk, usize::MAX),
                     (want.clone(), problems.clone(), n),
-                    "{n} notes, reader threads {readers:?}"
+                    "{n} notes, reader threads {readers:?}, during the walk {walk:?}"
                 );
                 // Early, and in the second chunk (while the third is queued). No chunk is
-                // queued after the one the sink stopped in and the `IN_FLIGHT - 1` after it.
+                // queued after the one the sink stopped in and the `IN_FLIGHT - 1` after it
+                // (notes parsed while the walk went on aside).
                 for stop_after in [2, CHUNK + 1] {
-                    let (stopped, _, parsed) = run(false, readers, stop_after);
+                    let (stopped, _, parsed) = run(false, readers, walk, stop_after);
                     assert_eq!(
                         stopped,
                         want[..stop_after.min(n)],
@@ -1398,7 +1610,7 @@ mod tests {
                     );
                     let chunks = (stop_after - 1) / CHUNK + IN_FLIGHT;
                     assert!(
-                        parsed <= n.min(chunks * CHUNK),
+                        walk.is_none() || parsed <= n.min(chunks * CHUNK),
                         "{n} notes, reader threads {readers:?}: {parsed} parsed, stopped after \
                          {stop_after}"
                     );
