@@ -1089,7 +1089,6 @@ fn stream_found<T: Send>(
             indicatif::ProgressStyle::with_template("reading notes {bar:30} {pos}/{len}")
                 .expect("a valid template"),
         );
-        bar.inc(parsed.len() as u64);
         bar
     });
     // A few notes (a report on a day or two) are read and parsed on this thread: starting the
