@@ -951,14 +951,14 @@ pub fn stream_files<T: Send>(
     if early_on {
         parsing_pool();
     }
-    let early_spare = Spare::new(SPARE_STACKS);
-    let early_parse = |f: &Found| {
-        let bytes = read_into(f, &early_spare);
-        let (name_date, read) = read_one(root, f, bytes, root_shown, opts, |b| {
-            keep_in(b, &early_spare)
-        });
+    let parse_bytes = |f: &Found, bytes, spare: &Spare| {
+        let (name_date, read) = read_one(root, f, bytes, root_shown, opts, |b| keep_in(b, spare));
         map(name_date, read)
     };
+    // The parsing threads' buffers, from the walk on (reader threads take a stack of their
+    // own: see `stream_found`).
+    let spare = Spare::new(SPARE_STACKS);
+    let early_parse = |f: &Found| parse_bytes(f, read_into(f, &spare), &spare);
     // How many batches are queued or being parsed.
     let busy = std::sync::atomic::AtomicUsize::new(0);
     let (busy, early_parse) = (&busy, &early_parse);
@@ -1034,12 +1034,9 @@ pub fn stream_files<T: Send>(
             opts,
             root,
             parsed,
-            |f: &Found, spare: &Spare| read_into(f, spare),
-            |f: &Found, bytes, spare: &Spare| {
-                let (name_date, read) =
-                    read_one(root, f, bytes, root_shown, opts, |b| keep_in(b, spare));
-                map(name_date, read)
-            },
+            &spare,
+            read_into,
+            parse_bytes,
             &all_read,
             &mut sink,
         );
@@ -1070,13 +1067,15 @@ const EARLY_MAX: usize = IN_FLIGHT * CHUNK;
 
 /// The second half of [`stream_files`]: reads and parses the notes `found` (sorted by path)
 /// and hands the results to `sink` in path order. `parsed` holds the results of notes
-/// parsed already (their places in `found`, in order).
+/// parsed already (their places in `found`, in order); `parsers_spare` holds the parsing
+/// threads' spare buffers.
 #[allow(clippy::too_many_arguments)]
 fn stream_found<T: Send>(
     found: &[Found],
     opts: &LoadOptions,
     root: &Path,
     parsed: Vec<(usize, T)>,
+    parsers_spare: &Spare,
     read_into: impl Fn(&Found, &Spare) -> std::io::Result<Vec<u8>> + Sync,
     parse_bytes: impl Fn(&Found, std::io::Result<Vec<u8>>, &Spare) -> T + Sync,
     all_read: &std::sync::atomic::AtomicBool,
@@ -1114,8 +1113,13 @@ fn stream_found<T: Send>(
         });
     // With reader threads, the buffers are read into on those and given back on the parsing
     // threads: one stack for all, or the readers' stacks would stay empty.
-    let spare = Spare::new(if readers { 1 } else { SPARE_STACKS });
-    let spare = &spare;
+    let shared;
+    let spare = if readers {
+        shared = Spare::new(1);
+        &shared
+    } else {
+        parsers_spare
+    };
     let parse = |(f, bytes): (&Found, std::io::Result<Vec<u8>>)| {
         let r = parse_bytes(f, bytes, spare);
         if let Some(b) = &bar {
@@ -1146,13 +1150,11 @@ fn stream_found<T: Send>(
         got
     };
     if few {
-        let mut done = done_in(0, found.len());
-        for (i, f) in found.iter().enumerate() {
-            let r = match done.as_mut().and_then(|d| d[i].take()) {
-                Some(t) => t,
-                None => parse((f, read(f))),
-            };
-            if !sink(r) {
+        // Nothing was parsed during the walk: that takes more than a chunk of notes, and
+        // parsing threads.
+        debug_assert!(parsed.peek().is_none());
+        for f in found {
+            if !sink(parse((f, read(f)))) {
                 break;
             }
         }
