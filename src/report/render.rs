@@ -402,6 +402,9 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
     }
 }
 
+/// A line break and 32 levels of indentation, which [`Pretty`] cuts to a line's level.
+const LINE: &[u8; 65] = b"\n                                                                ";
+
 /// The layout of `serde_json::to_writer_pretty` (a value a line, two spaces a level, `": "`
 /// after a key, empty arrays and objects as `[]` and `{}`), with each line's break and
 /// indentation written in one piece rather than a write per level: a century's report has
@@ -416,8 +419,6 @@ struct Pretty {
 impl Pretty {
     /// A line break and the indentation of the current level.
     fn new_line<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        const LINE: &[u8; 65] =
-            b"\n                                                                ";
         let mut width = 2 * self.level;
         w.write_all(&LINE[..1 + width.min(LINE.len() - 1)])?;
         width = width.saturating_sub(LINE.len() - 1);
@@ -434,8 +435,6 @@ impl Pretty {
     /// copy as many bytes as the level takes.
     #[inline(always)]
     fn line_into(&self, out: &mut Vec<u8>) {
-        const LINE: &[u8; 65] =
-            b"\n                                                                ";
         let width = 2 * self.level;
         if width < LINE.len() {
             push_first(out, LINE, 1 + width);
