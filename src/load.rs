@@ -819,19 +819,40 @@ const FEW: usize = 4;
 /// Up to how many chunks of notes are read by the parsing threads themselves (512 notes).
 const FEW_CHUNKS: usize = 8;
 
-/// How many notes are read and parsed at a time: enough to keep every thread busy, few
-/// enough that a chunk's models stay small (a few MB) whatever the folder's size.
+/// At most how many notes a parsing thread reads and parses at a time, one after another
+/// (a chunk): few enough that a chunk's models stay small (a few MB) whatever the folder's
+/// size.
 const CHUNK: usize = 64;
 
-/// How many chunks are queued for the parsing threads at a time. With one, the threads ran
-/// out of work at the end of every chunk and waited for the next to be queued (on 36,500
-/// notes, twice the thread switches). The thread that hands results to the sink and
-/// queues chunks waits for a core while both parse; the chunks queued are the parsing
-/// threads' work meanwhile. With two chunks of 256 notes (one queued while the sink took
-/// the other), the cores stood idle 51-58 ms of a century's `summarize` (`perf sched
-/// timehist`; one run stalled 14 ms at once); with eight of 64 (the same notes in flight,
-/// so the same memory), 30-45 ms, most of it before the first note and after the last.
+/// How many chunks are queued for the parsing threads at a time, with two threads (see
+/// [`chunks`] for more). With one, the threads ran out of work at the end of every chunk
+/// and waited for the next to be queued (on 36,500 notes, twice the thread switches). The
+/// thread that hands results to the sink and queues chunks waits for a core while both
+/// parse; the chunks queued are the parsing threads' work meanwhile. With two chunks of 256
+/// notes (one queued while the sink took the other), the cores stood idle 51-58 ms of a
+/// century's `summarize` (`perf sched timehist`; one run stalled 14 ms at once); with eight
+/// of 64 (the same notes in flight, so the same memory), 30-45 ms, most of it before the
+/// first note and after the last.
 const IN_FLIGHT: usize = 8;
+
+/// How many chunks each parsing thread has, at least, among those in flight.
+const CHUNKS_PER_THREAD: usize = IN_FLIGHT / 2;
+
+/// How many notes each chunk holds, and how many chunks are in flight, for `notes` notes
+/// on `threads` parsing threads. A chunk is parsed by one thread, note after note: when its
+/// notes were shared out among the threads (a parallel iterator), a thread that waited for
+/// the other's share took up another chunk meanwhile, and the oldest chunk, which the sink
+/// waited for, was done only once that one was: the threads then found nothing queued and
+/// spun (7,000 `sched_yield` calls a century's `summarize`, against 1,700 with a thread to
+/// a chunk; 1.1 % faster). So that every thread has chunks to take, there are at least
+/// [`CHUNKS_PER_THREAD`] for each in flight: more threads make smaller chunks (the notes in
+/// flight stay [`IN_FLIGHT`] chunks of [`CHUNK`]), and a small folder is cut into that
+/// many chunks of fewer notes.
+fn chunks(notes: usize, threads: usize) -> (usize, usize) {
+    let jobs = CHUNKS_PER_THREAD * threads.max(1);
+    let len = (IN_FLIGHT * CHUNK / jobs).min(notes / jobs).clamp(1, CHUNK);
+    (len, (IN_FLIGHT * CHUNK / len).max(jobs))
+}
 
 /// Reads every note under `root` in path order and hands each, parsed, to `map` (on any
 /// thread), then the result to `sink` (in path order, on the caller's thread; it returns
@@ -1159,19 +1180,20 @@ fn stream_found<T: Send>(
             }
         }
     } else {
-        // Chunks are parsed on rayon's threads, `IN_FLIGHT` at a time, while this thread
-        // hands the results of the oldest to the sink, in order, and then queues the next
-        // chunk. A chunk that comes without its bytes is read by the parsing threads, each
-        // note just before it is parsed. Stops when the sink does (a chunk being parsed
-        // then is finished, one still queued is not started).
+        // Chunks are parsed on rayon's threads, `in_flight` at a time, each by one thread,
+        // while this thread hands the results of the oldest to the sink, in order, and then
+        // queues the next chunk. A chunk that comes without its bytes is read by the parsing
+        // thread, each note just before it is parsed. Stops when the sink does (a chunk
+        // being parsed then is finished, one still queued is not started).
         type Bytes = Vec<std::io::Result<Vec<u8>>>;
+        let (chunk_len, in_flight) = chunks(found.len(), rayon::current_num_threads());
         let stopped = std::sync::atomic::AtomicBool::new(false);
         let (parse, read, stopped, bar) = (&parse, &read, &stopped, &bar);
         let mut pipeline = |chunks: &mut dyn Iterator<Item = (usize, &[Found], Option<Bytes>)>| {
             rayon::in_place_scope(|scope| {
-                let mut waiting = std::collections::VecDeque::with_capacity(IN_FLIGHT);
+                let mut waiting = std::collections::VecDeque::with_capacity(in_flight);
                 loop {
-                    while waiting.len() < IN_FLIGHT {
+                    while waiting.len() < in_flight {
                         let Some((at, chunk, bytes)) = chunks.next() else {
                             break;
                         };
@@ -1183,12 +1205,8 @@ fn stream_found<T: Send>(
                                 return;
                             }
                             let results = match (bytes, done) {
-                                (Some(bytes), None) => {
-                                    chunk.par_iter().zip(bytes).map(parse).collect()
-                                }
-                                (None, None) => {
-                                    chunk.par_iter().map(|f| parse((f, read(f)))).collect()
-                                }
+                                (Some(bytes), None) => chunk.iter().zip(bytes).map(parse).collect(),
+                                (None, None) => chunk.iter().map(|f| parse((f, read(f)))).collect(),
                                 (bytes, Some(done)) => {
                                     let have: Vec<Have<T>> = match bytes {
                                         Some(bytes) => done
@@ -1202,7 +1220,7 @@ fn stream_found<T: Send>(
                                             .collect(),
                                     };
                                     chunk
-                                        .par_iter()
+                                        .iter()
                                         .zip(have)
                                         .map(|(f, h)| match h {
                                             Have::Parsed(t) => {
@@ -1235,9 +1253,9 @@ fn stream_found<T: Send>(
         if !readers {
             pipeline(
                 &mut found
-                    .chunks(CHUNK)
+                    .chunks(chunk_len)
                     .enumerate()
-                    .map(|(k, c)| (k * CHUNK, c, None)),
+                    .map(|(k, c)| (k * chunk_len, c, None)),
             );
         } else {
             // Reading and parsing overlap: a reader thread reads the next chunk's files (with
@@ -1245,7 +1263,7 @@ fn stream_found<T: Send>(
             // the parsing threads work on this one. At most two chunks of bytes wait in
             // between. Notes parsed already are not read again.
             let (tx, rx) = std::sync::mpsc::sync_channel::<Bytes>(1);
-            let chunks: Vec<&[Found]> = found.chunks(CHUNK).collect();
+            let chunks: Vec<&[Found]> = found.chunks(chunk_len).collect();
             std::thread::scope(|scope| {
                 let (to_read, early_at) = (&chunks, &early_at);
                 scope.spawn(move || {
@@ -1255,7 +1273,7 @@ fn stream_found<T: Send>(
                         .build();
                     for (k, chunk) in to_read.iter().enumerate() {
                         let read_or_skip = |(i, f): (usize, &Found)| {
-                            if early_at.binary_search(&(k * CHUNK + i)).is_ok() {
+                            if early_at.binary_search(&(k * chunk_len + i)).is_ok() {
                                 Ok(Vec::new())
                             } else {
                                 read(f)
@@ -1282,7 +1300,7 @@ fn stream_found<T: Send>(
                         .copied()
                         .enumerate()
                         .zip(rx.into_iter().map(Some))
-                        .map(|((k, c), b)| (k * CHUNK, c, b)),
+                        .map(|((k, c), b)| (k * chunk_len, c, b)),
                 );
             });
         }
@@ -1429,9 +1447,11 @@ mod tests {
     #[test]
     fn a_note_gone_before_it_is_read_is_a_problem() {
         // Enough notes that the last chunk is not read before the first note is handed over:
-        // until then at most `IN_FLIGHT` chunks are queued, one waits for them and a reader
+        // until then at most `in_flight` chunks are queued, one waits for them and a reader
         // thread holds one more.
-        let n = (IN_FLIGHT + 4) * CHUNK;
+        parsing_pool();
+        let (len, in_flight) = chunks(usize::MAX, rayon::current_num_threads());
+        let n = (in_flight + 4) * len;
         for (serial, readers) in WAYS {
             let dir = tempfile::tempdir().unwrap();
             for i in 0..n {
@@ -1600,22 +1620,54 @@ mod tests {
                     "{n} notes, reader threads {readers:?}, during the walk {walk:?}"
                 );
                 // Early, and in the second chunk (while the third is queued). No chunk is
-                // queued after the one the sink stopped in and the `IN_FLIGHT - 1` after it
+                // queued after the one the sink stopped in and the `in_flight - 1` after it
                 // (notes parsed while the walk went on aside).
-                for stop_after in [2, CHUNK + 1] {
+                parsing_pool();
+                let (len, in_flight) = chunks(n, rayon::current_num_threads());
+                for stop_after in [2, len + 1] {
                     let (stopped, _, parsed) = run(false, readers, walk, stop_after);
                     assert_eq!(
                         stopped,
                         want[..stop_after.min(n)],
                         "{n} notes, reader threads {readers:?}, stopped after {stop_after}"
                     );
-                    let chunks = (stop_after - 1) / CHUNK + IN_FLIGHT;
+                    let queued = (stop_after - 1) / len + in_flight;
                     assert!(
-                        walk.is_none() || parsed <= n.min(chunks * CHUNK),
+                        walk.is_none() || parsed <= n.min(queued * len),
                         "{n} notes, reader threads {readers:?}: {parsed} parsed, stopped after \
                          {stop_after}"
                     );
                 }
+            }
+        }
+    }
+
+    /// Chunks: every parsing thread has some in flight, however few the notes; no more
+    /// notes are in flight than `IN_FLIGHT` chunks of `CHUNK`, whatever the threads; and a
+    /// large folder on two threads gets chunks of `CHUNK`.
+    #[test]
+    fn chunks_share_the_notes_among_the_threads() {
+        assert_eq!(chunks(36_500, 2), (CHUNK, IN_FLIGHT));
+        for threads in [1, 2, 3, 4, 8, 16, 64, 256] {
+            for notes in [5, 7, 30, 64, 100, 365, 512, 1000, 3650, 36_500] {
+                let (len, in_flight) = chunks(notes, threads);
+                assert!(
+                    (1..=CHUNK).contains(&len),
+                    "{notes} notes, {threads} threads"
+                );
+                assert!(
+                    in_flight >= threads * CHUNKS_PER_THREAD,
+                    "{notes} notes, {threads} threads: {in_flight} in flight"
+                );
+                let jobs = notes.div_ceil(len);
+                assert!(
+                    jobs >= (threads * CHUNKS_PER_THREAD).min(notes),
+                    "{notes} notes, {threads} threads: {jobs} chunks of {len}"
+                );
+                assert!(
+                    len == 1 || len * in_flight <= IN_FLIGHT * CHUNK,
+                    "{notes} notes, {threads} threads: {in_flight} chunks of {len} in flight"
+                );
             }
         }
     }
