@@ -1597,10 +1597,11 @@ fn summarize(
     }
     let no_entries = summary.overview.entries == 0;
     // With --write the Markdown report goes into the note, whatever the format. The report's
-    // data is freed first: the note may be long.
+    // data is freed first, and handed back: the note may be long.
     if let Some(note) = &a.write {
         let md = summary_md(&summary);
         drop((summary, page));
+        crate::alloc::hand_back_freed();
         let code = crate::commands::write_region(cfg, note, &a.region, &md, a.dry_run, out, err)?;
         if code != exit::OK {
             return Ok(code);

@@ -738,12 +738,20 @@ pub const STACK: usize = 256 * 1024 * 1024;
 /// they sleep, which cost commands that never parse in parallel a few milliseconds on two
 /// cores. If a pool already exists (a library user made one), it is used as it is.
 pub(crate) fn parsing_pool() {
-    static START: std::sync::Once = std::sync::Once::new();
-    START.call_once(|| {
+    PARSING_POOL.call_once(|| {
         let _ = rayon::ThreadPoolBuilder::new()
             .stack_size(STACK)
             .build_global();
     });
+}
+
+/// Started by [`parsing_pool`].
+static PARSING_POOL: std::sync::Once = std::sync::Once::new();
+
+/// Whether [`parsing_pool`] has run (rayon's global pool then exists: asking rayon would
+/// start it).
+pub(crate) fn parsing_pool_started() -> bool {
+    PARSING_POOL.is_completed()
 }
 
 /// A value alone on its cache line(s): values that different threads change, side by side in
