@@ -1326,12 +1326,12 @@ const CACHE_PROBES_MAX: usize = 64;
 
 /// Whether the files of the folder are in the page cache, judged by some of them spread over
 /// the folder (every page of each in memory; a file that cannot be looked at counts as
-/// out of it). A file or two out of the page cache do not count: a system short of memory
-/// drops files it has not read for a while, and the reader threads, which wait for the disk
-/// for the parsing threads, otherwise only take turns with them. When one note of a
-/// century's, among the 8 looked at then, was dropped, `summarize` read the folder with
-/// reader threads and took 600-710 ms instead of 460 ms; without them, reading that note
-/// waited for the disk once.
+/// out of it). One file out of the page cache does not count, nor two among 64: a system
+/// short of memory drops files it has not read for a while, and the reader threads, which
+/// wait for the disk for the parsing threads, otherwise only take turns with them. When one
+/// note of a century's, among the 8 looked at then, was dropped, `summarize` read the folder
+/// with reader threads and took 595-711 ms instead of 453-470 ms (a note not looked at
+/// dropped); without them, reading that note waited for the disk once.
 fn in_page_cache(root: &Path, found: &[Found]) -> bool {
     let probes = (found.len() / CACHE_PROBE_EVERY).clamp(CACHE_PROBES_MIN, CACHE_PROBES_MAX);
     let out_of_cache = 2 + probes / CACHE_PROBES_MAX;
