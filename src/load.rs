@@ -1124,13 +1124,13 @@ fn stream_found<T: Send>(
         parsing_pool();
     }
     // A few chunks are read by the parsing threads: reader threads would overlap at most a
-    // chunk with parsing, and starting them (five threads, each with its allocator's memory)
-    // cost more: 30 notes took 5.5 ms of system time with them, 3.7 ms without. More are read
-    // by reader threads when the disk must be waited for, or when cores are left over for
-    // them (one parsing thread asked for). When the files are in the page cache and every
-    // core parses, they would only take turns with the parsing threads (`summarize` on 36,500
-    // notes switched threads 22,730 times with them, 903 without; its time was the same
-    // within the noise of the machine measured on).
+    // chunk with parsing, and starting them (then five threads, each with its allocator's
+    // memory) cost more: 30 notes took 5.5 ms of system time with them, 3.7 ms without. More
+    // are read by reader threads when the disk must be waited for, or when cores are left
+    // over for them (one parsing thread asked for). When the files are in the page cache and
+    // every core parses, they would only take turns with the parsing threads (then a rayon
+    // pool: `summarize` on 36,500 notes switched threads 22,730 times with them, 903 without;
+    // the blocking readers of today switch about 1,800 times, and take about as long).
     let readers = !few
         && opts.reader_threads.unwrap_or_else(|| {
             found.len() > FEW_CHUNKS * CHUNK
