@@ -19,6 +19,7 @@ use super::period::Period;
 use crate::config::Settings;
 use crate::load::LoadedNote;
 use crate::model::EntrySource;
+use crate::report::tasks::PriorityCounts;
 
 /// The version of the JSON shape; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -796,7 +797,7 @@ pub struct NoteDigest {
     /// The entries whose row may be wanted (every entry's, or the note's longest), in the
     /// order of `segs`.
     rows: Vec<DigestEntry>,
-    priorities: Vec<(NaiveDate, NoteDayPriorities)>,
+    priorities: Vec<(NaiveDate, PriorityCounts)>,
     /// What the note adds to the sums, until counted ([`Digester::count`] on the thread
     /// that made the digest, else [`SummaryBuilder::add`]).
     counts: Option<NoteCounts>,
@@ -1042,18 +1043,6 @@ impl<K: Ord + Copy, V: AddUp> ByKey<K, V> {
         }
         &self.items
     }
-}
-
-/// A note's priority and money tasks of one day, counted (see
-/// [`crate::report::tasks::note_day_priorities`]).
-#[derive(Debug)]
-struct NoteDayPriorities {
-    priority_done: usize,
-    priority_total: usize,
-    money_done: usize,
-    money_total: usize,
-    /// The note's first done task with a time: (time, line, is priority work).
-    first: Option<(u32, usize, bool)>,
 }
 
 /// One stretch of logged time of a day, kept until the end for gaps and focus sessions.
@@ -1771,30 +1760,12 @@ impl Digester<'_> {
         task_dates.sort_unstable();
         task_dates.dedup();
 
-        // Priorities of each of the note's days.
-        let by_day = crate::report::tasks::note_priorities_by_day(&ln, &self.priority_norm);
-        let priorities = dates
-            .iter()
-            .filter(|d| self.in_period(**d))
-            .filter_map(|d| {
-                let at = by_day.binary_search_by(|(x, _)| x.cmp(d)).ok()?;
-                let p = &by_day[at].1;
-                let done = |v: &[usize]| {
-                    v.iter()
-                        .filter(|&&i| note.tasks[i].status.is_done())
-                        .count()
-                };
-                let counts = NoteDayPriorities {
-                    priority_done: done(&p.priority),
-                    priority_total: p.priority.len(),
-                    money_done: done(&p.money),
-                    money_total: p.money.len(),
-                    first: p.first,
-                };
-                Some((*d, counts))
-            })
-            .filter(|(_, p)| p.priority_total > 0 || p.money_total > 0 || p.first.is_some())
-            .collect();
+        // Priorities of each of the note's days (its tasks' days are among its dates).
+        let priorities: Vec<(NaiveDate, PriorityCounts)> =
+            crate::report::tasks::note_priority_counts(note, &self.priority_norm)
+                .into_iter()
+                .filter(|(d, _)| self.in_period(*d) && dates.binary_search(d).is_ok())
+                .collect();
         let LoadedNote { path, mut note, .. } = ln;
 
         // Entries, attributed to their day. What the sums need is taken here; an entry's

@@ -1004,6 +1004,118 @@ pub(crate) fn note_priorities_by_day(
     days
 }
 
+/// What one note adds to a day's priorities in `summarize`: how many of its priority and
+/// money tasks there are and how many are done, and its first done task by the log (time,
+/// line, whether it was priority work).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PriorityCounts {
+    pub priority_done: usize,
+    pub priority_total: usize,
+    pub money_done: usize,
+    pub money_total: usize,
+    pub first: Option<(u32, usize, bool)>,
+}
+
+/// [`note_priorities_by_day`], counted: the same days, each with the counts of its lists and
+/// its first done task. Made for every note `summarize` reads, so it keeps no lists and
+/// allocates little (one vector of flags, and the days): with the lists, three vectors of
+/// flags and a hash map a note, `summarize` on 3,650 notes took 21.8 M instructions here,
+/// now 13.9 M (0.9 % of the whole; a century's in turn 0.993x the time, within the noise).
+pub(crate) fn note_priority_counts(
+    note: &Note,
+    prio: &[String],
+) -> Vec<(NaiveDate, PriorityCounts)> {
+    let tasks = &note.tasks;
+    if tasks.iter().all(|t| t.date.is_none()) {
+        return Vec::new();
+    }
+    // Most notes have no Priority heading: then no task sits under one.
+    let under_heading = if note.headings.iter().any(|h| is_priority_heading(&h.text)) {
+        under_priority_headings(note)
+    } else {
+        Vec::new()
+    };
+    const PRIO: u8 = 1;
+    const MONEY: u8 = 2;
+    // Each task's flags, as `note_priorities_by_day` marks them (dated tasks only).
+    let flags: Vec<u8> = tasks
+        .iter()
+        .map(|t| {
+            if t.date.is_none() {
+                return 0;
+            }
+            let under = t
+                .heading
+                .is_some_and(|h| under_heading.get(h) == Some(&true));
+            // A task without tags and priority ranks 3: only its heading makes it priority.
+            let (p, m) = if t.tags.is_empty() && t.priority.is_none() {
+                (under, false)
+            } else {
+                (
+                    under || is_priority(t, prio),
+                    has_tag_nested(&t.tags, MONEY_TAG),
+                )
+            };
+            (u8::from(p) * PRIO) | (u8::from(m) * MONEY)
+        })
+        .collect();
+    // A task of the same day above it with the flag.
+    let covered = |i: usize, flag: u8| {
+        let mut p = tasks[i].parent;
+        while let Some(j) = p {
+            if flags[j] & flag != 0 && tasks[j].date == tasks[i].date {
+                return true;
+            }
+            p = tasks[j].parent;
+        }
+        false
+    };
+    // When each done task was last logged on its day: (task, time), by task.
+    let mut done_at: Vec<(usize, u32)> = Vec::new();
+    for e in &note.entries {
+        let Some(ti) = e.task else { continue };
+        let t = &tasks[ti];
+        if e.is_stop || e.date.is_none() || e.date != t.date || !t.status.is_done() {
+            continue;
+        }
+        done_at.push((ti, e.end.unwrap_or(e.start)));
+    }
+    done_at.sort_unstable();
+    let mut done_at = done_at.into_iter().peekable();
+    let mut days: Vec<(NaiveDate, PriorityCounts)> = Vec::new();
+    for (i, t) in tasks.iter().enumerate() {
+        // The task's last time (the greatest, as the pairs are sorted).
+        let mut at = None;
+        while let Some((_, time)) = done_at.next_if(|(ti, _)| *ti == i) {
+            at = Some(time);
+        }
+        let Some(date) = t.date else { continue };
+        let f = flags[i];
+        let prio_here = f & PRIO != 0 && !covered(i, PRIO);
+        let money_here = f & MONEY != 0 && !covered(i, MONEY);
+        if !(prio_here || money_here || at.is_some()) {
+            continue;
+        }
+        let out = day_slot(&mut days, date);
+        let done = usize::from(t.status.is_done());
+        if prio_here {
+            out.priority_total += 1;
+            out.priority_done += done;
+        }
+        if money_here {
+            out.money_total += 1;
+            out.money_done += done;
+        }
+        if let Some(at) = at {
+            let work = f & PRIO != 0 || covered(i, PRIO);
+            if out.first.is_none_or(|f| (at, t.line) < (f.0, f.1)) {
+                out.first = Some((at, t.line, work));
+            }
+        }
+    }
+    days
+}
+
 /// The value of `date` in `days` (kept in order of day), added if missing. Notes list their
 /// days mostly in order, so a new day usually goes at the end.
 pub(crate) fn day_slot<T: Default>(days: &mut Vec<(NaiveDate, T)>, date: NaiveDate) -> &mut T {
@@ -1439,6 +1551,12 @@ mod tests {
             "- [x] done without a time",
             "- [ ] urgent ⏫",
             "- [-] dropped #priority",
+            "- [ ] shout #MONEY",
+            "- [x] logged twice #money\n  :LOGBOOK:\n  \
+             CLOCK: [2026-11-20 Fri 15:00:00]--[2026-11-20 Fri 16:00:00] =>  01:00:00\n  \
+             CLOCK: [2026-11-20 Fri 08:00:00]--[2026-11-20 Fri 08:30:00] =>  00:30:00\n  \
+             :END:",
+            "  - [x] 14:00-14:30 call #Priority ⏬",
             "- 12:00 lunch",
             "",
         ];
@@ -1471,6 +1589,35 @@ mod tests {
                     }
                 }
                 prop_assert_eq!(by_day, want, "{}", text);
+            }
+
+            /// The counts `summarize` takes are the lists' counts: the same days, as many
+            /// priority and money tasks (and done ones), the same first done task.
+            #[test]
+            fn counts_are_the_lists_counted(
+                lines in proptest::collection::vec(0..LINES.len(), 0..40),
+                dated in any::<bool>(),
+            ) {
+                let text: String = lines.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+                let n = note(dated.then_some("2026-11-20"), &text);
+                let prio = norm_tags(&["priority".to_string()]);
+                let done = |v: &[usize]| {
+                    v.iter().filter(|&&i| n.note.tasks[i].status.is_done()).count()
+                };
+                let want: Vec<(NaiveDate, PriorityCounts)> = note_priorities_by_day(&n, &prio)
+                    .into_iter()
+                    .map(|(d, p)| {
+                        let counts = PriorityCounts {
+                            priority_done: done(&p.priority),
+                            priority_total: p.priority.len(),
+                            money_done: done(&p.money),
+                            money_total: p.money.len(),
+                            first: p.first,
+                        };
+                        (d, counts)
+                    })
+                    .collect();
+                prop_assert_eq!(note_priority_counts(&n.note, &prio), want, "{}", text);
             }
         }
     }
