@@ -841,7 +841,13 @@ pub struct DayPriorities {
 }
 
 fn is_priority_heading(text: &str) -> bool {
-    let t = text.trim_matches(|c: char| !c.is_alphanumeric());
+    // The words are ASCII: an ASCII heading is trimmed byte by byte (a `char` trim was 140
+    // instructions a heading, and `summarize` asks for every heading of every note).
+    let t = if text.is_ascii() {
+        text.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+    } else {
+        text.trim_matches(|c: char| !c.is_alphanumeric())
+    };
     t.eq_ignore_ascii_case("priority") || t.eq_ignore_ascii_case("priorities")
 }
 
@@ -1118,6 +1124,7 @@ pub(crate) fn note_priority_counts(
 
 /// The value of `date` in `days` (kept in order of day), added if missing. Notes list their
 /// days mostly in order, so a new day usually goes at the end.
+#[inline]
 pub(crate) fn day_slot<T: Default>(days: &mut Vec<(NaiveDate, T)>, date: NaiveDate) -> &mut T {
     let at = match days.last() {
         Some((last, _)) if *last < date => Err(days.len()),
