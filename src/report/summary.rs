@@ -799,10 +799,8 @@ pub struct NoteDigest {
     rows: Vec<DigestEntry>,
     priorities: Vec<(NaiveDate, PriorityCounts)>,
     /// What the note adds to the sums, until counted ([`Digester::count`] on the thread
-    /// that made the digest, else [`SummaryBuilder::add`]). Boxed: the digest is moved from
-    /// closure to closure on its way to the builder, and this was 176 of its 296 bytes
-    /// (`memcpy` on 3,650 notes: 23.3 M -> 21.6 M instructions).
-    counts: Option<Box<NoteCounts>>,
+    /// that made the digest, else [`SummaryBuilder::add`]).
+    counts: Option<NoteCounts>,
 }
 
 /// What a note adds to the [`OrderFree`] sums, besides its segments.
@@ -1235,7 +1233,7 @@ impl<'s> SummaryBuilder<'s> {
         self.notes += 1;
         if let Some(c) = d.counts.take() {
             self.free
-                .count(*c, &d.segs, &d.seg_days, self.digester.money_waste());
+                .count(c, &d.segs, &d.seg_days, self.digester.money_waste());
         }
         for (date, p) in d.priorities {
             let acc = PriorityAcc {
@@ -1910,7 +1908,7 @@ impl Digester<'_> {
             seg_days,
             rows,
             priorities,
-            counts: Some(Box::new(NoteCounts {
+            counts: Some(NoteCounts {
                 dates,
                 task_dates,
                 tasks,
@@ -1919,7 +1917,7 @@ impl Digester<'_> {
                 other_dates,
                 undated_entries,
                 done_starts: last_of_task.into_values().map(|(_, s, _)| s).collect(),
-            })),
+            }),
         }
     }
 
@@ -1939,7 +1937,7 @@ impl Digester<'_> {
         let categories = self.uncategorised + 1;
         share
             .get_or_insert_with(|| Box::new(OrderFree::new(categories)))
-            .count(*c, &d.segs, &d.seg_days, self.money_waste());
+            .count(c, &d.segs, &d.seg_days, self.money_waste());
     }
 
     /// The indices of the money and waste categories, where they are defined.
