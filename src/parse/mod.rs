@@ -505,42 +505,39 @@ fn parse_inner(
         let share = |n: usize| n / count.max(1);
         (tasks, entries, headings) = (share(tasks), share(entries), share(headings));
     }
-    let start = || {
-        let (task_vec, entry_vec) = item_vectors(tasks, entries);
-        Parse {
-            text,
-            ix: &ix,
-            opts,
-            note: Note {
-                date: opts.name_date,
-                date_source: opts.name_date.map(|_| DateSource::FileName),
-                days: Vec::new(),
-                headings: Vec::with_capacity(headings),
-                tasks: task_vec,
-                entries: entry_vec,
-                regions: Vec::new(),
-                diagnostics: Vec::new(),
-                len: text.len(),
-                crlf,
-                bom,
-            },
-            items: Vec::new(),
-            lists: Vec::new(),
-            quote_depth: 0,
-            entry_heads: Vec::with_capacity(entries),
-            clocks: Vec::new(),
-            current_heading: None,
-            in_plan: false,
-            open_days: Vec::new(),
-            markers: Vec::new(),
-            in_heading: None,
-            lines_scanned: false,
-            by_pulldown: 0,
-            open_regions: Vec::new(),
-            swallow: Vec::new(),
-            handed_regions: Vec::new(),
-            pieces: None,
-        }
+    let start = || Parse {
+        text,
+        ix: &ix,
+        opts,
+        note: Note {
+            date: opts.name_date,
+            date_source: opts.name_date.map(|_| DateSource::FileName),
+            days: Vec::new(),
+            headings: Vec::with_capacity(headings),
+            tasks: Vec::with_capacity(tasks),
+            entries: Vec::with_capacity(entries),
+            regions: Vec::new(),
+            diagnostics: Vec::new(),
+            len: text.len(),
+            crlf,
+            bom,
+        },
+        items: Vec::new(),
+        lists: Vec::new(),
+        quote_depth: 0,
+        entry_heads: Vec::with_capacity(entries),
+        clocks: Vec::new(),
+        current_heading: None,
+        in_plan: false,
+        open_days: Vec::new(),
+        markers: Vec::new(),
+        in_heading: None,
+        lines_scanned: false,
+        by_pulldown: 0,
+        open_regions: Vec::new(),
+        swallow: Vec::new(),
+        handed_regions: Vec::new(),
+        pieces: None,
     };
     let mut p = start();
     p.pieces = pieces.take();
@@ -561,47 +558,6 @@ fn parse_inner(
     let by_pulldown = p.by_pulldown;
     let (note, split) = p.finish();
     (note, by_pulldown, split)
-}
-
-thread_local! {
-    /// The tasks and entries vectors of the last note handed back on this thread
-    /// ([`recycle`]), emptied, for the next note parsed on it.
-    static SPARE_ITEMS: std::cell::Cell<(Vec<Task>, Vec<TimeEntry>)> =
-        const { std::cell::Cell::new((Vec::new(), Vec::new())) };
-}
-
-/// Up to how many tasks and entries the vectors [`recycle`] keeps have room for (a thread
-/// keeps at most about 800 KB).
-const KEEP_TASKS: usize = 1024;
-const KEEP_ENTRIES: usize = 4096;
-
-/// Vectors with room for `tasks` tasks and `entries` entries: those of a note handed back on
-/// this thread, if there is one.
-fn item_vectors(tasks: usize, entries: usize) -> (Vec<Task>, Vec<TimeEntry>) {
-    let (mut t, mut e) = SPARE_ITEMS.take();
-    t.reserve(tasks);
-    e.reserve(entries);
-    (t, e)
-}
-
-/// Hands back a note its reader is done with: its tasks and entries vectors, emptied, are
-/// kept for the next note parsed on this thread. Fresh memory for every note's tasks (a
-/// task is 328 bytes) and entries is memory the cache does not hold yet; these were written
-/// a moment ago. (What else the note holds is dropped.) `summarize` hands back every note it
-/// digests: a century's took 0.4-1.2 % less CPU time (`perf stat`, three rounds of eight
-/// runs), in turn 0.995x the wall time (quartiles 0.979-1.006).
-pub fn recycle(note: Note) {
-    let Note {
-        mut tasks,
-        mut entries,
-        ..
-    } = note;
-    if tasks.capacity() > KEEP_TASKS || entries.capacity() > KEEP_ENTRIES {
-        return;
-    }
-    tasks.clear();
-    entries.clear();
-    SPARE_ITEMS.set((tasks, entries));
 }
 
 /// The pulldown-cmark extensions a note is read with: pipe tables.
@@ -1993,34 +1949,6 @@ mod tests {
                 text.len()
             );
         }
-    }
-
-    /// A note parsed after another was handed back (`recycle`) is the note parsed on its
-    /// own: the vectors it reuses come empty, whatever the note before held. A note too big
-    /// for its vectors to be kept leaves none behind.
-    #[test]
-    fn a_note_handed_back_leaves_nothing_in_the_next() {
-        let opts = ParseOptions::with_defaults();
-        let small = "# 2026-11-24\n- [ ] a #x\n  - [x] b\n- 09:00-10:00 c #y\n- 10:00 d\n";
-        let big: String = (0..KEEP_TASKS + 1)
-            .map(|i| format!("- [ ] task {i}\n- 09:{:02} log {i}\n", i % 60))
-            .collect();
-        let next = "- [x] only this\n- 11:00-12:00 only that #z\n";
-        let alone = format!("{:#?}", parse_note(next, &opts));
-        // What this thread keeps after a note is handed back: room for tasks and entries.
-        let kept = || {
-            let (tasks, entries) = SPARE_ITEMS.take();
-            let room = (tasks.capacity(), entries.capacity());
-            SPARE_ITEMS.set((tasks, entries));
-            room
-        };
-        recycle(parse_note(small, &opts));
-        assert!(kept().0 >= 2 && kept().1 >= 2, "{:?}", kept());
-        let after = parse_note(next, &opts);
-        assert_eq!(format!("{after:#?}"), alone);
-        recycle(parse_note(&big, &opts));
-        assert_eq!(kept(), (0, 0), "a big note's vectors are not kept");
-        assert_eq!(format!("{:#?}", parse_note(next, &opts)), alone);
     }
 
     /// Tags are held in vectors of exactly their number when every `#` of the line starts

@@ -1899,8 +1899,6 @@ impl Digester<'_> {
             order.sort_unstable();
             order.into_iter().map(|i| row(&placed[i])).collect()
         };
-        // The note's vectors, for the next note this thread parses.
-        crate::parse::recycle(note);
         NoteDigest {
             // Only the rows carry it (it is freed here otherwise: on this thread).
             path: (!rows.is_empty()).then_some(path),
