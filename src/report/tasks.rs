@@ -944,69 +944,19 @@ pub(crate) fn note_priorities_by_day(
     n: &LoadedNote,
     prio: &[String],
 ) -> Vec<(NaiveDate, NotePriorities)> {
-    let note = &n.note;
-    let tasks = &note.tasks;
-    if tasks.iter().all(|t| t.date.is_none()) {
-        return Vec::new();
-    }
-    let under_heading = under_priority_headings(note);
-    // Each task is on one day at most: whether it counts for that day.
-    let is_prio: Vec<bool> = tasks
-        .iter()
-        .map(|t| {
-            t.date.is_some()
-                && (is_priority(t, prio) || t.heading.is_some_and(|h| under_heading[h]))
-        })
-        .collect();
-    let is_money: Vec<bool> = tasks
-        .iter()
-        .map(|t| t.date.is_some() && has_tag_nested(&t.tags, MONEY_TAG))
-        .collect();
-    // A task of the same day above it, marked.
-    let covered = |i: usize, marked: &[bool]| {
-        let mut p = tasks[i].parent;
-        while let Some(j) = p {
-            if marked[j] && tasks[j].date == tasks[i].date {
-                return true;
-            }
-            p = tasks[j].parent;
-        }
-        false
-    };
-    let mut done_at: HashMap<usize, u32> = HashMap::new();
-    for e in &note.entries {
-        let Some(ti) = e.task else { continue };
-        let t = &tasks[ti];
-        if e.is_stop || e.date.is_none() || e.date != t.date || !t.status.is_done() {
-            continue;
-        }
-        let at = e.end.unwrap_or(e.start);
-        let slot = done_at.entry(ti).or_insert(at);
-        *slot = (*slot).max(at);
-    }
     let mut days: Vec<(NaiveDate, NotePriorities)> = Vec::new();
-    for (i, t) in tasks.iter().enumerate() {
-        let Some(date) = t.date else { continue };
-        let prio_here = is_prio[i] && !covered(i, &is_prio);
-        let money_here = is_money[i] && !covered(i, &is_money);
-        let done = done_at.get(&i);
-        if !(prio_here || money_here || done.is_some()) {
-            continue;
-        }
+    for_each_day_task(&n.note, prio, |date, t| {
         let out = day_slot(&mut days, date);
-        if prio_here {
-            out.priority.push(i);
+        if t.priority {
+            out.priority.push(t.index);
         }
-        if money_here {
-            out.money.push(i);
+        if t.money {
+            out.money.push(t.index);
         }
-        if let Some(&at) = done {
-            let work = is_prio[i] || covered(i, &is_prio);
-            if out.first.is_none_or(|f| (at, t.line) < (f.0, f.1)) {
-                out.first = Some((at, t.line, work));
-            }
+        if let Some(logged) = t.logged {
+            keep_first(&mut out.first, logged);
         }
-    }
+    });
     days
 }
 
@@ -1023,17 +973,61 @@ pub(crate) struct PriorityCounts {
 }
 
 /// [`note_priorities_by_day`], counted: the same days, each with the counts of its lists and
-/// its first done task. Made for every note `summarize` reads, so it keeps no lists and
-/// allocates little (one vector of flags, and the days): with the lists, three vectors of
-/// flags and a hash map a note, `summarize` on 3,650 notes took 21.8 M instructions here,
-/// now 13.9 M (0.9 % of the whole; a century's in turn 0.993x the time, within the noise).
+/// its first done task. Made for every note `summarize` reads: listing the tasks and then
+/// counting them (with three vectors of flags and a hash map a note, as the walk was then)
+/// took 21.8 M instructions on 3,650 notes, counting them 13.9 M (0.9 % of the whole; a
+/// century's in turn 0.993x the time, within the noise).
 pub(crate) fn note_priority_counts(
     note: &Note,
     prio: &[String],
 ) -> Vec<(NaiveDate, PriorityCounts)> {
+    let mut days: Vec<(NaiveDate, PriorityCounts)> = Vec::new();
+    for_each_day_task(note, prio, |date, t| {
+        let out = day_slot(&mut days, date);
+        if t.priority {
+            out.priority_total += 1;
+            out.priority_done += usize::from(t.done);
+        }
+        if t.money {
+            out.money_total += 1;
+            out.money_done += usize::from(t.done);
+        }
+        if let Some(logged) = t.logged {
+            keep_first(&mut out.first, logged);
+        }
+    });
+    days
+}
+
+/// A task that counts in its day's priorities (see [`for_each_day_task`]).
+struct DayTask {
+    /// Its index in the note's tasks.
+    index: usize,
+    /// A priority task of its day, not under another of the same day.
+    priority: bool,
+    /// A money task of its day, not under another of the same day.
+    money: bool,
+    done: bool,
+    /// Done and logged on its day: (the end of its last entry, its line, whether it was
+    /// priority work: a priority task or under one of the same day).
+    logged: Option<(u32, usize, bool)>,
+}
+
+/// Keeps in `first` the earlier of it and `logged`, by time, then line.
+fn keep_first(first: &mut Option<(u32, usize, bool)>, logged: (u32, usize, bool)) {
+    if first.is_none_or(|f| (logged.0, logged.1) < (f.0, f.1)) {
+        *first = Some(logged);
+    }
+}
+
+/// Calls `visit` with the day and the verdicts of each task of the note that counts in its
+/// day's priorities (a priority or money task not under another of the same day, or a done
+/// task logged that day), in task order. `prio` holds normalised priority tags
+/// ([`norm_tags`]). One vector of flags; the rest is walked in place.
+fn for_each_day_task(note: &Note, prio: &[String], mut visit: impl FnMut(NaiveDate, DayTask)) {
     let tasks = &note.tasks;
     if tasks.iter().all(|t| t.date.is_none()) {
-        return Vec::new();
+        return;
     }
     // Most notes have no Priority heading: then no task sits under one.
     let under_heading = if note.headings.iter().any(|h| is_priority_heading(&h.text)) {
@@ -1043,7 +1037,7 @@ pub(crate) fn note_priority_counts(
     };
     const PRIO: u8 = 1;
     const MONEY: u8 = 2;
-    // Each task's flags, as `note_priorities_by_day` marks them (dated tasks only).
+    // Each dated task's flags: a priority tag, field or heading; a money tag.
     let flags: Vec<u8> = tasks
         .iter()
         .map(|t| {
@@ -1076,7 +1070,7 @@ pub(crate) fn note_priority_counts(
         }
         false
     };
-    // When each done task was last logged on its day: (task, time), by task.
+    // When each done task was logged on its day: (task, end of the entry), by task.
     let mut done_at: Vec<(usize, u32)> = Vec::new();
     for e in &note.entries {
         let Some(ti) = e.task else { continue };
@@ -1088,7 +1082,6 @@ pub(crate) fn note_priority_counts(
     }
     done_at.sort_unstable();
     let mut done_at = done_at.into_iter().peekable();
-    let mut days: Vec<(NaiveDate, PriorityCounts)> = Vec::new();
     for (i, t) in tasks.iter().enumerate() {
         // The task's last time (the greatest, as the pairs are sorted).
         let mut at = None;
@@ -1097,29 +1090,23 @@ pub(crate) fn note_priority_counts(
         }
         let Some(date) = t.date else { continue };
         let f = flags[i];
-        let prio_here = f & PRIO != 0 && !covered(i, PRIO);
-        let money_here = f & MONEY != 0 && !covered(i, MONEY);
-        if !(prio_here || money_here || at.is_some()) {
+        let priority = f & PRIO != 0 && !covered(i, PRIO);
+        let money = f & MONEY != 0 && !covered(i, MONEY);
+        if !(priority || money || at.is_some()) {
             continue;
         }
-        let out = day_slot(&mut days, date);
-        let done = usize::from(t.status.is_done());
-        if prio_here {
-            out.priority_total += 1;
-            out.priority_done += done;
-        }
-        if money_here {
-            out.money_total += 1;
-            out.money_done += done;
-        }
-        if let Some(at) = at {
-            let work = f & PRIO != 0 || covered(i, PRIO);
-            if out.first.is_none_or(|f| (at, t.line) < (f.0, f.1)) {
-                out.first = Some((at, t.line, work));
-            }
-        }
+        let logged = at.map(|at| (at, t.line, f & PRIO != 0 || covered(i, PRIO)));
+        visit(
+            date,
+            DayTask {
+                index: i,
+                priority,
+                money,
+                done: t.status.is_done(),
+                logged,
+            },
+        );
     }
-    days
 }
 
 /// The value of `date` in `days` (kept in order of day), added if missing. Notes list their
