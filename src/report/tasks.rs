@@ -1555,6 +1555,14 @@ mod tests {
             "",
         ];
 
+        /// A note of the lines of `LINES` at `lines` (dated 2026-11-20 when `dated`), its
+        /// text, and the priority tags the tests take.
+        fn generated(lines: &[usize], dated: bool) -> (String, LoadedNote, Vec<String>) {
+            let text: String = lines.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+            let n = note(dated.then_some("2026-11-20"), &text);
+            (text, n, norm_tags(&["priority".to_string()]))
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig {
                 cases: 256,
@@ -1569,9 +1577,7 @@ mod tests {
                 lines in proptest::collection::vec(0..LINES.len(), 0..40),
                 dated in any::<bool>(),
             ) {
-                let text: String = lines.iter().map(|&i| format!("{}\n", LINES[i])).collect();
-                let n = note(dated.then_some("2026-11-20"), &text);
-                let prio = norm_tags(&["priority".to_string()]);
+                let (text, n, prio) = generated(&lines, dated);
                 let by_day = note_priorities_by_day(&n, &prio);
                 let mut want = Vec::new();
                 for day in 19..=24 {
@@ -1592,9 +1598,7 @@ mod tests {
                 lines in proptest::collection::vec(0..LINES.len(), 0..40),
                 dated in any::<bool>(),
             ) {
-                let text: String = lines.iter().map(|&i| format!("{}\n", LINES[i])).collect();
-                let n = note(dated.then_some("2026-11-20"), &text);
-                let prio = norm_tags(&["priority".to_string()]);
+                let (text, n, prio) = generated(&lines, dated);
                 let done = |v: &[usize]| {
                     v.iter().filter(|&&i| n.note.tasks[i].status.is_done()).count()
                 };
