@@ -12,9 +12,11 @@
 # Needs only Rust; as root with apt-get it installs hyperfine, ripgrep, time and jq when they
 # are missing. Without hyperfine it falls back to a timing loop (labelled in the output).
 # Corpora are generated once and cached under target/bench-corpus/ (regenerated when the
-# generator's source changes). Prints a Markdown report and writes it to
-# target/bench-results.md. Exits non-zero if `summarize --format json` disagrees with the
-# generator's ground truth at any size. Not part of CI: run it by hand.
+# generator's source changes). Ratios between two commands are also timed in turn (the two
+# alternately), and as root the cold cache too (the page cache dropped before every run).
+# Prints a Markdown report, ending with each target of issue 7 and whether it was met, and
+# writes it to target/bench-results.md. Exits non-zero if `summarize --format json`
+# disagrees with the generator's ground truth at any size. Not part of CI: run it by hand.
 set -euo pipefail
 
 RUNS=10
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
         --slow-runs) SLOW_RUNS="$2"; shift 2 ;;
         --sizes) SIZES="$2"; shift 2 ;;
         --no-install) INSTALL=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
 done
@@ -138,6 +140,8 @@ last_day() { date -u -d "$START + $(($1 - 1)) days" +%F; }
 # ---------------------------------------------------------------------------------------------
 ROWS=()      # Markdown table rows
 declare -A MEAN_MS
+MAX_RSS=0    # the highest peak RSS of an mdtasks command (MiB), and which
+MAX_RSS_WHAT=""
 
 time_cmd() { # id runs cmd... -> sets T_MEAN T_SD T_MIN T_MAX (ms) and T_RUNS
     local id="$1" runs="$2"; shift 2
@@ -183,6 +187,13 @@ measure() { # id label notes bytes runs cmd...  (bytes empty: no MB/s)
     time_cmd "$id" "$runs" "$@"
     rss_cmd "$@"
     MEAN_MS[$id]="$T_MEAN"
+    case "$id" in
+        floor-* | rg-* | ls-*) ;;
+        *) if [ "$RSS_MIB" != "n/a" ] && awk -v a="$RSS_MIB" -v b="$MAX_RSS" 'BEGIN {exit !(a > b)}'; then
+            MAX_RSS="$RSS_MIB"
+            MAX_RSS_WHAT="\`$label\`$([ "$notes" = 1 ] || echo ", $notes notes")"
+        fi ;;
+    esac
     local mbs="—"
     [ -n "$bytes" ] && mbs="$(awk -v b="$bytes" -v t="$T_MEAN" 'BEGIN {printf "%.1f", b/1e6/(t/1000)}')"
     ROWS+=("| $notes | \`$label\` | $(fmt_ms "$T_MEAN") ± $(fmt_ms "$T_SD") | $(fmt_ms "$T_MIN") | $(fmt_ms "$T_MAX") | $T_RUNS | $mbs | $RSS_MIB | $EXIT |")
@@ -191,24 +202,30 @@ measure() { # id label notes bytes runs cmd...  (bytes empty: no MB/s)
 median_of() { sort -n | awk '{x[NR]=$1} END {if (NR) print x[int((NR+1)/2)]; else print 0}'; }
 
 PAIR_ROWS=()
-paired() { # label pairs arrayA arrayB: A and B run in turn, the order swapped every pair, so
+declare -A PAIR_RATIO PAIR_Q1 PAIR_Q3 PAIR_A_MS PAIR_B_MS
+PAIR_PREPARE="" # a shell command run before every run in turn (e.g. dropping the page cache)
+paired() { # id label pairs arrayA arrayB: A and B run in turn, the order swapped every pair, so
     # both see the same minutes of a host whose speed drifts (the table above times each
-    # command's runs together, minutes apart). Adds the median times and the median of the
-    # per-pair ratios B/A, with its quartiles, to PAIR_ROWS.
-    local label="$1" pairs="$2" i t0 t1 ta tb out="$WORK/pairs.txt"
+    # command's runs together). Adds the median times and the median of the per-pair ratios
+    # B/A, with its quartiles, to PAIR_ROWS, and keeps them under `id` for the targets.
+    local id="$1" label="$2" pairs="$3" i t0 t1 ta tb out="$WORK/pairs.txt"
     [ -n "${EPOCHREALTIME:-}" ] || { log "in turn: needs bash 5 (\$EPOCHREALTIME); skipped"; return; }
-    local -n _a="$3" _b="$4"
+    local -n _a="$4" _b="$5"
     log "in turn: $label ($pairs pairs)"
     : >"$out"
-    for ((i = 0; i < WARMUP; i++)); do "${_a[@]}" >/dev/null 2>&1 || true; "${_b[@]}" >/dev/null 2>&1 || true; done
+    prep() { [ -z "$PAIR_PREPARE" ] || bash -c "$PAIR_PREPARE" >/dev/null 2>&1 || true; }
+    for ((i = 0; i < WARMUP; i++)); do
+        prep; "${_a[@]}" >/dev/null 2>&1 || true
+        prep; "${_b[@]}" >/dev/null 2>&1 || true
+    done
     # The clock is bash's own ($EPOCHREALTIME): `date` would start a process around each run.
     for ((i = 0; i < pairs; i++)); do
         if ((i % 2)); then
-            t0=$EPOCHREALTIME; "${_b[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; tb="$t0 $t1"
-            t0=$EPOCHREALTIME; "${_a[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; ta="$t0 $t1"
+            prep; t0=$EPOCHREALTIME; "${_b[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; tb="$t0 $t1"
+            prep; t0=$EPOCHREALTIME; "${_a[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; ta="$t0 $t1"
         else
-            t0=$EPOCHREALTIME; "${_a[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; ta="$t0 $t1"
-            t0=$EPOCHREALTIME; "${_b[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; tb="$t0 $t1"
+            prep; t0=$EPOCHREALTIME; "${_a[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; ta="$t0 $t1"
+            prep; t0=$EPOCHREALTIME; "${_b[@]}" >/dev/null 2>&1 || true; t1=$EPOCHREALTIME; tb="$t0 $t1"
         fi
         echo "$ta $tb" | awk '{printf "%d %d\n", ($2 - $1) * 1e6, ($4 - $3) * 1e6}' >>"$out"
     done
@@ -217,6 +234,7 @@ paired() { # label pairs arrayA arrayB: A and B run in turn, the order swapped e
     mb="$(awk '{print $2/1e3}' "$out" | median_of)"
     r="$(awk '{print $2/$1}' "$out" | median_of)"
     read -r q1 q3 < <(awk '{print $2/$1}' "$out" | sort -n | awk '{x[NR]=$1} END {print x[int(NR/4)+1], x[int(3*NR/4)+1]}')
+    PAIR_RATIO[$id]="$r"; PAIR_Q1[$id]="$q1"; PAIR_Q3[$id]="$q3"; PAIR_A_MS[$id]="$ma"; PAIR_B_MS[$id]="$mb"
     PAIR_ROWS+=("| $label | $pairs | $(fmt_ms "$ma") | $(fmt_ms "$mb") | $(awk -v r="$r" -v a="$q1" -v b="$q3" 'BEGIN {printf "%.2fx (%.2f-%.2f)", r, a, b}') |")
 }
 
@@ -224,6 +242,9 @@ paired() { # label pairs arrayA arrayB: A and B run in turn, the order swapped e
 # the runs
 # ---------------------------------------------------------------------------------------------
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+# The CPU time the host took from this machine's cores meanwhile (steal, in /proc/stat).
+cpu_ticks() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat 2>/dev/null || echo "0 0"; }
+read -r TICKS_BEFORE STEAL_BEFORE < <(cpu_ticks)
 TRUTH_ROWS=()
 TRUTH_FAIL=0
 LARGEST=0
@@ -245,8 +266,15 @@ for n in $SIZES; do
     TRUTH_ROWS+=("| $n | $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1e6}') MB | $want | $got | $verdict |")
     [ "$verdict" = "equal" ] || log "TRUTH MISMATCH at $n notes: summarize says $got, the generator $want"
 
+    # The floor right before `summarize`, each command's runs together: the host's speed
+    # drifts from minute to minute, so the two are timed in the same minute (and in turn,
+    # below).
+    measure "floor-$n" "examples/floor DIR (pulldown-cmark floor)" "$n" "$bytes" "$runs" "$FLOOR" "$notes"
     measure "sum-json-$n" "summarize DIR --format json" "$n" "$bytes" "$runs" "$BIN" summarize "$notes" --format json
     measure "sum-text-$n" "summarize DIR" "$n" "$bytes" "$runs" "$BIN" summarize "$notes"
+    if [ "$n" = "$LARGEST" ]; then
+        measure "floor-1t-$n" "RAYON_NUM_THREADS=1 examples/floor DIR" "$n" "$bytes" "$runs" env RAYON_NUM_THREADS=1 "$FLOOR" "$notes"
+    fi
     measure "sum-1t-$n" "RAYON_NUM_THREADS=1 summarize DIR --format json" "$n" "$bytes" "$runs" env RAYON_NUM_THREADS=1 "$BIN" summarize "$notes" --format json
     # The reports that list every entry (sorted through a temp file) and the HTML page,
     # written to a file as a user would.
@@ -265,10 +293,6 @@ for n in $SIZES; do
     measure "export-ics-$n" "export DIR --format ics" "$n" "$bytes" "$runs" "$BIN" export "$notes" --format ics
     measure "export-todo-$n" "export DIR --format todotxt" "$n" "$bytes" "$runs" "$BIN" export "$notes" --format todotxt
     measure "progress-$n" "tasks DIR --write-progress --dry-run" "$n" "$bytes" "$runs" "$BIN" tasks "$notes" --write-progress --dry-run
-    measure "floor-$n" "examples/floor DIR (pulldown-cmark floor)" "$n" "$bytes" "$runs" "$FLOOR" "$notes"
-    if [ "$n" = "$LARGEST" ]; then
-        measure "floor-1t-$n" "RAYON_NUM_THREADS=1 examples/floor DIR" "$n" "$bytes" "$runs" env RAYON_NUM_THREADS=1 "$FLOOR" "$notes"
-    fi
     if [ "$HAVE_RG" = 1 ]; then
         measure "rg-$n" "rg -c . DIR (reference)" "$n" "$bytes" "$RUNS" rg -c . "$notes"
     fi
@@ -400,39 +424,85 @@ done
 for n in $SIZES; do
     [ "$n" = "$LARGEST" ] || [ "$n" = 365 ] || continue
     d="$CORPORA/d$n/notes"
+    # Read again: a host may have dropped files of a folder not read for minutes (this
+    # project's machines page out idle page cache; see docs/benchmarks.md).
+    find "$d" -name "*.md" -exec cat {} + >/dev/null
     pairs=$((3 * RUNS)); [ "$n" = "$LARGEST" ] && pairs=$((3 * SLOW_RUNS))
     a_cmd=("$FLOOR" "$d")
     b_cmd=("$BIN" summarize "$d" --format json)
-    paired "$n notes: examples/floor DIR, then summarize DIR --format json" "$pairs" a_cmd b_cmd
+    paired "floor-sum-$n" "$n notes: examples/floor DIR, then summarize DIR --format json" "$pairs" a_cmd b_cmd
     if [ "$n" = "$LARGEST" ]; then
         a_cmd=(env RAYON_NUM_THREADS=1 "$FLOOR" "$d")
         b_cmd=(env RAYON_NUM_THREADS=1 "$BIN" summarize "$d" --format json)
-        paired "$n notes, RAYON_NUM_THREADS=1: floor, then summarize --format json" "$pairs" a_cmd b_cmd
+        paired "floor-sum-1t" "$n notes, RAYON_NUM_THREADS=1: floor, then summarize --format json" "$pairs" a_cmd b_cmd
         a_cmd=("$FLOOR" "$d")
         b_cmd=("$BIN" check "$d")
-        paired "$n notes: floor, then check DIR" "$pairs" a_cmd b_cmd
+        paired "floor-check" "$n notes: floor, then check DIR" "$pairs" a_cmd b_cmd
         # The slowest of the commands held to 1.2x of summarize.
         a_cmd=("$BIN" summarize "$d" --format json)
         b_cmd=("$BIN" blocks "$d")
-        paired "$n notes: summarize DIR --format json, then blocks DIR" "$pairs" a_cmd b_cmd
+        paired "sum-blocks" "$n notes: summarize DIR --format json, then blocks DIR" "$pairs" a_cmd b_cmd
         # Linear: a tenth of the notes, then all of them.
         if [ -d "$CORPORA/d$((n / 10))/notes" ]; then
             a_cmd=("$BIN" summarize "$CORPORA/d$((n / 10))/notes" --format json)
             b_cmd=("$BIN" summarize "$d" --format json)
-            paired "summarize --format json: $((n / 10)) notes, then $n (linear: at most 11x)" "$pairs" a_cmd b_cmd
+            paired "linear" "summarize --format json: $((n / 10)) notes, then $n (linear: at most 11x)" "$pairs" a_cmd b_cmd
         fi
         # A one-day command against one listing of the folder, which it cannot do without.
         a_cmd=(ls -f "$d")
         b_cmd=("$BIN" log "bench #money" "$d" --at 09:00 --dry-run --today "$(date -u -d "$(last_day "$n") + 1 day" +%F)")
-        paired "$n notes: ls -f DIR, then log --dry-run (a one-day command)" "$((3 * RUNS))" a_cmd b_cmd
+        paired "ls-log" "$n notes: ls -f DIR, then log --dry-run (a one-day command)" "$((3 * RUNS))" a_cmd b_cmd
     fi
 done
+
+# Cold cache: the page cache dropped before every run (root only), ripgrep reading the
+# largest folder in turn with `check` and with `summarize`.
+COLD_NOTE=""
+if [ "$HAVE_RG" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+    d="$CORPORA/d$LARGEST/notes"
+    PAIR_PREPARE="sync; echo 3 > /proc/sys/vm/drop_caches"
+    cold=$((SLOW_RUNS < 3 ? 3 : SLOW_RUNS))
+    a_cmd=(rg -c . "$d")
+    b_cmd=("$BIN" check "$d")
+    paired "cold-check" "$LARGEST notes, cold cache: rg -c . DIR, then check DIR" "$cold" a_cmd b_cmd
+    b_cmd=("$BIN" summarize "$d" --format json)
+    paired "cold-sum" "$LARGEST notes, cold cache: rg -c . DIR, then summarize DIR --format json" "$cold" a_cmd b_cmd
+    PAIR_PREPARE=""
+    # Leave the cache warm again.
+    find "$d" -name "*.md" -exec cat {} + >/dev/null
+else
+    COLD_NOTE="cold cache not measured (needs ripgrep and root to drop the page cache)"
+fi
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+read -r TICKS_AFTER STEAL_AFTER < <(cpu_ticks)
+STEAL="$(awk -v t=$((TICKS_AFTER - TICKS_BEFORE)) -v s=$((STEAL_AFTER - STEAL_BEFORE)) 'BEGIN {if (t > 0) printf "%.2f%%", 100*s/t; else print "?"}')"
+# A kernel that pages out idle page cache (DAMON's reclaim) drops files of a folder left
+# unread for a minute or so: each size is read before its runs, and every command has warmup runs.
+DAMON="off"
+for f in /sys/kernel/mm/damon/admin/kdamonds/*/state /sys/module/damon_reclaim/parameters/enabled; do
+    case "$(cat "$f" 2>/dev/null)" in on | Y) DAMON="on" ;; esac
+done
 
 # ---------------------------------------------------------------------------------------------
 # report
 # ---------------------------------------------------------------------------------------------
 ratio() { awk -v a="${MEAN_MS[$1]:-}" -v b="${MEAN_MS[$2]:-}" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2fx", a/b }'; }
+pair_ratio() { # id -> "1.12x (1.09-1.15)", or n/a when not timed in turn
+    if [ -n "${PAIR_RATIO[$1]:-}" ]; then
+        awk -v r="${PAIR_RATIO[$1]}" -v a="${PAIR_Q1[$1]}" -v b="${PAIR_Q3[$1]}" 'BEGIN {printf "%.2fx (%.2f-%.2f)", r, a, b}'
+    else
+        echo "n/a"
+    fi
+}
+verdict() { # value limit [more values...]: met when every value given is at most the limit
+    local limit="$2" v
+    [ -n "$1" ] || { echo "not measured"; return; }
+    for v in "$1" "${@:3}"; do
+        [ -n "$v" ] || continue
+        awk -v v="$v" -v l="$limit" 'BEGIN {exit !(v + 0 > l + 0)}' && { echo "**not met**"; return; }
+    done
+    echo met
+}
 {
     echo "## mdtasks benchmark"
     echo
@@ -440,6 +510,8 @@ ratio() { awk -v a="${MEAN_MS[$1]:-}" -v b="${MEAN_MS[$2]:-}" 'BEGIN { if (a == 
     echo "- machine: $(nproc) cores ($(awk -F: '/model name/ {gsub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo 2>/dev/null)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -sr)"
     echo "- binary: $VERSION, release profile; timer: $TIMER; warm page cache, --warmup $WARMUP"
     echo "- runs: $RUNS per command, $SLOW_RUNS at $LARGEST notes; load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
+    echo "- host: CPU time stolen by the hypervisor during the runs: $STEAL; the kernel's proactive reclaim of idle memory (DAMON): $DAMON"
+    [ -n "$COLD_NOTE" ] && echo "- $COLD_NOTE"
     echo "- corpora: \`gen_corpus --seed $SEED --start $START --days N\` (flat folder), cached in target/bench-corpus/"
     echo "- reproduce: \`bash bench/run.sh --runs $RUNS --slow-runs $SLOW_RUNS\`"
     for note in "${NOTES[@]+"${NOTES[@]}"}"; do echo "- $note"; done
@@ -484,6 +556,33 @@ ratio() { awk -v a="${MEAN_MS[$1]:-}" -v b="${MEAN_MS[$2]:-}" 'BEGIN { if (a == 
     for c in last1d today log rollover log-there ls; do
         echo "| $c: $LARGEST-note vs 30-note folder | $(ratio "$c-$LARGEST" "$c-30") |"
     done
+    echo
+    echo "### Targets (issue 7)"
+    echo
+    echo "Ratios between two commands are read from the runs in turn (the median of the pairs,"
+    echo "quartiles in brackets); the times of the table above are given beside them."
+    echo
+    echo "| target | measured | |"
+    echo "| --- | --- | --- |"
+    L="$LARGEST"
+    echo "| \`summarize\`, $L notes, 2 threads: at most 0.55 s | $(fmt_ms "${MEAN_MS[sum-json-$L]:-0}") (table), $(fmt_ms "${PAIR_B_MS[floor-sum-$L]:-0}") (in turn) | $(verdict "${MEAN_MS[sum-json-$L]:-}" 550 "${PAIR_B_MS[floor-sum-$L]:-}") |"
+    echo "| \`summarize\`, $L notes: at most 1.2x the floor | in turn $(pair_ratio "floor-sum-$L"); table $(ratio "sum-json-$L" "floor-$L") | $(verdict "${PAIR_RATIO[floor-sum-$L]:-}" 1.2) |"
+    echo "| \`summarize\`, $L notes, 1 thread: at most 1.1 s | $(fmt_ms "${MEAN_MS[sum-1t-$L]:-0}"); in turn $(pair_ratio floor-sum-1t) the floor on one thread | $(verdict "${MEAN_MS[sum-1t-$L]:-}" 1100) |"
+    if [ -n "${MEAN_MS[sum-json-365]:-}" ]; then
+        echo "| \`summarize\`, 365 notes: at most 12 ms | $(fmt_ms "${MEAN_MS[sum-json-365]}") (table), $(fmt_ms "${PAIR_B_MS[floor-sum-365]:-0}") (in turn) | $(verdict "${MEAN_MS[sum-json-365]}" 12 "${PAIR_B_MS[floor-sum-365]:-}") |"
+    fi
+    echo "| totals equal the generator's ground truth | $([ "$TRUTH_FAIL" = 0 ] && echo "equal in every row above" || echo "**different** (see above)") | $([ "$TRUTH_FAIL" = 0 ] && echo met || echo "**not met**") |"
+    worst="$(for c in tasks entries check blocks; do echo "$(ratio "$c-$L" "sum-json-$L" | tr -d x) $c"; done | sort -n | tail -n1)"
+    echo "| \`tasks\`, \`entries\`, \`check\`, \`blocks\`: at most 1.2x \`summarize\` ($L notes) | $(for c in tasks entries check blocks; do printf '%s %s, ' "$c" "$(ratio "$c-$L" "sum-json-$L")"; done)\`blocks\` in turn $(pair_ratio sum-blocks) | $(verdict "${worst%% *}" 1.2 "${PAIR_RATIO[sum-blocks]:-}") |"
+    echo "| peak memory at most 64 MiB | the highest: $MAX_RSS MiB, $MAX_RSS_WHAT | $(verdict "$MAX_RSS" 64) |"
+    echo "| linear: 10x the notes in at most 11x the time | in turn $(pair_ratio linear) | $(verdict "${PAIR_RATIO[linear]:-}" 11) |"
+    slowest="$(for c in last1d today log rollover log-there; do echo "${MEAN_MS[$c-$L]:-0}"; done | sort -n | tail -n1)"
+    echo "| one-day commands, $L notes: at most 20 ms, as on 30 | the slowest $(fmt_ms "$slowest"); \`log\` in turn $(pair_ratio ls-log) one \`ls -f\` of the folder | $(verdict "$slowest" 20) |"
+    if [ -z "$COLD_NOTE" ]; then
+        echo "| cold cache: at most 1.3x ripgrep | in turn, \`check\` $(pair_ratio cold-check), \`summarize\` $(pair_ratio cold-sum) \`rg -c .\` ($(fmt_ms "${PAIR_A_MS[cold-check]:-0}")) | $(verdict "${PAIR_RATIO[cold-check]:-}" 1.3 "${PAIR_RATIO[cold-sum]:-}") |"
+    else
+        echo "| cold cache: at most 1.3x ripgrep | not measured: $COLD_NOTE | — |"
+    fi
 } | tee "$OUT"
 log "written to $OUT"
 if [ "$TRUTH_FAIL" = 1 ]; then
