@@ -133,6 +133,8 @@ corpus() { # name days start -> prints the notes folder; generates it unless cac
     echo "$dir"
 }
 corpus_bytes() { find "$1" -type f -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+# Reads every note of a folder, so that its runs find it in the page cache.
+warm() { find "$1" -name "*.md" -exec cat {} + >/dev/null; }
 last_day() { date -u -d "$START + $(($1 - 1)) days" +%F; }
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +258,7 @@ for n in $SIZES; do
     bytes="$(corpus_bytes "$notes")"
     runs="$RUNS"; [ "$n" = "$LARGEST" ] && runs="$SLOW_RUNS"
     # Warm the page cache.
-    find "$notes" -name "*.md" -exec cat {} + >/dev/null
+    warm "$notes"
 
     # Ground truth first: a fast wrong answer is no answer.
     "$BIN" summarize "$notes" --format json >"$WORK/summary-$n.json" 2>/dev/null || true
@@ -317,7 +319,7 @@ REGION_START='<!-- mdtasks:summary:start'
 w="$(watch_copy "watch-week-$LARGEST" "$CORPORA/d$LARGEST/notes" | tail -n1)"
 printf '# Week\n\n%s week=this -->\n<!-- mdtasks:summary:end -->\n\n<!-- mdtasks:summary-30:start last=30d -->\n<!-- mdtasks:summary-30:end -->\n' "$REGION_START" >"$w/Week.md"
 WATCH_TODAY="$(last_day "$LARGEST")"
-find "$w" -name "*.md" -exec cat {} + >/dev/null
+warm "$w"
 measure "watch-week-$LARGEST" "watch DIR --once --dry-run (a week and a 30-day region) --today $WATCH_TODAY" "$LARGEST" "" "$SLOW_RUNS" "$BIN" watch "$w" --once --dry-run --today "$WATCH_TODAY"
 if [ -d "$CORPORA/d3650/notes" ]; then
     w="$(watch_copy watch-daily-3650 "$CORPORA/d3650/notes")"
@@ -326,7 +328,7 @@ if [ -d "$CORPORA/d3650/notes" ]; then
         for f in "$w"/*.md; do printf '\n%s -->\n<!-- mdtasks:summary:end -->\n' "$REGION_START" >>"$f"; done
     fi
     w="$(echo "$w" | tail -n1)"
-    find "$w" -name "*.md" -exec cat {} + >/dev/null
+    warm "$w"
     measure "watch-daily-3650" "watch DIR --once --dry-run (every daily note summarises its day) --today $(last_day 3650)" 3650 "" "$SLOW_RUNS" "$BIN" watch "$w" --once --dry-run --today "$(last_day 3650)"
 fi
 
@@ -406,7 +408,7 @@ LAST="$(last_day "$LARGEST")"
 NEXT="$(date -u -d "$LAST + 1 day" +%F)"
 small="$(corpus d30 30 "$(date -u -d "$LAST - 29 days" +%F)")/notes"
 big="$CORPORA/d$LARGEST/notes"
-find "$small" -name "*.md" -exec cat {} + >/dev/null
+warm "$small"
 for pair in "30:$small" "$LARGEST:$big"; do
     n="${pair%%:*}"; d="${pair#*:}"
     runs="$RUNS"; [ "$n" = "$LARGEST" ] && runs="$SLOW_RUNS"
@@ -426,7 +428,7 @@ for n in $SIZES; do
     d="$CORPORA/d$n/notes"
     # Read again: a host may have dropped files of a folder not read for minutes (this
     # project's machines page out idle page cache; see docs/benchmarks.md).
-    find "$d" -name "*.md" -exec cat {} + >/dev/null
+    warm "$d"
     pairs=$((3 * RUNS)); [ "$n" = "$LARGEST" ] && pairs=$((3 * SLOW_RUNS))
     a_cmd=("$FLOOR" "$d")
     b_cmd=("$BIN" summarize "$d" --format json)
@@ -458,9 +460,12 @@ done
 # Cold cache: the page cache dropped before every run (root only), ripgrep reading the
 # largest folder in turn with `check` and with `summarize`.
 COLD_NOTE=""
-if [ "$HAVE_RG" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+DROP_CACHES="sync; echo 3 > /proc/sys/vm/drop_caches"
+# Only where dropping the page cache works (as root, and not in a container whose /proc/sys
+# is read-only): otherwise the "cold" runs would be warm ones.
+if [ "$HAVE_RG" = 1 ] && bash -c "$DROP_CACHES" 2>/dev/null; then
     d="$CORPORA/d$LARGEST/notes"
-    PAIR_PREPARE="sync; echo 3 > /proc/sys/vm/drop_caches"
+    PAIR_PREPARE="$DROP_CACHES"
     cold=$((SLOW_RUNS < 3 ? 3 : SLOW_RUNS))
     a_cmd=(rg -c . "$d")
     b_cmd=("$BIN" check "$d")
@@ -469,9 +474,9 @@ if [ "$HAVE_RG" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
     paired "cold-sum" "$LARGEST notes, cold cache: rg -c . DIR, then summarize DIR --format json" "$cold" a_cmd b_cmd
     PAIR_PREPARE=""
     # Leave the cache warm again.
-    find "$d" -name "*.md" -exec cat {} + >/dev/null
+    warm "$d"
 else
-    COLD_NOTE="cold cache not measured (needs ripgrep and root to drop the page cache)"
+    COLD_NOTE="cold cache not measured (needs ripgrep, and root where the page cache can be dropped)"
 fi
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 read -r TICKS_AFTER STEAL_AFTER < <(cpu_ticks)
